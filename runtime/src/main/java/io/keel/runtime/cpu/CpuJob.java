@@ -1,0 +1,98 @@
+package io.keel.runtime.cpu;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One submitted task. A small state machine decides, exactly once, whether the task STARTS (a worker claimed it) or
+ * is given up before starting (the caller left, its start deadline passed, or the pool shut down). FutureTask's own
+ * cancel cannot tell us that: it succeeds on a task that is already running. Thread-safe; never blocks except in
+ * {@link #awaitStartOrDone}.
+ */
+final class CpuJob<T> extends FutureTask<T> {
+    private static final int QUEUED = 0;
+    private static final int STARTED = 1;
+    private static final int GIVEN_UP = 2;
+
+    /** What a worker reports back to the pool. */
+    interface Hooks {
+        void started(String task, long queuedNanos);
+
+        void finished(String task, long runNanos);
+
+        /** Builds the rejection a worker hands to a caller whose task waited past its deadline. */
+        CpuPoolRejectedException expired(String task, long queuedNanos);
+    }
+
+    private final String task;
+    private final long enqueuedAt = System.nanoTime();
+    private final long startDeadlineNanos;
+    private final Hooks hooks;
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+    private final CountDownLatch startedOrDone = new CountDownLatch(1);
+
+    CpuJob(String task, Callable<T> work, long startDeadlineNanos, Hooks hooks) {
+        super(work);
+        this.task = task;
+        this.startDeadlineNanos = startDeadlineNanos;
+        this.hooks = hooks;
+    }
+
+    @Override
+    public void run() {
+        long queued = System.nanoTime() - enqueuedAt;
+        if (queued > startDeadlineNanos) {
+            // Dropped when a worker reaches it: running it now would only serve a caller that is already refused.
+            if (state.compareAndSet(QUEUED, GIVEN_UP)) {
+                setException(hooks.expired(task, queued));
+            }
+            return;
+        }
+        if (!state.compareAndSet(QUEUED, STARTED)) {
+            return; // the caller gave up (left, or its deadline passed) before a worker came
+        }
+        hooks.started(task, queued);
+        startedOrDone.countDown();
+        long start = System.nanoTime();
+        try {
+            super.run();
+        } finally {
+            hooks.finished(task, System.nanoTime() - start);
+        }
+    }
+
+    @Override
+    protected void done() {
+        startedOrDone.countDown();
+    }
+
+    /** Blocks until a worker started the task or it completed otherwise; false when the wait timed out. */
+    boolean awaitStartOrDone(long nanos) throws InterruptedException {
+        return startedOrDone.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Gives the task up if it has not started; true when this call prevented it from ever running. */
+    boolean giveUp() {
+        if (state.compareAndSet(QUEUED, GIVEN_UP)) {
+            cancel(false);
+            return true;
+        }
+        return false;
+    }
+
+    /** Refuses the task if it has not started; its caller receives {@code rejection}. */
+    boolean refuse(CpuPoolRejectedException rejection) {
+        if (state.compareAndSet(QUEUED, GIVEN_UP)) {
+            setException(rejection);
+            return true;
+        }
+        return false;
+    }
+
+    String task() {
+        return task;
+    }
+}

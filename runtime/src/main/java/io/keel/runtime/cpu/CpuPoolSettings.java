@@ -1,0 +1,116 @@
+package io.keel.runtime.cpu;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Immutable settings of a {@link CpuPool}. Invalid values fail at construction with the key, the value and the
+ * allowed range; nothing is clamped silently.
+ *
+ * @param threads            platform worker threads ({@code cpu.threads}), 1..4096; default: available processors
+ * @param queueCapacity      tasks that may wait for a worker ({@code cpu.queue-capacity}), 1..1_000_000;
+ *                           default threads * 8
+ * @param maxQueueWait       default deadline for a task to START ({@code cpu.max-queue-wait}); default 2 s
+ * @param taskTimeouts       run-time budget per task name ({@code cpu.task-timeouts.<task>}); a task without an entry
+ *                           gets {@code defaultTaskTimeout}
+ * @param inline             {@code true} = no protection: work runs directly on the caller thread without admission
+ *                           control or timeouts (the benchmark's naive baseline); default false
+ * @param taskQueueWaits     start deadline per task name ({@code cpu.task-queue-waits.<task>}); default maxQueueWait
+ * @param defaultTaskTimeout run-time budget of tasks not named in taskTimeouts ({@code cpu.default-task-timeout});
+ *                           default 30 s
+ */
+public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts,
+                              boolean inline, Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout) {
+
+    static final int MAX_THREADS = 4096;
+    static final int MAX_QUEUE = 1_000_000;
+
+    public CpuPoolSettings {
+        check(threads >= 1 && threads <= MAX_THREADS, "cpu.threads", threads, "1.." + MAX_THREADS);
+        check(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE, "cpu.queue-capacity", queueCapacity, "1.." + MAX_QUEUE);
+        checkPositive("cpu.max-queue-wait", maxQueueWait);
+        checkPositive("cpu.default-task-timeout", defaultTaskTimeout);
+        taskTimeouts = checkedCopy("cpu.task-timeouts", taskTimeouts);
+        taskQueueWaits = checkedCopy("cpu.task-queue-waits", taskQueueWaits);
+    }
+
+    /** Settings with no per-task overrides beyond {@code taskTimeouts}, protections on, 30 s default run budget. */
+    public CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts) {
+        this(threads, queueCapacity, maxQueueWait, taskTimeouts, false, Map.of(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * One worker per processor, because the work is CPU bound and more threads only add context switches. The queue
+     * holds 8 tasks per worker: with typical 10-250 ms tasks that is roughly 0.1-2 s of backlog, about the default
+     * 2 s start deadline, so a full queue means a newcomer would likely miss its deadline anyway and is refused at
+     * once instead of waiting to be dropped; a deeper queue would only hold doomed work and memory.
+     */
+    public static CpuPoolSettings defaults() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        return new CpuPoolSettings(threads, threads * 8, Duration.ofSeconds(2), Map.of());
+    }
+
+    public CpuPoolSettings withThreads(int value) {
+        return new CpuPoolSettings(value, queueCapacity, maxQueueWait, taskTimeouts, inline, taskQueueWaits,
+                defaultTaskTimeout);
+    }
+
+    public CpuPoolSettings withQueueCapacity(int value) {
+        return new CpuPoolSettings(threads, value, maxQueueWait, taskTimeouts, inline, taskQueueWaits,
+                defaultTaskTimeout);
+    }
+
+    public CpuPoolSettings withInline(boolean value) {
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, value, taskQueueWaits,
+                defaultTaskTimeout);
+    }
+
+    /** Run-time budget for the named task; the caller stops waiting and the task is interrupted after it. */
+    public CpuPoolSettings withTaskTimeout(String task, Duration timeout) {
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, plus(taskTimeouts, task, timeout), inline,
+                taskQueueWaits, defaultTaskTimeout);
+    }
+
+    /** Start deadline for the named task; a task that cannot start within it is refused. */
+    public CpuPoolSettings withTaskQueueWait(String task, Duration deadline) {
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, inline,
+                plus(taskQueueWaits, task, deadline), defaultTaskTimeout);
+    }
+
+    /** The run-time budget of {@code task}. */
+    public Duration taskTimeout(String task) {
+        return taskTimeouts.getOrDefault(task, defaultTaskTimeout);
+    }
+
+    /** The start deadline of {@code task}. */
+    public Duration queueWait(String task) {
+        return taskQueueWaits.getOrDefault(task, maxQueueWait);
+    }
+
+    private static Map<String, Duration> plus(Map<String, Duration> map, String key, Duration value) {
+        var copy = new java.util.HashMap<>(map);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static Map<String, Duration> checkedCopy(String key, Map<String, Duration> map) {
+        if (map == null) {
+            throw new IllegalArgumentException(key + " must not be null");
+        }
+        map.forEach((task, value) -> {
+            check(task != null && !task.isBlank(), key, task, "a non-blank task name");
+            checkPositive(key + "." + task, value);
+        });
+        return Map.copyOf(map);
+    }
+
+    private static void checkPositive(String key, Duration value) {
+        check(value != null && value.isPositive(), key, value, "a positive duration");
+    }
+
+    private static void check(boolean ok, String key, Object value, String allowed) {
+        if (!ok) {
+            throw new IllegalArgumentException(key + " was " + value + ", allowed: " + allowed);
+        }
+    }
+}
