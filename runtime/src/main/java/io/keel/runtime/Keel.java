@@ -1,0 +1,245 @@
+package io.keel.runtime;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.keel.runtime.admin.AdminEndpoints;
+import io.keel.runtime.admin.AdminGuard;
+import io.keel.runtime.admin.OperatorToken;
+import io.keel.runtime.config.Settings;
+import io.keel.runtime.cpu.CpuPool;
+import io.keel.runtime.cpu.CpuPoolRejectedException;
+import io.keel.runtime.cpu.CpuPoolSettings;
+import io.keel.runtime.cpu.CpuTaskTimeoutException;
+import io.keel.runtime.health.Health;
+import io.keel.runtime.http.HttpLayer;
+import io.keel.runtime.http.Json;
+import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.http.ProblemMapper;
+import io.keel.runtime.http.Routes;
+import io.keel.runtime.metrics.RuntimeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * A Keel service: Helidon's virtual-thread web server with the production basics already wired - request ids,
+ * problem documents for every error, request limits, Prometheus metrics on {@code /metrics}, health on
+ * {@code /health/live} and {@code /health/ready}, a bounded CPU pool, admin endpoints and graceful shutdown.
+ *
+ * <pre>{@code
+ * Keel keel = Keel.create(KeelConfig.defaults());
+ * keel.routes(r -> r.get("/hello", (req, res) -> res.send("hi")));
+ * keel.start();
+ * keel.awaitShutdownSignal();   // SIGTERM/SIGINT: drain, finish in-flight requests, close pools
+ * }</pre>
+ *
+ * <p>Configure (routes, checks, resources) before {@link #start()}; not thread-safe until then. Two instances can run in
+ * one JVM: nothing here is static.
+ */
+public final class Keel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Keel.class);
+
+    private final KeelConfig config;
+    private final RuntimeMetrics metrics;
+    private final Json json = Json.create();
+    private final ProblemMapper problemMapper = new ProblemMapper();
+    private final Health health = new Health(json);
+    private final CpuPool cpuPool;
+    private final HttpRouting.Builder routing = HttpRouting.builder();
+    private final Routes routes;
+    private final HttpLayer http;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private Settings settings = Settings.of(Map.of());
+    private AdminGuard adminGuard;
+    private WebServer server;
+    private boolean stopped;
+
+    private Keel(KeelConfig config) {
+        this.config = config;
+        this.metrics = RuntimeMetrics.create();
+        this.cpuPool = CpuPool.create(new CpuPoolSettings(config.cpuThreads(), config.cpuQueue(),
+                config.cpuMaxQueueWait(), Map.of()).withInline(!config.protections()), metrics.registry());
+        this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
+        this.routes = http.install(routing);
+        this.adminGuard = new OperatorToken(config.adminToken());
+        problemMapper.register(CpuPoolRejectedException.class, e -> ProblemException.unavailable(
+                        "the server is busy with CPU work (" + e.reason() + "); retry later", e.retryAfter()))
+                .register(CpuTaskTimeoutException.class, e -> ProblemException.unavailable(
+                        "the work took too long and was stopped; retry later", Duration.ofSeconds(2)));
+        LoggingSafety.installUncaughtHandler();
+    }
+
+    /** Creates the service's shared parts (metrics, CPU pool, health); nothing listens until {@link #start()}. */
+    public static Keel create(KeelConfig config) {
+        return new Keel(config);
+    }
+
+    public KeelConfig config() {
+        return config;
+    }
+
+    public io.micrometer.core.instrument.MeterRegistry metrics() {
+        return metrics.registry();
+    }
+
+    public CpuPool cpuPool() {
+        return cpuPool;
+    }
+
+    public Json json() {
+        return json;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    /** Where applications map their own exceptions to problems. */
+    public ProblemMapper problems() {
+        return problemMapper;
+    }
+
+    /** Adds application routes. */
+    public Keel routes(Consumer<Routes> configurer) {
+        configurer.accept(routes);
+        return this;
+    }
+
+    /** Replaces the default admin guard (operator token only), e.g. to also admit users with an admin role. */
+    public Keel adminGuard(AdminGuard guard) {
+        this.adminGuard = guard;
+        return this;
+    }
+
+    /** The settings the configuration was read from, shown (masked) by {@code GET /admin/config}. */
+    public Keel settings(Settings settings) {
+        this.settings = settings;
+        return this;
+    }
+
+    /** A resource closed on shutdown after the server stopped, in reverse registration order (e.g. a DB pool). */
+    public Keel closeOnStop(AutoCloseable resource) {
+        resources.push(resource);
+        return this;
+    }
+
+    /** Binds and starts serving. Blocks until the listener is up. */
+    public Keel start() {
+        routes.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape());
+        });
+        routes.get("/health/live", health::live).get("/health/ready", health::ready);
+        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(routes);
+        http.finish(routes);
+        DirectHandlers.Builder direct = DirectHandlers.builder();
+        DirectHandler handler = http.directHandler();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            direct.addHandler(type, handler);
+        }
+        server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .shutdownGracePeriod(config.shutdownGrace())
+                .maxPayloadSize(config.maxStreamSize())
+                .addProtocol(Http1Config.builder()
+                        .maxPrologueLength(config.maxRequestLine())
+                        .maxHeadersSize(config.maxHeaderSize() * 2)
+                        .build())
+                .directHandlers(direct.build())
+                .routing(routing)
+                .build()
+                .start();
+        if (!config.protections()) {
+            LOG.warn("PROTECTIONS ARE OFF: CPU work runs on request threads without admission control. "
+                    + "This mode exists only for the benchmark's naive baseline; never run it in production.");
+        }
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Blocks until SIGTERM or SIGINT (or {@link #requestStop()}), then stops gracefully. Replaces the JVM's default
+     * handling of those signals, so the caller decides the exit code once this returns.
+     */
+    public void awaitShutdownSignal() throws InterruptedException {
+        for (String name : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                LOG.info("received SIG{}, shutting down", name);
+                stopSignal.countDown();
+            });
+        }
+        stopSignal.await();
+        close();
+    }
+
+    /** Makes {@link #awaitShutdownSignal()} return as if a signal had arrived. */
+    public void requestStop() {
+        stopSignal.countDown();
+    }
+
+    /**
+     * Graceful stop: readiness turns false, the listener closes after the drain delay, in-flight requests get up to
+     * the grace period, then the CPU pool and registered resources close. Every part is stopped even when one fails.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long start = System.nanoTime();
+        health.drain();
+        KeelException failure = new KeelException("shutdown was not clean");
+        try {
+            if (!config.drainDelay().isZero()) {
+                Thread.sleep(config.drainDelay());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int inFlight = http.inFlight();
+        LOG.info("draining: {} request(s) in flight, grace period {}", inFlight, config.shutdownGrace());
+        attempt(failure, () -> Optional.ofNullable(server).ifPresent(WebServer::stop));
+        attempt(failure, () -> cpuPool.close(config.shutdownGrace()));
+        while (!resources.isEmpty()) {
+            attempt(failure, resources.pop()::close);
+        }
+        attempt(failure, metrics::close);
+        LOG.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void attempt(KeelException failure, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            LOG.error("shutdown step failed", e);
+            failure.addSuppressed(e);
+        }
+    }
+}

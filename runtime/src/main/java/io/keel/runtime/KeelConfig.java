@@ -1,0 +1,74 @@
+package io.keel.runtime;
+
+import io.keel.runtime.config.Settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The runtime's effective configuration: immutable, validated, built by {@link #from(Settings)} from defaults, an
+ * optional file, {@code KEEL_*} environment variables and flags, in that order.
+ *
+ * @param host             address to bind ({@code KEEL_HOST}, default 0.0.0.0)
+ * @param port             port to bind, 0 picks a free one ({@code KEEL_PORT}, default 8080)
+ * @param dataDir          where databases, uploads, heap dumps and recordings go ({@code KEEL_DATA_DIR}, ./data)
+ * @param adminToken       operator token for admin routes; absent keeps them closed ({@code KEEL_ADMIN_TOKEN})
+ * @param maxBodySize      largest buffered request body, e.g. JSON ({@code KEEL_MAX_BODY_SIZE}, 1m)
+ * @param maxStreamSize    largest streamed request body, e.g. uploads ({@code KEEL_MAX_STREAM_SIZE}, 2g)
+ * @param maxHeaderSize    all request headers together ({@code KEEL_MAX_HEADER_SIZE}, 16k) - 431 beyond
+ * @param maxRequestLine   request line incl. URI ({@code KEEL_MAX_REQUEST_LINE}, 8k) - 414 beyond
+ * @param shutdownGrace    how long in-flight requests may finish after SIGTERM ({@code KEEL_SHUTDOWN_GRACE}, 20s)
+ * @param drainDelay       readiness is false this long before the listener closes ({@code KEEL_DRAIN_DELAY}, 0s)
+ * @param protections      CPU pool, admission control and streaming protections ({@code KEEL_PROTECTIONS}, on);
+ *                         off exists only for the benchmark's naive baseline
+ * @param cpuThreads       CPU pool threads ({@code KEEL_CPU_THREADS}, number of cores)
+ * @param cpuQueue         CPU pool queue capacity ({@code KEEL_CPU_QUEUE}, 8 per thread)
+ * @param cpuMaxQueueWait  longest a CPU task may wait to start before it is refused ({@code KEEL_CPU_MAX_QUEUE_WAIT}, 2s)
+ */
+public record KeelConfig(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> adminToken,
+        long maxBodySize,
+        long maxStreamSize,
+        int maxHeaderSize,
+        int maxRequestLine,
+        Duration shutdownGrace,
+        Duration drainDelay,
+        boolean protections,
+        int cpuThreads,
+        int cpuQueue,
+        Duration cpuMaxQueueWait) {
+
+    private static final long KB = 1024;
+    private static final long MB = KB * KB;
+    private static final long GB = MB * KB;
+
+    /** Reads every runtime key from the settings; fails at the first invalid value, naming key, value and range. */
+    public static KeelConfig from(Settings s) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int cpuThreads = s.integer("cpu-threads", cores, 1, 1024);
+        return new KeelConfig(
+                s.string("host", "0.0.0.0"),
+                s.integer("port", 8080, 0, 65535),
+                s.path("data-dir", "./data"),
+                s.secret("admin-token"),
+                s.bytes("max-body-size", MB, KB, 64 * MB),
+                s.bytes("max-stream-size", 2 * GB, KB, 1024 * GB),
+                (int) s.bytes("max-header-size", 16 * KB, KB, MB),
+                (int) s.bytes("max-request-line", 8 * KB, 256, MB),
+                s.duration("shutdown-grace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)),
+                s.duration("drain-delay", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)),
+                s.bool("protections", true),
+                cpuThreads,
+                s.integer("cpu-queue", cpuThreads * 8, 0, 1_000_000),
+                s.duration("cpu-max-queue-wait", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(5)));
+    }
+
+    /** Defaults only, ignoring the environment: for tests and embedding. */
+    public static KeelConfig defaults() {
+        return from(Settings.of(java.util.Map.of()));
+    }
+}

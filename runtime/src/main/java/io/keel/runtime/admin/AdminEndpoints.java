@@ -1,0 +1,152 @@
+package io.keel.runtime.admin;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.keel.runtime.config.Settings;
+import io.keel.runtime.http.Json;
+import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.http.Routes;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Operator endpoints: thread dump (virtual threads included), heap dump, JDK Flight Recorder profile, and the
+ * effective configuration with secrets masked. Every route passes the {@link AdminGuard} first. Heap dumps and
+ * profiles are one at a time (a second concurrent request gets 409), since each is expensive.
+ */
+public final class AdminEndpoints {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final int MAX_PROFILE_SECONDS = 300;
+
+    private final AdminGuard guard;
+    private final Json json;
+    private final Path dataDir;
+    private final Supplier<Map<String, Settings.Entry>> config;
+    private final ReentrantLock heapLock = new ReentrantLock();
+    private final ReentrantLock profileLock = new ReentrantLock();
+
+    public AdminEndpoints(AdminGuard guard, Json json, Path dataDir, Supplier<Map<String, Settings.Entry>> config) {
+        this.guard = guard;
+        this.json = json;
+        this.dataDir = dataDir;
+        this.config = config;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/admin/threads", this::threads)
+                .post("/admin/heapdump", this::heapDump)
+                .post("/admin/profile", this::profile)
+                .get("/admin/config", this::config);
+    }
+
+    private void threads(ServerRequest req, ServerResponse res) throws IOException {
+        guard.authorize(req);
+        Path file = Files.createTempFile("keel-threads", ".txt");
+        try {
+            Files.delete(file);
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            res.send(Files.readAllBytes(file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private void heapDump(ServerRequest req, ServerResponse res) throws IOException {
+        guard.authorize(req);
+        if (!heapLock.tryLock()) {
+            throw ProblemException.conflict("a heap dump is already being written");
+        }
+        try {
+            Path dir = Files.createDirectories(dataDir.resolve("dumps"));
+            Path file = dir.resolve("heap-" + STAMP.format(Instant.now()) + "-" + ProcessHandle.current().pid() + ".hprof");
+            Files.deleteIfExists(file);
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(file.toString(), true);
+            json.write(res, Status.CREATED_201, artifact(file));
+        } finally {
+            heapLock.unlock();
+        }
+    }
+
+    private void profile(ServerRequest req, ServerResponse res) throws IOException, ParseException {
+        guard.authorize(req);
+        int seconds = req.query().first("seconds").map(AdminEndpoints::parseSeconds).orElse(30);
+        if (!profileLock.tryLock()) {
+            throw ProblemException.conflict("a profile is already being recorded");
+        }
+        Path file;
+        try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+            Path dir = Files.createDirectories(dataDir.resolve("profiles"));
+            file = dir.resolve("profile-" + STAMP.format(Instant.now()) + ".jfr");
+            recording.setName("keel-profile");
+            recording.setDuration(Duration.ofSeconds(seconds));
+            recording.setDestination(file);
+            recording.start();
+            try {
+                Thread.sleep(Duration.ofSeconds(seconds));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.unavailable("the server is shutting down", Duration.ofSeconds(5));
+            }
+            recording.stop();
+        } finally {
+            profileLock.unlock();
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
+        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + file.getFileName() + "\"");
+        res.header("X-Keel-Profile-Path", file.toString());
+        res.contentLength(Files.size(file));
+        try (InputStream in = Files.newInputStream(file); OutputStream out = res.outputStream()) {
+            in.transferTo(out);
+        }
+    }
+
+    private void config(ServerRequest req, ServerResponse res) {
+        guard.authorize(req);
+        Map<String, Object> body = new LinkedHashMap<>();
+        config.get().forEach((key, entry) -> body.put(key, Map.of("value", entry.value(), "source", entry.source())));
+        json.write(res, Status.OK_200, body);
+    }
+
+    private static Map<String, Object> artifact(Path file) {
+        try {
+            return Map.of("path", file.toAbsolutePath().toString(), "sizeBytes", Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int parseSeconds(String text) {
+        try {
+            int seconds = Integer.parseInt(text);
+            if (seconds >= 1 && seconds <= MAX_PROFILE_SECONDS) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the problem below
+        }
+        throw ProblemException.invalid(java.util.List.of(new ProblemException.FieldError(
+                "seconds", "must be an integer in 1.." + MAX_PROFILE_SECONDS)));
+    }
+}

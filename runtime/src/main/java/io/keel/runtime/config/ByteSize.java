@@ -1,0 +1,57 @@
+package io.keel.runtime.config;
+
+import java.util.Locale;
+
+/**
+ * Parses and prints byte sizes written the way operators write them: {@code 512}, {@code 64k}, {@code 256m},
+ * {@code 2g} (binary multiples, case-insensitive, optional trailing {@code b}/{@code ib}).
+ */
+public final class ByteSize {
+    private ByteSize() {
+    }
+
+    /** @throws IllegalArgumentException when the text is not a size */
+    public static long parse(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.endsWith("ib")) {
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("b")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        long multiplier = 1;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'k' -> multiplier = 1L << 10;
+                case 'm' -> multiplier = 1L << 20;
+                case 'g' -> multiplier = 1L << 30;
+                case 't' -> multiplier = 1L << 40;
+                default -> multiplier = 1;
+            }
+            if (multiplier != 1) {
+                s = s.substring(0, s.length() - 1);
+            }
+        }
+        try {
+            long value = Long.parseLong(s.trim());
+            if (value < 0) {
+                throw new IllegalArgumentException("negative size: " + text);
+            }
+            return Math.multiplyExact(value, multiplier);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a byte size: '" + text + "' (examples: 512, 64k, 256m, 2g)", e);
+        }
+    }
+
+    /** The shortest exact form: 1048576 prints as {@code 1m}, 1500 as {@code 1500}. */
+    public static String format(long bytes) {
+        String[] units = {"t", "g", "m", "k"};
+        int[] shifts = {40, 30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (bytes >= unit && bytes % unit == 0) {
+                return (bytes / unit) + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
+}

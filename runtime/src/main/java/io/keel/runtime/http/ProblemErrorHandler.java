@@ -1,0 +1,48 @@
+package io.keel.runtime.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ErrorHandler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one place where an exception thrown while routing becomes an answer: {@link ProblemMapper} decides the problem,
+ * this logs it with the request id (stack trace only for real failures) and sends it as problem+json, unless the
+ * response was already streaming, in which case the client sees a cut-off body and the connection closes.
+ */
+final class ProblemErrorHandler implements ErrorHandler<Throwable> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemErrorHandler.class);
+
+    private final Problems problems;
+    private final ProblemMapper mapper;
+
+    ProblemErrorHandler(Problems problems, ProblemMapper mapper) {
+        this.problems = problems;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res, Throwable t) {
+        ProblemException problem = mapper.map(t);
+        String method = req.prologue().method().text();
+        String path = req.path().path();
+        if (problem.status() >= 500 && problem.status() != 503) {
+            LOG.error("{} {} failed with {}: {}", method, path, problem.status(), t.toString(), t);
+        } else {
+            LOG.info("{} {} answered {}: {}", method, path, problem.status(), problem.detail());
+        }
+        if (res.isSent()) {
+            return;
+        }
+        String requestId = MDC.get(RequestIds.MDC_KEY);
+        if (requestId == null) {
+            requestId = RequestIds.generate();
+        }
+        res.headers().remove(HeaderNames.CONTENT_LENGTH);
+        res.header(RequestIds.HEADER, requestId);
+        problems.send(res, problem, path, requestId);
+    }
+}

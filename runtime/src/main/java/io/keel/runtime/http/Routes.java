@@ -1,0 +1,78 @@
+package io.keel.runtime.http;
+
+import io.helidon.http.Method;
+import io.helidon.http.PathMatcher;
+import io.helidon.http.PathMatchers;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The application's routes. A thin layer over Helidon's routing that remembers each (method, path template) so that
+ * an unmatched request gets a 405 with {@code Allow} when its path exists under other methods, and a 404 otherwise.
+ * Path templates use Helidon's syntax ({@code /api/orders/{id}}); the template, not the raw path, labels metrics.
+ *
+ * <p>Not thread-safe: configure before the server starts.
+ */
+public final class Routes {
+    private record Route(Method method, String template, PathMatcher matcher) {
+    }
+
+    private final HttpRouting.Builder routing;
+    private final List<Route> routes = new ArrayList<>();
+
+    Routes(HttpRouting.Builder routing) {
+        this.routing = routing;
+    }
+
+    public Routes get(String template, Handler handler) {
+        return route(Method.GET, template, handler);
+    }
+
+    public Routes post(String template, Handler handler) {
+        return route(Method.POST, template, handler);
+    }
+
+    public Routes put(String template, Handler handler) {
+        return route(Method.PUT, template, handler);
+    }
+
+    public Routes delete(String template, Handler handler) {
+        return route(Method.DELETE, template, handler);
+    }
+
+    public Routes route(Method method, String template, Handler handler) {
+        routes.add(new Route(method, template, PathMatchers.create(template)));
+        routing.route(method, template, handler);
+        return this;
+    }
+
+    /** Methods registered for paths matching {@code req}'s path, sorted; empty when the path is unknown. */
+    Set<String> allowedMethods(ServerRequest req) {
+        Set<String> allowed = new TreeSet<>();
+        for (Route route : routes) {
+            if (route.matcher().match(req.path()).accepted()) {
+                allowed.add(route.method().text());
+            }
+        }
+        return allowed;
+    }
+
+    /** Registers the 404/405 fallback; must come after every application route. */
+    void finish() {
+        routing.any((req, res) -> {
+            Set<String> allowed = allowedMethods(req);
+            if (allowed.isEmpty()) {
+                throw ProblemException.notFound("no resource at " + req.path().path());
+            }
+            res.header("Allow", String.join(", ", allowed));
+            throw new ProblemException(405, "Method Not Allowed",
+                    req.prologue().method().text() + " is not allowed here; allowed: " + String.join(", ", allowed));
+        });
+    }
+}
