@@ -33,6 +33,8 @@ final class CpuJob<T> extends FutureTask<T> {
     private final Hooks hooks;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private final CountDownLatch startedOrDone = new CountDownLatch(1);
+    private long startedAt; // written and read by the worker thread only
+    private boolean finished; // worker thread only
 
     CpuJob(String task, Callable<T> work, long startDeadlineNanos, Hooks hooks) {
         super(work);
@@ -55,12 +57,29 @@ final class CpuJob<T> extends FutureTask<T> {
             return; // the caller gave up (left, or its deadline passed) before a worker came
         }
         hooks.started(task, queued);
+        startedAt = System.nanoTime();
         startedOrDone.countDown();
-        long start = System.nanoTime();
-        try {
-            super.run();
-        } finally {
-            hooks.finished(task, System.nanoTime() - start);
+        super.run();
+    }
+
+    // Accounting happens before the result is published, so a caller that sees its result also sees the gauges and
+    // timers updated. FutureTask calls these exactly once per run, even after a cancel (then they publish nothing).
+    @Override
+    protected void set(T result) {
+        finish();
+        super.set(result);
+    }
+
+    @Override
+    protected void setException(Throwable failure) {
+        finish();
+        super.setException(failure);
+    }
+
+    private void finish() {
+        if (state.get() == STARTED && !finished) {
+            finished = true; // only the worker thread that started the task gets here
+            hooks.finished(task, System.nanoTime() - startedAt);
         }
     }
 
