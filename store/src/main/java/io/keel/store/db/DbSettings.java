@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param url               a JDBC url ({@code jdbc:h2:...}, {@code jdbc:postgresql://...}), a libpq-style url
  *                          ({@code postgresql://[user[:password]@]host[:port]/db[?params]}), or blank for the
  *                          embedded H2 file database under {@code dataDir}
- * @param user              database user; blank means the one in the url, or {@code sa} for H2
+ * @param user              database user; blank means the one in the url, else {@code sa} for H2 and
+ *                          {@code postgres} for PostgreSQL
  * @param password          database password; blank means the one in the url, or none
  * @param poolSize          connections in the pool, fixed size (1..{@value #MAX_POOL_SIZE}, default
  *                          {@value #DEFAULT_POOL_SIZE})
@@ -101,15 +102,14 @@ public record DbSettings(String url, String user, String password, int poolSize,
         String trimmed = url.strip();
         if (trimmed.isEmpty()) {
             String file = dataDir.toAbsolutePath().resolve("db").resolve("keel").toString();
-            return new Resolved("jdbc:h2:file:" + file + H2_FILE_OPTIONS, user.isBlank() ? "sa" : user, password);
+            return new Resolved("jdbc:h2:file:" + file + H2_FILE_OPTIONS, user.isBlank() ? defaultUser(Dialect.H2) : user,
+                    password);
         }
         String lower = trimmed.toLowerCase(Locale.ROOT);
         if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
             return fromLibpqUrl(trimmed, user, password);
         }
-        Dialect dialect = Dialect.ofJdbcUrl(trimmed);
-        String effectiveUser = user.isBlank() && dialect == Dialect.H2 ? "sa" : user;
-        return new Resolved(trimmed, effectiveUser, password);
+        return new Resolved(trimmed, user.isBlank() ? defaultUser(Dialect.ofJdbcUrl(trimmed)) : user, password);
     }
 
     private static Resolved fromLibpqUrl(String url, String user, String password) {
@@ -137,6 +137,12 @@ public record DbSettings(String url, String user, String password, int poolSize,
         }
         String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
                 + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return new Resolved(jdbc, effectiveUser, effectivePassword);
+        return new Resolved(jdbc, effectiveUser.isBlank() ? defaultUser(Dialect.POSTGRESQL) : effectiveUser,
+                effectivePassword);
+    }
+
+    /** Without a configured user the drivers would try the OS user, which rarely exists as a database role. */
+    private static String defaultUser(Dialect dialect) {
+        return dialect == Dialect.H2 ? "sa" : "postgres";
     }
 }
