@@ -11,6 +11,9 @@ import java.util.Base64;
  * (base64url of {@code "<createdAtMicros>:<id>"}) so the encoding can change without breaking the API.
  */
 record OrderCursor(long createdAtMicros, long id) {
+    private static final long MIN_MICROS = Jdbc.toMicros(Instant.parse("0001-01-01T00:00:00Z"));
+    private static final long MAX_MICROS = Jdbc.toMicros(Instant.parse("9999-12-31T23:59:59.999999Z"));
+
     static OrderCursor after(Order order) {
         return new OrderCursor(Jdbc.toMicros(order.createdAt()), order.id());
     }
@@ -37,10 +40,12 @@ record OrderCursor(long createdAtMicros, long id) {
             if (id < 1) {
                 throw new InvalidCursorException(cursor);
             }
-            OrderCursor decoded = new OrderCursor(micros, id);
-            decoded.createdAt(); // rejects micros outside Instant's range here, not later inside the query
-            return decoded;
-        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+            if (micros < MIN_MICROS || micros > MAX_MICROS) {
+                // Both databases reject some far-off timestamps; fail as a bad cursor, not inside the query.
+                throw new InvalidCursorException(cursor);
+            }
+            return new OrderCursor(micros, id);
+        } catch (IllegalArgumentException e) {
             if (e instanceof InvalidCursorException invalid) {
                 throw invalid;
             }
