@@ -1,0 +1,159 @@
+package io.keel.store.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The store's database: a fixed-size HikariCP pool with its schema migrated by Flyway.
+ *
+ * <p>Thread-safe. The pool is the bound on concurrent database work ({@link DbSettings#poolSize()}); a caller that
+ * finds it exhausted blocks (fine on virtual threads) up to {@link DbSettings#connectionTimeout()} and then gets a
+ * {@link java.sql.SQLTransientConnectionException}. Pool metrics are published as {@code hikaricp_connections_*}
+ * (active, idle, pending, max, min, timeout_total, acquire/usage/creation seconds) with tag {@code pool=keel-db}.
+ */
+public final class Database implements AutoCloseable {
+    public static final String POOL_NAME = "keel-db";
+    private static final Pattern CURRENT_SCHEMA = Pattern.compile("[?&]currentSchema=([A-Za-z0-9_]+)");
+
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+
+    private Database(HikariDataSource pool, Dialect dialect) {
+        this.pool = pool;
+        this.dialect = dialect;
+    }
+
+    /**
+     * Opens the pool (connecting once, so an unreachable database fails here) and applies pending migrations.
+     * Blocks for as long as that takes.
+     *
+     * @throws DataAccessException when the database cannot be reached or a migration fails
+     */
+    public static Database open(DbSettings settings, MeterRegistry registry) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(registry, "registry");
+        Dialect dialect = settings.dialect();
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(POOL_NAME);
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.jdbcUser());
+        config.setPassword(settings.jdbcPassword());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(settings.poolSize());
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        if (dialect == Dialect.POSTGRESQL) {
+            // Lets the driver send a JDBC batch of inserts as multi-row INSERTs: one round trip instead of N.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new DataAccessException("cannot open database " + DbSettings.maskUrl(settings.jdbcUrl())
+                    + " as user '" + settings.jdbcUser() + "': " + rootMessage(e), e);
+        }
+        try {
+            migrate(pool, settings.jdbcUrl());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool, dialect);
+    }
+
+    private static void migrate(DataSource dataSource, String jdbcUrl) {
+        var flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true);
+        // A PostgreSQL url may pin a schema (tests give each class its own); migrate that schema, not "public".
+        currentSchema(jdbcUrl).ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema));
+        try {
+            flyway.load().migrate();
+        } catch (FlywayException e) {
+            throw new DataAccessException("database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    static Optional<String> currentSchema(String jdbcUrl) {
+        if (!jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+            return Optional.empty();
+        }
+        Matcher matcher = CURRENT_SCHEMA.matcher(jdbcUrl);
+        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** The pooled data source. Connections must be closed (try-with-resources) to return to the pool. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Whether a pooled connection can be obtained and answers within {@code timeout}: the readiness check.
+     * Blocks at most {@code timeout}; an exhausted pool counts as not ready (work would queue behind it). The probe
+     * runs on its own virtual thread, which ends by itself within the pool's connection timeout if abandoned.
+     */
+    public boolean ping(Duration timeout) {
+        if (pool.isClosed()) {
+            return false;
+        }
+        var probe = new CompletableFuture<Boolean>();
+        Thread.ofVirtual().name("keel-db-ping").start(() -> {
+            try (Connection connection = pool.getConnection()) {
+                int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+                probe.complete(connection.isValid(seconds));
+            } catch (SQLException | RuntimeException e) {
+                probe.complete(false);
+            }
+        });
+        try {
+            return probe.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Closes every pooled connection and removes the pool's meters. Idempotent. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + dialect + ", " + DbSettings.maskUrl(pool.getJdbcUrl()) + "]";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

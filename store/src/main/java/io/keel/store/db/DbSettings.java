@@ -1,0 +1,148 @@
+package io.keel.store.db;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How to reach the database. Immutable; invalid values fail here, at start, naming the setting and the value.
+ *
+ * @param url               a JDBC url ({@code jdbc:h2:...}, {@code jdbc:postgresql://...}), a libpq-style url
+ *                          ({@code postgresql://[user[:password]@]host[:port]/db[?params]}), or blank for the
+ *                          embedded H2 file database under {@code dataDir}
+ * @param user              database user; blank means the one in the url, else {@code sa} for H2 and
+ *                          {@code postgres} for PostgreSQL
+ * @param password          database password; blank means the one in the url, or none
+ * @param poolSize          connections in the pool, fixed size (1..{@value #MAX_POOL_SIZE}, default
+ *                          {@value #DEFAULT_POOL_SIZE})
+ * @param connectionTimeout how long a caller waits for a pooled connection before failing (250 ms..10 min,
+ *                          default 5 s)
+ * @param dataDir           where the embedded database lives ({@code <dataDir>/db/keel.mv.db})
+ */
+public record DbSettings(String url, String user, String password, int poolSize, Duration connectionTimeout,
+                         Path dataDir) {
+    public static final int DEFAULT_POOL_SIZE = 10;
+    public static final int MAX_POOL_SIZE = 200;
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /** Hikari's own minimum; below it Hikari would silently use 250 ms, so we refuse instead. */
+    private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * DB_CLOSE_ON_EXIT=FALSE: the service closes the pool itself after draining requests; H2's own shutdown hook
+     * would close the database under in-flight requests. LOCK_TIMEOUT: rows locked by a concurrent transaction
+     * (e.g. two requests racing on one idempotency key) are waited for instead of failing after H2's 1 s default.
+     */
+    static final String H2_FILE_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+
+    public DbSettings {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+            throw new IllegalArgumentException(
+                    "db poolSize was " + poolSize + "; allowed 1.." + MAX_POOL_SIZE);
+        }
+        if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0
+                || connectionTimeout.compareTo(MAX_CONNECTION_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("db connectionTimeout was " + connectionTimeout
+                    + "; allowed " + MIN_CONNECTION_TIMEOUT + ".." + MAX_CONNECTION_TIMEOUT);
+        }
+        // Resolve once so a bad url fails at start, not on the first connection.
+        resolve(url, user, password, dataDir);
+    }
+
+    /** The embedded H2 database under {@code dataDir}, pool of {@value #DEFAULT_POOL_SIZE}, 5 s timeout. */
+    public static DbSettings defaults(Path dataDir) {
+        return new DbSettings("", "", "", DEFAULT_POOL_SIZE, DEFAULT_CONNECTION_TIMEOUT, dataDir);
+    }
+
+    /** The JDBC url the pool connects to. */
+    public String jdbcUrl() {
+        return resolve(url, user, password, dataDir).url();
+    }
+
+    /** The user the pool connects as. */
+    public String jdbcUser() {
+        return resolve(url, user, password, dataDir).user();
+    }
+
+    /** The password the pool connects with. */
+    public String jdbcPassword() {
+        return resolve(url, user, password, dataDir).password();
+    }
+
+    public Dialect dialect() {
+        return Dialect.ofJdbcUrl(jdbcUrl());
+    }
+
+    /** Masks the password, so settings can be logged and shown on /admin/config. */
+    @Override
+    public String toString() {
+        return "DbSettings[url=" + maskUrl(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
+                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + ", dataDir=" + dataDir + "]";
+    }
+
+    /** A url with any password in it (userinfo or {@code password=} parameter) replaced by {@code ****}. */
+    public static String maskUrl(String url) {
+        return url.replaceAll("(?i)(://[^:/@]*:)[^@/]*@", "$1****@")
+                .replaceAll("(?i)([?&;]password=)[^&;]*", "$1****");
+    }
+
+    private record Resolved(String url, String user, String password) {
+    }
+
+    private static Resolved resolve(String url, String user, String password, Path dataDir) {
+        String trimmed = url.strip();
+        if (trimmed.isEmpty()) {
+            String file = dataDir.toAbsolutePath().resolve("db").resolve("keel").toString();
+            return new Resolved("jdbc:h2:file:" + file + H2_FILE_OPTIONS, user.isBlank() ? defaultUser(Dialect.H2) : user,
+                    password);
+        }
+        String lower = trimmed.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
+            return fromLibpqUrl(trimmed, user, password);
+        }
+        return new Resolved(trimmed, user.isBlank() ? defaultUser(Dialect.ofJdbcUrl(trimmed)) : user, password);
+    }
+
+    private static Resolved fromLibpqUrl(String url, String user, String password) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("db url '" + maskUrl(url) + "' is not a valid url: " + e.getReason(), e);
+        }
+        if (uri.getHost() == null || uri.getRawPath() == null || uri.getRawPath().length() <= 1) {
+            throw new IllegalArgumentException(
+                    "db url '" + maskUrl(url) + "' needs a host and a database: postgresql://host:port/db");
+        }
+        String effectiveUser = user;
+        String effectivePassword = password;
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getRawUserInfo().split(":", 2);
+            // Explicit settings win over the url, as libpq does with PGUSER/PGPASSWORD being overridden.
+            if (effectiveUser.isBlank()) {
+                effectiveUser = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+            }
+            if (effectivePassword.isEmpty() && parts.length == 2) {
+                effectivePassword = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+            }
+        }
+        String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+                + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return new Resolved(jdbc, effectiveUser.isBlank() ? defaultUser(Dialect.POSTGRESQL) : effectiveUser,
+                effectivePassword);
+    }
+
+    /** Without a configured user the drivers would try the OS user, which rarely exists as a database role. */
+    private static String defaultUser(Dialect dialect) {
+        return dialect == Dialect.H2 ? "sa" : "postgres";
+    }
+}

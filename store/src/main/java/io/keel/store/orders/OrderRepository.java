@@ -1,0 +1,192 @@
+package io.keel.store.orders;
+
+import io.keel.store.db.Jdbc;
+import io.keel.store.db.Page;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Orders and their items. Thread-safe and stateless; every call borrows one pooled connection and blocks on the
+ * database.
+ *
+ * <p>Idempotency is the database's job: a unique constraint on (user_id, idempotency_key) lets exactly one of any
+ * number of racing placements insert; the others roll back and return that one's order.
+ */
+public final class OrderRepository {
+    /** Largest page the repository serves; the HTTP layer enforces its own, smaller limit. */
+    public static final int MAX_PAGE_SIZE = 1_000;
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    /** Upper bound on lines per order, so one request cannot make an unbounded transaction. */
+    public static final int MAX_ITEMS = 1_000;
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    private final DataSource dataSource;
+
+    public OrderRepository(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Places an order: the order row and its items in one transaction.
+     *
+     * @param idempotencyKey when present and already used by this user, nothing is inserted and the original order
+     *                       is returned with {@code created == false} (whatever this call's items are)
+     * @param items          1..{@value #MAX_ITEMS} lines, all priced in {@code currency}
+     * @param now            creation time; stored with microsecond precision
+     * @throws IllegalArgumentException for no or too many items, a malformed currency or key, or a total that
+     *                                  overflows
+     * @throws io.keel.store.db.DataAccessException when the database fails, or the user or a product does not exist
+     */
+    public OrderPlacement place(long userId, Optional<String> idempotencyKey, List<OrderItem> items, String currency,
+                                Instant now) {
+        if (items.isEmpty() || items.size() > MAX_ITEMS) {
+            throw new IllegalArgumentException("order had " + items.size() + " items; allowed 1.." + MAX_ITEMS);
+        }
+        if (!CURRENCY.matcher(currency).matches()) {
+            throw new IllegalArgumentException("currency was '" + currency + "'; expected ISO 4217 like USD");
+        }
+        idempotencyKey.ifPresent(key -> {
+            if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+                throw new IllegalArgumentException("idempotency key length was " + key.length() + "; allowed 1.."
+                        + MAX_IDEMPOTENCY_KEY_LENGTH);
+            }
+        });
+        long total = items.stream().mapToLong(OrderItem::lineTotalCents).reduce(0L, Math::addExact);
+        Instant createdAt = Jdbc.truncate(now);
+        try (Connection connection = dataSource.getConnection()) {
+            if (idempotencyKey.isPresent()) {
+                // Fast path for retries; correctness under races comes from the constraint below, not from this.
+                Optional<Order> existing = findByKey(connection, userId, idempotencyKey.get());
+                if (existing.isPresent()) {
+                    return new OrderPlacement(existing.get(), false);
+                }
+            }
+            long id;
+            connection.setAutoCommit(false);
+            try {
+                id = insert(connection, userId, idempotencyKey, items, currency, total, createdAt);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                if (idempotencyKey.isPresent() && Jdbc.isUniqueViolation(e)) {
+                    // The winner has committed (both databases make the loser wait on the index entry until the
+                    // winner's transaction ends), so its row is visible to this READ COMMITTED read.
+                    Order original = findByKey(connection, userId, idempotencyKey.get())
+                            .orElseThrow(() -> Jdbc.failure("placing order with a reused idempotency key", e));
+                    return new OrderPlacement(original, false);
+                }
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            return new OrderPlacement(
+                    new Order(id, userId, items, total, currency, Order.STATUS_PLACED, createdAt), true);
+        } catch (SQLException e) {
+            throw Jdbc.failure("placing order for user " + userId, e);
+        }
+    }
+
+    private static long insert(Connection connection, long userId, Optional<String> idempotencyKey,
+                               List<OrderItem> items, String currency, long total, Instant createdAt)
+            throws SQLException {
+        long id;
+        String orderSql = "INSERT INTO orders (user_id, idempotency_key, total_cents, currency, status, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement insert = connection.prepareStatement(orderSql, new String[] {"id"})) {
+            insert.setLong(1, userId);
+            insert.setString(2, idempotencyKey.orElse(null));
+            insert.setLong(3, total);
+            insert.setString(4, currency);
+            insert.setString(5, Order.STATUS_PLACED);
+            Jdbc.setInstant(insert, 6, createdAt);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        String itemSql = "INSERT INTO order_items (order_id, line_no, product_id, sku, quantity, unit_price_cents,"
+                + " line_total_cents) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement insert = connection.prepareStatement(itemSql)) {
+            for (int line = 0; line < items.size(); line++) {
+                OrderItem item = items.get(line);
+                insert.setLong(1, id);
+                insert.setInt(2, line + 1);
+                insert.setLong(3, item.productId());
+                insert.setString(4, item.sku());
+                insert.setInt(5, item.quantity());
+                insert.setLong(6, item.unitPriceCents());
+                insert.setLong(7, item.lineTotalCents());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        return id;
+    }
+
+    public Optional<Order> findById(long id) {
+        try (Connection connection = dataSource.getConnection()) {
+            return OrderRows.query(connection, "SELECT " + OrderRows.ORDER_COLUMNS + " FROM orders WHERE id = ?",
+                    select -> select.setLong(1, id)).stream().findFirst();
+        } catch (SQLException e) {
+            throw Jdbc.failure("reading order " + id, e);
+        }
+    }
+
+    private static Optional<Order> findByKey(Connection connection, long userId, String key) throws SQLException {
+        return OrderRows.query(connection, "SELECT " + OrderRows.ORDER_COLUMNS
+                + " FROM orders WHERE user_id = ? AND idempotency_key = ?", select -> {
+                    select.setLong(1, userId);
+                    select.setString(2, key);
+                }).stream().findFirst();
+    }
+
+    /**
+     * A user's orders, newest first (created_at, then id, descending). Keyset paging: orders placed while a client
+     * pages appear on no page or on the first, never twice, and no order between pages is skipped.
+     *
+     * @param limit       1..{@value #MAX_PAGE_SIZE}
+     * @param afterCursor the {@code next} of the previous page; empty for the first page
+     * @throws io.keel.store.db.InvalidCursorException when the cursor was not issued by this method
+     * @throws IllegalArgumentException                for a limit outside 1..{@value #MAX_PAGE_SIZE}
+     */
+    public Page<Order> pageForUser(long userId, int limit, Optional<String> afterCursor) {
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit was " + limit + "; allowed 1.." + MAX_PAGE_SIZE);
+        }
+        Optional<OrderCursor> after = afterCursor.map(OrderCursor::decode);
+        // "created_at <= ? AND (created_at < ? OR id < ?)" is the row comparison (created_at, id) < (?, ?) written
+        // so that both databases can seek the (user_id, created_at DESC, id DESC) index on its first part.
+        String sql = "SELECT " + OrderRows.ORDER_COLUMNS + " FROM orders WHERE user_id = ?"
+                + (after.isPresent() ? " AND created_at <= ? AND (created_at < ? OR id < ?)" : "")
+                + " ORDER BY created_at DESC, id DESC LIMIT ?";
+        try (Connection connection = dataSource.getConnection()) {
+            List<Order> orders = OrderRows.query(connection, sql, select -> {
+                int index = 1;
+                select.setLong(index++, userId);
+                if (after.isPresent()) {
+                    Jdbc.setInstant(select, index++, after.get().createdAt());
+                    Jdbc.setInstant(select, index++, after.get().createdAt());
+                    select.setLong(index++, after.get().id());
+                }
+                // One row more than asked tells whether a next page exists without a second query.
+                select.setInt(index, limit + 1);
+            });
+            if (orders.size() <= limit) {
+                return new Page<>(orders, Optional.empty());
+            }
+            List<Order> items = orders.subList(0, limit);
+            return new Page<>(items, Optional.of(OrderCursor.after(items.getLast()).encode()));
+        } catch (SQLException e) {
+            throw Jdbc.failure("listing orders of user " + userId, e);
+        }
+    }
+}

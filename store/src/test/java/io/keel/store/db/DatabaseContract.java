@@ -1,0 +1,52 @@
+package io.keel.store.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** What {@link Database} promises on every supported database. */
+abstract class DatabaseContract extends DatabaseTestBase {
+    /** Versioned migrations only: Flyway adds an unversioned schema-creation marker row on some databases. */
+    private static final String MIGRATIONS_APPLIED =
+            "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL";
+
+    protected abstract Dialect expectedDialect();
+
+    @Test
+    void migrationsCreateAllTablesEmpty() {
+        for (String table : new String[] {"accounts", "sessions", "products", "orders", "order_items"}) {
+            assertThat(testDb.count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+        }
+        assertThat(testDb.count(MIGRATIONS_APPLIED))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theDialectFollowsTheUrl() {
+        assertThat(db.dialect()).isEqualTo(expectedDialect());
+    }
+
+    @Test
+    void pingAnswersTrueWhileTheDatabaseIsReachable() {
+        assertThat(db.ping(Duration.ofSeconds(2))).isTrue();
+    }
+
+    @Test
+    void poolMetricsArePublishedUnderTheHikariNames() {
+        assertThat(testDb.registry().find("hikaricp.connections.max").tag("pool", Database.POOL_NAME).gauge())
+                .isNotNull()
+                .satisfies(gauge -> assertThat(gauge.value()).isEqualTo(TestDatabase.POOL_SIZE));
+        assertThat(testDb.registry().find("hikaricp.connections.active").gauge()).isNotNull();
+    }
+
+    @Test
+    void aClosedDatabaseIsNotReadyAndReopeningDoesNotMigrateAgain() {
+        Database second = Database.open(testDb.settings(), new SimpleMeterRegistry());
+        second.close();
+
+        assertThat(second.ping(Duration.ofSeconds(1))).isFalse();
+        assertThat(testDb.count(MIGRATIONS_APPLIED)).isEqualTo(2);
+    }
+}

@@ -1,0 +1,87 @@
+package io.keel.store.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DbSettingsTest {
+    private static final Path DATA = Path.of("/srv/keel-data");
+
+    private static DbSettings withUrl(String url, String user, String password) {
+        return new DbSettings(url, user, password, 4, Duration.ofSeconds(5), DATA);
+    }
+
+    @Test
+    void aBlankUrlMeansTheEmbeddedH2FileDatabaseUnderTheDataDir() {
+        DbSettings settings = DbSettings.defaults(DATA);
+
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:h2:file:/srv/keel-data/db/keel" + DbSettings.H2_FILE_OPTIONS);
+        assertThat(settings.jdbcUser()).isEqualTo("sa");
+        assertThat(settings.dialect()).isEqualTo(Dialect.H2);
+        assertThat(settings.poolSize()).isEqualTo(DbSettings.DEFAULT_POOL_SIZE);
+        assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aLibpqStyleUrlBecomesAJdbcUrlWithThePostgresUserByDefault() {
+        DbSettings settings = withUrl("postgresql://127.0.0.1:5432/test", "", "");
+
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test");
+        assertThat(settings.jdbcUser()).isEqualTo("postgres");
+        assertThat(settings.dialect()).isEqualTo(Dialect.POSTGRESQL);
+    }
+
+    @Test
+    void credentialsInTheUrlAreDecodedAndQueryParametersKept() {
+        DbSettings settings = withUrl("postgres://shop:p%40ss@db.internal/store?sslmode=require", "", "");
+
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal/store?sslmode=require");
+        assertThat(settings.jdbcUser()).isEqualTo("shop");
+        assertThat(settings.jdbcPassword()).isEqualTo("p@ss");
+    }
+
+    @Test
+    void explicitCredentialsWinOverThoseInTheUrl() {
+        DbSettings settings = withUrl("postgresql://shop:secret@db/store", "admin", "other");
+
+        assertThat(settings.jdbcUser()).isEqualTo("admin");
+        assertThat(settings.jdbcPassword()).isEqualTo("other");
+    }
+
+    @Test
+    void jdbcUrlsPassThroughUnchanged() {
+        assertThat(withUrl("jdbc:h2:mem:x", "", "").jdbcUrl()).isEqualTo("jdbc:h2:mem:x");
+        assertThat(withUrl("jdbc:postgresql://h/db", "u", "").jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");
+    }
+
+    @Test
+    void unsupportedOrIncompleteUrlsAreRejectedAtConstruction() {
+        assertThatThrownBy(() -> withUrl("jdbc:mysql://h/db", "", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unsupported database url");
+        assertThatThrownBy(() -> withUrl("postgresql://h", "", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a host and a database");
+        assertThatThrownBy(() -> withUrl("postgresql://h /x", "", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid url");
+    }
+
+    @Test
+    void outOfRangePoolSizeAndTimeoutNameTheSettingAndValue() {
+        assertThatThrownBy(() -> new DbSettings("", "", "", 0, Duration.ofSeconds(1), DATA))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("db poolSize was 0; allowed 1..200");
+        assertThatThrownBy(() -> new DbSettings("", "", "", 5, Duration.ofMillis(100), DATA))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("connectionTimeout was PT0.1S");
+    }
+
+    @Test
+    void toStringAndMaskUrlHidePasswords() {
+        DbSettings settings = withUrl("postgresql://shop:secret@db/store?password=also", "", "hunter2");
+
+        assertThat(settings.toString()).doesNotContain("secret", "also", "hunter2").contains("****");
+        assertThat(DbSettings.maskUrl("jdbc:postgresql://h/db?user=a&password=x&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h/db?user=a&password=****&ssl=true");
+    }
+}
