@@ -1,5 +1,6 @@
 package io.keel.runtime.stream;
 
+import io.helidon.common.buffers.DataReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -179,8 +180,9 @@ public final class UploadSink {
     private static int read(InputStream body, byte[] buffer, int want) {
         try {
             return body.read(buffer, 0, want);
-        } catch (IOException | UncheckedIOException e) {
-            throw new ClientGoneException("Upload body ended abnormally: " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            // Helidon reports a connection closed before Content-Length bytes arrived as InsufficientData.
+            throw new ClientGoneException("Upload body ended before it was complete", e);
         }
     }
 
