@@ -85,7 +85,7 @@ public final class RowStreamWriter extends OutputStream {
         closed = true;
         active.decrementAndGet();
         if (gone != null) {
-            throw gone;
+            return; // the caller already got ClientGoneException; closing must not mask or repeat it
         }
         try {
             drain();
@@ -113,15 +113,14 @@ public final class RowStreamWriter extends OutputStream {
     }
 
     private ClientGoneException gone(Exception cause) {
-        if (gone == null) {
-            gone = new ClientGoneException("Client disconnected while streaming the response", cause);
-        }
+        gone = new ClientGoneException("Client disconnected while streaming the response", cause);
         return gone;
     }
 
     private void ensureOpen() {
         if (gone != null) {
-            throw gone;
+            // A fresh instance: try-with-resources may attach it to the first one, and self-suppression is illegal.
+            throw new ClientGoneException("Client already disconnected", gone);
         }
         if (closed) {
             throw new IllegalStateException("Row stream already closed");
