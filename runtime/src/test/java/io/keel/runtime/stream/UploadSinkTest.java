@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -65,6 +66,8 @@ class UploadSinkTest {
             Optional<ExpectedChecksum> expected = ExpectedChecksum.parse(
                     req.headers().first(HeaderNames.create("Digest")),
                     req.headers().first(HeaderNames.create("X-Checksum-SHA256")));
+            // Refuse before touching the entity: asking for it would already send "100 Continue".
+            sink.checkDeclaredLength(req.headers().contentLength());
             UploadResult result = sink.receive(req.content().inputStream(), req.headers().contentLength(), expected,
                     "upload-" + names.incrementAndGet());
             res.status(201).send(result.size() + " " + result.sha256Hex() + " " + result.path().getFileName());
@@ -134,13 +137,30 @@ class UploadSinkTest {
     }
 
     @Test
-    void overLimitUploadsOverHttpAnswer413AndKeepNothing() throws Exception {
-        HttpResponse<String> declared = post(HttpRequest.BodyPublishers.ofByteArray(randomBytes(LIMIT + 10)));
-        HttpResponse<String> chunked = post(HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(randomBytes(3 * LIMIT))));
+    void declaredOverLimitUploadOverHttpIsAnswered413BeforeTheBodyIsSent() throws Exception {
+        // Expect: 100-continue makes the client wait for the server, so a refusal before reading is visible as such.
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri()).expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(randomBytes(LIMIT + 10))).build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        assertThat(declared.statusCode()).isEqualTo(413);
-        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(failures.take()).isInstanceOf(StreamLimitExceededException.class)
+                .hasMessageContaining("Content-Length");
+        assertThat(storedFiles()).isEmpty();
+    }
+
+    @Test
+    void chunkedOverLimitUploadOverHttpIsCutOffAndKeepsNothing() throws Exception {
+        try {
+            HttpResponse<String> response = post(HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(randomBytes(3 * LIMIT))));
+            assertThat(response.statusCode()).isEqualTo(413);
+        } catch (IOException e) {
+            // The server answers and closes while the client still sends; a client may then see the reset first.
+        }
+        assertThat(failures.poll(5, TimeUnit.SECONDS)).isInstanceOf(StreamLimitExceededException.class)
+                .hasMessageContaining("exceeds");
+        assertThat(registry.get("keel.stream.bytes").tag("stream", "upload").counter().count()).isEqualTo(LIMIT + 1);
         assertThat(storedFiles()).isEmpty();
     }
 
@@ -185,12 +205,16 @@ class UploadSinkTest {
     }
 
     private HttpResponse<String> post(HttpRequest.BodyPublisher body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/upload"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri())
                 .POST(body).timeout(Duration.ofSeconds(10));
         if (headers.length > 0) {
             request.headers(headers);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/upload");
     }
 
     private List<Path> storedFiles() {
