@@ -1,0 +1,240 @@
+package io.keel.runtime.stream;
+
+import io.helidon.common.buffers.DataReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * Streams request bodies into files of one directory without ever holding a body in memory and without ever making a
+ * partial file visible.
+ * <p>
+ * Each body goes to {@code <dir>/.incoming/<random>.part} while it is hashed (SHA-256) and counted; the size limit is
+ * enforced while reading, so at most {@code maxBytes + 1} bytes are read from a client that lies or sends no length.
+ * Only a complete, verified and fsynced file is renamed ({@code ATOMIC_MOVE}) to the caller's final name; on every
+ * failure (limit, checksum mismatch, client abort, disk error, any runtime exception) the part file is deleted.
+ * <p>
+ * Thread-safe; {@link #receive} blocks on the body and the disk, so call it on a virtual thread. Memory: one buffer of
+ * {@link Config#bufferBytes()} per call in progress. Metric: {@code keel_stream_bytes_total{stream="upload"}} counts
+ * every body byte read, including bytes of bodies that were later discarded.
+ */
+public final class UploadSink {
+    static final String INCOMING = ".incoming";
+    static final String PART_SUFFIX = ".part";
+    private static final HexFormat HEX = HexFormat.of();
+    private static final Logger LOG = LoggerFactory.getLogger(UploadSink.class);
+
+    /**
+     * @param maxBytes    largest body accepted, in bytes (at least 1)
+     * @param bufferBytes read buffer per upload in progress, 1 KiB to 1 MiB; default 64 KiB
+     */
+    public record Config(long maxBytes, int bufferBytes) {
+        public static final int DEFAULT_BUFFER_BYTES = 64 * 1024;
+
+        public Config {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("upload maxBytes must be >= 1, was " + maxBytes);
+            }
+            if (bufferBytes < 1024 || bufferBytes > 1024 * 1024) {
+                throw new IllegalArgumentException("upload bufferBytes must be in 1024..1048576, was " + bufferBytes);
+            }
+        }
+
+        /** A config with the given limit and the default 64 KiB buffer. */
+        public static Config ofMaxBytes(long maxBytes) {
+            return new Config(maxBytes, DEFAULT_BUFFER_BYTES);
+        }
+    }
+
+    private final Path dir;
+    private final Path incoming;
+    private final Config config;
+    private final Counter bytes;
+
+    private UploadSink(Path dir, Config config, MeterRegistry registry) {
+        this.dir = dir;
+        this.incoming = dir.resolve(INCOMING);
+        this.config = config;
+        this.bytes = Counter.builder("keel.stream.bytes").tag("stream", "upload")
+                .description("Body bytes streamed").baseUnit("bytes").register(registry);
+    }
+
+    /**
+     * Creates a sink storing into {@code dir}, creating {@code dir} and {@code dir/.incoming} when missing. Does not
+     * clean orphans: call {@link #cleanOrphans(Path)} once at process start, before any upload can be in progress.
+     *
+     * @throws UncheckedIOException when the directories cannot be created
+     */
+    public static UploadSink create(Path dir, Config config, MeterRegistry registry) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        try {
+            Files.createDirectories(dir.resolve(INCOMING));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create upload directory " + dir.resolve(INCOMING), e);
+        }
+        return new UploadSink(dir, config, registry);
+    }
+
+    /**
+     * Refuses a body whose declared length is already over the limit, before any byte is read. Does not block.
+     *
+     * @throws StreamLimitExceededException when {@code declaredLength} is above {@link Config#maxBytes()}
+     */
+    public void checkDeclaredLength(OptionalLong declaredLength) {
+        if (declaredLength.isPresent() && declaredLength.getAsLong() > config.maxBytes) {
+            throw new StreamLimitExceededException("Declared Content-Length " + declaredLength.getAsLong()
+                    + " exceeds the upload limit of " + config.maxBytes + " bytes", config.maxBytes);
+        }
+    }
+
+    /**
+     * Reads {@code body} to its end into {@code <dir>/<finalName>}. Blocks until the body ends or fails. An existing
+     * file of that name is replaced atomically (POSIX rename), so callers should use fresh ids as names.
+     *
+     * @param body           request body; not closed here
+     * @param declaredLength Content-Length when the client sent one
+     * @param expected       checksum the client declared, if any
+     * @param finalName      a plain file name (no separators, not starting with '.')
+     * @return size, SHA-256 and path of the stored file
+     * @throws StreamLimitExceededException when the body is (or is declared) larger than the limit
+     * @throws ChecksumMismatchException    when the body does not hash to {@code expected}
+     * @throws ClientGoneException          when reading the body fails (client abort, truncated body)
+     * @throws UncheckedIOException         when writing to the disk fails
+     */
+    public UploadResult receive(InputStream body, OptionalLong declaredLength, Optional<ExpectedChecksum> expected,
+                                String finalName) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(expected, "expected");
+        Path target = dir.resolve(checkName(finalName));
+        checkDeclaredLength(declaredLength);
+        Path part = incoming.resolve(UUID.randomUUID() + PART_SUFFIX);
+        boolean moved = false;
+        try {
+            MessageDigest sha256 = sha256();
+            long size = copy(body, part, sha256);
+            String actual = HEX.formatHex(sha256.digest());
+            if (expected.isPresent() && !expected.get().sha256Hex().equals(actual)) {
+                throw new ChecksumMismatchException(expected.get().sha256Hex(), actual);
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            moved = true;
+            return new UploadResult(size, actual, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot store upload " + finalName + " in " + dir, e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(part);
+            }
+        }
+    }
+
+    private long copy(InputStream body, Path part, MessageDigest sha256) throws IOException {
+        byte[] buffer = new byte[config.bufferBytes];
+        long size = 0;
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (true) {
+                // Never ask for more than one byte past the limit: a lying client cannot make us read further.
+                int want = (int) Math.min(buffer.length, config.maxBytes - size + 1);
+                int n = read(body, buffer, want);
+                if (n < 0) {
+                    break;
+                }
+                bytes.increment(n);
+                size += n;
+                if (size > config.maxBytes) {
+                    throw new StreamLimitExceededException("Upload body exceeds the limit of " + config.maxBytes
+                            + " bytes", config.maxBytes);
+                }
+                sha256.update(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+            }
+            out.force(true); // the rename below must never publish a file whose bytes are still in the page cache
+        }
+        return size;
+    }
+
+    private static int read(InputStream body, byte[] buffer, int want) {
+        try {
+            return body.read(buffer, 0, want);
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            // Helidon reports a connection closed before Content-Length bytes arrived as InsufficientData.
+            throw new ClientGoneException("Upload body ended before it was complete", e);
+        }
+    }
+
+    /**
+     * Deletes every {@code .part} file left in {@code <dir>/.incoming} by a previous process that crashed mid-upload.
+     * Call once at start, before uploads are accepted; blocks on the file system. A missing directory is not an error.
+     *
+     * @return how many files were deleted
+     * @throws UncheckedIOException when the directory cannot be listed or a file cannot be deleted
+     */
+    public static int cleanOrphans(Path dir) {
+        Path incomingDir = dir.resolve(INCOMING);
+        if (!Files.isDirectory(incomingDir)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(incomingDir, "*" + PART_SUFFIX)) {
+            for (Path part : parts) {
+                if (Files.deleteIfExists(part)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean orphaned uploads in " + incomingDir, e);
+        }
+        return deleted;
+    }
+
+    private static String checkName(String name) {
+        Objects.requireNonNull(name, "finalName");
+        if (name.isEmpty() || name.startsWith(".") || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0
+                || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("finalName must be a plain file name not starting with '.', was '"
+                    + name + "'");
+        }
+        return name;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK ships SHA-256", e);
+        }
+    }
+
+    private static void deleteQuietly(Path part) {
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException e) {
+            // The orphan is removed by cleanOrphans at the next start; the original failure matters more here.
+            LOG.warn("Cannot delete partial upload {}", part, e);
+        }
+    }
+}
