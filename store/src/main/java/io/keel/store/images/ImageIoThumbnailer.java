@@ -1,6 +1,7 @@
 package io.keel.store.images;
 
 import io.keel.store.images.ImageRejectedException.Reason;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -85,12 +86,19 @@ final class ImageIoThumbnailer implements Thumbnailer {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkPixels("source image", width, height);
-            ThumbnailPlan plan = ThumbnailPlan.of(width, height, spec, subsample);
+            boolean partial = format.partialReadsDetectTruncation();
+            ThumbnailPlan plan = ThumbnailPlan.of(width, height, spec, subsample && partial);
             checkPixels("thumbnail", plan.outputWidth(), plan.outputHeight());
-            ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceRegion(plan.region());
-            param.setSourceSubsampling(plan.subsampleX(), plan.subsampleY(), 0, 0);
-            BufferedImage image = reader.read(0, param);
+            BufferedImage image;
+            if (partial) {
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceRegion(plan.region());
+                param.setSourceSubsampling(plan.subsampleX(), plan.subsampleY(), 0, 0);
+                image = reader.read(0, param);
+            } else {
+                Rectangle region = plan.region();
+                image = reader.read(0).getSubimage(region.x, region.y, region.width, region.height);
+            }
             if (truncation.truncated()) {
                 throw new ImageRejectedException(Reason.CORRUPT, "image data is truncated");
             }
