@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ThumbnailerFormatsTest {
     private final Thumbnailer thumbnailer = Thumbnailer.create(ImageLimits.defaults());
@@ -56,6 +57,20 @@ class ThumbnailerFormatsTest {
         assertThat(centre & 0xFF).isLessThan(60);
         int leftEdge = decoded.getRGB(0, 0);
         assertThat(leftEdge >> 16 & 0xFF).isBetween(20, 80);
+    }
+
+    @ParameterizedTest(name = "type {0}")
+    @ValueSource(ints = {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY,
+            BufferedImage.TYPE_BYTE_BINARY, BufferedImage.TYPE_4BYTE_ABGR})
+    void unusualPixelLayoutsBecomeOrdinaryThumbnails(int type) {
+        byte[] png = TestImages.encode(TestImages.picture(300, 300, type), "png");
+
+        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "image/png",
+                new ThumbnailSpec(64, 64, Fit.CONTAIN, OutputFormat.JPEG));
+
+        BufferedImage decoded = TestImages.decode(thumb.bytes());
+        assertThat(decoded.getWidth()).isEqualTo(64);
+        assertThat(TestImages.grey(decoded.getRGB(32, 32))).isGreaterThan(100);
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.keel.store.images.ImageRejectedException.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.Arrays;
@@ -145,7 +147,7 @@ class ThumbnailerRejectionTest {
         return e;
     }
 
-    private static final class CountingStream extends java.io.FilterInputStream {
+    private static final class CountingStream extends FilterInputStream {
         long count;
 
         CountingStream(InputStream in) {
@@ -153,14 +155,14 @@ class ThumbnailerRejectionTest {
         }
 
         @Override
-        public int read() throws java.io.IOException {
+        public int read() throws IOException {
             int b = super.read();
             count += b < 0 ? 0 : 1;
             return b;
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
+        public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
             count += Math.max(0, n);
             return n;
