@@ -1,0 +1,196 @@
+package io.keel.store.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.keel.store.images.ImageRejectedException.Reason;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ThumbnailerRejectionTest {
+    private static final ThumbnailSpec SPEC = new ThumbnailSpec(64, 64, Fit.CONTAIN, OutputFormat.PNG);
+    private static final long HUGE = 1L << 40;
+
+    private final Thumbnailer thumbnailer = Thumbnailer.create(new ImageLimits(40_000_000, HUGE));
+
+    @Test
+    void aPngDeclaringTenBillionPixelsIsRefusedFromItsHeaderWithoutReadingTheRest() {
+        // 100000x100000 RGBA would need 40 GB; behind the header comes a gigabyte of garbage that is never read.
+        CountingStream body = new CountingStream(new SequenceInputStream(
+                new ByteArrayInputStream(TestImages.pngHeader(100_000, 100_000)), new GarbageStream(1L << 30)));
+
+        long start = System.nanoTime();
+        ImageRejectedException e = reject(body, "image/png");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
+        assertThat(e.getMessage()).contains("100000x100000");
+        assertThat(body.count).isLessThan(64 * 1024);
+        assertThat(millis).isLessThan(2_000);
+    }
+
+    @Test
+    void aJpegDeclaringMoreThanTheLimitIsRefusedBeforeDecoding() {
+        byte[] bomb = TestImages.jpegDeclaring(60_000, 60_000);
+
+        assertThat(reject(new ByteArrayInputStream(bomb), "image/jpeg").reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
+    }
+
+    @Test
+    void thePixelLimitIsConfigurable() {
+        byte[] png = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), "png");
+        Thumbnailer strict = Thumbnailer.create(new ImageLimits(100_000, HUGE));
+
+        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
+                () -> strict.create(new ByteArrayInputStream(png), "image/png", SPEC));
+
+        assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
+        assertThat(e.getMessage()).contains("400x300 = 120000 pixels, the limit is 100000");
+    }
+
+    @Test
+    void aBodyLongerThanTheByteLimitIsRefused() {
+        byte[] png = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), "png");
+        Thumbnailer small = Thumbnailer.create(new ImageLimits(40_000_000, 1_000));
+
+        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
+                () -> small.create(new ByteArrayInputStream(png), "image/png", SPEC));
+
+        assertThat(e.reason()).isEqualTo(Reason.INPUT_TOO_LARGE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jpeg", "png", "gif", "bmp"})
+    void aTruncatedImageIsCorruptAlsoWhenCoverCropsIt(String format) {
+        byte[] full = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), format);
+        byte[] truncated = Arrays.copyOf(full, full.length - 300);
+
+        ImageRejectedException e = reject(new ByteArrayInputStream(truncated), "image/" + format,
+                new ThumbnailSpec(20, 20, Fit.COVER, OutputFormat.JPEG));
+
+        assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jpeg", "png", "gif", "bmp"})
+    void aTruncatedImageIsCorrupt(String format) {
+        byte[] full = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), format);
+        byte[] truncated = Arrays.copyOf(full, full.length * 6 / 10);
+
+        ImageRejectedException e = reject(new ByteArrayInputStream(truncated), "image/" + format);
+
+        assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aJpegMissingOnlyItsLastBytesIsCorruptRatherThanPaddedWithGrey() {
+        byte[] full = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), "jpeg");
+
+        ImageRejectedException e = reject(new ByteArrayInputStream(Arrays.copyOf(full, full.length - 200)),
+                "image/jpeg");
+
+        assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+    }
+
+    @Test
+    void randomBytesAreUnsupportedBecauseNoImageSignatureMatches() {
+        byte[] random = new byte[4096];
+        new Random(7).nextBytes(random);
+        random[0] = 0x00;
+
+        assertThat(reject(new ByteArrayInputStream(random), "image/png").reason())
+                .isEqualTo(Reason.UNSUPPORTED_TYPE);
+    }
+
+    @Test
+    void randomBytesBehindAPngSignatureAreCorrupt() {
+        byte[] body = new byte[4096];
+        new Random(7).nextBytes(body);
+        System.arraycopy(TestImages.pngHeader(1, 1), 0, body, 0, 8);
+
+        assertThat(reject(new ByteArrayInputStream(body), "image/png").reason()).isEqualTo(Reason.CORRUPT);
+    }
+
+    @Test
+    void anEmptyBodyIsUnsupported() {
+        assertThat(reject(InputStream.nullInputStream(), "image/jpeg").reason()).isEqualTo(Reason.UNSUPPORTED_TYPE);
+    }
+
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @ValueSource(strings = {"text/plain", "image/webp", "application/octet-stream", "", "image/svg+xml"})
+    void contentTypesOtherThanTheFourImageTypesAreUnsupported(String contentType) {
+        byte[] png = TestImages.encode(TestImages.picture(40, 30, BufferedImage.TYPE_INT_RGB), "png");
+
+        ImageRejectedException e = reject(new ByteArrayInputStream(png), contentType);
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_TYPE);
+    }
+
+    private ImageRejectedException reject(InputStream body, String contentType) {
+        return reject(body, contentType, SPEC);
+    }
+
+    private ImageRejectedException reject(InputStream body, String contentType, ThumbnailSpec spec) {
+        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
+                () -> thumbnailer.create(body, contentType, spec));
+        assertThat(e).as("rejection of a %s body", contentType).isNotNull();
+        return e;
+    }
+
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(0, n);
+            return n;
+        }
+    }
+
+    /** {@code length} bytes of 0x5A produced on demand, so a huge body costs no memory. */
+    private static final class GarbageStream extends InputStream {
+        private long left;
+
+        GarbageStream(long length) {
+            this.left = length;
+        }
+
+        @Override
+        public int read() {
+            return left-- > 0 ? 0x5A : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            Arrays.fill(b, off, off + n, (byte) 0x5A);
+            left -= n;
+            return n;
+        }
+    }
+}
