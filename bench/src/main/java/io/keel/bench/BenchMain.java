@@ -22,8 +22,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Command line of the benchmark tool: one subcommand per scenario of docs/spec scenarios.md. Exit codes: 0 report
- * written, 1 bad usage, 2 the run failed (message printed), 3 scenario not implemented yet.
+ * Command line of the benchmark tool: one subcommand per scenario of the scenarios spec. Exit codes: 0 report
+ * written, 2 bad usage or the run failed (message printed). Not thread-safe; one invocation per call.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Keel benchmark tool (loopback only).",
         subcommands = {BenchMain.DevLightCmd.class, BenchMain.ProdMixCmd.class, BenchMain.NaiveCmd.class,
