@@ -83,7 +83,7 @@ public final class BenchMain {
         OptionalLong pid = OptionalLong.empty();
         @Option(names = "--quick", description = "CI smoke run: short phases, whole run under 2 minutes.")
         boolean quick;
-        @Option(names = "--rate", description = "Light requests per second; default 50% of measured peak.")
+        @Option(names = "--rate", description = "Light requests per second; default 50%% of measured peak.")
         double rate;
         @Option(names = "--duration", description = "Length of each measured phase, e.g. 30s, 2m "
                 + "(default 30s, quick 8s).", converter = DurationConverter.class)
@@ -128,7 +128,7 @@ public final class BenchMain {
         }
     }
 
-    @Command(name = "dev-light", description = "Light requests only: closed-loop peak, then latency at 50% of it.")
+    @Command(name = "dev-light", mixinStandardHelpOptions = true, description = "Light requests only: closed-loop peak, then latency at 50%% of it.")
     static final class DevLightCmd extends Scenario {
         @Override
         Function<ScenarioContext, Path> scenario() {
@@ -136,7 +136,7 @@ public final class BenchMain {
         }
     }
 
-    @Command(name = "prod-mix", description = "Light load alone, then with the CPU/stream/SSE storm; ratios.")
+    @Command(name = "prod-mix", mixinStandardHelpOptions = true, description = "Light load alone, then with the CPU/stream/SSE storm; ratios.")
     static final class ProdMixCmd extends Scenario {
         @Override
         Function<ScenarioContext, Path> scenario() {
@@ -144,7 +144,7 @@ public final class BenchMain {
         }
     }
 
-    @Command(name = "naive", description = "prod-mix against a service started with its protections off.")
+    @Command(name = "naive", mixinStandardHelpOptions = true, description = "prod-mix against a service started with its protections off.")
     static final class NaiveCmd extends Scenario {
         @Override
         Function<ScenarioContext, Path> scenario() {
@@ -156,7 +156,7 @@ public final class BenchMain {
         }
     }
 
-    @Command(name = "export-scale", description = "Not implemented yet: export 100k/1M/10M orders vs COPY.")
+    @Command(name = "export-scale", mixinStandardHelpOptions = true, description = "Not implemented yet: export 100k/1M/10M orders vs COPY.")
     static final class ExportScaleCmd extends Scenario {
         @Override
         Function<ScenarioContext, Path> scenario() {
@@ -167,7 +167,7 @@ public final class BenchMain {
         }
     }
 
-    @Command(name = "upload-scale", description = "Not implemented yet: 1 GB upload/download with a small heap.")
+    @Command(name = "upload-scale", mixinStandardHelpOptions = true, description = "Not implemented yet: 1 GB upload/download with a small heap.")
     static final class UploadScaleCmd extends Scenario {
         @Override
         Function<ScenarioContext, Path> scenario() {
