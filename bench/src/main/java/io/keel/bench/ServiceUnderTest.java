@@ -1,0 +1,26 @@
+package io.keel.bench;
+
+import java.net.URI;
+import java.util.OptionalLong;
+
+/**
+ * The service a benchmark runs against. {@link ExternalService} targets one that is already running; a launcher
+ * that starts the store itself (normal or naive mode, chosen heap flags) implements this interface too and is
+ * plugged into {@code BenchMain} where {@code ExternalService} is created.
+ */
+public interface ServiceUnderTest extends AutoCloseable {
+    /** Base URL, always loopback. */
+    URI url();
+
+    /** Process id of the service, when known, for /proc resource sampling of its process tree. */
+    OptionalLong pid();
+
+    /** JVM flags the service was started with, for the report; "unknown" when not started by the tool. */
+    default String jvmFlags() {
+        return "unknown (external service)";
+    }
+
+    /** Stops the service when the tool started it; a no-op for an external one. Never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,171 @@
+package io.keel.bench.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Collects latencies and errors of one phase per request class, and cuts them into one-second intervals for plots.
+ * <p>Thread-safe: any number of request threads record concurrently (HdrHistogram {@link Recorder} is wait-free for
+ * writers); one internal platform thread closes an interval every second. Bounded: values are microseconds up to one
+ * hour (longer values are clamped), and the per-second series keeps at most {@code maxSeconds} entries, later ones
+ * are folded into the totals only.
+ * <p>Latency is recorded for answered and timed-out requests; connect errors and client overflow are counted but have
+ * no latency (they would make the percentiles look better than the service is).
+ */
+public final class LatencyRecorder implements AutoCloseable {
+    private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    private final String phase;
+    private final int maxSeconds;
+    private final long startNanos = System.nanoTime();
+    private final Map<RequestClass, PerClass> classes = new ConcurrentHashMap<>();
+    private final AtomicLong maxDispatchLagNanos = new AtomicLong();
+    private final Thread ticker;
+    private volatile long endNanos;
+    private int second;
+
+    private LatencyRecorder(String phase, int maxSeconds) {
+        this.phase = phase;
+        this.maxSeconds = maxSeconds;
+        this.ticker = Thread.ofPlatform().daemon().name("bench-ticker-" + phase).start(this::tickEverySecond);
+    }
+
+    /** Starts recording a phase now; the series is capped at {@code maxDuration} (plus a few seconds of drain). */
+    public static LatencyRecorder start(String phase, Duration maxDuration) {
+        return new LatencyRecorder(phase, (int) Math.min(Integer.MAX_VALUE - 10, maxDuration.toSeconds() + 10));
+    }
+
+    /** Registers a class so it appears in the result even when nothing of it completes. */
+    public void declare(RequestClass c) {
+        perClass(c);
+    }
+
+    /** An HTTP answer arrived; latency is {@code endNanos - scheduledNanos}. */
+    public void response(RequestClass c, long scheduledNanos, long endNanos, int status) {
+        PerClass p = perClass(c);
+        p.latency(endNanos - scheduledNanos);
+        p.statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+        ErrorKind.ofStatus(status).ifPresentOrElse(p::error, p.ok::increment);
+    }
+
+    /** The request failed without an answer. */
+    public void failure(RequestClass c, long scheduledNanos, long endNanos, ErrorKind kind) {
+        PerClass p = perClass(c);
+        if (kind == ErrorKind.TIMEOUT || kind == ErrorKind.IO) {
+            p.latency(endNanos - scheduledNanos);
+        }
+        p.error(kind);
+    }
+
+    /** The request was never sent because the client's in-flight bound was reached. */
+    public void overflow(RequestClass c) {
+        perClass(c).error(ErrorKind.CLIENT_OVERFLOW);
+    }
+
+    /** How late the dispatcher sent a request compared to its schedule. */
+    public void dispatchLag(long lagNanos) {
+        maxDispatchLagNanos.accumulateAndGet(lagNanos, Math::max);
+    }
+
+    /** Stops the ticker, closes the last interval and returns the phase result. Call once. */
+    public PhaseResult finish(String tool) {
+        close();
+        double seconds = (endNanos - startNanos) / 1e9;
+        List<ClassResult> results = new ArrayList<>();
+        classes.entrySet().stream().sorted(Comparator.comparing(e -> e.getKey().name()))
+                .forEach(e -> results.add(e.getValue().result(e.getKey().name(), seconds)));
+        return new PhaseResult(phase, tool, seconds, maxDispatchLagNanos.get() / 1e6, results);
+    }
+
+    @Override
+    public void close() {
+        if (endNanos != 0) {
+            return;
+        }
+        ticker.interrupt();
+        try {
+            ticker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        endNanos = System.nanoTime();
+        tick();
+    }
+
+    private PerClass perClass(RequestClass c) {
+        return classes.computeIfAbsent(c, k -> new PerClass());
+    }
+
+    private void tickEverySecond() {
+        long next = startNanos;
+        while (true) {
+            next += 1_000_000_000L;
+            long wait = next - System.nanoTime();
+            try {
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            tick();
+        }
+    }
+
+    private synchronized void tick() {
+        second++;
+        classes.values().forEach(p -> p.closeInterval(second, second <= maxSeconds));
+    }
+
+    /** Per-class state; intervals are closed under the recorder's lock. */
+    private static final class PerClass {
+        private final Recorder interval = new Recorder(MAX_MICROS, 3);
+        private final Histogram total = new Histogram(MAX_MICROS, 3);
+        private final List<SecondStats> series = new ArrayList<>();
+        private final LongAdder ok = new LongAdder();
+        private final Map<ErrorKind, LongAdder> errors = new ConcurrentHashMap<>();
+        private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        private Histogram reusable;
+
+        void latency(long nanos) {
+            interval.recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1000)));
+        }
+
+        void error(ErrorKind kind) {
+            errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        }
+
+        void closeInterval(int second, boolean keepSeries) {
+            reusable = interval.getIntervalHistogram(reusable);
+            total.add(reusable);
+            if (keepSeries) {
+                LatencySummary s = LatencySummary.ofMicros(reusable);
+                series.add(new SecondStats(second, s.count(), s.p50Ms(), s.p99Ms(), s.maxMs()));
+            }
+        }
+
+        synchronized ClassResult result(String name, double seconds) {
+            Map<String, Long> errs = new TreeMap<>();
+            errors.forEach((k, v) -> errs.put(k.label(), v.sum()));
+            Map<String, Long> sts = new TreeMap<>();
+            statuses.forEach((k, v) -> sts.put(Integer.toString(k), v.sum()));
+            long answered = sts.values().stream().mapToLong(Long::longValue).sum();
+            long failedUnanswered = errs.entrySet().stream()
+                    .filter(e -> !e.getKey().startsWith("status-") && !e.getKey().equals("client-overflow"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            double tput = seconds > 0 ? ok.sum() / seconds : 0;
+            return new ClassResult(name, answered + failedUnanswered, ok.sum(), errs, sts,
+                    LatencySummary.ofMicros(total), tput, series);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.keel.bench.load;
+
+import io.keel.bench.Loopback;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Sends one request and records its outcome; shared by the open- and closed-loop runners so both classify answers
+ * and errors the same way. Blocking (meant for virtual threads). Stateless apart from its immutable fields.
+ */
+final class Requests {
+    private final HttpClient client;
+    private final Duration timeout;
+    private final LatencyRecorder recorder;
+
+    Requests(HttpClient client, Duration timeout, LatencyRecorder recorder) {
+        this.client = client;
+        this.timeout = timeout;
+        this.recorder = recorder;
+    }
+
+    /** Sends, reads the whole body, records latency from {@code scheduledNanos}. Returns false if interrupted. */
+    boolean send(RequestClass c, HttpRequest request, long scheduledNanos) {
+        Loopback.require(request.uri());
+        HttpRequest timed = request.timeout().isPresent() ? request
+                : HttpRequest.newBuilder(request, (n, v) -> true).timeout(timeout).build();
+        try {
+            HttpResponse<Void> r = client.send(timed, HttpResponse.BodyHandlers.discarding());
+            recorder.response(c, scheduledNanos, System.nanoTime(), r.statusCode());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (IOException | RuntimeException e) {
+            recorder.failure(c, scheduledNanos, System.nanoTime(), ErrorKind.ofException(e));
+            return true;
+        }
+    }
+
+    /** The client every runner uses: HTTP/1.1 (no h2c upgrade dance), short connect timeout. */
+    static HttpClient newClient(Duration connectTimeout) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+}

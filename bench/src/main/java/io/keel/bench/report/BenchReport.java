@@ -1,0 +1,51 @@
+package io.keel.bench.report;
+
+import io.keel.bench.load.PeakResult;
+import io.keel.bench.load.PhaseResult;
+import io.keel.bench.sample.ResourceSample;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one benchmark invocation measured; serialised as report.json and rendered as report.md. Immutable.
+ *
+ * @param gitCommit   {@code git rev-parse HEAD} of the working directory, or "unknown"
+ * @param commandLine the exact invocation, secrets masked
+ * @param figures     further named numbers (heavy-work throughput, export MB/s, 503 count...)
+ * @param notes       things the reader must know: missing routes, fallbacks, warnings
+ */
+public record BenchReport(String scenario, String startedAt, String gitCommit, String commandLine,
+                          MachineInfo machine, List<Headline> headlines, List<PeakResult> peaks,
+                          List<PhaseResult> phases, Map<String, Double> figures, List<ResourceSample> resources,
+                          List<String> notes) {
+    public BenchReport {
+        headlines = List.copyOf(headlines);
+        peaks = List.copyOf(peaks);
+        phases = List.copyOf(phases);
+        figures = Map.copyOf(figures);
+        resources = List.copyOf(resources);
+        notes = List.copyOf(notes);
+    }
+
+    /** Largest non-NaN value of a resource series, or NaN. */
+    public double peak(java.util.function.ToDoubleFunction<ResourceSample> f) {
+        return resources.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+    }
+
+    /** {@code git rev-parse HEAD} in the current directory, if git and a repository are there. */
+    public static String readGitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            boolean done = p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return Optional.of(out).filter(o -> done && p.exitValue() == 0 && o.matches("[0-9a-f]{40}"))
+                    .orElse("unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}

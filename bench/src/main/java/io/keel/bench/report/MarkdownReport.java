@@ -1,0 +1,116 @@
+package io.keel.bench.report;
+
+import io.keel.bench.load.ClassResult;
+import io.keel.bench.load.PeakResult;
+import io.keel.bench.load.PhaseResult;
+import io.keel.bench.sample.ResourceSample;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** Renders a {@link BenchReport} as Markdown for people. Stateless. */
+public final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    public static String render(BenchReport r, List<String> plots) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Keel benchmark: ").append(r.scenario()).append("\n\n");
+        md.append("- started: ").append(r.startedAt()).append('\n');
+        md.append("- git commit: `").append(r.gitCommit()).append("`\n");
+        md.append("- command: `").append(r.commandLine()).append("`\n");
+        MachineInfo m = r.machine();
+        md.append("- machine: ").append(m.cores()).append(" cores, ").append(mb(m.memTotalBytes()))
+                .append(" MB RAM; ").append(m.kernel()).append('\n');
+        md.append("- JDK: ").append(m.jdk()).append("; bench JVM flags: `").append(m.benchJvmFlags())
+                .append("`; service JVM flags: `").append(m.serviceJvmFlags()).append("`\n\n");
+
+        if (!r.headlines().isEmpty()) {
+            md.append("## Headlines (ratios against a reference measured in this run)\n\n");
+            md.append("| figure | value | reference | reference value | ratio | how to read |\n");
+            md.append("|---|---:|---|---:|---:|---|\n");
+            r.headlines().forEach(h -> md.append("| ").append(h.name()).append(" | ").append(num(h.value()))
+                    .append(' ').append(h.unit()).append(" | ").append(h.reference()).append(" | ")
+                    .append(num(h.referenceValue())).append(' ').append(h.unit()).append(" | **")
+                    .append(num(h.ratio())).append("** | ").append(h.meaning()).append(" |\n"));
+            md.append('\n');
+        }
+        if (!r.peaks().isEmpty()) {
+            md.append("## Closed-loop peak throughput\n\n| class | tool | req/s | requests | errors | p50 ms | "
+                    + "p99 ms (closed loop, hides stalls) |\n|---|---|---:|---:|---:|---:|---:|\n");
+            for (PeakResult p : r.peaks()) {
+                md.append("| ").append(p.requestClass()).append(" | ").append(p.tool()).append(" | ")
+                        .append(num(p.requestsPerSec())).append(" | ").append(p.requests()).append(" | ")
+                        .append(p.errors()).append(" | ").append(num(p.p50Ms())).append(" | ")
+                        .append(num(p.p99Ms())).append(" |\n");
+            }
+            md.append('\n');
+        }
+        for (PhaseResult p : r.phases()) {
+            md.append("## Phase `").append(p.name()).append("` (").append(p.tool()).append(", ")
+                    .append(num(p.seconds())).append(" s, max dispatch lag ").append(num(p.maxDispatchLagMs()))
+                    .append(" ms)\n\n");
+            md.append("| class | completed | ok | ok/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | statuses |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+            for (ClassResult c : p.classes()) {
+                md.append("| ").append(c.name()).append(c.routeMissing() ? " (route missing: all 404)" : "")
+                        .append(" | ").append(c.completed()).append(" | ").append(c.ok()).append(" | ")
+                        .append(num(c.throughputPerSec())).append(" | ").append(num(c.latency().p50Ms()))
+                        .append(" | ").append(num(c.latency().p99Ms())).append(" | ")
+                        .append(num(c.latency().p999Ms())).append(" | ").append(num(c.latency().maxMs()))
+                        .append(" | ").append(pairs(c.errors())).append(" | ").append(pairs(c.statuses()))
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (!r.figures().isEmpty()) {
+            md.append("## Other figures\n\n| figure | value |\n|---|---:|\n");
+            new TreeMap<>(r.figures()).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(num(v))
+                    .append(" |\n"));
+            md.append('\n');
+        }
+        md.append("## Resources of the service\n\n");
+        if (r.resources().isEmpty()) {
+            md.append("No samples (no pid and no /metrics).\n\n");
+        } else {
+            md.append("| peak RSS MB | peak heap MB | max scheduler lag ms | max CPU % | max CPU-pool queued |\n")
+                    .append("|---:|---:|---:|---:|---:|\n| ")
+                    .append(num(r.peak(ResourceSample::rssBytes) / 1e6)).append(" | ")
+                    .append(num(r.peak(ResourceSample::heapUsedBytes) / 1e6)).append(" | ")
+                    .append(num(r.peak(ResourceSample::schedulerLagMs))).append(" | ")
+                    .append(num(r.peak(ResourceSample::cpuPercent))).append(" | ")
+                    .append(num(r.peak(ResourceSample::cpuPoolQueued))).append(" |\n\n");
+        }
+        if (!r.notes().isEmpty()) {
+            md.append("## Notes\n\n");
+            r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+            md.append('\n');
+        }
+        if (!plots.isEmpty()) {
+            md.append("## Plots\n\n");
+            plots.forEach(p -> md.append("![").append(p).append("](").append(p).append(")\n"));
+        }
+        return md.toString();
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (Math.abs(v) >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    private static String mb(long bytes) {
+        return Long.toString(bytes / (1024 * 1024));
+    }
+
+    private static String pairs(Map<String, Long> m) {
+        return m.isEmpty() ? "-" : m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+}

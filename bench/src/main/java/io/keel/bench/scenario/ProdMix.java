@@ -1,0 +1,162 @@
+package io.keel.bench.scenario;
+
+import io.keel.bench.load.ClassResult;
+import io.keel.bench.load.ClosedLoopRunner;
+import io.keel.bench.load.LatencyRecorder;
+import io.keel.bench.load.LoadSpec;
+import io.keel.bench.load.OpenLoopRunner;
+import io.keel.bench.load.PeakResult;
+import io.keel.bench.load.PhaseResult;
+import io.keel.bench.load.RateSchedule;
+import io.keel.bench.load.RequestClass;
+import io.keel.bench.report.Headline;
+import io.keel.bench.sample.ResourceSample;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Scenario 2 (and 3, "naive", against a service without protections): the light load alone at a fixed rate, then
+ * the same light load during the storm (CPU-heavy thumbnails, invoices and logins closed-loop with more concurrency
+ * than cores; two ~1 MB/s CSV export readers; two slow 200 MB uploads; 50 SSE clients of which 5 never read; a few
+ * orders per second so events flow). Headline: light p99/p99.9 with storm versus alone. Blocking.
+ */
+public final class ProdMix {
+    static final RequestClass THUMBNAIL = RequestClass.of("thumbnail");
+    static final RequestClass INVOICE = RequestClass.of("invoice-pdf");
+    static final RequestClass LOGIN = RequestClass.of("login");
+    static final RequestClass ORDER_CREATE = RequestClass.of("order-create");
+    static final long UPLOAD_BYTES = 200L * 1024 * 1024;
+    static final List<RequestClass> HEAVY = List.of(THUMBNAIL, INVOICE, LOGIN, SlowExportReader.EXPORT,
+            SlowUploader.UPLOAD);
+
+    private ProdMix() {
+    }
+
+    public static Path run(ScenarioContext ctx, String scenario) {
+        ctx.monitor().start();
+        LightLoad light = Setup.light(ctx);
+        var opts = ctx.options();
+        List<PeakResult> peaks = new ArrayList<>();
+        double rate = opts.rate();
+        if (rate <= 0) {
+            ctx.monitor().phase("peak");
+            PeakResult peak = ctx.peakMeter().measure(LightLoad.ORDER, ctx.service().url(),
+                    Map.of("Authorization", "Bearer " + light.user().token()), light.orderPaths(),
+                    opts.quick() ? Math.min(16, opts.connections()) : opts.connections(), opts.peakDuration());
+            peaks.add(peak);
+            rate = Setup.lightRate(ctx, peak.requestsPerSec());
+        }
+        ctx.figure("light-rate-per-sec", rate);
+        Duration d = opts.phaseDuration();
+        OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
+
+        ctx.monitor().phase("light-alone");
+        ctx.log().println("light alone at " + rate + "/s for " + d.toSeconds() + " s");
+        PhaseResult alone = open.runPhase("light-alone", light.specs(rate, d));
+
+        ctx.monitor().phase("light-with-storm");
+        ctx.log().println("light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
+        PhaseResult mix = storm(ctx, light, open, rate, d);
+
+        DevLight.noteMissing(ctx, alone);
+        DevLight.noteMissing(ctx, mix);
+        ClassResult a = alone.get(LightLoad.ORDER.name());
+        ClassResult m = mix.get(LightLoad.ORDER.name());
+        List<Headline> headlines = List.of(
+                Headline.of("light-order p99 with storm", m.latency().p99Ms(), "ms", "light-order p99 alone",
+                        a.latency().p99Ms(), "1.0 = the storm costs light requests nothing; lower is better"),
+                Headline.of("light-order p99.9 with storm", m.latency().p999Ms(), "ms", "light-order p99.9 alone",
+                        a.latency().p999Ms(), "lower is better"));
+        ctx.figure("light-errors-with-storm", m.errorCount() + mix.get(LightLoad.PRODUCTS.name()).errorCount());
+        ctx.figure("light-errors-alone", a.errorCount() + alone.get(LightLoad.PRODUCTS.name()).errorCount());
+        long refused = 0;
+        for (RequestClass c : HEAVY) {
+            mix.find(c.name()).ifPresent(r -> ctx.figure(c.name() + "-ok-per-sec", r.throughputPerSec()));
+            refused += mix.find(c.name()).map(r -> r.status(503)).orElse(0L);
+        }
+        ctx.figure("heavy-503-refusals", refused);
+        double peakRss = ctx.monitor().stop().stream().mapToDouble(ResourceSample::rssBytes)
+                .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+        ctx.figure("peak-rss-mb", peakRss / 1e6);
+        return ctx.finish(scenario, headlines, peaks, List.of(alone, mix));
+    }
+
+    private static PhaseResult storm(ScenarioContext ctx, LightLoad light, OpenLoopRunner open, double rate,
+                                     Duration d) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        byte[] jpeg = TestImages.jpeg(2000, 2000, 1);
+        StoreClient store = ctx.store();
+        String token = light.user().token();
+        List<String> paths = light.orderPaths();
+        AtomicLong next = new AtomicLong();
+        List<String> products = store.productIds(5);
+        try (LatencyRecorder rec = LatencyRecorder.start("light-with-storm", ctx.limits().maxPhaseDuration())) {
+            long deadline = System.nanoTime() + d.toNanos();
+            ClosedLoopRunner closed = new ClosedLoopRunner(ctx.client(), ctx.limits());
+            var thumbs = closed.start(THUMBNAIL, () -> HttpRequest.newBuilder(
+                    store.url("/api/images/thumbnail?width=200&height=200&fit=contain&format=jpeg"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), cores, d, rec);
+            var invoices = closed.start(INVOICE, () -> store.get(
+                    paths.get((int) (next.getAndIncrement() % paths.size())) + "/invoice.pdf", token), cores, d, rec);
+            var logins = closed.start(LOGIN, () -> store.loginRequest(light.user().email(), light.user().password()),
+                    cores, d, rec);
+
+            List<Thread> streams = new ArrayList<>();
+            LongAdder exportBytes = new LongAdder();
+            LongAdder exportRows = new LongAdder();
+            if (ctx.options().adminToken().isPresent()) {
+                for (int i = 0; i < 2; i++) {
+                    streams.add(Thread.ofVirtual().start(
+                            new SlowExportReader(ctx, rec, deadline, exportBytes, exportRows)));
+                }
+            } else {
+                ctx.note("no --admin-token (or KEEL_ADMIN_TOKEN): CSV export readers skipped");
+            }
+            LongAdder uploaded = new LongAdder();
+            double uploadRate = UPLOAD_BYTES / (d.toMillis() / 1000.0 * 0.8);
+            for (int i = 0; i < 2; i++) {
+                streams.add(Thread.ofVirtual().start(
+                        new SlowUploader(ctx, rec, token, UPLOAD_BYTES, uploadRate, deadline, uploaded)));
+            }
+            SseCrowd sse = new SseCrowd(ctx, rec, ctx.options().adminToken().orElse(token));
+            sse.start(50, 5);
+
+            open.run(List.of(light.specs(rate, d).get(0), light.specs(rate, d).get(1),
+                    new LoadSpec(ORDER_CREATE, RateSchedule.of(5, d), () -> store.orderRequest(light.user(),
+                            products.get((int) (next.getAndIncrement() % products.size()))))), rec);
+            thumbs.await();
+            invoices.await();
+            logins.await();
+            sse.stop();
+            join(streams, ctx.limits().requestTimeout().toMillis() + 5_000);
+            double secs = d.toMillis() / 1000.0;
+            ctx.figure("export-rows-read", exportRows.sum());
+            ctx.figure("export-mb-per-sec", exportBytes.sum() / 1e6 / secs);
+            ctx.figure("upload-mb-sent", uploaded.sum() / 1e6);
+            ctx.figure("upload-mb-per-sec", uploaded.sum() / 1e6 / secs);
+            ctx.figure("sse-events-received", sse.events.sum());
+            ctx.figure("sse-streams-ended-by-server", sse.endedEarly.sum());
+            return rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per heavy class)");
+        }
+    }
+
+    private static void join(List<Thread> threads, long timeoutMs) {
+        long end = System.currentTimeMillis() + timeoutMs;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, end - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            t.interrupt();
+        }
+    }
+}
