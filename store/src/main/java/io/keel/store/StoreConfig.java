@@ -1,0 +1,57 @@
+package io.keel.store;
+
+import io.keel.runtime.config.Settings;
+import io.keel.store.db.DbSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The store's own settings, read from the same layered {@link Settings} as the runtime's.
+ *
+ * @param db                 database: {@code KEEL_DB_URL} (JDBC or postgresql:// URL; default embedded H2 under the
+ *                           data dir), {@code KEEL_DB_USER}, {@code KEEL_DB_PASSWORD}, {@code KEEL_DB_POOL_SIZE} (10)
+ * @param seedOrders         demo orders seeded into an empty database at start ({@code KEEL_SEED_ORDERS}, 0 = none)
+ * @param sessionTtl         how long a login token lives ({@code KEEL_SESSION_TTL}, 24h)
+ * @param loginMaxFailures   failed logins per email or client within {@code loginWindow} before 429
+ *                           ({@code KEEL_LOGIN_MAX_FAILURES}, 5)
+ * @param loginWindow        window for counting failed logins ({@code KEEL_LOGIN_WINDOW}, 15m)
+ * @param passwordMemoryKib  Argon2id memory cost ({@code KEEL_PASSWORD_MEMORY_KIB}, 19456 = OWASP minimum)
+ * @param passwordIterations Argon2id iterations ({@code KEEL_PASSWORD_ITERATIONS}, 2)
+ * @param maxImagePixels     largest declared image accepted for thumbnails ({@code KEEL_MAX_IMAGE_PIXELS}, 40M)
+ * @param maxImageSize       largest thumbnail input body ({@code KEEL_MAX_IMAGE_SIZE}, 20m)
+ * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 2g, at most KEEL_MAX_STREAM_SIZE)
+ */
+public record StoreConfig(
+        DbSettings db,
+        long seedOrders,
+        Duration sessionTtl,
+        int loginMaxFailures,
+        Duration loginWindow,
+        int passwordMemoryKib,
+        int passwordIterations,
+        long maxImagePixels,
+        long maxImageSize,
+        long maxUploadSize) {
+
+    public static StoreConfig from(Settings s, Path dataDir) {
+        return new StoreConfig(
+                new DbSettings(
+                        s.string("db-url", ""),
+                        s.string("db-user", ""),
+                        s.secret("db-password").orElse(""),
+                        s.integer("db-pool-size", DbSettings.DEFAULT_POOL_SIZE, 1, DbSettings.MAX_POOL_SIZE),
+                        s.duration("db-connection-timeout", DbSettings.DEFAULT_CONNECTION_TIMEOUT,
+                                Duration.ofMillis(250), Duration.ofMinutes(1)),
+                        dataDir),
+                s.bytes("seed-orders", 0, 0, 100_000_000),
+                s.duration("session-ttl", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(90)),
+                s.integer("login-max-failures", 5, 1, 1000),
+                s.duration("login-window", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+                s.integer("password-memory-kib", 19_456, 1024, 1 << 20),
+                s.integer("password-iterations", 2, 1, 20),
+                s.bytes("max-image-pixels", 40_000_000, 1, 1L << 32),
+                s.bytes("max-image-size", 20L << 20, 1024, 1L << 30),
+                s.bytes("max-upload-size", 2L << 30, 1, 1L << 40));
+    }
+}

@@ -1,0 +1,106 @@
+package io.keel.store;
+
+import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Settings;
+import io.keel.store.accounts.Passwords;
+import io.keel.store.db.Database;
+import io.keel.store.seed.SeedPlan;
+import io.keel.store.seed.SeedReport;
+import io.keel.store.seed.Seeder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The store's command line: {@code start} runs the service, {@code seed} fills an empty database with demo data. */
+@Command(name = "keel", mixinStandardHelpOptions = true, subcommands = {StoreMain.Start.class, StoreMain.Seed.class},
+        description = "Keel reference store. Settings come from KEEL_* variables, --config FILE and --key=value flags.")
+public final class StoreMain {
+    private StoreMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new StoreMain())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println("keel: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+
+    /** {@code --key=value} and {@code --key value} pairs for the layered settings. */
+    static Map<String, String> flags(List<String> args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + arg + "'; settings are --key=value");
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                flags.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else if (i + 1 < args.size()) {
+                flags.put(arg.substring(2), args.get(++i));
+            } else {
+                throw new ConfigException("setting " + arg + " has no value");
+            }
+        }
+        return flags;
+    }
+
+    @Command(name = "start", description = "Run the service in the foreground until SIGTERM/SIGINT.")
+    static final class Start implements Callable<Integer> {
+        @Unmatched
+        List<String> settings = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            StoreService service = StoreService.start(Settings.load(System.getenv(), flags(settings)));
+            service.awaitShutdownSignal();
+            return 0;
+        }
+    }
+
+    @Command(name = "seed", description = "Seed an empty database with demo customers, products and orders.")
+    static final class Seed implements Callable<Integer> {
+        @Option(names = "--orders", defaultValue = "100000", description = "orders to create (default ${DEFAULT-VALUE})")
+        long orders;
+
+        @Option(names = "--customers", defaultValue = "10000", description = "customers (default ${DEFAULT-VALUE})")
+        int customers;
+
+        @Unmatched
+        List<String> settings = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Settings s = Settings.load(System.getenv(), flags(settings));
+            io.keel.runtime.KeelConfig config = io.keel.runtime.KeelConfig.from(s);
+            StoreConfig store = StoreConfig.from(s, config.dataDir());
+            try (Database db = Database.open(store.db(), new SimpleMeterRegistry())) {
+                String hash = new Passwords(null, store.passwordMemoryKib(), store.passwordIterations())
+                        .hashInline(StoreService.DEMO_PASSWORD);
+                SeedReport report = new Seeder(Clock.systemUTC()).seed(db,
+                        new SeedPlan(customers, 200, orders, hash, 42));
+                if (report.skipped()) {
+                    System.out.println("database already holds data; nothing seeded");
+                } else {
+                    System.out.printf("seeded %d orders (%d items) in %.1f s: %.0f rows/s%n", report.orders(),
+                            report.items(), report.took().toMillis() / 1000.0, report.rowsPerSecond());
+                }
+            }
+            return 0;
+        }
+    }
+}

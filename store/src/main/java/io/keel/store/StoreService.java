@@ -1,0 +1,173 @@
+package io.keel.store;
+
+import io.keel.runtime.Keel;
+import io.keel.runtime.KeelConfig;
+import io.keel.runtime.admin.OperatorToken;
+import io.keel.runtime.config.Settings;
+import io.keel.runtime.health.HealthCheck;
+import io.keel.runtime.http.ProblemException;
+import io.keel.store.accounts.AccountRepository;
+import io.keel.store.accounts.AccountRoutes;
+import io.keel.store.accounts.Authenticator;
+import io.keel.store.accounts.LoginThrottle;
+import io.keel.store.accounts.Passwords;
+import io.keel.store.accounts.SessionRepository;
+import io.keel.store.catalog.CatalogRoutes;
+import io.keel.store.catalog.ProductRepository;
+import io.keel.store.db.DataAccessException;
+import io.keel.store.db.Database;
+import io.keel.store.db.InvalidCursorException;
+import io.keel.store.images.ImageLimits;
+import io.keel.store.images.ImageRejectedException;
+import io.keel.store.images.ImageRoutes;
+import io.keel.store.images.InvalidThumbnailSpecException;
+import io.keel.store.images.Thumbnailer;
+import io.keel.store.invoices.InvoiceRenderer;
+import io.keel.store.invoices.InvoiceRoutes;
+import io.keel.store.orders.ActiveUsers;
+import io.keel.store.orders.BusinessMetrics;
+import io.keel.store.orders.OrderRepository;
+import io.keel.store.orders.OrderRoutes;
+import io.keel.store.seed.SeedPlan;
+import io.keel.store.seed.SeedReport;
+import io.keel.store.seed.Seeder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The reference store: every part wired onto one {@link Keel} server. {@link #start(Settings)} returns once the
+ * service is listening and ready; {@link #close()} stops it gracefully. Two stores can run in one JVM (tests do).
+ */
+public final class StoreService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
+    /** Every demo customer's password; printed at start so a newcomer can sign in. */
+    public static final String DEMO_PASSWORD = "keel-demo-password";
+
+    private final Keel keel;
+    private final Database db;
+
+    private StoreService(Keel keel, Database db) {
+        this.keel = keel;
+        this.db = db;
+    }
+
+    public static StoreService start(Settings settings) {
+        KeelConfig config = KeelConfig.from(settings);
+        StoreConfig store = StoreConfig.from(settings, config.dataDir());
+        if (store.maxUploadSize() > config.maxStreamSize()) {
+            throw new io.keel.runtime.config.ConfigException("invalid setting max-upload-size='" + store.maxUploadSize()
+                    + "': must not exceed max-stream-size (" + config.maxStreamSize() + ")");
+        }
+        settings.requireAllKnown();
+        Keel keel = Keel.create(config).settings(settings);
+        try {
+            Database db = Database.open(store.db(), keel.metrics());
+            keel.closeOnStop(db);
+            StoreService service = new StoreService(keel, db);
+            service.wire(config, store);
+            keel.start();
+            LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
+                    store.db().dialect());
+            return service;
+        } catch (RuntimeException e) {
+            keel.close();
+            throw e;
+        }
+    }
+
+    private void wire(KeelConfig config, StoreConfig store) {
+        Clock clock = Clock.systemUTC();
+        AccountRepository accounts = new AccountRepository(db.dataSource());
+        SessionRepository sessions = new SessionRepository(db.dataSource());
+        ProductRepository products = new ProductRepository(db.dataSource());
+        OrderRepository orders = new OrderRepository(db.dataSource());
+        Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
+        ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
+        BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
+        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, accounts, clock,
+                activeUsers::seen);
+        LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
+        ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
+        OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, order -> { }, keel.json(),
+                config.maxBodySize(), clock);
+
+        seedIfEmpty(store, passwords);
+        mapProblems();
+        keel.adminGuard(auth);
+        keel.health().add("database", () -> db.ping(Duration.ofSeconds(1))
+                ? HealthCheck.Result.up(db.dialect().toString())
+                : HealthCheck.Result.down("no answer within 1 s"));
+        keel.routes(routes -> {
+            new AccountRoutes(accounts, sessions, passwords, auth, throttle, keel.json(), config.maxBodySize(),
+                    store.sessionTtl(), clock).register(routes);
+            new CatalogRoutes(products, keel.json()).register(routes);
+            new InvoiceRoutes(InvoiceRenderer.create(), keel.cpuPool(), auth, orderRoutes, accounts, products)
+                    .register(routes);
+            orderRoutes.register(routes);
+            new ImageRoutes(Thumbnailer.create(imageLimits), imageLimits, keel.cpuPool(), auth).register(routes);
+        });
+    }
+
+    private void seedIfEmpty(StoreConfig store, Passwords passwords) {
+        if (store.seedOrders() == 0) {
+            return;
+        }
+        int customers = (int) Math.max(10, Math.min(10_000, store.seedOrders() / 20));
+        SeedReport report = new Seeder(Clock.systemUTC()).seed(db, new SeedPlan(customers, 200, store.seedOrders(),
+                passwords.hashInline(DEMO_PASSWORD), 42));
+        if (report.skipped()) {
+            LOG.info("database already holds data; not seeding");
+        } else {
+            LOG.info("seeded {} customers, {} products, {} orders ({} items) in {} ms; demo sign-in: "
+                            + "customer1@example.com / {}", report.customers(), report.products(), report.orders(),
+                    report.items(), report.took().toMillis(), DEMO_PASSWORD);
+        }
+    }
+
+    private void mapProblems() {
+        keel.problems()
+                .register(ImageRejectedException.class, e -> switch (e.reason()) {
+                    case UNSUPPORTED_TYPE -> ProblemException.unsupportedMediaType(e.getMessage());
+                    case TOO_MANY_PIXELS, INPUT_TOO_LARGE -> ProblemException.tooLarge(e.getMessage());
+                    case CORRUPT -> ProblemException.unprocessable(e.getMessage());
+                })
+                .register(InvalidThumbnailSpecException.class, e -> io.keel.runtime.http.Params.field(e.field(),
+                        e.getMessage()))
+                .register(InvalidCursorException.class, e -> io.keel.runtime.http.Params.field("after",
+                        "is not a cursor from a previous page"))
+                .register(DataAccessException.class, e -> e.getCause() instanceof SQLTransientConnectionException
+                        ? ProblemException.unavailable("the database is busy; retry later", Duration.ofSeconds(1))
+                        : new ProblemException(500, "Internal Server Error",
+                        "the server failed to answer this request; quote the request id when reporting it"));
+    }
+
+    private static String displayHost(String host) {
+        return host.equals("0.0.0.0") ? "localhost" : host;
+    }
+
+    public int port() {
+        return keel.port();
+    }
+
+    public Keel keel() {
+        return keel;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** Blocks until SIGTERM/SIGINT, then stops gracefully. */
+    public void awaitShutdownSignal() throws InterruptedException {
+        keel.awaitShutdownSignal();
+    }
+
+    @Override
+    public void close() {
+        keel.close();
+    }
+}

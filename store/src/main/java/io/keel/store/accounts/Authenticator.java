@@ -1,0 +1,66 @@
+package io.keel.store.accounts;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.keel.runtime.admin.AdminGuard;
+import io.keel.runtime.admin.OperatorToken;
+import io.keel.runtime.http.ProblemException;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * Resolves the caller from {@code Authorization: Bearer <token>}: the operator token, or a live session (two indexed
+ * lookups). A missing, unknown or expired token is a 401. Also the store's admin guard: the operator token or a user
+ * with the admin role. Thread-safe.
+ */
+public final class Authenticator implements AdminGuard {
+    private final OperatorToken operator;
+    private final SessionRepository sessions;
+    private final AccountRepository accounts;
+    private final Clock clock;
+    private final LongConsumer seen;
+
+    /**
+     * @param seen told the id of every authenticated user, e.g. to count active users
+     */
+    public Authenticator(OperatorToken operator, SessionRepository sessions, AccountRepository accounts, Clock clock,
+                         LongConsumer seen) {
+        this.operator = operator;
+        this.sessions = sessions;
+        this.accounts = accounts;
+        this.clock = clock;
+        this.seen = seen;
+    }
+
+    /** The caller, or a 401. */
+    public Principal require(ServerRequest req) {
+        if (operator.matches(req)) {
+            return Principal.operator();
+        }
+        String token = OperatorToken.bearer(req)
+                .orElseThrow(() -> ProblemException.unauthorized("sign in and send Authorization: Bearer <token>"));
+        String tokenHash = Tokens.hash(token);
+        Optional<Account> account = sessions.findValid(tokenHash, clock.instant())
+                .flatMap(session -> accounts.findById(session.accountId()));
+        if (account.isEmpty()) {
+            throw ProblemException.unauthorized("the token is unknown, expired or signed out");
+        }
+        seen.accept(account.get().id());
+        return Principal.user(account.get(), tokenHash);
+    }
+
+    /** The calling user; the operator token gets a 403, since it is not a user. */
+    public Account requireUser(ServerRequest req) {
+        Principal principal = require(req);
+        return principal.account().orElseThrow(() ->
+                ProblemException.forbidden("the operator token is not a user; sign in as a user for this"));
+    }
+
+    @Override
+    public void authorize(ServerRequest req) {
+        if (!require(req).seesAll()) {
+            throw ProblemException.forbidden("admin routes need the operator token or an admin user");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.keel.store.accounts;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Counts failed logins per key (an email, a client address) in a fixed window; past {@code maxFailures} the key is
+ * refused until its window ends. Memory is bounded: at most {@code maxKeys} keys, the least recently touched
+ * evicted first. A success clears the key. Thread-safe (one lock; each call is a few map operations).
+ */
+public final class LoginThrottle {
+    private record Window(Instant start, int failures) {
+    }
+
+    private final int maxFailures;
+    private final Duration window;
+    private final Clock clock;
+    private final Map<String, Window> windows;
+
+    public LoginThrottle(int maxFailures, Duration window, int maxKeys, Clock clock) {
+        this.maxFailures = maxFailures;
+        this.window = window;
+        this.clock = clock;
+        this.windows = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+                return size() > maxKeys;
+            }
+        };
+    }
+
+    /** How long {@code key} must wait, if it is currently refused. */
+    public synchronized Optional<Duration> blocked(String key) {
+        Window w = windows.get(key);
+        Instant now = clock.instant();
+        if (w == null || !now.isBefore(w.start().plus(window))) {
+            return Optional.empty();
+        }
+        return w.failures() >= maxFailures ? Optional.of(Duration.between(now, w.start().plus(window))) : Optional.empty();
+    }
+
+    public synchronized void failure(String key) {
+        Instant now = clock.instant();
+        windows.compute(key, (k, w) -> w == null || !now.isBefore(w.start().plus(window))
+                ? new Window(now, 1)
+                : new Window(w.start(), w.failures() + 1));
+    }
+
+    public synchronized void success(String key) {
+        windows.remove(key);
+    }
+
+    public synchronized int size() {
+        return windows.size();
+    }
+}

@@ -1,0 +1,101 @@
+package io.keel.store.accounts;
+
+import io.keel.runtime.cpu.CpuPool;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), always on
+ * the CPU pool under the task type {@code password-hash}: a login is tens of milliseconds of pure CPU and must not
+ * hold a request carrier thread. Verification reads the cost parameters from the stored string, so raising the cost
+ * later keeps old hashes valid. Thread-safe.
+ */
+public final class Passwords {
+    public static final String TASK = "password-hash";
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final CpuPool pool;
+    private final int memoryKib;
+    private final int iterations;
+    private final SecureRandom random = new SecureRandom();
+    /** Verified against when the email is unknown, so both failures cost the same time. */
+    private final String decoy;
+
+    public Passwords(CpuPool pool, int memoryKib, int iterations) {
+        this.pool = pool;
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.decoy = hashInline("decoy-password-" + random.nextLong());
+    }
+
+    /** Hashes on the CPU pool; blocks the caller until done or refused (503). */
+    public String hash(String password) {
+        return pool.run(TASK, () -> hashInline(password));
+    }
+
+    /** Verifies on the CPU pool; constant-time comparison. */
+    public boolean verify(String password, String phc) {
+        return pool.run(TASK, () -> verifyInline(password, phc));
+    }
+
+    /** Burns the same work as a real verification, for unknown accounts. Always false. */
+    public boolean verifyDecoy(String password) {
+        verify(password, decoy);
+        return false;
+    }
+
+    /** Hashes on the calling thread: for seeding and start-up only. */
+    public String hashInline(String password) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] hash = derive(password, salt, memoryKib, iterations, 1);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt) + "$"
+                + B64.encodeToString(hash);
+    }
+
+    static boolean verifyInline(String password, String phc) {
+        String[] parts = phc.split("\\$");
+        if (parts.length != 6 || !parts[1].equals("argon2id")) {
+            return false;
+        }
+        int m = 0;
+        int t = 0;
+        int p = 0;
+        for (String kv : parts[3].split(",")) {
+            int value = Integer.parseInt(kv.substring(2));
+            switch (kv.charAt(0)) {
+                case 'm' -> m = value;
+                case 't' -> t = value;
+                case 'p' -> p = value;
+                default -> {
+                    return false;
+                }
+            }
+        }
+        byte[] expected = B64D.decode(parts[5]);
+        byte[] actual = derive(password, B64D.decode(parts[4]), m, t, p);
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism) {
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memoryKib)
+                .withIterations(iterations)
+                .withParallelism(parallelism)
+                .withSalt(salt)
+                .build());
+        byte[] out = new byte[HASH_BYTES];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}
