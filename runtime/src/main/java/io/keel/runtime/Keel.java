@@ -2,6 +2,7 @@ package io.keel.runtime;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
@@ -15,11 +16,16 @@ import io.keel.runtime.cpu.CpuPoolRejectedException;
 import io.keel.runtime.cpu.CpuPoolSettings;
 import io.keel.runtime.cpu.CpuTaskTimeoutException;
 import io.keel.runtime.health.Health;
+import io.keel.runtime.http.Admission;
 import io.keel.runtime.http.HttpLayer;
 import io.keel.runtime.http.Json;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.ProblemMapper;
 import io.keel.runtime.http.Routes;
+import io.keel.runtime.lag.PinnedThreadMonitor;
+import io.keel.runtime.lag.SchedulerLagMonitor;
+import io.keel.runtime.limit.ConcurrencyLimiter;
+import io.keel.runtime.memory.MemoryGuard;
 import io.keel.runtime.metrics.RuntimeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +66,7 @@ public final class Keel implements AutoCloseable {
     private final HttpRouting.Builder routing = HttpRouting.builder();
     private final Routes routes;
     private final HttpLayer http;
+    private final MemoryGuard memory;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private Settings settings = Settings.of(Map.of());
@@ -73,7 +80,13 @@ public final class Keel implements AutoCloseable {
         this.cpuPool = CpuPool.create(new CpuPoolSettings(config.cpuThreads(), config.cpuQueue(),
                 config.cpuMaxQueueWait(), Map.of()).withInline(!config.protections()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
-        this.routes = http.install(routing);
+        this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
+        this.routes = http.install(routing, new Admission(
+                ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory, config.maxStreams(),
+                metrics.registry()));
+        resources.push(SchedulerLagMonitor.start(metrics.registry()));
+        resources.push(PinnedThreadMonitor.start(metrics.registry()));
+        health.add("memory", memory.healthCheck());
         this.adminGuard = new OperatorToken(config.adminToken());
         problemMapper.register(CpuPoolRejectedException.class, e -> ProblemException.unavailable(
                         "the server is busy with CPU work (" + e.reason() + "); retry later", e.retryAfter()))
@@ -138,11 +151,12 @@ public final class Keel implements AutoCloseable {
 
     /** Binds and starts serving. Blocks until the listener is up. */
     public Keel start() {
-        routes.get("/metrics", (req, res) -> {
+        routes.route(Method.GET, "/metrics", Routes.Kind.CRITICAL, (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.scrape());
         });
-        routes.get("/health/live", health::live).get("/health/ready", health::ready);
+        routes.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
+                .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
         new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(routes);
         http.finish(routes);
         DirectHandlers.Builder direct = DirectHandlers.builder();

@@ -1,6 +1,7 @@
 package io.keel.runtime;
 
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.limit.LimitSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,13 @@ import java.util.Optional;
  * @param cpuThreads       CPU pool threads ({@code KEEL_CPU_THREADS}, number of cores)
  * @param cpuQueue         CPU pool queue capacity ({@code KEEL_CPU_QUEUE}, 8 per thread)
  * @param cpuMaxQueueWait  longest a CPU task may wait to start before it is refused ({@code KEEL_CPU_MAX_QUEUE_WAIT}, 2s)
+ * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (50), {@code KEEL_LIMIT_MIN} (10),
+ *                         {@code KEEL_LIMIT_MAX} (1000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
+ *                         hold); disabled when protections are off
+ * @param maxStreams       concurrent streaming requests: exports, uploads, event streams ({@code KEEL_MAX_STREAMS}, 256)
+ * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
+ *                         readiness fails ({@code KEEL_HEAP_LIMIT_PERCENT}, 90)
+ * @param rssLimit         resident set size beyond which the same happens; 0 = none ({@code KEEL_RSS_LIMIT}, 0)
  */
 public record KeelConfig(
         String host,
@@ -40,7 +48,11 @@ public record KeelConfig(
         boolean protections,
         int cpuThreads,
         int cpuQueue,
-        Duration cpuMaxQueueWait) {
+        Duration cpuMaxQueueWait,
+        LimitSettings limit,
+        int maxStreams,
+        int heapLimitPercent,
+        long rssLimit) {
 
     private static final long KB = 1024;
     private static final long MB = KB * KB;
@@ -50,6 +62,14 @@ public record KeelConfig(
     public static KeelConfig from(Settings s) {
         int cores = Runtime.getRuntime().availableProcessors();
         int cpuThreads = s.integer("cpu-threads", cores, 1, 1024);
+        boolean protections = s.bool("protections", true);
+        int limitMin = s.integer("limit-min", 10, 2, 100_000);
+        int limitMax = s.integer("limit-max", 1000, limitMin, 100_000);
+        LimitSettings limit = LimitSettings.defaults()
+                .withLimits(s.integer("limit-initial", Math.max(limitMin, Math.min(50, limitMax)), limitMin, limitMax),
+                        limitMin, limitMax)
+                .withHeavyShare(s.integer("limit-heavy-percent", 50, 1, 99) / 100.0)
+                .withEnabled(protections);
         return new KeelConfig(
                 s.string("host", "0.0.0.0"),
                 s.integer("port", 8080, 0, 65535),
@@ -61,10 +81,14 @@ public record KeelConfig(
                 (int) s.bytes("max-request-line", 8 * KB, 256, MB),
                 s.duration("shutdown-grace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)),
                 s.duration("drain-delay", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)),
-                s.bool("protections", true),
+                protections,
                 cpuThreads,
                 s.integer("cpu-queue", cpuThreads * 8, 0, 1_000_000),
-                s.duration("cpu-max-queue-wait", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(5)));
+                s.duration("cpu-max-queue-wait", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(5)),
+                limit,
+                s.integer("max-streams", 256, 1, 100_000),
+                s.integer("heap-limit-percent", 90, 10, 100),
+                s.bytes("rss-limit", 0, 0, 1L << 50));
     }
 
     /** Defaults only, ignoring the environment: for tests and embedding. */

@@ -198,9 +198,8 @@ class KeelHttpTest {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = socket.getInputStream();
-            String raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return RawResponse.parse(raw);
+            socket.setSoTimeout(10_000);
+            return RawResponse.read(socket.getInputStream());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.keel.runtime.admin;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -53,10 +54,11 @@ public final class AdminEndpoints {
     }
 
     public void register(Routes routes) {
-        routes.get("/admin/threads", this::threads)
-                .post("/admin/heapdump", this::heapDump)
-                .post("/admin/profile", this::profile)
-                .get("/admin/config", this::config);
+        // critical: an operator must be able to look inside a service that is shedding load
+        routes.route(Method.GET, "/admin/threads", Routes.Kind.CRITICAL, this::threads)
+                .route(Method.POST, "/admin/heapdump", Routes.Kind.CRITICAL, this::heapDump)
+                .route(Method.POST, "/admin/profile", Routes.Kind.CRITICAL, this::profile)
+                .route(Method.GET, "/admin/config", Routes.Kind.CRITICAL, this::config);
     }
 
     private void threads(ServerRequest req, ServerResponse res) throws IOException {

@@ -22,10 +22,10 @@ public final class HttpLayer {
     }
 
     /** Installs the filter and returns the route registry for application routes. */
-    public Routes install(HttpRouting.Builder routing) {
+    public Routes install(HttpRouting.Builder routing, Admission admission) {
         routing.addFilter(filter);
         routing.error(Throwable.class, errors);
-        return new Routes(routing);
+        return new Routes(routing, admission);
     }
 
     /** Adds the fallback; call after all routes. */

@@ -20,35 +20,49 @@ import java.util.TreeSet;
  * <p>Not thread-safe: configure before the server starts.
  */
 public final class Routes {
+    /** How a route is admitted under load; see {@link Admission}. */
+    public enum Kind {
+        /** Cheap, latency-sensitive: the adaptive concurrency limit, full share. The default. */
+        LIGHT,
+        /** CPU- or allocation-heavy (it uses the CPU pool): at most part of the limit; refused under memory pressure. */
+        HEAVY,
+        /** Long-lived streams (exports, uploads, events): a fixed number of stream slots. */
+        STREAM,
+        /** Health and metrics: never refused. */
+        CRITICAL
+    }
+
     private record Route(Method method, String template, PathMatcher matcher) {
     }
 
     private final HttpRouting.Builder routing;
+    private final Admission admission;
     private final List<Route> routes = new ArrayList<>();
 
-    Routes(HttpRouting.Builder routing) {
+    Routes(HttpRouting.Builder routing, Admission admission) {
         this.routing = routing;
+        this.admission = admission;
     }
 
     public Routes get(String template, Handler handler) {
-        return route(Method.GET, template, handler);
+        return route(Method.GET, template, Kind.LIGHT, handler);
     }
 
     public Routes post(String template, Handler handler) {
-        return route(Method.POST, template, handler);
+        return route(Method.POST, template, Kind.LIGHT, handler);
     }
 
     public Routes put(String template, Handler handler) {
-        return route(Method.PUT, template, handler);
+        return route(Method.PUT, template, Kind.LIGHT, handler);
     }
 
     public Routes delete(String template, Handler handler) {
-        return route(Method.DELETE, template, handler);
+        return route(Method.DELETE, template, Kind.LIGHT, handler);
     }
 
-    public Routes route(Method method, String template, Handler handler) {
+    public Routes route(Method method, String template, Kind kind, Handler handler) {
         routes.add(new Route(method, template, PathMatchers.create(template)));
-        routing.route(method, template, handler);
+        routing.route(method, template, admission.wrap(kind, handler));
         return this;
     }
 

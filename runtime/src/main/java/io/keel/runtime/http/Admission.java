@@ -1,0 +1,91 @@
+package io.keel.runtime.http;
+
+import io.helidon.webserver.http.Handler;
+import io.keel.runtime.limit.ConcurrencyLimiter;
+import io.keel.runtime.limit.Permit;
+import io.keel.runtime.limit.Priority;
+import io.keel.runtime.memory.MemoryGuard;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Admission control in front of handlers, by route kind: light and heavy requests pass the adaptive concurrency
+ * limit (heavy ones may hold only part of it, so they never starve light routes), streams hold one of a fixed number
+ * of stream slots, and under memory pressure heavy and streaming work is refused. Refusals are fast 503s with
+ * {@code Retry-After}, counted in {@code keel_requests_shed_total{reason}}. Critical routes (health, metrics) always
+ * pass. Thread-safe.
+ */
+public final class Admission {
+    private final ConcurrencyLimiter limiter;
+    private final MemoryGuard memory;
+    private final Semaphore streams;
+    private final int maxStreams;
+    private final Counter shedStreams;
+    private final Counter shedMemory;
+
+    public Admission(ConcurrencyLimiter limiter, MemoryGuard memory, int maxStreams, MeterRegistry registry) {
+        this.limiter = limiter;
+        this.memory = memory;
+        this.maxStreams = maxStreams;
+        this.streams = new Semaphore(maxStreams);
+        this.shedStreams = Counter.builder("keel.requests.shed").tag("reason", "streams").register(registry);
+        this.shedMemory = Counter.builder("keel.requests.shed").tag("reason", "memory").register(registry);
+        Gauge.builder("keel.streams.slots.used", streams, s -> maxStreams - s.availablePermits())
+                .description("Streaming requests in progress (exports, uploads, event streams)")
+                .register(registry);
+        Gauge.builder("keel.streams.slots.max", streams, s -> maxStreams).register(registry);
+    }
+
+    Handler wrap(Routes.Kind kind, Handler handler) {
+        return switch (kind) {
+            case CRITICAL -> handler;
+            case LIGHT -> (req, res) -> limited(Priority.LIGHT, handler, req, res);
+            case HEAVY -> (req, res) -> {
+                refuseUnderPressure();
+                limited(Priority.HEAVY, handler, req, res);
+            };
+            case STREAM -> (req, res) -> {
+                refuseUnderPressure();
+                if (!streams.tryAcquire()) {
+                    shedStreams.increment();
+                    throw ProblemException.unavailable("all " + maxStreams + " stream slots are busy; retry later",
+                            Duration.ofSeconds(2));
+                }
+                try {
+                    handler.handle(req, res);
+                } finally {
+                    streams.release();
+                }
+            };
+        };
+    }
+
+    private void limited(Priority priority, Handler handler, io.helidon.webserver.http.ServerRequest req,
+                         io.helidon.webserver.http.ServerResponse res) throws Exception {
+        Optional<Permit> permit = limiter.tryAcquire(priority);
+        if (permit.isEmpty()) {
+            throw ProblemException.unavailable("the server is at its concurrency limit (" + limiter.limit()
+                    + "); retry later", Duration.ofSeconds(1));
+        }
+        try (Permit p = permit.get()) {
+            handler.handle(req, res);
+            // only light latency says something about congestion; heavy work is paced by the CPU pool
+            if (priority == Priority.LIGHT) {
+                p.onSuccess();
+            }
+        }
+    }
+
+    private void refuseUnderPressure() {
+        if (memory.underPressure()) {
+            shedMemory.increment();
+            throw ProblemException.unavailable("the server is under memory pressure; retry later",
+                    Duration.ofSeconds(5));
+        }
+    }
+}
