@@ -9,8 +9,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Batched multi-row INSERTs, committed per chunk: the portable path, used for H2. H2 is embedded, so there are no
- * round trips to save; its cost is per statement executed, hence many rows per statement.
+ * Batched multi-row INSERTs: the portable path, used for H2. H2 is embedded, so there are no round trips to save;
+ * its cost is per statement executed, hence many rows per statement. Each JDBC batch (4,096 rows) is committed on
+ * its own: H2's MVStore gets markedly slower with large transactions (measured 2.7x for 20,000-order ones).
  */
 final class JdbcBatchWriter implements BulkWriter {
     /** Rows per INSERT statement; full statements are sent as JDBC batches of {@value #STATEMENTS_PER_BATCH}. */
@@ -28,7 +29,6 @@ final class JdbcBatchWriter implements BulkWriter {
                 rows.add((long) n, email, email, "Customer " + n, "customer", passwordHash, created);
             }
         }
-        connection.commit();
     }
 
     @Override
@@ -38,7 +38,6 @@ final class JdbcBatchWriter implements BulkWriter {
                 rows.add(i + 1L, catalog.skus[i], catalog.names[i], catalog.prices[i], catalog.currencies[i]);
             }
         }
-        connection.commit();
     }
 
     @Override
@@ -58,7 +57,6 @@ final class JdbcBatchWriter implements BulkWriter {
                         chunk.itemQuantities[i], price, price * chunk.itemQuantities[i]);
             }
         }
-        connection.commit();
     }
 
     private static OffsetDateTime utc(long micros) {
@@ -99,6 +97,7 @@ final class JdbcBatchWriter implements BulkWriter {
                 buffered = 0;
                 if (++batched == STATEMENTS_PER_BATCH) {
                     full.executeBatch();
+                    connection.commit();
                     batched = 0;
                 }
             }
@@ -122,6 +121,7 @@ final class JdbcBatchWriter implements BulkWriter {
                         rest.executeUpdate();
                     }
                 }
+                connection.commit();
             }
         }
     }
