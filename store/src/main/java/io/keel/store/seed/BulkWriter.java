@@ -10,8 +10,7 @@ import java.time.Instant;
  */
 interface BulkWriter {
     /** Runs before any row is written, inside the seeding transaction. */
-    default void beforeLoad(Connection connection) throws SQLException {
-    }
+    void beforeLoad(Connection connection) throws SQLException;
 
     void accounts(Connection connection, int count, String passwordHash, Instant createdAt) throws SQLException;
 
@@ -20,6 +19,8 @@ interface BulkWriter {
     void orders(Connection connection, OrderChunk chunk, DemoCatalog catalog) throws SQLException;
 
     /** Runs after all rows are written, before the seeder's final commit. */
-    default void afterLoad(Connection connection) throws SQLException {
-    }
+    void afterLoad(Connection connection) throws SQLException;
+
+    /** Leaves the database empty with its schema whole after a failure anywhere in the load. */
+    void afterFailure(Connection connection) throws SQLException;
 }

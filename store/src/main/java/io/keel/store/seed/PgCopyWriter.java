@@ -4,7 +4,6 @@ import io.keel.store.db.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.postgresql.PGConnection;
@@ -15,46 +14,28 @@ import org.postgresql.copy.CopyManager;
  * PostgreSQL's COPY FROM STDIN in text format: the fastest way in, an order of magnitude beyond batched INSERTs.
  * Rows are streamed in {@value #FLUSH_CHARS}-character pieces, so memory stays bounded.
  *
- * <p>The whole load is one transaction. Foreign keys (checked row by row by triggers) and the secondary order
- * indexes are dropped first and rebuilt in bulk at the end, which is several times faster on an empty database.
+ * <p>The whole load is one transaction, with keys and indexes off during the load ({@link LoadSchema}).
  * PostgreSQL's DDL is transactional, so a failed load rolls back to the migrated, empty schema with every
- * constraint in place. The statements mirror migration V2 and must follow it when it changes.
+ * constraint in place.
  */
 final class PgCopyWriter implements BulkWriter {
     private static final int FLUSH_CHARS = 1 << 20;
-    private static final List<String> DROP = List.of(
-            "ALTER TABLE order_items DROP CONSTRAINT order_items_product_fk",
-            "ALTER TABLE order_items DROP CONSTRAINT order_items_order_fk",
-            "ALTER TABLE orders DROP CONSTRAINT orders_user_fk",
-            "DROP INDEX orders_user_created_idx",
-            "DROP INDEX orders_created_idx");
-    private static final List<String> RECREATE = List.of(
-            "CREATE INDEX orders_user_created_idx ON orders (user_id, created_at DESC, id DESC)",
-            "CREATE INDEX orders_created_idx ON orders (created_at, id)",
-            "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES accounts (id)",
-            "ALTER TABLE order_items ADD CONSTRAINT order_items_order_fk FOREIGN KEY (order_id)"
-                    + " REFERENCES orders (id) ON DELETE CASCADE",
-            "ALTER TABLE order_items ADD CONSTRAINT order_items_product_fk FOREIGN KEY (product_id)"
-                    + " REFERENCES products (id)");
-
     @Override
     public void beforeLoad(Connection connection) throws SQLException {
-        execute(connection, DROP);
+        LoadSchema.dropForLoad(connection);
     }
 
     @Override
     public void afterLoad(Connection connection) throws SQLException {
-        execute(connection, RECREATE);
+        LoadSchema.restore(connection);
         // Fresh statistics, so the first queries after seeding get index plans, not guesses for empty tables.
-        execute(connection, List.of("ANALYZE accounts", "ANALYZE products", "ANALYZE orders", "ANALYZE order_items"));
+        LoadSchema.execute(connection,
+                List.of("ANALYZE accounts", "ANALYZE products", "ANALYZE orders", "ANALYZE order_items"));
     }
 
-    private static void execute(Connection connection, List<String> statements) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    @Override
+    public void afterFailure(Connection connection) throws SQLException {
+        connection.rollback(); // transactional DDL: this also brings back the dropped keys and indexes
     }
 
     @Override

@@ -21,9 +21,8 @@ import java.util.SplittableRandom;
  * batches (H2, see {@link JdbcBatchWriter}) or COPY streams in one transaction (PostgreSQL, see
  * {@link PgCopyWriter}) on one connection, generated {@value #CHUNK_ORDERS} orders at a time so memory stays
  * bounded. Afterwards the identity columns are restarted past the seeded ids, so later inserts do not collide.
- * Blocks for the whole run; not meant to run concurrently with itself on one database. On PostgreSQL a failure
- * leaves the database empty; on H2 it leaves the batches committed so far (the database is then not empty and a
- * rerun skips): delete the data directory to start over.
+ * Blocks for the whole run; not meant to run concurrently with itself on one database. A failure leaves the
+ * database empty with its schema whole (best effort on H2, see {@link JdbcBatchWriter}), so the next start retries.
  */
 public final class Seeder {
     static final int CHUNK_ORDERS = 20_000;
@@ -58,8 +57,14 @@ public final class Seeder {
                 connection.commit();
                 return new SeedReport(false, plan.customers(), plan.products(), plan.orders(), items,
                         Duration.ofNanos(System.nanoTime() - started));
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    writer.afterFailure(connection);
+                } catch (SQLException | RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
             } finally {
-                connection.rollback(); // no-op after the commit; undoes what a failure left uncommitted
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {

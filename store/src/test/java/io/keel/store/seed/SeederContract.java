@@ -120,6 +120,21 @@ abstract class SeederContract {
     }
 
     @Test
+    void aFailedSeedLeavesTheDatabaseEmptyAndWholeSoTheNextOneSucceeds() throws SQLException {
+        try (TestDatabase testDb = openDatabase()) {
+            SeedPlan tooLongHash = new SeedPlan(5, 5, 100, "x".repeat(300), 1);
+
+            assertThatThrownBy(() -> seeder.seed(testDb.database(), tooLongHash))
+                    .isInstanceOf(DataAccessException.class);
+            for (String table : List.of("accounts", "products", "orders", "order_items")) {
+                assertThat(testDb.count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+            }
+            assertThat(indexNames(testDb, "orders")).contains("orders_user_created_idx", "orders_created_idx");
+            assertThat(seeder.seed(testDb.database(), SMALL).skipped()).isFalse();
+        }
+    }
+
+    @Test
     void aDatabaseWithDataIsSkippedAndLeftUnchanged() {
         try (TestDatabase testDb = openDatabase()) {
             new ProductRepository(testDb.database().dataSource()).create("ONLY", "Only", 1, "USD");
