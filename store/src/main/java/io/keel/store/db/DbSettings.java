@@ -102,8 +102,8 @@ public record DbSettings(String url, String user, String password, int poolSize,
         String trimmed = url.strip();
         if (trimmed.isEmpty()) {
             String file = dataDir.toAbsolutePath().resolve("db").resolve("keel").toString();
-            return new Resolved("jdbc:h2:file:" + file + H2_FILE_OPTIONS, user.isBlank() ? defaultUser(Dialect.H2) : user,
-                    password);
+            String h2User = user.isBlank() ? defaultUser(Dialect.H2) : user;
+            return new Resolved("jdbc:h2:file:" + file + H2_FILE_OPTIONS, h2User, password);
         }
         String lower = trimmed.toLowerCase(Locale.ROOT);
         if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {

@@ -18,10 +18,11 @@ import java.util.SplittableRandom;
  * Fills an empty database with deterministic demo data: customers, a catalog and orders over the last 90 days.
  *
  * <p>Built for speed (a million orders in about a minute): rows get explicit ids and go in as large multi-row
- * batches (H2) or COPY streams (PostgreSQL) on one connection, {@value #CHUNK_ORDERS} orders per chunk, so memory
- * stays bounded. Afterwards the identity columns are restarted past the seeded ids, so later inserts do not collide.
- * Blocks for the whole run; not meant to run concurrently with itself on one database. A failure midway leaves the
- * chunks committed so far (the database is then not empty and a rerun skips): drop the database to start over.
+ * batches (H2, see {@link JdbcBatchWriter}) or COPY streams in one transaction (PostgreSQL, see
+ * {@link PgCopyWriter}) on one connection, generated {@value #CHUNK_ORDERS} orders at a time so memory stays
+ * bounded. Afterwards the identity columns are restarted past the seeded ids, so later inserts do not collide.
+ * Blocks for the whole run; not meant to run concurrently with itself on one database. A failure leaves the
+ * database empty with its schema whole (best effort on H2, see {@link JdbcBatchWriter}), so the next start retries.
  */
 public final class Seeder {
     static final int CHUNK_ORDERS = 20_000;
@@ -45,22 +46,26 @@ public final class Seeder {
                 return SeedReport.skipped(Duration.ofNanos(System.nanoTime() - started));
             }
             BulkWriter writer = db.dialect() == Dialect.POSTGRESQL ? new PgCopyWriter() : new JdbcBatchWriter();
-            connection.setAutoCommit(db.dialect() == Dialect.POSTGRESQL);
+            connection.setAutoCommit(false);
             try {
+                writer.beforeLoad(connection);
                 long items = write(connection, writer, plan);
+                writer.afterLoad(connection);
                 restartIdentity(connection, "accounts", plan.customers());
                 restartIdentity(connection, "products", plan.products());
                 restartIdentity(connection, "orders", plan.orders());
-                if (!connection.getAutoCommit()) {
-                    connection.commit();
-                }
+                connection.commit();
                 return new SeedReport(false, plan.customers(), plan.products(), plan.orders(), items,
                         Duration.ofNanos(System.nanoTime() - started));
-            } finally {
-                if (!connection.getAutoCommit()) {
-                    connection.rollback(); // no-op after the last commit; undoes a failed chunk otherwise
-                    connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    writer.afterFailure(connection);
+                } catch (SQLException | RuntimeException undo) {
+                    e.addSuppressed(undo);
                 }
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw Jdbc.failure("seeding demo data", e);

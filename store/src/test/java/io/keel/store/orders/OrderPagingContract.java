@@ -82,7 +82,8 @@ abstract class OrderPagingContract extends DatabaseTestBase {
     @Test
     void cursorsThatThisServiceDidNotIssueAreRejected() {
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        List<String> invalid = List.of("", "not base64!", base64.encodeToString("12345".getBytes(StandardCharsets.UTF_8)),
+        List<String> invalid = List.of("", "not base64!",
+                base64.encodeToString("12345".getBytes(StandardCharsets.UTF_8)),
                 base64.encodeToString("abc:1".getBytes(StandardCharsets.UTF_8)),
                 base64.encodeToString("1:0".getBytes(StandardCharsets.UTF_8)),
                 base64.encodeToString("99999999999999999999:1".getBytes(StandardCharsets.UTF_8)),

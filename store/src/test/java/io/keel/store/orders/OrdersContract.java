@@ -30,7 +30,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Placement, idempotency and lookup of orders on every supported database. Paging is in {@link OrderPagingContract}. */
+/**
+ * Placement, idempotency and lookup of orders on every supported database. Paging is in
+ * {@link OrderPagingContract}.
+ */
 abstract class OrdersContract extends DatabaseTestBase {
     static final Instant NOW = Instant.parse("2025-03-01T10:15:30.123456789Z");
     private final AtomicInteger users = new AtomicInteger();

@@ -10,12 +10,19 @@ import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.TestDatabase;
 import io.keel.store.orders.OrderItem;
 import io.keel.store.orders.OrderRepository;
+import io.keel.store.db.DataAccessException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Seeding on every supported database; each test gets its own empty database. */
@@ -77,6 +84,53 @@ abstract class SeederContract {
             assertThat(user).isEqualTo(51);
             assertThat(product.id()).isEqualTo(41);
             assertThat(order).isEqualTo(5_001);
+        }
+    }
+
+    @Test
+    void constraintsAndIndexesAreInPlaceAfterSeeding() throws SQLException {
+        try (TestDatabase testDb = openDatabase()) {
+            seeder.seed(testDb.database(), SMALL);
+            var orders = new OrderRepository(testDb.database().dataSource());
+
+            assertThatThrownBy(() -> orders.place(1, Optional.empty(),
+                    List.of(OrderItem.of(999_999, "GHOST", 1, 100)), "USD", NOW))
+                    .isInstanceOf(DataAccessException.class);
+            assertThatThrownBy(() -> orders.place(999_999, Optional.empty(),
+                    List.of(OrderItem.of(1, "KEEL-000001", 1, 100)), "USD", NOW))
+                    .isInstanceOf(DataAccessException.class);
+            assertThat(indexNames(testDb, "orders"))
+                    .contains("orders_user_created_idx", "orders_created_idx");
+        }
+    }
+
+    private static Set<String> indexNames(TestDatabase testDb, String table) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (Connection connection = testDb.database().dataSource().getConnection()) {
+            for (String candidate : List.of(table, table.toUpperCase(Locale.ROOT))) {
+                try (ResultSet rows = connection.getMetaData()
+                        .getIndexInfo(null, connection.getSchema(), candidate, false, false)) {
+                    while (rows.next()) {
+                        names.add(rows.getString("INDEX_NAME").toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void aFailedSeedLeavesTheDatabaseEmptyAndWholeSoTheNextOneSucceeds() throws SQLException {
+        try (TestDatabase testDb = openDatabase()) {
+            SeedPlan tooLongHash = new SeedPlan(5, 5, 100, "x".repeat(300), 1);
+
+            assertThatThrownBy(() -> seeder.seed(testDb.database(), tooLongHash))
+                    .isInstanceOf(DataAccessException.class);
+            for (String table : List.of("accounts", "products", "orders", "order_items")) {
+                assertThat(testDb.count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+            }
+            assertThat(indexNames(testDb, "orders")).contains("orders_user_created_idx", "orders_created_idx");
+            assertThat(seeder.seed(testDb.database(), SMALL).skipped()).isFalse();
         }
     }
 
