@@ -1,6 +1,7 @@
 package io.keel.store.accounts;
 
 import io.helidon.http.Status;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.http.Json;
@@ -58,8 +59,9 @@ public final class AccountRoutes {
     }
 
     public void register(Routes routes) {
-        routes.post("/api/accounts", this::signUp)
-                .post("/api/sessions", this::signIn)
+        // sign-up and sign-in hash passwords on the CPU pool: heavy, so a login storm cannot crowd out light routes
+        routes.route(Method.POST, "/api/accounts", Routes.Kind.HEAVY, this::signUp)
+                .route(Method.POST, "/api/sessions", Routes.Kind.HEAVY, this::signIn)
                 .delete("/api/sessions/current", this::signOut);
     }
 

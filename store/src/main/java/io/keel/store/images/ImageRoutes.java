@@ -1,6 +1,7 @@
 package io.keel.store.images;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.cpu.CpuPool;
@@ -33,7 +34,7 @@ public final class ImageRoutes {
     }
 
     public void register(Routes routes) {
-        routes.post("/api/images/thumbnail", this::thumbnail);
+        routes.route(Method.POST, "/api/images/thumbnail", Routes.Kind.HEAVY, this::thumbnail);
     }
 
     private void thumbnail(ServerRequest req, ServerResponse res) {

@@ -1,6 +1,7 @@
 package io.keel.store.invoices;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.cpu.CpuPool;
@@ -47,7 +48,7 @@ public final class InvoiceRoutes {
 
     /** Register before the order routes, so the more specific path wins. */
     public void register(Routes routes) {
-        routes.get("/api/orders/{id}/invoice.pdf", this::invoice);
+        routes.route(Method.GET, "/api/orders/{id}/invoice.pdf", Routes.Kind.HEAVY, this::invoice);
     }
 
     private void invoice(ServerRequest req, ServerResponse res) {
