@@ -78,7 +78,8 @@ public final class Keel implements AutoCloseable {
         this.config = config;
         this.metrics = RuntimeMetrics.create();
         this.cpuPool = CpuPool.create(new CpuPoolSettings(config.cpuThreads(), config.cpuQueue(),
-                config.cpuMaxQueueWait(), Map.of()).withInline(!config.protections()), metrics.registry());
+                config.cpuMaxQueueWait(), config.cpuTaskTimeouts(), !config.protections(), Map.of(),
+                config.cpuTaskTimeout()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
         this.routes = http.install(routing, new Admission(

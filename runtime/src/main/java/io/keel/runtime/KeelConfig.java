@@ -26,6 +26,10 @@ import java.util.Optional;
  * @param cpuThreads       CPU pool threads ({@code KEEL_CPU_THREADS}, number of cores)
  * @param cpuQueue         CPU pool queue capacity ({@code KEEL_CPU_QUEUE}, 8 per thread)
  * @param cpuMaxQueueWait  longest a CPU task may wait to start before it is refused ({@code KEEL_CPU_MAX_QUEUE_WAIT}, 2s)
+ * @param cpuTaskTimeout   run-time budget of a CPU task; past it the caller gets a 503 and the task is interrupted
+ *                         ({@code KEEL_CPU_TASK_TIMEOUT}, 30s)
+ * @param cpuTaskTimeouts  per task type budgets, e.g. {@code thumbnail=10s,invoice=10s}
+ *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
  * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (50), {@code KEEL_LIMIT_MIN} (10),
  *                         {@code KEEL_LIMIT_MAX} (1000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
  *                         hold); disabled when protections are off
@@ -49,6 +53,8 @@ public record KeelConfig(
         int cpuThreads,
         int cpuQueue,
         Duration cpuMaxQueueWait,
+        Duration cpuTaskTimeout,
+        java.util.Map<String, Duration> cpuTaskTimeouts,
         LimitSettings limit,
         int maxStreams,
         int heapLimitPercent,
@@ -83,8 +89,10 @@ public record KeelConfig(
                 s.duration("drain-delay", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)),
                 protections,
                 cpuThreads,
-                s.integer("cpu-queue", cpuThreads * 8, 0, 1_000_000),
+                s.integer("cpu-queue", cpuThreads * 8, 1, 1_000_000),
                 s.duration("cpu-max-queue-wait", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(5)),
+                s.duration("cpu-task-timeout", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofHours(1)),
+                s.durations("cpu-task-timeouts", "", Duration.ofMillis(10), Duration.ofHours(1)),
                 limit,
                 s.integer("max-streams", 256, 1, 100_000),
                 s.integer("heap-limit-percent", 90, 10, 100),

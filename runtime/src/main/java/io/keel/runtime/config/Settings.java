@@ -101,6 +101,33 @@ public final class Settings {
         return value;
     }
 
+    /**
+     * A map of names to durations written {@code name=duration,name=duration} (e.g. {@code thumbnail=10s,invoice=5s});
+     * empty text is an empty map.
+     */
+    public Map<String, Duration> durations(String key, String defaultValue, Duration min, Duration max) {
+        String range = "name=duration pairs separated by commas, each in " + min + ".." + max;
+        Map<String, Duration> value = lookup(key, defaultValue, text -> {
+            Map<String, Duration> map = new LinkedHashMap<>();
+            for (String pair : text.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                String[] kv = pair.split("=", 2);
+                if (kv.length != 2 || kv[0].isBlank()) {
+                    throw new IllegalArgumentException("not name=duration: " + pair);
+                }
+                Duration d = parseDuration(kv[1]);
+                if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                    throw new IllegalArgumentException("out of range: " + pair);
+                }
+                map.put(kv[0].trim(), d);
+            }
+            return Map.copyOf(map);
+        }, false, range);
+        return value;
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         return lookup(key, Boolean.toString(defaultValue), Settings::parseBool, false, "one of true/false/on/off");
     }

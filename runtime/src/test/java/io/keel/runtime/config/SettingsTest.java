@@ -1,0 +1,90 @@
+package io.keel.runtime.config;
+
+import io.keel.runtime.KeelConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsBeatTheEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
+        Path file = Files.writeString(dir.resolve("keel.properties"), "port=7000\nhost=10.0.0.1\ncpu-threads=3\n");
+        Settings s = Settings.load(Map.of("KEEL_CONFIG", file.toString(), "KEEL_PORT", "7100", "KEEL_HOST", "127.0.0.2"),
+                Map.of("port", "7200"));
+        KeelConfig config = KeelConfig.from(s);
+        assertThat(config.port()).isEqualTo(7200);
+        assertThat(config.host()).isEqualTo("127.0.0.2");
+        assertThat(config.cpuThreads()).isEqualTo(3);
+        assertThat(config.maxBodySize()).isEqualTo(1 << 20);
+        assertThat(s.effective().get("port")).isEqualTo(new Settings.Entry("7200", "flag --port"));
+        assertThat(s.effective().get("host").source()).isEqualTo("env KEEL_HOST");
+        assertThat(s.effective().get("cpu-threads").source()).startsWith("file ");
+        assertThat(s.effective().get("max-body-size").source()).isEqualTo("default");
+    }
+
+    @Test
+    void anInvalidValueFailsNamingKeyValueAndRange() {
+        assertThatThrownBy(() -> KeelConfig.from(Settings.load(Map.of("KEEL_PORT", "70000"), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("port").hasMessageContaining("70000").hasMessageContaining("0..65535");
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("max-body-size", "lots"))))
+                .hasMessageContaining("max-body-size").hasMessageContaining("lots");
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("shutdown-grace", "soon"))))
+                .hasMessageContaining("shutdown-grace");
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("protections", "maybe"))))
+                .hasMessageContaining("protections");
+    }
+
+    @Test
+    void unknownKeysInFlagsAreRefusedSoTyposDoNotPassSilently() {
+        Settings s = Settings.of(Map.of("prot", "8080"));
+        KeelConfig.from(s);
+        assertThatThrownBy(s::requireAllKnown).isInstanceOf(ConfigException.class).hasMessageContaining("prot");
+    }
+
+    @Test
+    void secretsAreMaskedInTheEffectiveView() {
+        Settings s = Settings.of(Map.of("admin-token", "hunter2hunter2"));
+        assertThat(KeelConfig.from(s).adminToken()).hasValue("hunter2hunter2");
+        assertThat(s.effective().get("admin-token").value()).isEqualTo("****");
+    }
+
+    @Test
+    void sizesAndDurationsParseTheWayOperatorsWriteThem() {
+        assertThat(ByteSize.parse("256m")).isEqualTo(256L << 20);
+        assertThat(ByteSize.parse("2G")).isEqualTo(2L << 30);
+        assertThat(ByteSize.parse("64KiB")).isEqualTo(64L << 10);
+        assertThat(ByteSize.parse("512")).isEqualTo(512);
+        assertThat(ByteSize.format(1 << 20)).isEqualTo("1m");
+        assertThatThrownBy(() -> ByteSize.parse("-1")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Settings.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Settings.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Settings.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> Settings.parseDuration("5 parsecs")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void perTaskTimeoutsAreAMapOfDurations() {
+        KeelConfig config = KeelConfig.from(Settings.of(Map.of("cpu-task-timeouts", "thumbnail=10s, invoice=500ms")));
+        assertThat(config.cpuTaskTimeouts()).containsEntry("thumbnail", Duration.ofSeconds(10))
+                .containsEntry("invoice", Duration.ofMillis(500));
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("cpu-task-timeouts", "thumbnail"))))
+                .hasMessageContaining("cpu-task-timeouts");
+    }
+
+    @Test
+    void turningProtectionsOffAlsoDisablesTheConcurrencyLimit() {
+        assertThat(KeelConfig.defaults().limit().enabled()).isTrue();
+        assertThat(KeelConfig.from(Settings.of(Map.of("protections", "off"))).limit().enabled()).isFalse();
+    }
+}
