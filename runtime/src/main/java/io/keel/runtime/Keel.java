@@ -179,6 +179,11 @@ public final class Keel implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            // Helidon logs a bind failure and returns; a service that is not listening must not look started
+            throw new KeelException("could not start listening on " + config.host() + ":" + config.port()
+                    + " (is the port in use?)");
+        }
         if (!config.protections()) {
             LOG.warn("PROTECTIONS ARE OFF: CPU work runs on request threads without admission control. "
                     + "This mode exists only for the benchmark's naive baseline; never run it in production.");

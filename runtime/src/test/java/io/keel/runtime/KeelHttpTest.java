@@ -178,6 +178,18 @@ class KeelHttpTest {
         assertThat(res.body()).contains("main");
     }
 
+    @Test
+    void aSecondServerOnAPortInUseFailsToStartInsteadOfPretending() {
+        Keel second = Keel.create(KeelConfig.from(Settings.of(Map.of("port", Integer.toString(keel.port()),
+                "host", "127.0.0.1", "data-dir", dataDir.toString()))));
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                    .isInstanceOf(KeelException.class).hasMessageContaining("could not start listening");
+        } finally {
+            second.close();
+        }
+    }
+
     private HttpResponse<String> post(String body) {
         return client.send(client.request("/greet").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
