@@ -191,6 +191,11 @@ public final class BenchMain {
         }
 
         @Override
+        long defaultSeedOrders() {
+            return 0;
+        }
+
+        @Override
         List<String> defaultJvmFlags() {
             return List.of("-Xmx256m", "-XX:+UseG1GC");
         }

@@ -47,7 +47,7 @@ public final class LaunchedService implements ServiceUnderTest {
         ProcessOutput out = ProcessOutput.pump(p, logFile, READY);
         try {
             Matcher m = out.awaitMatch(spec.startTimeout()).orElseThrow(() -> new BenchException(
-                    (p.isAlive() ? "the store did not log 'store ready at' within " + spec.startTimeout()
+                    (!exitsWithin(p, Duration.ofSeconds(2)) ? "the store did not log 'store ready at' within " + spec.startTimeout()
                             : "the store exited with status " + exitValue(p) + " before it was ready")
                             + "; last lines of " + logFile + ":\n" + out.tail()));
             URI url = URI.create(m.group(1) + "://127.0.0.1:" + m.group(2));
@@ -145,15 +145,25 @@ public final class LaunchedService implements ServiceUnderTest {
         if (!p.isAlive()) {
             return;
         }
-        p.destroy();
+        // Through the handle: Process.destroy() would also close our end of its stdout and lose its last words.
+        p.toHandle().destroy();
         try {
             if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                p.toHandle().destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean exitsWithin(Process p, Duration d) {
+        try {
+            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

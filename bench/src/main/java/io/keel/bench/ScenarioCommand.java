@@ -29,7 +29,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
             + "the tool starts the store itself from the checkout.")
     Optional<URI> url = Optional.empty();
     @Option(names = "--pid", description = "PID of the service at --url, for RSS/CPU of its process tree.")
-    OptionalLong pid = OptionalLong.empty();
+    Optional<Long> pid = Optional.empty();
     @Option(names = "--quick", description = "CI smoke run: short phases, small data, whole run under 2 minutes.")
     boolean quick;
     @Option(names = "--rate", description = "Light requests per second (dev-light default: 50%% of measured peak; "
@@ -65,7 +65,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
     Optional<String> dbUrl = Optional.empty();
     @Option(names = "--seed-orders", description = "Orders to seed into the launched store (dev-light 1000; "
             + "prod-mix/naive 1000000, quick 2000).")
-    OptionalLong seedOrders = OptionalLong.empty();
+    Optional<Long> seedOrders = Optional.empty();
     @Option(names = "--service-setting", description = "Further store setting key=value for the launched store, "
             + "e.g. cpu-threads=2 (repeatable).")
     Map<String, String> serviceSettings = new LinkedHashMap<>();
@@ -106,7 +106,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
         Optional<String> token = adminToken.filter(t -> !t.isBlank());
         ServiceSource services;
         if (url.isPresent()) {
-            services = ServiceSource.external(new ExternalService(url.get(), pid,
+            services = ServiceSource.external(new ExternalService(url.get(),
+                    pid.map(OptionalLong::of).orElse(OptionalLong.empty()),
                     serviceJvmFlags.orElse("unknown (external service)")), outDir, log);
         } else {
             if (pid.isPresent()) {
@@ -115,7 +116,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
             token = Optional.of(token.orElse("bench-" + UUID.randomUUID()));
             services = ServiceSource.launching(launchSpec(token.get()), seedOrders(), outDir, keepData, log);
         }
-        RunOptions options = new RunOptions(quick, rate > 0 ? rate : defaultRate(), duration, connections, !noWrk,
+        RunOptions options = new RunOptions(quick, rate != 0 ? rate : defaultRate(), duration, connections, !noWrk,
                 outDir, token, commandLine);
         try (services) {
             Path md = run(services, options);

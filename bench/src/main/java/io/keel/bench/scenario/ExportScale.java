@@ -15,7 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,13 +58,12 @@ public final class ExportScale {
         if (pg.isEmpty()) {
             combined.note("COPY reference not measured: it needs PostgreSQL (--db=postgres or --db=both)");
         }
+        // Per "db-size": {keel rows/s, peak RSS bytes}; per size: COPY rows/s (PostgreSQL, same seed, same rows).
+        Map<String, double[]> keel = new HashMap<>();
+        Map<Long, Double> copyRate = new HashMap<>();
         for (Db db : eo.dbs()) {
-            double firstRss = Double.NaN;
-            double lastRss = Double.NaN;
-            double lastRate = Double.NaN;
-            double lastCopy = Double.NaN;
             for (long size : eo.sizes()) {
-                String key = db.name().toLowerCase(java.util.Locale.ROOT) + "-" + size;
+                String key = key(db, size);
                 Optional<String> schema = db == Db.POSTGRES ? Optional.of(pg.orElseThrow().createSchema())
                         : Optional.empty();
                 try {
@@ -71,13 +73,10 @@ public final class ExportScale {
                     Duration seeded = LaunchedService.seed(spec, size, spec.startTimeout(),
                             services.outDir().resolve("seed-" + key + ".log"), log);
                     combined.figure(key + "-seed-seconds", seeded.toMillis() / 1000.0);
-                    double[] m = exportOnce(spec, key, options, services.outDir(), log, combined);
-                    lastRate = m[0];
-                    lastRss = m[1];
-                    firstRss = Double.isNaN(firstRss) ? m[1] : firstRss;
+                    keel.put(key, exportOnce(spec, key, options, services.outDir(), log, combined));
                     if (schema.isPresent()) {
                         Psql.CopyResult copy = pg.get().copyExport(schema.get());
-                        lastCopy = copy.rowsPerSecond();
+                        copyRate.put(size, copy.rowsPerSecond());
                         combined.figure(key + "-copy-rows", copy.rows());
                         combined.figure(key + "-copy-rows-per-sec", copy.rowsPerSecond());
                         combined.figure(key + "-copy-mb-per-sec", copy.bytes() / 1e6 / copy.seconds());
@@ -87,16 +86,26 @@ public final class ExportScale {
                     schema.ifPresent(s -> pg.orElseThrow().dropSchema(s));
                 }
             }
-            String name = db.name().toLowerCase(java.util.Locale.ROOT);
-            long max = eo.sizes().getLast();
-            headlines.add(Headline.of(name + " export rows/s at " + max + " orders", lastRate, "rows/s",
-                    "PostgreSQL COPY rows/s of the same rows", db == Db.POSTGRES ? lastCopy : Double.NaN,
+        }
+        long min = eo.sizes().getFirst();
+        long max = eo.sizes().getLast();
+        for (Db db : eo.dbs()) {
+            String name = db.name().toLowerCase(Locale.ROOT);
+            double[] last = keel.get(key(db, max));
+            double[] first = keel.get(key(db, min));
+            boolean measured = !Double.isNaN(last[0]) && !Double.isNaN(first[0]);
+            headlines.add(Headline.of(name + " export rows/s at " + max + " orders", last[0], "rows/s",
+                    "PostgreSQL COPY of the same rows", copyRate.getOrDefault(max, Double.NaN),
                     "1.0 = as fast as the database's own CSV dump; higher is better"));
-            headlines.add(Headline.of(name + " peak RSS exporting " + max + " orders", lastRss / 1e6, "MB",
-                    "peak RSS exporting " + eo.sizes().getFirst() + " orders", firstRss / 1e6,
-                    "1.0 = memory flat as rows grow; the point of streaming"));
+            headlines.add(Headline.of(name + " peak RSS exporting " + max + " orders",
+                    measured ? last[1] / 1e6 : Double.NaN, "MB", "peak RSS exporting " + min + " orders",
+                    measured ? first[1] / 1e6 : Double.NaN, "1.0 = memory flat as rows grow (n/a: no export)"));
         }
         return combined.write("export-scale", options, headlines, options.out());
+    }
+
+    private static String key(Db db, long size) {
+        return db.name().toLowerCase(Locale.ROOT) + "-" + size;
     }
 
     /** Starts the store, exports once; returns {rows/s, peak RSS bytes}. Figures and notes go to {@code combined}. */

@@ -90,7 +90,8 @@ public final class UploadScale {
                 "writing the same bytes to a local file", diskMbps, "1.0 = as fast as the disk; higher is better"));
         headlines.add(Headline.of("download MB/s", downMbps, "MB/s", "writing the same bytes to a local file",
                 diskMbps, "higher is better"));
-        headlines.add(Headline.of("peak RSS during the transfers", peak / 1e6, "MB", "RSS of the idle store",
+        boolean moved = !Double.isNaN(upMbps);
+        headlines.add(Headline.of("peak RSS during the transfers", moved ? peak / 1e6 : Double.NaN, "MB", "RSS of the idle store",
                 idleRss / 1e6, "near 1.0 = the body is streamed, not held; the heap limit is in the flags"));
         return ctx.finish("upload-scale", headlines, List.of(), List.of());
     }
