@@ -1,24 +1,19 @@
 package io.keel.bench;
 
 import io.keel.bench.scenario.DevLight;
+import io.keel.bench.scenario.ExportScale;
+import io.keel.bench.scenario.NaiveComparison;
 import io.keel.bench.scenario.ProdMix;
 import io.keel.bench.scenario.RunOptions;
 import io.keel.bench.scenario.ScenarioContext;
+import io.keel.bench.scenario.UploadScale;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,9 +44,9 @@ public final class BenchMain {
             throw e;
         });
         for (CommandLine sub : cl.getSubcommands().values()) {
-            if (sub.getCommand() instanceof Scenario s) {
+            if (sub.getCommand() instanceof ScenarioCommand s) {
                 s.commandLine = masked;
-                s.out = out;
+                s.log = out;
             }
         }
         return cl.execute(args);
@@ -74,107 +69,166 @@ public final class BenchMain {
         return out;
     }
 
-    /** Options every scenario takes. */
-    static final class Common {
-        @Option(names = "--url", description = "Base URL of an already running service (loopback only). "
-                + "Starting the service from the tool is not available yet.")
-        Optional<URI> url = Optional.empty();
-        @Option(names = "--pid", description = "PID of the running service, for RSS/CPU of its process tree.")
-        OptionalLong pid = OptionalLong.empty();
-        @Option(names = "--quick", description = "CI smoke run: short phases, whole run under 2 minutes.")
-        boolean quick;
-        @Option(names = "--rate", description = "Light requests per second; default 50%% of measured peak.")
-        double rate;
-        @Option(names = "--duration", description = "Length of each measured phase, e.g. 30s, 2m "
-                + "(default 30s, quick 8s).", converter = DurationConverter.class)
-        Duration duration = Duration.ZERO;
-        @Option(names = "--connections", description = "Closed-loop connections for peak (default ${DEFAULT-VALUE}).")
-        int connections = 64;
-        @Option(names = "--no-wrk", description = "Use the built-in Java closed loop even when wrk is installed.")
-        boolean noWrk;
-        @Option(names = "--out", description = "Results folder (default bench-results/<timestamp>).")
-        Optional<Path> out = Optional.empty();
-        @Option(names = "--admin-token", defaultValue = "${env:KEEL_ADMIN_TOKEN}",
-                description = "Operator token for admin routes (default: env KEEL_ADMIN_TOKEN).")
-        Optional<String> adminToken = Optional.empty();
-        @Option(names = "--service-jvm-flags", description = "JVM flags the service runs with, for the report.")
-        String serviceJvmFlags = "unknown (external service)";
-    }
-
-    /** Base of every scenario command: builds options and the service, runs, prints where the report is. */
-    abstract static class Scenario implements Callable<Integer> {
-        @Mixin
-        Common common = new Common();
-        String commandLine = "bench";
-        PrintStream out = System.out;
-
-        abstract Function<ScenarioContext, Path> scenario();
+    @Command(name = "dev-light", mixinStandardHelpOptions = true,
+            description = "Light requests only: closed-loop peak, then latency at 50%% of it.")
+    static final class DevLightCmd extends ScenarioCommand {
+        @Override
+        String name() {
+            return "dev-light";
+        }
 
         @Override
-        public Integer call() {
-            URI url = common.url.orElseThrow(() -> new BenchException("--url is required: starting the service "
-                    + "from the tool is not implemented yet; start it (./keel start) and pass its URL"));
-            // Hook for the launcher: a ServiceUnderTest that starts the store replaces ExternalService here.
-            ServiceUnderTest service = new ExternalService(url, common.pid, common.serviceJvmFlags);
-            Path outDir = common.out.orElseGet(() -> Path.of("bench-results",
-                    LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-            RunOptions options = new RunOptions(common.quick, common.rate, common.duration, common.connections,
-                    !common.noWrk, outDir, common.adminToken.filter(t -> !t.isBlank()), commandLine);
-            try (service) {
-                Path md = scenario().apply(new ScenarioContext(service, options, out));
-                out.println("report: " + md.toAbsolutePath());
-                return 0;
+        Path run(ServiceSource services, RunOptions options) {
+            try (ServiceUnderTest service = services.start("store", true)) {
+                return DevLight.run(new ScenarioContext(service, options, log));
             }
         }
     }
 
-    @Command(name = "dev-light", mixinStandardHelpOptions = true, description = "Light requests only: closed-loop peak, then latency at 50%% of it.")
-    static final class DevLightCmd extends Scenario {
+    @Command(name = "prod-mix", mixinStandardHelpOptions = true,
+            description = "Light load alone, then with the CPU/stream/SSE storm; ratio of light p99.")
+    static final class ProdMixCmd extends ScenarioCommand {
+        @Option(names = "--compare-naive", description = "Also run the mix against the store with protections "
+                + "off, in this invocation (same as the naive command).")
+        boolean compareNaive;
+
         @Override
-        Function<ScenarioContext, Path> scenario() {
-            return DevLight::run;
+        String name() {
+            return compareNaive ? "naive" : "prod-mix";
+        }
+
+        @Override
+        long defaultSeedOrders() {
+            return quick ? 2_000 : 1_000_000;
+        }
+
+        @Override
+        double defaultRate() {
+            return quick ? 100 : 1_000;
+        }
+
+        @Override
+        Path run(ServiceSource services, RunOptions options) {
+            if (compareNaive) {
+                return NaiveComparison.run(services, options, log);
+            }
+            try (ServiceUnderTest service = services.start("store", true)) {
+                return ProdMix.run(new ScenarioContext(service, options, log), "prod-mix");
+            }
         }
     }
 
-    @Command(name = "prod-mix", mixinStandardHelpOptions = true, description = "Light load alone, then with the CPU/stream/SSE storm; ratios.")
-    static final class ProdMixCmd extends Scenario {
+    @Command(name = "naive", mixinStandardHelpOptions = true, description = "prod-mix with protections on, then "
+            + "the same against the store with protections off; ratio naive / protected.")
+    static final class NaiveCmd extends ScenarioCommand {
         @Override
-        Function<ScenarioContext, Path> scenario() {
-            return ctx -> ProdMix.run(ctx, "prod-mix");
+        String name() {
+            return "naive";
+        }
+
+        @Override
+        long defaultSeedOrders() {
+            return quick ? 2_000 : 1_000_000;
+        }
+
+        @Override
+        double defaultRate() {
+            return quick ? 100 : 1_000;
+        }
+
+        @Override
+        Path run(ServiceSource services, RunOptions options) {
+            return NaiveComparison.run(services, options, log);
         }
     }
 
-    @Command(name = "naive", mixinStandardHelpOptions = true, description = "prod-mix against a service started with its protections off.")
-    static final class NaiveCmd extends Scenario {
+    @Command(name = "export-scale", mixinStandardHelpOptions = true,
+            description = "CSV export of 100k/1M/10M orders: rows/s and peak RSS, vs PostgreSQL COPY.")
+    static final class ExportScaleCmd extends ScenarioCommand {
+        @Option(names = "--sizes", split = ",", description = "Order counts (default 100000,1000000,10000000; "
+                + "quick 10000,100000).")
+        List<Long> sizes = new ArrayList<>();
+        @Option(names = "--db", description = "h2, postgres or both (default ${DEFAULT-VALUE}).")
+        String db = "both";
+        @Option(names = "--pg-url", description = "PostgreSQL for postgres runs and the COPY reference "
+                + "(default ${DEFAULT-VALUE}); a fresh schema per run, dropped after.")
+        String pgUrl = "postgresql://127.0.0.1:5432/test";
+
         @Override
-        Function<ScenarioContext, Path> scenario() {
-            return ctx -> {
-                ctx.note("naive baseline: the service at --url must have been started with protections off; "
-                        + "the tool cannot check that");
-                return ProdMix.run(ctx, "naive");
+        String name() {
+            return "export-scale";
+        }
+
+        @Override
+        long defaultSeedOrders() {
+            return 0;
+        }
+
+        @Override
+        Path run(ServiceSource services, RunOptions options) {
+            List<Long> s = sizes.isEmpty() ? (quick ? List.of(10_000L, 100_000L)
+                    : List.of(100_000L, 1_000_000L, 10_000_000L)) : sizes;
+            List<ExportScale.Db> dbs = switch (db) {
+                case "h2" -> List.of(ExportScale.Db.H2);
+                case "postgres" -> List.of(ExportScale.Db.POSTGRES);
+                case "both" -> List.of(ExportScale.Db.H2, ExportScale.Db.POSTGRES);
+                default -> throw new BenchException("--db must be h2, postgres or both, got '" + db + "'");
             };
+            return ExportScale.run(services, options, new ExportScale.Options(s, dbs, pgUrl), log);
         }
     }
 
-    @Command(name = "export-scale", mixinStandardHelpOptions = true, description = "Not implemented yet: export 100k/1M/10M orders vs COPY.")
-    static final class ExportScaleCmd extends Scenario {
+    @Command(name = "upload-scale", mixinStandardHelpOptions = true,
+            description = "1 GB upload and download against a store with -Xmx256m: MB/s and peak RSS.")
+    static final class UploadScaleCmd extends ScenarioCommand {
+        @Option(names = "--size", description = "Bytes to upload, e.g. 1g, 64m (default 1g, quick 64m).",
+                converter = SizeConverter.class)
+        long size;
+
         @Override
-        Function<ScenarioContext, Path> scenario() {
-            return ctx -> {
-                throw new BenchException("export-scale is not implemented yet (needs seeding of 100k/1M/10M orders "
-                        + "and a PostgreSQL COPY reference)");
-            };
+        String name() {
+            return "upload-scale";
+        }
+
+        @Override
+        long defaultSeedOrders() {
+            return 0;
+        }
+
+        @Override
+        List<String> defaultJvmFlags() {
+            return List.of("-Xmx256m", "-XX:+UseG1GC");
+        }
+
+        @Override
+        Path run(ServiceSource services, RunOptions options) {
+            long bytes = size > 0 ? size : quick ? 64L << 20 : 1L << 30;
+            try (ServiceUnderTest service = services.start("store", true)) {
+                return UploadScale.run(new ScenarioContext(service, options, log), bytes);
+            }
         }
     }
 
-    @Command(name = "upload-scale", mixinStandardHelpOptions = true, description = "Not implemented yet: 1 GB upload/download with a small heap.")
-    static final class UploadScaleCmd extends Scenario {
+    /** Parses "1g", "64m", "512k" or a plain byte count. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
-        Function<ScenarioContext, Path> scenario() {
-            return ctx -> {
-                throw new BenchException("upload-scale is not implemented yet (needs the service started with "
-                        + "-Xmx256m by the launcher)");
+        public Long convert(String v) {
+            var m = java.util.regex.Pattern.compile("(\\d+)([kmg]?)")
+                    .matcher(v.trim().toLowerCase(java.util.Locale.ROOT));
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not a size like 1g, 64m, 4096");
+            }
+            long n = Long.parseLong(m.group(1));
+            long bytes = switch (m.group(2)) {
+                case "k" -> n << 10;
+                case "m" -> n << 20;
+                case "g" -> n << 30;
+                default -> n;
             };
+            if (bytes < 1 || bytes > (64L << 30)) {
+                throw new CommandLine.TypeConversionException("size must be 1 byte..64g, got '" + v + "'");
+            }
+            return bytes;
         }
     }
 

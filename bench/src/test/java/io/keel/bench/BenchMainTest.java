@@ -65,12 +65,38 @@ class BenchMainTest {
     }
 
     @Test
-    void refusesARemoteUrlAndExplainsAMissingOne() {
+    void refusesARemoteUrlAndAPidWithoutUrl() {
         assertThat(BenchMain.execute(new String[] {"dev-light", "--url", "http://example.com:8080"}, out))
                 .isEqualTo(2);
         assertThat(output()).contains("refusing to send load to host 'example.com'");
-        assertThat(BenchMain.execute(new String[] {"dev-light"}, out)).isEqualTo(2);
-        assertThat(output()).contains("--url is required");
+        assertThat(BenchMain.execute(new String[] {"dev-light", "--pid", "1"}, out)).isEqualTo(2);
+        assertThat(output()).contains("--pid only goes with --url");
+    }
+
+    @Test
+    void scenariosThatMustStartTheStoreRefuseAnExternalUrl(@TempDir Path dir) {
+        assertThat(BenchMain.execute(new String[] {"export-scale", "--url", "http://127.0.0.1:1", "--out",
+            dir.toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("export-scale starts the store itself");
+    }
+
+    @Test
+    void aStoreThatIsNotBuiltIsExplainedWithTheCommandToBuildIt(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("store"));
+        Files.writeString(dir.resolve("store/pom.xml"), "<project/>");
+        assertThat(BenchMain.execute(new String[] {"dev-light", "--repo", dir.toString(), "--out",
+            dir.resolve("out").toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("the store is not built", "mvn -o -B -q install -DskipTests");
+    }
+
+    @Test
+    void sizesAndDatabasesAreValidated() {
+        assertThat(BenchMain.execute(new String[] {"upload-scale", "--size", "lots"}, out)).isEqualTo(2);
+        assertThat(BenchMain.execute(new String[] {"export-scale", "--url", "http://127.0.0.1:1", "--db", "oracle"},
+                out)).isEqualTo(2);
+        assertThat(output()).contains("--db must be h2, postgres or both");
+        assertThat(new BenchMain.SizeConverter().convert("64m")).isEqualTo(64L << 20);
+        assertThat(new BenchMain.SizeConverter().convert("1g")).isEqualTo(1L << 30);
     }
 
     @Test

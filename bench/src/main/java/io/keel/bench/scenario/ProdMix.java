@@ -10,7 +10,6 @@ import io.keel.bench.load.PhaseResult;
 import io.keel.bench.load.RateSchedule;
 import io.keel.bench.load.RequestClass;
 import io.keel.bench.report.Headline;
-import io.keel.bench.sample.ResourceSample;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,57 +37,83 @@ public final class ProdMix {
     private ProdMix() {
     }
 
+    /** Light load alone, then with the storm; writes the report of {@code scenario}. */
     public static Path run(ScenarioContext ctx, String scenario) {
+        MixResult r = measure(ctx, "", ctx.options().rate());
+        return ctx.finish(scenario, r.headlines(), r.peaks(), r.phases());
+    }
+
+    /**
+     * The two phases and their figures, phase and figure names prefixed with {@code prefix} (e.g. "naive-").
+     * {@code rate} 0 means: measure the peak first and use half of it.
+     */
+    public static MixResult measure(ScenarioContext ctx, String prefix, double requestedRate) {
         ctx.monitor().start();
         LightLoad light = Setup.light(ctx);
         var opts = ctx.options();
         List<PeakResult> peaks = new ArrayList<>();
-        double rate = opts.rate();
+        double rate = requestedRate;
         if (rate <= 0) {
-            ctx.monitor().phase("peak");
+            ctx.monitor().phase(prefix + "peak");
             PeakResult peak = ctx.peakMeter().measure(LightLoad.ORDER, ctx.service().url(),
                     Map.of("Authorization", "Bearer " + light.user().token()), light.orderPaths(),
                     opts.quick() ? Math.min(16, opts.connections()) : opts.connections(), opts.peakDuration());
             peaks.add(peak);
-            rate = Setup.lightRate(ctx, peak.requestsPerSec());
+            rate = Math.max(1, Math.floor(peak.requestsPerSec() / 2));
         }
-        ctx.figure("light-rate-per-sec", rate);
+        ctx.figure(prefix + "light-rate-per-sec", rate);
         Duration d = opts.phaseDuration();
         OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
 
-        ctx.monitor().phase("light-alone");
-        ctx.log().println("light alone at " + rate + "/s for " + d.toSeconds() + " s");
-        PhaseResult alone = open.runPhase("light-alone", light.specs(rate, d));
+        ctx.monitor().phase(prefix + "light-alone");
+        ctx.log().println(prefix + "light alone at " + rate + "/s for " + d.toSeconds() + " s");
+        PhaseResult alone = open.runPhase(prefix + "light-alone", light.specs(rate, d));
 
-        ctx.monitor().phase("light-with-storm");
-        ctx.log().println("light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
-        PhaseResult mix = storm(ctx, light, open, rate, d);
+        ctx.monitor().phase(prefix + "light-with-storm");
+        ctx.log().println(prefix + "light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
+        PhaseResult mix = storm(ctx, prefix, light, open, rate, d);
 
         DevLight.noteMissing(ctx, alone);
         DevLight.noteMissing(ctx, mix);
         ClassResult a = alone.get(LightLoad.ORDER.name());
         ClassResult m = mix.get(LightLoad.ORDER.name());
+        String who = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1) + ": ";
         List<Headline> headlines = List.of(
-                Headline.of("light-order p99 with storm", m.latency().p99Ms(), "ms", "light-order p99 alone",
-                        a.latency().p99Ms(), "1.0 = the storm costs light requests nothing; lower is better"),
-                Headline.of("light-order p99.9 with storm", m.latency().p999Ms(), "ms", "light-order p99.9 alone",
-                        a.latency().p999Ms(), "lower is better"));
-        ctx.figure("light-errors-with-storm", m.errorCount() + mix.get(LightLoad.PRODUCTS.name()).errorCount());
-        ctx.figure("light-errors-alone", a.errorCount() + alone.get(LightLoad.PRODUCTS.name()).errorCount());
+                Headline.of(who + "light-order p99 with storm", m.latency().p99Ms(), "ms",
+                        "light-order p99 alone at " + (long) rate + "/s", a.latency().p99Ms(),
+                        "1.0 = the storm costs light requests nothing; lower is better"),
+                Headline.of(who + "light-order p99.9 with storm", m.latency().p999Ms(), "ms",
+                        "light-order p99.9 alone", a.latency().p999Ms(), "lower is better"));
+        long lightErrors = m.errorCount() + mix.get(LightLoad.PRODUCTS.name()).errorCount();
+        ctx.figure(prefix + "light-errors-with-storm", lightErrors);
+        ctx.figure(prefix + "light-errors-alone", a.errorCount() + alone.get(LightLoad.PRODUCTS.name()).errorCount());
         long refused = 0;
         for (RequestClass c : HEAVY) {
-            mix.find(c.name()).ifPresent(r -> ctx.figure(c.name() + "-ok-per-sec", r.throughputPerSec()));
+            mix.find(c.name()).ifPresent(r -> ctx.figure(prefix + c.name() + "-ok-per-sec", r.throughputPerSec()));
             refused += mix.find(c.name()).map(r -> r.status(503)).orElse(0L);
         }
-        ctx.figure("heavy-503-refusals", refused);
-        double peakRss = ctx.monitor().stop().stream().mapToDouble(ResourceSample::rssBytes)
-                .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
-        ctx.figure("peak-rss-mb", peakRss / 1e6);
-        return ctx.finish(scenario, headlines, peaks, List.of(alone, mix));
+        ctx.figure(prefix + "heavy-503-refusals", refused);
+        return new MixResult(rate, headlines, peaks, List.of(alone, mix), a, m, lightErrors);
     }
 
-    private static PhaseResult storm(ScenarioContext ctx, LightLoad light, OpenLoopRunner open, double rate,
-                                     Duration d) {
+    /**
+     * What one prod-mix measured. Immutable.
+     *
+     * @param alone           light-order results without the storm
+     * @param withStorm       light-order results during the storm
+     * @param lightErrors     light requests (orders and products) that failed during the storm
+     */
+    public record MixResult(double rate, List<Headline> headlines, List<PeakResult> peaks, List<PhaseResult> phases,
+                            ClassResult alone, ClassResult withStorm, long lightErrors) {
+        public MixResult {
+            headlines = List.copyOf(headlines);
+            peaks = List.copyOf(peaks);
+            phases = List.copyOf(phases);
+        }
+    }
+
+    private static PhaseResult storm(ScenarioContext ctx, String prefix, LightLoad light, OpenLoopRunner open,
+                                     double rate, Duration d) {
         int cores = Runtime.getRuntime().availableProcessors();
         byte[] jpeg = TestImages.jpeg(2000, 2000, 1);
         StoreClient store = ctx.store();
@@ -96,7 +121,7 @@ public final class ProdMix {
         List<String> paths = light.orderPaths();
         AtomicLong next = new AtomicLong();
         List<String> products = store.productIds(5);
-        try (LatencyRecorder rec = LatencyRecorder.start("light-with-storm", ctx.limits().maxPhaseDuration())) {
+        try (LatencyRecorder rec = LatencyRecorder.start(prefix + "light-with-storm", ctx.limits().maxPhaseDuration())) {
             long deadline = System.nanoTime() + d.toNanos();
             ClosedLoopRunner closed = new ClosedLoopRunner(ctx.client(), ctx.limits());
             var thumbs = closed.start(THUMBNAIL, () -> HttpRequest.newBuilder(
@@ -137,12 +162,12 @@ public final class ProdMix {
             sse.stop();
             join(streams, ctx.limits().requestTimeout().toMillis() + 5_000);
             double secs = d.toMillis() / 1000.0;
-            ctx.figure("export-rows-read", exportRows.sum());
-            ctx.figure("export-mb-per-sec", exportBytes.sum() / 1e6 / secs);
-            ctx.figure("upload-mb-sent", uploaded.sum() / 1e6);
-            ctx.figure("upload-mb-per-sec", uploaded.sum() / 1e6 / secs);
-            ctx.figure("sse-events-received", sse.events.sum());
-            ctx.figure("sse-streams-ended-by-server", sse.endedEarly.sum());
+            ctx.figure(prefix + "export-rows-read", exportRows.sum());
+            ctx.figure(prefix + "export-mb-per-sec", exportBytes.sum() / 1e6 / secs);
+            ctx.figure(prefix + "upload-mb-sent", uploaded.sum() / 1e6);
+            ctx.figure(prefix + "upload-mb-per-sec", uploaded.sum() / 1e6 / secs);
+            ctx.figure(prefix + "sse-events-received", sse.events.sum());
+            ctx.figure(prefix + "sse-streams-ended-by-server", sse.endedEarly.sum());
             return rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per heavy class)");
         }
     }

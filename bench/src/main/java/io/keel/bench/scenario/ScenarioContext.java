@@ -91,6 +91,22 @@ public final class ScenarioContext {
         figures.put(name, value);
     }
 
+    /**
+     * Stops the monitor and hands over what this context collected, for a report that combines several services
+     * (naive comparison, export-scale). Call once, instead of {@link #finish}.
+     */
+    public Collected collect() {
+        var resources = monitor.stop();
+        synchronized (this) {
+            return new Collected(service.jvmFlags(), Map.copyOf(figures), List.copyOf(notes), resources);
+        }
+    }
+
+    /** Figures, notes and resource samples of one context. Immutable. */
+    public record Collected(String serviceJvmFlags, Map<String, Double> figures, List<String> notes,
+                            List<io.keel.bench.sample.ResourceSample> resources) {
+    }
+
     /** Assembles the report and writes it to the output folder; returns the Markdown file. */
     public Path finish(String scenario, List<io.keel.bench.report.Headline> headlines,
                        List<io.keel.bench.load.PeakResult> peaks, List<io.keel.bench.load.PhaseResult> phases) {

@@ -1,0 +1,118 @@
+package io.keel.bench.launch;
+
+import io.keel.bench.BenchException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How the tool starts a store JVM. Immutable; the {@code with...} methods return changed copies.
+ *
+ * @param java           the {@code java} executable (JDK 25+)
+ * @param classpath      the store's class path
+ * @param mainClass      {@code io.keel.store.StoreMain} (tests use a stand-in)
+ * @param jvmFlags       heap/GC flags, recorded in the report (default {@code -Xmx512m -XX:+UseG1GC})
+ * @param dataDir        the service's data dir: embedded database and uploads (fresh, under the results folder)
+ * @param protections    false only for the naive baseline ({@code --protections=off})
+ * @param adminToken     operator token, passed as {@code KEEL_ADMIN_TOKEN} so it never shows in {@code ps}
+ * @param dbUrl          database url ({@code KEEL_DB_URL}); empty = embedded H2 under the data dir
+ * @param settings       further store settings, {@code --key=value}
+ * @param startTimeout   how long to wait for "store ready at" before giving up
+ * @param stopGrace      after SIGTERM, how long to wait before SIGKILL
+ */
+public record LaunchSpec(Path java, String classpath, String mainClass, List<String> jvmFlags, Path dataDir,
+                         boolean protections, String adminToken, Optional<String> dbUrl, Map<String, String> settings,
+                         Duration startTimeout, Duration stopGrace) {
+    public static final String STORE_MAIN = "io.keel.store.StoreMain";
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC");
+
+    public LaunchSpec {
+        jvmFlags = List.copyOf(jvmFlags);
+        settings = Map.copyOf(new LinkedHashMap<>(settings));
+        for (String key : settings.keySet()) {
+            if (!key.matches("[a-z0-9-]+") || List.of("host", "port", "data-dir", "protections").contains(key)) {
+                throw new BenchException("--service-setting " + key + " is not allowed: keys are lower-case "
+                        + "store settings, and host, port, data-dir, protections are set by the tool");
+            }
+        }
+        if (adminToken.isBlank()) {
+            throw new BenchException("the launched service needs an admin token");
+        }
+    }
+
+    public LaunchSpec withProtections(boolean on) {
+        return new LaunchSpec(java, classpath, mainClass, jvmFlags, dataDir, on, adminToken, dbUrl, settings,
+                startTimeout, stopGrace);
+    }
+
+    public LaunchSpec withJvmFlags(List<String> flags) {
+        return new LaunchSpec(java, classpath, mainClass, flags, dataDir, protections, adminToken, dbUrl, settings,
+                startTimeout, stopGrace);
+    }
+
+    public LaunchSpec withDataDir(Path dir) {
+        return new LaunchSpec(java, classpath, mainClass, jvmFlags, dir, protections, adminToken, dbUrl, settings,
+                startTimeout, stopGrace);
+    }
+
+    public LaunchSpec withDbUrl(Optional<String> url) {
+        return new LaunchSpec(java, classpath, mainClass, jvmFlags, dataDir, protections, adminToken, url, settings,
+                startTimeout, stopGrace);
+    }
+
+    public LaunchSpec withStartTimeout(Duration d) {
+        return new LaunchSpec(java, classpath, mainClass, jvmFlags, dataDir, protections, adminToken, dbUrl, settings,
+                d, stopGrace);
+    }
+
+    /** The flags as one string, for the report. */
+    public String jvmFlagsText() {
+        return String.join(" ", jvmFlags) + (protections ? "" : " (store --protections=off)");
+    }
+
+    /** {@code java <flags> -cp <cp> <main> start --host=127.0.0.1 --port=0 ...}. */
+    public List<String> startCommand() {
+        List<String> cmd = jvm();
+        cmd.add("start");
+        cmd.add("--host=127.0.0.1");
+        cmd.add("--port=0");
+        cmd.add("--data-dir=" + dataDir);
+        cmd.add("--protections=" + (protections ? "on" : "off"));
+        settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
+        return cmd;
+    }
+
+    /** {@code java <flags> -cp <cp> <main> seed --orders=N --data-dir=...}: fills an empty database. */
+    public List<String> seedCommand(long orders, int customers) {
+        List<String> cmd = jvm();
+        cmd.add("seed");
+        cmd.add("--orders=" + orders);
+        cmd.add("--customers=" + customers);
+        cmd.add("--data-dir=" + dataDir);
+        return cmd;
+    }
+
+    /** Environment for the child: secrets and the database url stay out of the command line. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KEEL_ADMIN_TOKEN", adminToken);
+        dbUrl.ifPresent(u -> env.put("KEEL_DB_URL", u));
+        return env;
+    }
+
+    private List<String> jvm() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmFlags);
+        // Text logs: the tool reads the "store ready at" line; JSON would work too but is harder for people to read.
+        cmd.add("-Dkeel.log.format=text");
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        return cmd;
+    }
+}

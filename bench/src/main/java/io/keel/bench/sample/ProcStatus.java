@@ -1,0 +1,37 @@
+package io.keel.bench.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One process's memory from {@code /proc/<pid>/status}: current RSS (VmRSS) and the kernel's high-water mark of
+ * RSS since the process started (VmHWM), which catches peaks between two 1 s samples. NaN when unreadable (process
+ * gone, not Linux). Stateless.
+ */
+public final class ProcStatus {
+    private ProcStatus() {
+    }
+
+    public static double rssBytes(long pid) {
+        return field(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
+    }
+
+    public static double peakRssBytes(long pid) {
+        return field(Path.of("/proc", Long.toString(pid), "status"), "VmHWM:");
+    }
+
+    /** The kB value of {@code name} in a status file, in bytes. */
+    static double field(Path status, String name) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith(name)) {
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Gone or not Linux: not available.
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,87 @@
+package io.keel.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI smoke run of issue 5: the tool starts the REAL store (io.keel.store.StoreMain from this module's test class
+ * path, which Maven builds first through the keel-store test dependency), seeds it, measures and writes a report.
+ * Takes about a minute on a busy 2-core machine.
+ */
+class LaunchedStoreSmokeTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    private static final String CP = System.getProperty("java.class.path");
+
+    private JsonNode run(Path dir, String... args) throws IOException {
+        String[] all = Stream.concat(Stream.of(args), Stream.of("--store-classpath", CP, "--out", dir.toString(),
+                "--no-wrk")).toArray(String[]::new);
+        int code = BenchMain.execute(all, out);
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(log).isZero();
+        assertThat(log).contains("store ready at http://127.0.0.1:", "report: ");
+        return new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+    }
+
+    @Test
+    void devLightQuickRunsAgainstTheRealStoreAndWritesReportAndPlots(@TempDir Path dir) throws IOException {
+        long start = System.nanoTime();
+        JsonNode json = run(dir, "dev-light", "--quick");
+
+        assertThat((System.nanoTime() - start) / 1e9).as("quick profile under 2 minutes").isLessThan(120);
+        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx512m -XX:+UseG1GC");
+        assertThat(json.path("peaks").get(1).path("requestsPerSec").asDouble()).isPositive();
+        JsonNode light = json.path("phases").get(0).path("classes").get(0);
+        assertThat(light.path("name").asText()).isEqualTo("light-order");
+        assertThat(light.path("ok").asLong()).isPositive();
+        assertThat(light.path("statuses").path("200").asLong()).isEqualTo(light.path("completed").asLong());
+        assertThat(json.path("headlines").get(0).path("ratio").asDouble()).isPositive();
+        assertThat(json.path("resources").get(1).path("rssBytes").asDouble()).as("RSS from /proc of the child")
+                .isGreaterThan(50e6);
+        assertThat(dir.resolve("report.md")).content().contains("Headlines", "light-order");
+        assertThat(dir.resolve("memory.svg")).content().startsWith("<svg");
+        assertThat(dir.resolve("latency-light-light-order.svg")).exists();
+        assertThat(dir.resolve("service-store.log")).content().contains("store ready at", "shutting down");
+        assertThat(dir.resolve("data")).as("data dir deleted after the run").doesNotExist();
+    }
+
+    @Test
+    void exportScaleMeasuresTheRealExportOrReportsTheRouteMissing(@TempDir Path dir) throws IOException {
+        JsonNode json = run(dir, "export-scale", "--db", "h2", "--sizes", "500,1000");
+
+        JsonNode figures = json.path("figures");
+        assertThat(figures.path("h2-1000-peak-rss-mb").asDouble()).isGreaterThan(50);
+        if (json.path("notes").toString().contains("answered 404: route missing")) {
+            assertThat(figures.has("h2-1000-rows")).isFalse();
+        } else {
+            assertThat(figures.path("h2-500-rows").asLong()).isEqualTo(500);
+            assertThat(figures.path("h2-1000-rows").asLong()).isEqualTo(1000);
+            assertThat(json.path("headlines").get(1).path("ratio").asDouble()).isPositive();
+        }
+    }
+
+    @Test
+    void uploadScaleRoundTripsTheBytesOrReportsTheRouteMissing(@TempDir Path dir) throws IOException {
+        JsonNode json = run(dir, "upload-scale", "--size", "8m");
+
+        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx256m -XX:+UseG1GC");
+        assertThat(json.path("figures").path("disk-write-mb-per-sec").asDouble()).isPositive();
+        String notes = json.path("notes").toString();
+        if (!notes.contains("route missing")) {
+            assertThat(notes).doesNotContain("differs", "failed");
+            assertThat(json.path("figures").path("upload-mb-per-sec").asDouble()).isPositive();
+            assertThat(json.path("figures").path("download-mb-per-sec").asDouble()).isPositive();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.keel.bench.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keel.bench.BenchException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LaunchSpecTest {
+    private final LaunchSpec spec = new LaunchSpec(Path.of("/jdk/bin/java"), "/s.jar:/lib/*", LaunchSpec.STORE_MAIN,
+            LaunchSpec.DEFAULT_JVM_FLAGS, Path.of("/out/data"), true, "secret-token",
+            Optional.of("postgresql://127.0.0.1/test?currentSchema=s"), Map.of("cpu-threads", "2"),
+            Duration.ofMinutes(1), Duration.ofSeconds(30));
+
+    @Test
+    void startCommandBindsLoopbackOnAFreePortWithTextLogsAndTheChosenProtections() {
+        assertThat(spec.startCommand()).containsExactly("/jdk/bin/java", "-Xmx512m", "-XX:+UseG1GC",
+                "-Dkeel.log.format=text", "-cp", "/s.jar:/lib/*", "io.keel.store.StoreMain", "start",
+                "--host=127.0.0.1", "--port=0", "--data-dir=/out/data", "--protections=on", "--cpu-threads=2");
+        assertThat(spec.withProtections(false).startCommand()).contains("--protections=off");
+        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xmx512m -XX:+UseG1GC (store "
+                + "--protections=off)");
+    }
+
+    @Test
+    void secretsAndTheDatabaseGoThroughTheEnvironmentNotTheCommandLine() {
+        assertThat(String.join(" ", spec.startCommand())).doesNotContain("secret-token", "postgresql");
+        assertThat(spec.environment()).containsEntry("KEEL_ADMIN_TOKEN", "secret-token")
+                .containsEntry("KEEL_DB_URL", "postgresql://127.0.0.1/test?currentSchema=s");
+        assertThat(spec.withDbUrl(Optional.empty()).environment()).doesNotContainKey("KEEL_DB_URL");
+    }
+
+    @Test
+    void seedCommandSeedsTheSameDataDir() {
+        assertThat(spec.seedCommand(5000, 250)).endsWith("seed", "--orders=5000", "--customers=250",
+                "--data-dir=/out/data");
+    }
+
+    @Test
+    void settingsTheToolControlsOrThatAreNotSettingNamesAreRefused() {
+        for (String key : List.of("port", "protections", "Bad Key")) {
+            assertThatThrownBy(() -> new LaunchSpec(spec.java(), spec.classpath(), spec.mainClass(), spec.jvmFlags(),
+                    spec.dataDir(), true, "t", Optional.empty(), Map.of(key, "1"), spec.startTimeout(),
+                    spec.stopGrace())).isInstanceOf(BenchException.class).hasMessageContaining(key);
+        }
+    }
+}
