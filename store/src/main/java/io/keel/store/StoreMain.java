@@ -8,6 +8,7 @@ import io.keel.store.seed.SeedPlan;
 import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,9 @@ public final class StoreMain {
                         cmd.getErr().println("keel: " + e.getMessage());
                         return 2;
                     }
-                    throw e;
+                    // never rethrow: non-daemon threads (pools, JFR streams) would keep a failed JVM alive
+                    LoggerFactory.getLogger(StoreMain.class).error("keel failed: {}", e.toString(), e);
+                    return 1;
                 })
                 .execute(args);
         System.exit(code);
