@@ -1,12 +1,16 @@
 package io.keel.runtime.dashboard;
 
+import io.micrometer.core.instrument.Timer;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -102,13 +106,14 @@ final class StatsCollector {
         memory.put("heapMaxBytes", whole(meters.positiveValue("jvm.memory.max", "area", "heap")));
         memory.put("liveDataAfterGcBytes", whole(meters.value("jvm.gc.live.data.size")));
         memory.put("rssBytes", whole(meters.value("process.resident.memory.bytes")));
-        boolean gc = !meters.timers("jvm.gc.pause").isEmpty();
-        memory.put("gcPausesTotal", gc ? (long) meters.timers("jvm.gc.pause").stream().mapToLong(t -> t.count()).sum()
-                : null);
-        memory.put("gcPauseMaxMs", gc ? round(meters.timers("jvm.gc.pause").stream()
-                .mapToDouble(t -> t.max(java.util.concurrent.TimeUnit.MILLISECONDS)).max().orElse(0), 3) : null);
+        Collection<Timer> pauses = meters.timers("jvm.gc.pause");
+        boolean gc = !pauses.isEmpty();
+        memory.put("gcPausesTotal", gc ? pauses.stream().mapToLong(Timer::count).sum() : null);
+        memory.put("gcPauseMaxMs", gc ? round(pauses.stream()
+                .mapToDouble(t -> t.max(TimeUnit.MILLISECONDS)).max().orElse(0), 3) : null);
         double seconds = now.seconds(recent);
         double paused = now.gcPauseSeconds() - recent.gcPauseSeconds();
+        // share of wall time spent in pauses over the window
         memory.put("gcPauseFraction", gc && seconds > 0 && paused >= 0 ? round(paused / seconds, 5) : null);
         return memory;
     }
