@@ -1,0 +1,108 @@
+package io.keel.runtime.dashboard;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cumulative bucket counts merged from several timers (e.g. one {@code http.server.requests} timer per route and
+ * status), so percentiles can be taken over all of them and over a time window (the difference of two snapshots).
+ *
+ * <p>Why buckets and not Micrometer's percentiles: the runtime publishes percentile histograms (aggregable in
+ * Prometheus) but no client-side percentiles, and the Prometheus registry's buckets count since start, so a
+ * window needs two snapshots anyway. Registries that keep no buckets (e.g. {@code SimpleMeterRegistry}) give an empty
+ * histogram and therefore no percentiles. Immutable.
+ *
+ * @param boundsSeconds upper bounds of the buckets, ascending
+ * @param cumulative    how many values were at most the bound at the same index
+ * @param count         all values, including those above the last bound
+ */
+record Histogram(double[] boundsSeconds, double[] cumulative, double count) {
+    static final Histogram EMPTY = new Histogram(new double[0], new double[0], 0);
+
+    /**
+     * Merges the timers' buckets over the union of their bounds. Timers of one family share bounds; for those that do
+     * not, a timer contributes at each bound the count of its largest bound below it (an under-estimate, never more).
+     */
+    static Histogram merge(Collection<Timer> timers) {
+        if (timers.isEmpty()) {
+            return EMPTY;
+        }
+        HistogramSnapshot[] snapshots = new HistogramSnapshot[timers.size()];
+        TreeSet<Double> union = new TreeSet<>();
+        double count = 0;
+        int i = 0;
+        for (Timer timer : timers) {
+            HistogramSnapshot snapshot = timer.takeSnapshot();
+            snapshots[i++] = snapshot;
+            count += snapshot.count();
+            for (CountAtBucket bucket : snapshot.histogramCounts()) {
+                union.add(bucket.bucket(TimeUnit.SECONDS));
+            }
+        }
+        double[] bounds = union.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] cumulative = new double[bounds.length];
+        for (HistogramSnapshot snapshot : snapshots) {
+            CountAtBucket[] own = snapshot.histogramCounts();
+            int j = -1;
+            for (int b = 0; b < bounds.length; b++) {
+                while (j + 1 < own.length && own[j + 1].bucket(TimeUnit.SECONDS) <= bounds[b]) {
+                    j++;
+                }
+                cumulative[b] += j < 0 ? 0 : own[j].count();
+            }
+        }
+        return new Histogram(bounds, cumulative, count);
+    }
+
+    /**
+     * What was recorded after {@code earlier}. When the two do not line up (different bounds, or counts that went
+     * down because a meter was removed or the registry's buckets decay) the window cannot be known, and this
+     * histogram itself is the best answer left.
+     */
+    Histogram since(Histogram earlier) {
+        if (!Arrays.equals(boundsSeconds, earlier.boundsSeconds) || count < earlier.count) {
+            return this;
+        }
+        double[] diff = new double[cumulative.length];
+        for (int b = 0; b < diff.length; b++) {
+            diff[b] = cumulative[b] - earlier.cumulative[b];
+            if (diff[b] < 0) {
+                return this;
+            }
+        }
+        return new Histogram(boundsSeconds, diff, count - earlier.count);
+    }
+
+    /**
+     * The {@code q}-quantile in seconds, interpolated linearly inside its bucket as Prometheus'
+     * {@code histogram_quantile} does. Empty when nothing was recorded or there are no buckets; a quantile that falls
+     * above the last bound is reported as that bound (the histogram cannot say more).
+     */
+    OptionalDouble quantile(double q) {
+        if (q < 0 || q > 1) {
+            throw new IllegalArgumentException("quantile was " + q + ", allowed: 0..1");
+        }
+        if (count <= 0 || boundsSeconds.length == 0) {
+            return OptionalDouble.empty();
+        }
+        double rank = q * count;
+        double previousBound = 0;
+        double previousCount = 0;
+        for (int b = 0; b < boundsSeconds.length; b++) {
+            if (cumulative[b] >= rank && cumulative[b] > previousCount) {
+                double fraction = (rank - previousCount) / (cumulative[b] - previousCount);
+                return OptionalDouble.of(previousBound + (boundsSeconds[b] - previousBound) * Math.max(0, fraction));
+            }
+            previousBound = boundsSeconds[b];
+            previousCount = cumulative[b];
+        }
+        return OptionalDouble.of(boundsSeconds[boundsSeconds.length - 1]);
+    }
+}

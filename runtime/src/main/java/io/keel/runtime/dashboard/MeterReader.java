@@ -1,0 +1,107 @@
+package io.keel.runtime.dashboard;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Statistic;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.search.Search;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
+
+/**
+ * Reads meters by name, summed over all their tag combinations, and says "absent" rather than failing when a meter
+ * is not registered (a service without a database has no {@code hikaricp} meters) or reports NaN (a gauge whose
+ * object was collected). Works with any registry; values are read through {@link Meter#measure()}, so a gauge, a
+ * function counter and a counter of the same name all read alike.
+ *
+ * <p>Thread-safe (Micrometer meters are); non-blocking apart from gauges whose functions block.
+ */
+final class MeterReader {
+    private final MeterRegistry registry;
+
+    MeterReader(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Sum of the gauges' current values ({@link Statistic#VALUE}); empty when none is registered or all are NaN. */
+    OptionalDouble value(String name) {
+        return sum(registry.find(name), Statistic.VALUE, v -> true);
+    }
+
+    /** Like {@link #value(String)}, restricted to meters with the given tag. */
+    OptionalDouble value(String name, String tagKey, String tagValue) {
+        return sum(registry.find(name).tag(tagKey, tagValue), Statistic.VALUE, v -> true);
+    }
+
+    /** Sum of the positive values only: memory pools report -1 for "no maximum", which must not shrink the total. */
+    OptionalDouble positiveValue(String name, String tagKey, String tagValue) {
+        return sum(registry.find(name).tag(tagKey, tagValue), Statistic.VALUE, v -> v > 0);
+    }
+
+    /** Sum of the counters' totals ({@link Statistic#COUNT}); empty when none is registered. */
+    OptionalDouble count(String name) {
+        return sum(registry.find(name), Statistic.COUNT, v -> true);
+    }
+
+    /** Sum of the distribution summaries' totals ({@link Statistic#TOTAL}); empty when none is registered. */
+    OptionalDouble totalAmount(String name) {
+        return sum(registry.find(name), Statistic.TOTAL, v -> true);
+    }
+
+    /** Counter totals per value of {@code tagKey}, sorted by tag value; empty map when none is registered. */
+    Map<String, Double> countByTag(String name, String tagKey) {
+        Map<String, Double> totals = new TreeMap<>();
+        for (Meter meter : registry.find(name).meters()) {
+            String key = Optional.ofNullable(meter.getId().getTag(tagKey)).orElse("unknown");
+            for (Measurement m : meter.measure()) {
+                if (m.getStatistic() == Statistic.COUNT && Double.isFinite(m.getValue())) {
+                    totals.merge(key, m.getValue(), Double::sum);
+                }
+            }
+        }
+        return totals;
+    }
+
+    /** A time gauge in seconds (e.g. {@code process.uptime}); empty when absent. */
+    OptionalDouble seconds(String timeGaugeName) {
+        return Optional.ofNullable(registry.find(timeGaugeName).timeGauge())
+                .map(g -> g.value(TimeUnit.SECONDS))
+                .filter(Double::isFinite)
+                .map(OptionalDouble::of)
+                .orElse(OptionalDouble.empty());
+    }
+
+    Collection<Timer> timers(String name) {
+        return registry.find(name).timers();
+    }
+
+    /** Timers of {@code name} whose {@code tagKey} is not one of {@code excluded} (meters lacking the tag stay). */
+    Collection<Timer> timersExcept(String name, String tagKey, List<String> excluded) {
+        return registry.find(name).timers().stream()
+                .filter(t -> !excluded.contains(t.getId().getTag(tagKey)))
+                .toList();
+    }
+
+    private static OptionalDouble sum(Search search, Statistic statistic, DoublePredicate keep) {
+        double total = 0;
+        boolean any = false;
+        for (Meter meter : search.meters()) {
+            for (Measurement m : meter.measure()) {
+                double v = m.getValue();
+                if (m.getStatistic() == statistic && Double.isFinite(v) && keep.test(v)) {
+                    total += v;
+                    any = true;
+                }
+            }
+        }
+        return any ? OptionalDouble.of(total) : OptionalDouble.empty();
+    }
+}
