@@ -15,6 +15,7 @@ import io.keel.runtime.cpu.CpuPool;
 import io.keel.runtime.cpu.CpuPoolRejectedException;
 import io.keel.runtime.cpu.CpuPoolSettings;
 import io.keel.runtime.cpu.CpuTaskTimeoutException;
+import io.keel.runtime.dashboard.Dashboard;
 import io.keel.runtime.health.Health;
 import io.keel.runtime.http.Admission;
 import io.keel.runtime.http.HttpLayer;
@@ -67,6 +68,7 @@ public final class Keel implements AutoCloseable {
     private final Routes routes;
     private final HttpLayer http;
     private final MemoryGuard memory;
+    private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private Settings settings = Settings.of(Map.of());
@@ -88,6 +90,7 @@ public final class Keel implements AutoCloseable {
         resources.push(SchedulerLagMonitor.start(metrics.registry()));
         resources.push(PinnedThreadMonitor.start(metrics.registry()));
         health.add("memory", memory.healthCheck());
+        this.dashboard = Dashboard.create(metrics.registry(), json);
         this.adminGuard = new OperatorToken(config.adminToken());
         problemMapper.register(CpuPoolRejectedException.class, e -> ProblemException.unavailable(
                         "the server is busy with CPU work (" + e.reason() + "); retry later", e.retryAfter()))
@@ -126,6 +129,11 @@ public final class Keel implements AutoCloseable {
         return problemMapper;
     }
 
+    /** The live dashboard ({@code GET /}, {@code GET /api/stats}); applications add business figures to it. */
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
     /** Adds application routes. */
     public Keel routes(Consumer<Routes> configurer) {
         configurer.accept(routes);
@@ -159,6 +167,7 @@ public final class Keel implements AutoCloseable {
         routes.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
                 .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
         new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(routes);
+        dashboard.register(routes);
         http.finish(routes);
         DirectHandlers.Builder direct = DirectHandlers.builder();
         DirectHandler handler = http.directHandler();

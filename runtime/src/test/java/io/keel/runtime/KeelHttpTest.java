@@ -150,6 +150,14 @@ class KeelHttpTest {
     }
 
     @Test
+    void residentMemoryIsStillReportedAfterAGarbageCollection() {
+        System.gc();
+        String rss = client.get("/metrics").body().lines()
+                .filter(l -> l.startsWith("process_resident_memory_bytes ")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(rss.substring(rss.indexOf(' ') + 1))).isPositive();
+    }
+
+    @Test
     void readinessIsUpUntilDraining() {
         assertThat(client.get("/health/ready").statusCode()).isEqualTo(200);
     }

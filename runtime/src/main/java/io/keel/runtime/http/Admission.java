@@ -37,6 +37,7 @@ public final class Admission {
         this.shedMemory = Counter.builder("keel.requests.shed").tag("reason", "memory").register(registry);
         Gauge.builder("keel.streams.slots.used", streams, s -> maxStreams - s.availablePermits())
                 .description("Streaming requests in progress (exports, uploads, event streams)")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder("keel.streams.slots.max", streams, s -> maxStreams).register(registry);
     }

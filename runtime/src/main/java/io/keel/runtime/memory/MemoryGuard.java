@@ -38,9 +38,18 @@ public final class MemoryGuard {
                 .toList();
         Gauge.builder("keel.memory.heap.after.gc.ratio", this, MemoryGuard::heapAfterGcRatio)
                 .description("Heap in use after the last GC divided by the max heap")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder("keel.memory.pressure", this, g -> g.underPressure() ? 1 : 0)
                 .description("1 while the service sheds allocating work because of memory pressure")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("keel.memory.rss.limit.bytes", () -> rssLimitBytes)
+                .description("The configured resident set size limit; 0 when none is set")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("keel.memory.heap.limit.ratio", () -> heapLimitRatio)
+                .description("The configured share of the max heap live after GC at which shedding starts")
                 .register(registry);
     }
 

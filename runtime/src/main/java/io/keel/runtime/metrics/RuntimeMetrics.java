@@ -69,10 +69,12 @@ public final class RuntimeMetrics implements AutoCloseable {
         Gauge.builder("process.resident.memory.bytes", memory, ProcessMemory::residentBytes)
                 .description("Resident set size of this process, from /proc/self/status")
                 .baseUnit("bytes")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder("process.virtual.memory.bytes", memory, ProcessMemory::virtualBytes)
                 .description("Virtual memory size of this process, from /proc/self/status")
                 .baseUnit("bytes")
+                .strongReference(true)
                 .register(registry);
         bindVirtualThreadScheduler();
     }

@@ -32,6 +32,7 @@ public final class BusinessMetrics {
                 .register(registry);
         Gauge.builder("keel.active.users", activeUsers, ActiveUsers::estimate)
                 .description("Distinct users seen in the last 5 minutes (HyperLogLog estimate)")
+                .strongReference(true)
                 .register(registry);
     }
 
