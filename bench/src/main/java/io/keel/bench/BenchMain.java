@@ -197,7 +197,7 @@ public final class BenchMain {
 
         @Override
         List<String> defaultJvmFlags() {
-            return List.of("-Xmx256m", "-XX:+UseG1GC");
+            return List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
         }
 
         @Override

@@ -49,7 +49,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
                     + "random one).")
     Optional<String> adminToken = Optional.empty();
     @Option(names = "--service-jvm-flags", description = "JVM flags of the service: used to start the store "
-            + "(default \"-Xmx512m -XX:+UseG1GC\"; upload-scale \"-Xmx256m -XX:+UseG1GC\"); with --url only recorded.")
+            + "(default \"-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1\"; upload-scale -Xmx256m); with --url only recorded.")
     Optional<String> serviceJvmFlags = Optional.empty();
     @Option(names = "--repo", description = "Keel checkout holding the built store (default: searched upwards "
             + "from the working directory).")

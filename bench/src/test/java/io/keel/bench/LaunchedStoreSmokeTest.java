@@ -40,7 +40,7 @@ class LaunchedStoreSmokeTest {
         JsonNode json = run(dir, "dev-light", "--quick");
 
         assertThat((System.nanoTime() - start) / 1e9).as("quick profile under 2 minutes").isLessThan(120);
-        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx512m -XX:+UseG1GC");
+        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1");
         assertThat(json.path("peaks").get(1).path("requestsPerSec").asDouble()).isPositive();
         JsonNode light = json.path("phases").get(0).path("classes").get(0);
         assertThat(light.path("name").asText()).isEqualTo("light-order");

@@ -28,7 +28,7 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
                          boolean protections, String adminToken, Optional<String> dbUrl, Map<String, String> settings,
                          Duration startTimeout, Duration stopGrace) {
     public static final String STORE_MAIN = "io.keel.store.StoreMain";
-    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC");
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
 
     public LaunchSpec {
         jvmFlags = List.copyOf(jvmFlags);

@@ -19,11 +19,11 @@ class LaunchSpecTest {
 
     @Test
     void startCommandBindsLoopbackOnAFreePortWithTextLogsAndTheChosenProtections() {
-        assertThat(spec.startCommand()).containsExactly("/jdk/bin/java", "-Xmx512m", "-XX:+UseG1GC",
+        assertThat(spec.startCommand()).containsExactly("/jdk/bin/java", "-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1",
                 "-Dkeel.log.format=text", "-cp", "/s.jar:/lib/*", "io.keel.store.StoreMain", "start",
                 "--host=127.0.0.1", "--port=0", "--data-dir=/out/data", "--protections=on", "--cpu-threads=2");
         assertThat(spec.withProtections(false).startCommand()).contains("--protections=off");
-        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xmx512m -XX:+UseG1GC (store "
+        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1 (store "
                 + "--protections=off)");
     }
 

@@ -60,7 +60,9 @@ public final class CpuPool implements AutoCloseable {
         this.settings = settings;
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(settings.queueCapacity()),
-                Thread.ofPlatform().name("keel-cpu-", 0).daemon(true).factory(),
+                // lowest priority: with -XX:ThreadPriorityPolicy=1 (the launcher sets it) Linux runs these threads at a
+                // higher nice value, so the carriers that serve light requests win every contended time slice
+                Thread.ofPlatform().name("keel-cpu-", 0).daemon(true).priority(Thread.MIN_PRIORITY).factory(),
                 new ThreadPoolExecutor.AbortPolicy());
         this.metrics = new CpuPoolMetrics(registry, settings.threads(), settings.queueCapacity(),
                 active::get, () -> executor.getQueue().size());
