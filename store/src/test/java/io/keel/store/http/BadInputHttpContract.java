@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static io.keel.store.http.Problems.assertClientError;
 import static io.keel.store.http.Problems.assertProblem;
@@ -207,15 +208,16 @@ abstract class BadInputHttpContract extends StoreContract {
 
     @Test
     void garbledQueriesAndPathsAreClientErrors() {
-        for (String target : List.of("/api/products?limit=%ZZ", "/api/products?after=%", "/api/orders/%00",
-                "/api/products?limit=1&limit=2&after=%E2%82")) {
+        Map<String, Integer> expected = Map.of(
+                "/api/products?limit=%ZZ", 400,
+                "/api/products?after=%", 400,
+                "/api/products?limit=1&after=%E2%82", 400,
+                "/api/orders/%00", 404);
+        expected.forEach((target, status) -> {
             String head = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                     + "Authorization: Bearer " + user.token() + "\r\n\r\n";
-            RawHttp.Response res = RawHttp.exchange(store.port(), head, new byte[0]);
-            if (res.status() != 200) {
-                assertClientError(res);
-            }
-        }
+            assertProblem(RawHttp.exchange(store.port(), head, new byte[0]), status);
+        });
     }
 
     private void assertNothingStored() {

@@ -61,7 +61,7 @@ abstract class GracefulShutdownContract {
         assertThat(api.get("/health/ready").statusCode()).isEqualTo(200);
 
         CompletableFuture<HttpResponse<byte[]>> inFlight = api.http().sendAsync(
-                api.request("/admin/profile?seconds=3", StoreUnderTest.OPERATOR_TOKEN)
+                api.request("/admin/profile?seconds=4", StoreUnderTest.OPERATOR_TOKEN)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         // The scrape itself is one request in flight; the profile is the other.
