@@ -102,7 +102,8 @@ public final class AdminEndpoints {
             Path dir = Files.createDirectories(dataDir.resolve("profiles"));
             file = dir.resolve("profile-" + STAMP.format(Instant.now()) + ".jfr");
             recording.setName("keel-profile");
-            recording.setDuration(Duration.ofSeconds(seconds));
+            // No setDuration: JFR would stop the recording by itself after N seconds, racing the stop() below,
+            // which then failed with "Can't stop an already stopped recording" (a 500). This handler owns the stop.
             recording.setDestination(file);
             recording.start();
             try {

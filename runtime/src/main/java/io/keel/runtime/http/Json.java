@@ -96,7 +96,12 @@ public final class Json {
             if (body.length == 0) {
                 throw ProblemException.badRequest("a JSON request body is required");
             }
-            return mapper.readValue(body, type);
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                // A literal `null` body binds to null; handlers expect an object, so it must not reach them.
+                throw ProblemException.badRequest("the JSON body must be an object, not null");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw new MalformedJsonException(e);
         } catch (IOException e) {

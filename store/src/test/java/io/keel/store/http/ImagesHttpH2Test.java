@@ -1,0 +1,8 @@
+package io.keel.store.http;
+
+class ImagesHttpH2Test extends ImagesHttpContract {
+    @Override
+    protected Backend backend() {
+        return Backend.H2;
+    }
+}
