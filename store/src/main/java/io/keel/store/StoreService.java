@@ -95,6 +95,7 @@ public final class StoreService implements AutoCloseable {
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, order -> { }, keel.json(),
                 config.maxBodySize(), clock);
 
+        keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);
         mapProblems();
         keel.adminGuard(auth);

@@ -74,6 +74,17 @@ public final class CpuPool implements AutoCloseable {
     }
 
     /**
+     * Declares the task types an application will run, so their rejection and timeout counters exist at zero from
+     * the start (a counter that appears only on the first refusal hides from alerts). Task names come from code.
+     */
+    public CpuPool declareTasks(String... tasks) {
+        for (String task : tasks) {
+            metrics.declare(task);
+        }
+        return this;
+    }
+
+    /**
      * Runs work on a pool platform thread and blocks the calling (virtual) thread until it completes. Unchecked
      * exceptions and errors of {@code work} propagate unchanged; checked ones arrive wrapped in
      * {@link CpuTaskFailedException}.

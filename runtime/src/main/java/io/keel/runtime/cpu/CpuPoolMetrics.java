@@ -47,6 +47,17 @@ final class CpuPoolMetrics {
                 .tag("task", task).tag("reason", reason).register(registry).increment();
     }
 
+    /** Registers a task type's meters at zero, so dashboards and alerts see the series before the first event. */
+    void declare(String task) {
+        for (String reason : List.of(CpuPoolRejectedException.QUEUE_FULL, CpuPoolRejectedException.QUEUE_TIMEOUT,
+                CpuPoolRejectedException.SHUTDOWN, "caller_gone")) {
+            Counter.builder("keel.cpu.pool.rejected").description("Tasks refused or dropped before they started")
+                    .tag("task", task).tag("reason", reason).register(registry);
+        }
+        Counter.builder("keel.cpu.task.timeouts").description("Tasks interrupted after their run-time budget")
+                .tag("task", task).register(registry);
+    }
+
     void timedOut(String task) {
         Counter.builder("keel.cpu.task.timeouts").description("Tasks interrupted after their run-time budget")
                 .tag("task", task).register(registry).increment();

@@ -7,6 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CpuPoolPriorityTest {
     @Test
+    void declaredTasksHaveTheirRejectionCountersBeforeAnyRejection() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (CpuPool pool = CpuPool.create(CpuPoolSettings.defaults(), registry).declareTasks("thumbnail")) {
+            assertThat(registry.get("keel.cpu.pool.rejected").tag("task", "thumbnail").tag("reason", "queue_full")
+                    .counter().count()).isZero();
+        }
+    }
+
+    @Test
     void poolThreadsRunAtTheLowestPrioritySoRequestThreadsWinContendedCores() {
         try (CpuPool pool = CpuPool.create(CpuPoolSettings.defaults().withThreads(1), new SimpleMeterRegistry())) {
             int priority = pool.run("probe", () -> Thread.currentThread().getPriority());
