@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 public final class StoreHarness implements AutoCloseable {
     public static final String ADMIN_TOKEN = "t0k";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long GENERATE_CHUNK = 50_000;
 
     private final StoreService service;
     private final Path dataDir;
@@ -80,6 +81,11 @@ public final class StoreHarness implements AutoCloseable {
     public static Map<String, String> baseSettings(Path dataDir) {
         return Map.of("port", "0", "host", "127.0.0.1", "data-dir", dataDir.toString(), "admin-token", ADMIN_TOKEN,
                 "password-memory-kib", "1024", "password-iterations", "1", "shutdown-grace", "2s");
+    }
+
+    /** The db-url setting the store runs with; blank for the embedded H2 under the data dir. */
+    public String dbUrl() {
+        return postgres.map(pg -> pg.settings().url()).orElse("");
     }
 
     public StoreService service() {
@@ -195,18 +201,22 @@ public final class StoreHarness implements AutoCloseable {
      * The store must have been seeded (it needs customers 1..10).
      */
     public void generateOrders(long count) {
-        String rows = service.database().dialect() == io.keel.store.db.Dialect.POSTGRESQL
-                ? "generate_series(1, " + count + ") AS g(x)"
-                : "SYSTEM_RANGE(1, " + count + ")";
-        String sql = "INSERT INTO orders (user_id, total_cents, currency, status, created_at, item_count)"
-                + " SELECT MOD(x, 10) + 1, MOD(x * 37, 100000), 'USD', 'placed',"
-                + " TIMESTAMP WITH TIME ZONE '2024-01-01 00:00:00+00' + x * INTERVAL '1' SECOND, MOD(x, 5) + 1"
-                + " FROM " + rows;
-        try (Connection connection = service.database().dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.executeUpdate(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
+        // Chunks of separate statements: one huge transaction is far slower on H2 (its undo log grows with it).
+        for (long first = 1; first <= count; first += GENERATE_CHUNK) {
+            long last = Math.min(count, first + GENERATE_CHUNK - 1);
+            String rows = service.database().dialect() == io.keel.store.db.Dialect.POSTGRESQL
+                    ? "generate_series(" + first + ", " + last + ") AS g(x)"
+                    : "SYSTEM_RANGE(" + first + ", " + last + ")";
+            String sql = "INSERT INTO orders (user_id, total_cents, currency, status, created_at, item_count)"
+                    + " SELECT MOD(x, 10) + 1, MOD(x * 37, 100000), 'USD', 'placed',"
+                    + " TIMESTAMP WITH TIME ZONE '2024-01-01 00:00:00+00' + x * INTERVAL '1' SECOND, MOD(x, 5) + 1"
+                    + " FROM " + rows;
+            try (Connection connection = service.database().dataSource().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.executeUpdate(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(sql, e);
+            }
         }
     }
 
