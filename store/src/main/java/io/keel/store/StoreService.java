@@ -61,6 +61,8 @@ public final class StoreService implements AutoCloseable {
 
     private final Keel keel;
     private final Database db;
+    /** Ended before the server stops: an open event stream would otherwise hold shutdown for the whole grace. */
+    private OrderEvents events;
 
     private StoreService(Keel keel, Database db) {
         this.keel = keel;
@@ -105,7 +107,7 @@ public final class StoreService implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         // Streams (issue 4): live order events, exports, uploads.
-        OrderEvents events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
+        events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
         keel.closeOnStop(events);
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
@@ -203,6 +205,7 @@ public final class StoreService implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         keel.close();
     }
 }
