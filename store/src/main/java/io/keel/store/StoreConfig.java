@@ -1,6 +1,7 @@
 package io.keel.store;
 
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.stream.SseBroadcaster;
 import io.keel.store.db.DbSettings;
 
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ import java.time.Duration;
  * @param maxImagePixels     largest declared image accepted for thumbnails ({@code KEEL_MAX_IMAGE_PIXELS}, 40M)
  * @param maxImageSize       largest thumbnail input body ({@code KEEL_MAX_IMAGE_SIZE}, 20m)
  * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 2g, at most KEEL_MAX_STREAM_SIZE)
+ * @param exportFetchSize    rows per database round trip of an export cursor ({@code KEEL_EXPORT_FETCH_SIZE}, 1000)
+ * @param sse                live order events: replay ring ({@code KEEL_SSE_REPLAY_SIZE}, 1000), per-client queue
+ *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 15s)
  */
 public record StoreConfig(
         DbSettings db,
@@ -32,7 +36,9 @@ public record StoreConfig(
         int passwordIterations,
         long maxImagePixels,
         long maxImageSize,
-        long maxUploadSize) {
+        long maxUploadSize,
+        int exportFetchSize,
+        SseBroadcaster.Config sse) {
 
     public static StoreConfig from(Settings s, Path dataDir) {
         return new StoreConfig(
@@ -52,6 +58,17 @@ public record StoreConfig(
                 s.integer("password-iterations", 2, 1, 20),
                 s.bytes("max-image-pixels", 40_000_000, 1, 1L << 32),
                 s.bytes("max-image-size", 20L << 20, 1024, 1L << 30),
-                s.bytes("max-upload-size", 2L << 30, 1, 1L << 40));
+                s.bytes("max-upload-size", 2L << 30, 1, 1L << 40),
+                s.integer("export-fetch-size", 1000, 1, 100_000),
+                sse(s));
+    }
+
+    /** Defaults and ranges are the runtime's ({@link SseBroadcaster.Config}), checked here to fail with the key. */
+    private static SseBroadcaster.Config sse(Settings s) {
+        SseBroadcaster.Config defaults = SseBroadcaster.Config.defaults();
+        return new SseBroadcaster.Config(
+                s.integer("sse-replay-size", defaults.replaySize(), 0, 100_000),
+                s.integer("sse-client-queue", defaults.clientQueueSize(), 1, 100_000),
+                s.duration("sse-heartbeat", defaults.heartbeat(), Duration.ofMillis(10), Duration.ofSeconds(15)));
     }
 }

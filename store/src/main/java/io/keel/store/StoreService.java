@@ -6,6 +6,11 @@ import io.keel.runtime.admin.OperatorToken;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.health.HealthCheck;
 import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.stream.ChecksumMismatchException;
+import io.keel.runtime.stream.MalformedChecksumException;
+import io.keel.runtime.stream.RowStreams;
+import io.keel.runtime.stream.StreamLimitExceededException;
+import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.AccountRoutes;
 import io.keel.store.accounts.Authenticator;
@@ -17,6 +22,9 @@ import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.DataAccessException;
 import io.keel.store.db.Database;
 import io.keel.store.db.InvalidCursorException;
+import io.keel.store.events.OrderEvents;
+import io.keel.store.exports.ExportRoutes;
+import io.keel.store.exports.OrderExporter;
 import io.keel.store.images.ImageLimits;
 import io.keel.store.images.ImageRejectedException;
 import io.keel.store.images.ImageRoutes;
@@ -31,9 +39,13 @@ import io.keel.store.orders.OrderRoutes;
 import io.keel.store.seed.SeedPlan;
 import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
+import io.keel.store.uploads.Downloads;
+import io.keel.store.uploads.UploadRepository;
+import io.keel.store.uploads.UploadRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +61,8 @@ public final class StoreService implements AutoCloseable {
 
     private final Keel keel;
     private final Database db;
+    /** Ended before the server stops: an open event stream would otherwise hold shutdown for the whole grace. */
+    private OrderEvents events;
 
     private StoreService(Keel keel, Database db) {
         this.keel = keel;
@@ -92,8 +106,23 @@ public final class StoreService implements AutoCloseable {
                 activeUsers::seen);
         LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
-        OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, order -> { }, keel.json(),
+        // Streams (issue 4): live order events, exports, uploads.
+        events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
+        keel.closeOnStop(events);
+        OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
+        ExportRoutes exportRoutes = new ExportRoutes(new OrderExporter(db, store.exportFetchSize()), auth,
+                RowStreams.create(RowStreams.Config.defaults(), keel.metrics()), keel.json().mapper(),
+                config.protections(), clock, keel.metrics());
+        Path uploadDir = config.dataDir().resolve("uploads");
+        int orphans = UploadSink.cleanOrphans(uploadDir);
+        if (orphans > 0) {
+            LOG.info("deleted {} partial upload(s) left by an earlier crash", orphans);
+        }
+        UploadRoutes uploadRoutes = new UploadRoutes(UploadSink.create(uploadDir,
+                UploadSink.Config.ofMaxBytes(store.maxUploadSize()), keel.metrics()), uploadDir,
+                new UploadRepository(db.dataSource()), auth, new Downloads(keel.metrics()), keel.json(),
+                config.protections(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);
@@ -108,7 +137,10 @@ public final class StoreService implements AutoCloseable {
             new CatalogRoutes(products, keel.json()).register(routes);
             new InvoiceRoutes(InvoiceRenderer.create(), keel.cpuPool(), auth, orderRoutes, accounts, products)
                     .register(routes);
+            exportRoutes.register(routes); // before orderRoutes: /api/orders/{id} would take "export" as an id
             orderRoutes.register(routes);
+            uploadRoutes.register(routes);
+            events.register(routes);
             new ImageRoutes(Thumbnailer.create(imageLimits), imageLimits, keel.cpuPool(), auth).register(routes);
         });
     }
@@ -143,7 +175,12 @@ public final class StoreService implements AutoCloseable {
                 .register(DataAccessException.class, e -> e.getCause() instanceof SQLTransientConnectionException
                         ? ProblemException.unavailable("the database is busy; retry later", Duration.ofSeconds(1))
                         : new ProblemException(500, "Internal Server Error",
-                        "the server failed to answer this request; quote the request id when reporting it"));
+                        "the server failed to answer this request; quote the request id when reporting it"))
+                // Streams (issue 4)
+                .register(StreamLimitExceededException.class, e -> ProblemException.tooLarge(e.getMessage()))
+                .register(ChecksumMismatchException.class, e -> ProblemException.unprocessable(
+                        "the body does not match the declared SHA-256; nothing was stored"))
+                .register(MalformedChecksumException.class, e -> ProblemException.badRequest(e.getMessage()));
     }
 
     private static String displayHost(String host) {
@@ -169,6 +206,7 @@ public final class StoreService implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         keel.close();
     }
 }

@@ -98,8 +98,8 @@ public final class OrderRepository {
                                List<OrderItem> items, String currency, long total, Instant createdAt)
             throws SQLException {
         long id;
-        String orderSql = "INSERT INTO orders (user_id, idempotency_key, total_cents, currency, status, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)";
+        String orderSql = "INSERT INTO orders (user_id, idempotency_key, total_cents, currency, status, created_at,"
+                + " item_count) VALUES (?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement insert = connection.prepareStatement(orderSql, new String[] {"id"})) {
             insert.setLong(1, userId);
             insert.setString(2, idempotencyKey.orElse(null));
@@ -107,6 +107,7 @@ public final class OrderRepository {
             insert.setString(4, currency);
             insert.setString(5, Order.STATUS_PLACED);
             Jdbc.setInstant(insert, 6, createdAt);
+            insert.setInt(7, items.size());
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();

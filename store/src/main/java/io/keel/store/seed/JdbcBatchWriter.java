@@ -69,10 +69,11 @@ final class JdbcBatchWriter implements BulkWriter {
 
     @Override
     public void orders(Connection connection, OrderChunk chunk, DemoCatalog catalog) throws SQLException {
-        try (Rows rows = new Rows(connection, "orders (id, user_id, total_cents, currency, status, created_at)", 6)) {
+        try (Rows rows = new Rows(connection,
+                "orders (id, user_id, total_cents, currency, status, created_at, item_count)", 7)) {
             for (int o = 0; o < chunk.orders; o++) {
                 rows.add(chunk.orderIds[o], chunk.userIds[o], chunk.totals[o], chunk.currencies[o], "placed",
-                        utc(chunk.createdMicros[o]));
+                        utc(chunk.createdMicros[o]), chunk.itemCounts[o]);
             }
         }
         try (Rows rows = new Rows(connection, "order_items (order_id, line_no, product_id, sku, quantity,"

@@ -16,6 +16,8 @@ final class OrderChunk {
     final long[] createdMicros;
     final String[] currencies;
     final long[] totals;
+    /** Lines per order, stored as orders.item_count so exports need not count items. */
+    final int[] itemCounts;
     int items;
     final long[] itemOrderIds;
     final int[] itemLineNos;
@@ -29,6 +31,7 @@ final class OrderChunk {
         createdMicros = new long[orders];
         currencies = new String[orders];
         totals = new long[orders];
+        itemCounts = new int[orders];
         int maxItems = orders * MAX_ITEMS_PER_ORDER;
         itemOrderIds = new long[maxItems];
         itemLineNos = new int[maxItems];
@@ -62,6 +65,7 @@ final class OrderChunk {
             chunk.createdMicros[o] = nowMicros - random.nextLong(NINETY_DAYS_MICROS);
             chunk.currencies[o] = catalog.currencies[picked[0]];
             chunk.totals[o] = total;
+            chunk.itemCounts[o] = lines;
         }
         return chunk;
     }

@@ -66,11 +66,13 @@ final class PgCopyWriter implements BulkWriter {
 
     @Override
     public void orders(Connection connection, OrderChunk chunk, DemoCatalog catalog) throws SQLException {
-        try (Copy copy = new Copy(connection, "orders (id, user_id, total_cents, currency, status, created_at)")) {
+        try (Copy copy = new Copy(connection,
+                "orders (id, user_id, total_cents, currency, status, created_at, item_count)")) {
             for (int o = 0; o < chunk.orders; o++) {
                 copy.row().append(chunk.orderIds[o]).append('\t').append(chunk.userIds[o]).append('\t')
                         .append(chunk.totals[o]).append('\t').append(chunk.currencies[o]).append("\tplaced\t")
-                        .append(Jdbc.fromMicros(chunk.createdMicros[o])).append('\n');
+                        .append(Jdbc.fromMicros(chunk.createdMicros[o])).append('\t').append(chunk.itemCounts[o])
+                        .append('\n');
             }
         }
         try (Copy copy = new Copy(connection, "order_items (order_id, line_no, product_id, sku, quantity,"

@@ -16,11 +16,11 @@ abstract class DatabaseContract extends DatabaseTestBase {
 
     @Test
     void migrationsCreateAllTablesEmpty() {
-        for (String table : new String[] {"accounts", "sessions", "products", "orders", "order_items"}) {
+        for (String table : new String[] {"accounts", "sessions", "products", "orders", "order_items", "uploads"}) {
             assertThat(testDb.count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
         }
         assertThat(testDb.count(MIGRATIONS_APPLIED))
-                .isEqualTo(2);
+                .isEqualTo(3);
     }
 
     @Test
@@ -47,6 +47,6 @@ abstract class DatabaseContract extends DatabaseTestBase {
         second.close();
 
         assertThat(second.ping(Duration.ofSeconds(1))).isFalse();
-        assertThat(testDb.count(MIGRATIONS_APPLIED)).isEqualTo(2);
+        assertThat(testDb.count(MIGRATIONS_APPLIED)).isEqualTo(3);
     }
 }

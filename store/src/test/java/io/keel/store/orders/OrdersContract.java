@@ -73,6 +73,7 @@ abstract class OrdersContract extends DatabaseTestBase {
         assertThat(order.status()).isEqualTo("placed");
         assertThat(order.createdAt()).isEqualTo(Instant.parse("2025-03-01T10:15:30.123456Z"));
         assertThat(orders.findById(order.id())).contains(order);
+        assertThat(testDb.count("SELECT item_count FROM orders WHERE id = " + order.id())).isEqualTo(2);
     }
 
     @Test
@@ -156,8 +157,8 @@ abstract class OrdersContract extends DatabaseTestBase {
 
     private static long insertOrderRow(Connection connection, long user, String key) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders"
-                + " (user_id, idempotency_key, total_cents, currency, status, created_at)"
-                + " VALUES (?, ?, 0, 'USD', 'placed', CURRENT_TIMESTAMP)", new String[] {"id"})) {
+                + " (user_id, idempotency_key, total_cents, currency, status, created_at, item_count)"
+                + " VALUES (?, ?, 0, 'USD', 'placed', CURRENT_TIMESTAMP, 0)", new String[] {"id"})) {
             insert.setLong(1, user);
             insert.setString(2, key);
             insert.executeUpdate();

@@ -62,6 +62,8 @@ abstract class SeederContract {
                     + " (SELECT SUM(i.line_total_cents) FROM order_items i WHERE i.order_id = o.id)")).isZero();
             assertThat(testDb.count("SELECT COUNT(*) FROM (SELECT order_id FROM order_items GROUP BY order_id"
                     + " HAVING COUNT(*) > 5) t")).isZero();
+            assertThat(testDb.count("SELECT COUNT(*) FROM orders o WHERE o.item_count <>"
+                    + " (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.id)")).isZero();
             assertThat(testDb.count("SELECT COUNT(*) FROM orders WHERE currency = 'EUR'")).isBetween(500L, 1_500L);
             assertThat(testDb.count("SELECT COUNT(*) FROM orders WHERE created_at > CAST('2025-03-01 12:00:00+00'"
                     + " AS TIMESTAMP WITH TIME ZONE) OR created_at < CAST('2024-12-01 12:00:00+00' AS"

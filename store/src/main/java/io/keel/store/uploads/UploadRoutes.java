@@ -1,0 +1,185 @@
+package io.keel.store.uploads;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.keel.runtime.http.Json;
+import io.keel.runtime.http.Params;
+import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.http.Routes;
+import io.keel.runtime.stream.ClientGoneException;
+import io.keel.runtime.stream.ExpectedChecksum;
+import io.keel.runtime.stream.StreamLimitExceededException;
+import io.keel.runtime.stream.UploadResult;
+import io.keel.runtime.stream.UploadSink;
+import io.keel.store.accounts.Account;
+import io.keel.store.accounts.Authenticator;
+import io.keel.store.accounts.Principal;
+import io.keel.store.db.Jdbc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/uploads}, {@code GET /api/uploads/{id}}, {@code DELETE /api/uploads/{id}}.
+ * <p>
+ * An upload streams through {@link UploadSink} (hashed and size-checked while it arrives, moved into place only when
+ * complete and verified); its row is written after the move, and the file is deleted again when that insert fails,
+ * so a row always names a complete file and a partial file is never visible. Another user's upload is a 404.
+ * With protections off (benchmark baseline only) the body is read whole into memory first, as naive services do.
+ * Thread-safe; handlers block on the body, the disk and the database (virtual threads).
+ */
+public final class UploadRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadRoutes.class);
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final int MAX_CONTENT_TYPE = 255;
+
+    private final UploadSink sink;
+    private final Path dir;
+    private final UploadRepository uploads;
+    private final Authenticator auth;
+    private final Downloads downloads;
+    private final Json json;
+    private final boolean protections;
+    private final Clock clock;
+
+    /**
+     * @param dir         the directory {@code sink} stores into
+     * @param protections false only for the benchmark's naive baseline: read each body whole into memory
+     */
+    public UploadRoutes(UploadSink sink, Path dir, UploadRepository uploads, Authenticator auth, Downloads downloads,
+                        Json json, boolean protections, Clock clock) {
+        this.sink = sink;
+        this.dir = dir;
+        this.uploads = uploads;
+        this.auth = auth;
+        this.downloads = downloads;
+        this.json = json;
+        this.protections = protections;
+        this.clock = clock;
+    }
+
+    public void register(Routes routes) {
+        routes.post("/api/uploads", this::upload)
+                .get("/api/uploads/{id}", this::download)
+                .delete("/api/uploads/{id}", this::delete);
+    }
+
+    private void upload(ServerRequest req, ServerResponse res) {
+        Account user = auth.requireUser(req);
+        OptionalLong declared = req.headers().contentLength();
+        String contentType = contentType(req);
+        Optional<ExpectedChecksum> expected = ExpectedChecksum.parse(req.headers().first(HeaderNames.create("Digest")),
+                req.headers().first(HeaderNames.create("X-Checksum-SHA256")));
+        String id = UUID.randomUUID().toString();
+        UploadResult stored;
+        try {
+            sink.checkDeclaredLength(declared); // before the first body byte is read
+            stored = sink.receive(body(req), declared, expected, id);
+        } catch (StreamLimitExceededException e) {
+            // Closing the connection spares reading (and discarding) the rest of an oversized body.
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            throw e;
+        } catch (ClientGoneException e) {
+            LOG.info("upload {} abandoned: the client went away mid-body; nothing was kept", id);
+            throw new ServerConnectionException("client went away during an upload", e);
+        }
+        Upload upload = new Upload(id, user.id(), stored.size(), stored.sha256Hex(), contentType, id,
+                Jdbc.truncate(clock.instant()));
+        try {
+            uploads.insert(upload);
+        } catch (RuntimeException e) {
+            deleteFile(stored.path(), e);
+            throw e;
+        }
+        res.header(HeaderNames.LOCATION, "/api/uploads/" + id);
+        json.write(res, Status.CREATED_201, upload.view());
+    }
+
+    private InputStream body(ServerRequest req) {
+        InputStream body = req.content().inputStream();
+        if (protections) {
+            return body;
+        }
+        try {
+            byte[] whole = body.readAllBytes(); // the naive baseline: the whole body on the heap before saving it
+            LOG.warn("PROTECTIONS OFF: upload body of {} bytes read whole into memory", whole.length);
+            return new ByteArrayInputStream(whole);
+        } catch (IOException | RuntimeException e) { // Helidon reports a truncated body with a runtime exception
+            return new FailingStream(e);
+        }
+    }
+
+    private static String contentType(ServerRequest req) {
+        String type = req.headers().contentType().map(ct -> ct.text()).orElse("application/octet-stream");
+        if (type.length() > MAX_CONTENT_TYPE) {
+            throw Params.field("Content-Type", "must be at most " + MAX_CONTENT_TYPE + " characters");
+        }
+        return type;
+    }
+
+    private void download(ServerRequest req, ServerResponse res) {
+        Principal principal = auth.require(req);
+        Upload upload = find(req).filter(u -> principal.canSee(u.ownerId()))
+                .orElseThrow(() -> notFound(req));
+        downloads.send(req, res, upload, dir.resolve(upload.fileName()));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        Account user = auth.requireUser(req);
+        Upload upload = find(req).orElseThrow(() -> notFound(req));
+        if (!uploads.delete(upload.id(), user.id())) {
+            throw notFound(req);
+        }
+        // The row is gone first, so the file is unreachable even if deleting it fails below.
+        deleteFile(dir.resolve(upload.fileName()), null);
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private Optional<Upload> find(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        return ID.matcher(id).matches() ? uploads.find(id) : Optional.empty();
+    }
+
+    private static ProblemException notFound(ServerRequest req) {
+        return ProblemException.notFound("no upload " + req.path().pathParameters().get("id"));
+    }
+
+    private static void deleteFile(Path file, RuntimeException cause) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+            LOG.warn("could not delete upload file {}; it is no longer reachable", file, e);
+        }
+    }
+
+    /** A body that failed while being buffered: reading it reports the failure as a client abort would. */
+    private static final class FailingStream extends InputStream {
+        private final Exception failure;
+
+        FailingStream(Exception failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public int read() throws IOException {
+            throw new IOException("request body failed while buffering", failure);
+        }
+    }
+}
