@@ -70,6 +70,7 @@ public final class Keel implements AutoCloseable {
     private final MemoryGuard memory;
     private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final List<Runnable> beforeStop = new java.util.ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private Settings settings = Settings.of(Map.of());
     private AdminGuard adminGuard;
@@ -155,6 +156,15 @@ public final class Keel implements AutoCloseable {
     /** A resource closed on shutdown after the server stopped, in reverse registration order (e.g. a DB pool). */
     public Keel closeOnStop(AutoCloseable resource) {
         resources.push(resource);
+        return this;
+    }
+
+    /**
+     * Runs when shutdown begins, after readiness turned false and before the listener stops: the place to end
+     * long-lived responses (event streams) that would otherwise hold shutdown for the whole grace period.
+     */
+    public Keel beforeStop(Runnable hook) {
+        beforeStop.add(hook);
         return this;
     }
 
@@ -244,6 +254,9 @@ public final class Keel implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Runnable hook : beforeStop) {
+            attempt(failure, hook::run);
         }
         int inFlight = http.inFlight();
         LOG.info("draining: {} request(s) in flight, grace period {}", inFlight, config.shutdownGrace());

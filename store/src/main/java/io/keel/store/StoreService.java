@@ -62,7 +62,6 @@ public final class StoreService implements AutoCloseable {
     private final Keel keel;
     private final Database db;
     /** Ended before the server stops: an open event stream would otherwise hold shutdown for the whole grace. */
-    private OrderEvents events;
 
     private StoreService(Keel keel, Database db) {
         this.keel = keel;
@@ -107,8 +106,8 @@ public final class StoreService implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         // Streams (issue 4): live order events, exports, uploads.
-        events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
-        keel.closeOnStop(events);
+        OrderEvents events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
+        keel.beforeStop(events::close);
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
         ExportRoutes exportRoutes = new ExportRoutes(new OrderExporter(db, store.exportFetchSize()), auth,
@@ -206,7 +205,6 @@ public final class StoreService implements AutoCloseable {
 
     @Override
     public void close() {
-        events.close();
         keel.close();
     }
 }

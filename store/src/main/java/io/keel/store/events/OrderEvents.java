@@ -1,5 +1,6 @@
 package io.keel.store.events;
 
+import io.helidon.http.Method;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -49,7 +50,7 @@ public final class OrderEvents implements AutoCloseable {
     }
 
     public void register(Routes routes) {
-        routes.get("/api/events", this::stream);
+        routes.route(Method.GET, "/api/events", Routes.Kind.STREAM, this::stream);
     }
 
     private void stream(ServerRequest req, ServerResponse res) {

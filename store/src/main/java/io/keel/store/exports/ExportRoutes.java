@@ -1,5 +1,6 @@
 package io.keel.store.exports;
 
+import io.helidon.http.Method;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -64,7 +65,7 @@ public final class ExportRoutes {
 
     /** Must be registered before {@code /api/orders/{id}}, which would otherwise take "export" for an id. */
     public void register(Routes routes) {
-        routes.get("/api/orders/export", this::export);
+        routes.route(Method.GET, "/api/orders/export", Routes.Kind.STREAM, this::export);
     }
 
     private void export(ServerRequest req, ServerResponse res) {

@@ -1,5 +1,6 @@
 package io.keel.store.uploads;
 
+import io.helidon.http.Method;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -73,8 +74,8 @@ public final class UploadRoutes {
     }
 
     public void register(Routes routes) {
-        routes.post("/api/uploads", this::upload)
-                .get("/api/uploads/{id}", this::download)
+        routes.route(Method.POST, "/api/uploads", Routes.Kind.STREAM, this::upload)
+                .route(Method.GET, "/api/uploads/{id}", Routes.Kind.STREAM, this::download)
                 .delete("/api/uploads/{id}", this::delete);
     }
 
