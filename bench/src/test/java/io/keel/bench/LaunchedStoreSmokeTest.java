@@ -75,7 +75,7 @@ class LaunchedStoreSmokeTest {
     void uploadScaleRoundTripsTheBytesOrReportsTheRouteMissing(@TempDir Path dir) throws IOException {
         JsonNode json = run(dir, "upload-scale", "--size", "8m");
 
-        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx256m -XX:+UseG1GC");
+        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx256m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1");
         assertThat(json.path("figures").path("disk-write-mb-per-sec").asDouble()).isPositive();
         String notes = json.path("notes").toString();
         if (!notes.contains("route missing")) {
