@@ -30,8 +30,8 @@ import java.util.Optional;
  *                         ({@code KEEL_CPU_TASK_TIMEOUT}, 30s)
  * @param cpuTaskTimeouts  per task type budgets, e.g. {@code thumbnail=10s,invoice=10s}
  *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
- * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (50), {@code KEEL_LIMIT_MIN} (10),
- *                         {@code KEEL_LIMIT_MAX} (1000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
+ * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (200), {@code KEEL_LIMIT_MIN} (100),
+ *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
  *                         hold); disabled when protections are off
  * @param maxStreams       concurrent streaming requests: exports, uploads, event streams ({@code KEEL_MAX_STREAMS}, 256)
  * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
@@ -69,10 +69,12 @@ public record KeelConfig(
         int cores = Runtime.getRuntime().availableProcessors();
         int cpuThreads = s.integer("cpu-threads", cores, 1, 1024);
         boolean protections = s.bool("protections", true);
-        int limitMin = s.integer("limit-min", 10, 2, 100_000);
-        int limitMax = s.integer("limit-max", 1000, limitMin, 100_000);
+        // The floor is where Gradient2 settles while heavy work raises latency, so it must hold a burst of light
+        // requests (1,000 req/s through a 50 ms GC pause is 50 in flight) plus the heavy share.
+        int limitMin = s.integer("limit-min", 100, 2, 100_000);
+        int limitMax = s.integer("limit-max", 2000, limitMin, 100_000);
         LimitSettings limit = LimitSettings.defaults()
-                .withLimits(s.integer("limit-initial", Math.max(limitMin, Math.min(50, limitMax)), limitMin, limitMax),
+                .withLimits(s.integer("limit-initial", Math.max(limitMin, Math.min(200, limitMax)), limitMin, limitMax),
                         limitMin, limitMax)
                 .withHeavyShare(s.integer("limit-heavy-percent", 50, 1, 99) / 100.0)
                 .withEnabled(protections);

@@ -65,6 +65,11 @@ public final class ProdMix {
         Duration d = opts.phaseDuration();
         OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
 
+        Duration warmup = opts.warmupDuration();
+        ctx.monitor().phase(prefix + "warmup");
+        ctx.log().println(prefix + "warm-up (not measured) at " + rate + "/s for " + warmup.toSeconds() + " s");
+        open.runPhase(prefix + "warmup", light.specs(rate, warmup));
+
         ctx.monitor().phase(prefix + "light-alone");
         ctx.log().println(prefix + "light alone at " + rate + "/s for " + d.toSeconds() + " s");
         PhaseResult alone = open.runPhase(prefix + "light-alone", light.specs(rate, d));

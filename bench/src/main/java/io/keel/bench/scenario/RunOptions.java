@@ -35,6 +35,14 @@ public record RunOptions(boolean quick, double rate, Duration duration, int conn
         return duration.isZero() ? Duration.ofSeconds(quick ? 8 : 30) : duration;
     }
 
+    /**
+     * Unmeasured light load before the first measured phase of a freshly started service: JIT compilation, class
+     * loading and cold database caches would otherwise land in the "alone" reference. 2 s quick, else 20 s.
+     */
+    public Duration warmupDuration() {
+        return Duration.ofSeconds(quick ? 2 : 20);
+    }
+
     /** Length of each closed-loop peak measurement: 3 s quick, else 10 s, never longer than --duration. */
     public Duration peakDuration() {
         Duration d = Duration.ofSeconds(quick ? 3 : 10);

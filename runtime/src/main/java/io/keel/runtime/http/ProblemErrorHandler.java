@@ -18,6 +18,7 @@ final class ProblemErrorHandler implements ErrorHandler<Throwable> {
 
     private final Problems problems;
     private final ProblemMapper mapper;
+    private final LogSampler refusals = new LogSampler(LOG, "503/429 refusals", 10);
 
     ProblemErrorHandler(Problems problems, ProblemMapper mapper) {
         this.problems = problems;
@@ -31,7 +32,10 @@ final class ProblemErrorHandler implements ErrorHandler<Throwable> {
         String path = req.path().path();
         if (problem.status() >= 500 && problem.status() != 503) {
             LOG.error("{} {} failed with {}: {}", method, path, problem.status(), t.toString(), t);
-        } else {
+        } else if (problem.status() != 503 && problem.status() != 429) {
+            LOG.info("{} {} answered {}: {}", method, path, problem.status(), problem.detail());
+        } else if (refusals.tryLog()) {
+            // refusals come in floods exactly when CPU is scarce; they are counted in metrics, logged sampled
             LOG.info("{} {} answered {}: {}", method, path, problem.status(), problem.detail());
         }
         if (res.isSent()) {
