@@ -69,6 +69,7 @@ public final class ProdMix {
         ctx.monitor().phase(prefix + "warmup");
         ctx.log().println(prefix + "warm-up (not measured) at " + rate + "/s for " + warmup.toSeconds() + " s");
         open.runPhase(prefix + "warmup", light.specs(rate, warmup));
+        warmHeavyPaths(ctx, light, opts.quick() ? 2 : 15);
 
         ctx.monitor().phase(prefix + "light-alone");
         ctx.log().println(prefix + "light alone at " + rate + "/s for " + d.toSeconds() + " s");
@@ -174,6 +175,36 @@ public final class ProdMix {
             ctx.figure(prefix + "sse-events-received", sse.events.sum());
             ctx.figure(prefix + "sse-streams-ended-by-server", sse.endedEarly.sum());
             return rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per heavy class)");
+        }
+    }
+
+    /**
+     * A few sequential requests of each heavy class, unmeasured: the first thumbnail, PDF and password hash of a
+     * fresh JVM load and compile hundreds of classes, and that one-off cost would otherwise dominate the storm's
+     * first seconds. The scenario measures a warmed-up service, as production traffic meets it.
+     */
+    private static void warmHeavyPaths(ScenarioContext ctx, LightLoad light, int each) {
+        StoreClient store = ctx.store();
+        String token = light.user().token();
+        byte[] jpeg = TestImages.jpeg(2000, 2000, 1);
+        ctx.log().println("warm-up (not measured): " + each + " thumbnails, invoices and logins");
+        for (int i = 0; i < each; i++) {
+            send(ctx, HttpRequest.newBuilder(
+                    store.url("/api/images/thumbnail?width=200&height=200&fit=contain&format=jpeg"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build());
+            send(ctx, store.get(light.orderPaths().get(i % light.orderPaths().size()) + "/invoice.pdf", token));
+            send(ctx, store.loginRequest(light.user().email(), light.user().password()));
+        }
+    }
+
+    private static void send(ScenarioContext ctx, HttpRequest request) {
+        try {
+            ctx.client().send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException e) {
+            ctx.log().println("warm-up request failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
