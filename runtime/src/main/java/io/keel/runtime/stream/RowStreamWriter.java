@@ -110,6 +110,7 @@ public final class RowStreamWriter extends OutputStream {
             throw gone(e);
         }
         bytes.increment(len);
+        Carriers.yieldIfVirtual();
     }
 
     private ClientGoneException gone(Exception cause) {

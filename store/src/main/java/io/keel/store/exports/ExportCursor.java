@@ -1,5 +1,6 @@
 package io.keel.store.exports;
 
+import io.keel.runtime.stream.PlatformProducer;
 import io.keel.store.db.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,17 +45,31 @@ public final class ExportCursor implements AutoCloseable {
      * @throws io.keel.store.db.DataAccessException when the database fails mid-way
      */
     public long forEach(Consumer<ExportRow> each) {
-        long count = 0;
+        long[] count = {0};
+        Consumer<ExportRow> counting = row -> {
+            each.accept(row);
+            count[0]++;
+        };
+        if (settings == Settings.H2_LAZY) {
+            // H2 reads its file inside locks, pinning a virtual thread's carrier: fetch on a platform thread
+            new PlatformProducer<ExportRow>("keel-export-h2", 256, 4).forEach(this::fetch, counting);
+        } else {
+            fetch(counting);
+        }
+        return count[0];
+    }
+
+    private void fetch(Consumer<ExportRow> each) {
+        long fetched = 0;
         try {
             while (rows.next()) {
                 each.accept(new ExportRow(rows.getLong(1), rows.getLong(2),
                         rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getString(4), rows.getString(5),
                         rows.getLong(6), rows.getInt(7)));
-                count++;
+                fetched++;
             }
-            return count;
         } catch (SQLException e) {
-            throw Jdbc.failure("reading the order export after " + count + " rows", e);
+            throw Jdbc.failure("reading the order export after " + fetched + " rows", e);
         }
     }
 

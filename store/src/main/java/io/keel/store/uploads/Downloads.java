@@ -9,6 +9,8 @@ import io.keel.runtime.http.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.keel.runtime.stream.Carriers;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -102,6 +104,7 @@ public final class Downloads {
         try {
             out.write(chunk, 0, n);
             bytes.increment(n);
+            Carriers.yieldIfVirtual();
         } catch (IOException | UncheckedIOException e) {
             throw new ServerConnectionException("client went away during a download", e);
         }
