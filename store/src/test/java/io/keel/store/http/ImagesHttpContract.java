@@ -1,5 +1,7 @@
 package io.keel.store.http;
 
+import io.keel.store.images.TestImages;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /api/images/thumbnail} over HTTP: formats, sizes, refusals, and the CPU pool refusing when full. */
 abstract class ImagesHttpContract extends StoreContract {
-    private static final BufferedImage PICTURE = Images.picture(400, 300);
+    private static final BufferedImage PICTURE = TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB);
     private Api.User user;
 
     @BeforeAll
@@ -49,11 +51,11 @@ abstract class ImagesHttpContract extends StoreContract {
     @ValueSource(strings = {"png", "jpeg", "gif", "bmp"})
     void everyInputFormatBecomesAPngOfExactlyTheRequestedSizeWhenCovering(String format) {
         HttpResponse<byte[]> res = thumbnail(api, user.token(), "width=64&height=40&fit=cover&format=png",
-                "image/" + format, Images.encode(PICTURE, format));
+                "image/" + format, TestImages.encode(PICTURE, format));
 
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).hasValue("image/png");
-        BufferedImage thumb = Images.decode(res.body());
+        BufferedImage thumb = TestImages.decode(res.body());
         assertThat(List.of(thumb.getWidth(), thumb.getHeight())).containsExactly(64, 40);
         assertThat(res.headers().firstValue("X-Image-Width")).hasValue("64");
         assertThat(res.headers().firstValue("X-Image-Height")).hasValue("40");
@@ -63,27 +65,27 @@ abstract class ImagesHttpContract extends StoreContract {
     @ValueSource(strings = {"png", "jpeg", "gif", "bmp"})
     void everyInputFormatBecomesAJpegThatKeepsTheAspectRatioWhenContaining(String format) {
         HttpResponse<byte[]> res = thumbnail(api, user.token(), "width=80&height=80&fit=contain&format=jpeg",
-                "image/" + format, Images.encode(PICTURE, format));
+                "image/" + format, TestImages.encode(PICTURE, format));
 
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(res.body()[0] & 0xFF).isEqualTo(0xFF);
         assertThat(res.body()[1] & 0xFF).isEqualTo(0xD8);
-        BufferedImage thumb = Images.decode(res.body());
+        BufferedImage thumb = TestImages.decode(res.body());
         assertThat(List.of(thumb.getWidth(), thumb.getHeight())).containsExactly(80, 60);
     }
 
     @Test
     void aPngDeclaringTenBillionPixelsIsRefusedFastWith413() {
         long start = System.nanoTime();
-        assertProblem(refused(user.token(), "width=100&height=100", "image/png", Images.pngHeader(100_000, 100_000)),
+        assertProblem(refused(user.token(), "width=100&height=100", "image/png", TestImages.pngHeader(100_000, 100_000)),
                 413);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
     void aTruncatedJpegIs422() {
-        byte[] jpeg = Images.encode(PICTURE, "jpeg");
+        byte[] jpeg = TestImages.encode(PICTURE, "jpeg");
         assertProblem(refused(user.token(), "width=100&height=100", "image/jpeg",
                 Arrays.copyOf(jpeg, jpeg.length * 6 / 10)), 422);
     }
@@ -97,7 +99,7 @@ abstract class ImagesHttpContract extends StoreContract {
 
     @Test
     void aWidthOrHeightOutsideOneTo4096OrMissingIs400NamingIt() {
-        byte[] png = Images.encode(PICTURE, "png");
+        byte[] png = TestImages.encode(PICTURE, "png");
         for (String query : new String[] {"width=0&height=10", "width=5000&height=10", "width=abc&height=10",
             "height=10"}) {
             assertThat(fields(assertProblem(refused(user.token(), query, "image/png", png), 400))).as(query)
@@ -114,7 +116,7 @@ abstract class ImagesHttpContract extends StoreContract {
 
     @Test
     void thumbnailsNeedASignedInUser() {
-        byte[] png = Images.encode(PICTURE, "png");
+        byte[] png = TestImages.encode(PICTURE, "png");
         assertProblem(api.send(api.request("/api/images/thumbnail?width=10&height=10")
                 .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png))), 401);
         assertProblem(refused("bogus", "width=10&height=10", "image/png", png), 401);
@@ -124,7 +126,7 @@ abstract class ImagesHttpContract extends StoreContract {
     @Test
     void aFullCpuPoolRefusesWith503AndRetryAfterInsteadOfQueueing() throws Exception {
         // 16 megapixels of one colour: a small upload that still takes a while to inflate and scale.
-        byte[] large = Images.encode(new BufferedImage(4000, 4000, BufferedImage.TYPE_INT_RGB), "png");
+        byte[] large = TestImages.encode(new BufferedImage(4000, 4000, BufferedImage.TYPE_INT_RGB), "png");
         try (StoreUnderTest tiny = StoreUnderTest.start(backend(), Map.of("cpu-threads", "1", "cpu-queue", "1"))) {
             Api client = tiny.api();
             Api.User buyer = client.newUser();

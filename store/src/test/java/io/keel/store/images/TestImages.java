@@ -12,12 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
-/** Builds test inputs in memory with ImageIO; no binary fixtures in the repository. */
-final class TestImages {
+/** Builds test inputs in memory with ImageIO (for the library and the HTTP tests); no binary fixtures. */
+public final class TestImages {
     private TestImages() {}
 
     /** A colourful 400x300 picture with a disc, so crops and scales have something to show. */
-    static BufferedImage picture(int width, int height, int type) {
+    public static BufferedImage picture(int width, int height, int type) {
         BufferedImage image = new BufferedImage(width, height, type);
         Graphics2D g = image.createGraphics();
         for (int x = 0; x < width; x++) {
@@ -52,7 +52,7 @@ final class TestImages {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         BufferedImage source = image;
         if (format.equals("gif")) {
             source = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_INDEXED);
@@ -71,16 +71,20 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static BufferedImage decode(byte[] bytes) {
+    public static BufferedImage decode(byte[] bytes) {
         try {
-            return ImageIO.read(new ByteArrayInputStream(bytes));
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new AssertionError("not an image ImageIO can read (" + bytes.length + " bytes)");
+            }
+            return image;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A PNG signature and a valid IHDR declaring {@code width} x {@code height} RGBA, nothing decodable after. */
-    static byte[] pngHeader(int width, int height) {
+    public static byte[] pngHeader(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(17);
         ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height);
         ihdr.put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
