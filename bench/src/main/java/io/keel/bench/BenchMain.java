@@ -87,7 +87,7 @@ public final class BenchMain {
 
     @Command(name = "prod-mix", mixinStandardHelpOptions = true,
             description = "Light load alone, then with the CPU/stream/SSE storm; ratio of light p99.")
-    static final class ProdMixCmd extends ScenarioCommand {
+    static class ProdMixCmd extends ScenarioCommand {
         @Option(names = "--compare-naive", description = "Also run the mix against the store with protections "
                 + "off, in this invocation (same as the naive command).")
         boolean compareNaive;
@@ -120,25 +120,9 @@ public final class BenchMain {
 
     @Command(name = "naive", mixinStandardHelpOptions = true, description = "prod-mix with protections on, then "
             + "the same against the store with protections off; ratio naive / protected.")
-    static final class NaiveCmd extends ScenarioCommand {
-        @Override
-        String name() {
-            return "naive";
-        }
-
-        @Override
-        long defaultSeedOrders() {
-            return quick ? 2_000 : 1_000_000;
-        }
-
-        @Override
-        double defaultRate() {
-            return quick ? 100 : 1_000;
-        }
-
-        @Override
-        Path run(ServiceSource services, RunOptions options) {
-            return NaiveComparison.run(services, options, log);
+    static final class NaiveCmd extends ProdMixCmd {
+        NaiveCmd() {
+            compareNaive = true;
         }
     }
 
