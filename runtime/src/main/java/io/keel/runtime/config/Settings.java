@@ -153,7 +153,7 @@ public final class Settings {
     }
 
     private <T> T lookup(String key, String defaultValue, Function<String, T> parser, boolean secret, String range) {
-        String envName = "KEEL_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        String envName = envName(key);
         String source = "default";
         String value = defaultValue;
         if (file.containsKey(key)) {
@@ -178,7 +178,7 @@ public final class Settings {
     }
 
     private Optional<String> raw(String key) {
-        String envName = "KEEL_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        String envName = envName(key);
         if (flags.containsKey(key)) {
             return Optional.of(flags.get(key));
         }
@@ -186,6 +186,10 @@ public final class Settings {
             return Optional.of(env.get(envName));
         }
         return Optional.ofNullable(file.get(key));
+    }
+
+    private static String envName(String key) {
+        return "KEEL_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     private <N extends Comparable<N>> N checkRange(String key, N value, N min, N max, String range) {
