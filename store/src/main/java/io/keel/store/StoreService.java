@@ -99,6 +99,7 @@ public final class StoreService implements AutoCloseable {
         ProductRepository products = new ProductRepository(db.dataSource());
         OrderRepository orders = new OrderRepository(db.dataSource());
         Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
+        passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, accounts, clock,

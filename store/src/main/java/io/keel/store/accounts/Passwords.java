@@ -1,8 +1,7 @@
 package io.keel.store.accounts;
 
 import io.keel.runtime.cpu.CpuPool;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
+import io.keel.store.NativePath;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,16 +12,17 @@ import java.util.Base64;
  * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), always on
  * the CPU pool under the task type {@code password-hash}: a login is tens of milliseconds of pure CPU and must not
  * hold a request carrier thread. Verification reads the cost parameters from the stored string, so raising the cost
- * later keeps old hashes valid. Thread-safe.
+ * later keeps old hashes valid. The Argon2 itself is native libargon2 where it loads, else Bouncy Castle; both
+ * write and read the same strings ({@link #path()} says which one runs). Thread-safe.
  */
 public final class Passwords {
     public static final String TASK = "password-hash";
     private static final int SALT_BYTES = 16;
-    private static final int HASH_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final CpuPool pool;
+    private final Argon2Engine argon2;
     private final int memoryKib;
     private final int iterations;
     private final SecureRandom random = new SecureRandom();
@@ -30,10 +30,21 @@ public final class Passwords {
     private final String decoy;
 
     public Passwords(CpuPool pool, int memoryKib, int iterations) {
+        this(pool, memoryKib, iterations, Argon2Engine.preferred());
+    }
+
+    /** Tests choose the engine, to cover the fallback on a machine where the native library loads. */
+    Passwords(CpuPool pool, int memoryKib, int iterations, Argon2Engine argon2) {
         this.pool = pool;
+        this.argon2 = argon2;
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.decoy = hashInline("decoy-password-" + random.nextLong());
+    }
+
+    /** Which Argon2 implementation is active, for the start-up log line and metric. */
+    public NativePath path() {
+        return argon2.path();
     }
 
     /** Hashes on the CPU pool; blocks the caller until done or refused (503). */
@@ -61,7 +72,7 @@ public final class Passwords {
                 + B64.encodeToString(hash);
     }
 
-    static boolean verifyInline(String password, String phc) {
+    boolean verifyInline(String password, String phc) {
         String[] parts = phc.split("\\$");
         if (parts.length != 6 || !parts[1].equals("argon2id")) {
             return false;
@@ -85,17 +96,7 @@ public final class Passwords {
         return MessageDigest.isEqual(expected, actual);
     }
 
-    private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism) {
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(memoryKib)
-                .withIterations(iterations)
-                .withParallelism(parallelism)
-                .withSalt(salt)
-                .build());
-        byte[] out = new byte[HASH_BYTES];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+    private byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism) {
+        return argon2.derive(password.getBytes(StandardCharsets.UTF_8), salt, memoryKib, iterations, parallelism);
     }
 }

@@ -1,0 +1,83 @@
+package io.keel.store.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keel.store.NativePath;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class PasswordsTest {
+    private static final String PASSWORD = "correct horse battery staple";
+    /** Written by the Bouncy Castle code before the native path existed: stored hashes must keep working. */
+    private static final String STORED_BEFORE = "$argon2id$v=19$m=19456,t=2,p=1$D6k9t3V/wHB1jAwD1A1gcQ"
+            + "$wXCQ12H+wQRzF+kVEJ0P1pXq+5jv+1LpLE1F936Te1k";
+    /** Written by node-argon2 (libargon2), which orders the parameters m, p, t. */
+    private static final String WRITTEN_BY_NODE = "$argon2id$v=19$m=19456,p=1,t=2$McPfnC1+vFVFEip0DObxDA"
+            + "$CLRuBQSecRNMJ5d60qS5pxwoVMlSAfMFLpL2YarKLQQ";
+
+    private final Passwords nativePath = new Passwords(null, 19456, 2, Argon2Engine.preferred());
+    private final Passwords javaPath = new Passwords(null, 19456, 2,
+            Argon2Engine.preferred(() -> {
+                throw new UnsatisfiedLinkError("no libargon2 in this test");
+            }));
+
+    @Test
+    void theNativeLibraryLoadsOnThisPlatform() {
+        assertThat(nativePath.path().nativeActive()).isTrue();
+        assertThat(nativePath.path().path()).isEqualTo("native");
+    }
+
+    @Test
+    void aLibraryThatCannotLoadFallsBackToPureJavaAndSaysWhy() {
+        assertThat(javaPath.path().nativeActive()).isFalse();
+        assertThat(javaPath.path().path()).isEqualTo("java");
+        assertThat(javaPath.path().detail()).contains("no libargon2 in this test");
+    }
+
+    @Test
+    void aHashFromTheNativePathVerifiesOnTheJavaPathAndTheOtherWayRound() {
+        String nativeHash = nativePath.hashInline(PASSWORD);
+        String javaHash = javaPath.hashInline(PASSWORD);
+
+        assertThat(nativeHash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(javaHash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(javaPath.verifyInline(PASSWORD, nativeHash)).isTrue();
+        assertThat(nativePath.verifyInline(PASSWORD, javaHash)).isTrue();
+        assertThat(javaPath.verifyInline("wrong", nativeHash)).isFalse();
+        assertThat(nativePath.verifyInline("wrong", javaHash)).isFalse();
+    }
+
+    @Test
+    void bothPathsComputeTheSameBytesForTheSameSalt() {
+        byte[] salt = "sixteen byte slt".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] password = PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(Argon2Engine.preferred().derive(password, salt, 64, 3, 2))
+                .isEqualTo(new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 64, 3, 2));
+    }
+
+    @Test
+    void hashesStoredBeforeAndHashesWrittenByTheNodeReferenceVerifyOnBothPaths() {
+        for (Passwords passwords : new Passwords[] {nativePath, javaPath}) {
+            assertThat(passwords.verifyInline(PASSWORD, STORED_BEFORE)).isTrue();
+            assertThat(passwords.verifyInline(PASSWORD, WRITTEN_BY_NODE)).isTrue();
+            assertThat(passwords.verifyInline(PASSWORD + "!", STORED_BEFORE)).isFalse();
+        }
+    }
+
+    @Test
+    void anEncodedStringOfAnotherTypeOrShapeIsAMismatch() {
+        assertThat(nativePath.verifyInline(PASSWORD, STORED_BEFORE.replace("argon2id", "argon2i"))).isFalse();
+        assertThat(nativePath.verifyInline(PASSWORD, "not-a-hash")).isFalse();
+    }
+
+    @Test
+    void theActivePathIsLoggedAsAGaugeNamedByFeatureAndPath() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        javaPath.path().report(registry);
+
+        assertThat(registry.get("keel.native.library").tag("feature", "argon2").tag("path", "java").gauge().value())
+                .isEqualTo(1.0);
+    }
+}
