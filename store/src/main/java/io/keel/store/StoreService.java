@@ -106,6 +106,8 @@ public final class StoreService implements AutoCloseable {
                 activeUsers::seen);
         LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
+        Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
+        thumbnailer.path().report(keel.metrics());
         // Streams (issue 4): live order events, exports, uploads.
         OrderEvents events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
         keel.beforeStop(events::close);
@@ -141,7 +143,7 @@ public final class StoreService implements AutoCloseable {
             orderRoutes.register(routes);
             uploadRoutes.register(routes);
             events.register(routes);
-            new ImageRoutes(Thumbnailer.create(imageLimits), imageLimits, keel.cpuPool(), auth).register(routes);
+            new ImageRoutes(thumbnailer, imageLimits, keel.cpuPool(), auth).register(routes);
         });
     }
 

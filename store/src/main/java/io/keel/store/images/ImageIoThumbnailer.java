@@ -1,14 +1,18 @@
 package io.keel.store.images;
 
+import io.keel.store.NativePath;
 import io.keel.store.images.ImageRejectedException.Reason;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -21,7 +25,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * {@link Thumbnailer} on ImageIO. Uses whichever reader ImageIO ranks first for the sniffed format, which for JPEG is
+ * {@link Thumbnailer} on ImageIO, with JPEG sources made by {@link OpenCvJpeg} (decoded at reduced scale, a fraction
+ * of the CPU) when its native library loads; CMYK and YCCK JPEGs, and every JPEG when it does not load, take the
+ * ImageIO path. Uses whichever reader ImageIO ranks first for the sniffed format, which for JPEG is
  * TwelveMonkeys when it is on the class path (CMYK/YCCK, broken ICC profiles). Streams are memory-cached, never
  * file-cached: ImageIO's global cache switch is left alone. Thread-safe: every call owns its reader and writer.
  */
@@ -31,11 +37,33 @@ final class ImageIoThumbnailer implements Thumbnailer {
 
     private final ImageLimits limits;
     private final boolean subsample;
+    private final Optional<OpenCvJpeg> nativeJpeg;
+    private final NativePath path;
 
-    /** {@code subsample} off decodes every source pixel; only measurements and tests turn it off. */
-    ImageIoThumbnailer(ImageLimits limits, boolean subsample) {
+    /**
+     * {@code subsample} off decodes every source pixel; only measurements and tests turn it off. {@code nativeJpeg}
+     * is {@link OpenCvJpeg#load}; when it throws, JPEGs take the ImageIO path (tests pass one that throws).
+     */
+    ImageIoThumbnailer(ImageLimits limits, boolean subsample, Supplier<OpenCvJpeg> nativeJpeg) {
         this.limits = limits;
         this.subsample = subsample;
+        Optional<OpenCvJpeg> loaded;
+        NativePath active;
+        try {
+            OpenCvJpeg jpeg = nativeJpeg.get();
+            loaded = Optional.of(jpeg);
+            active = NativePath.loaded(OpenCvJpeg.FEATURE, jpeg.describe());
+        } catch (LinkageError | RuntimeException e) {
+            loaded = Optional.empty();
+            active = NativePath.fallback(OpenCvJpeg.FEATURE, e);
+        }
+        this.nativeJpeg = loaded;
+        this.path = active;
+    }
+
+    @Override
+    public NativePath path() {
+        return path;
     }
 
     @Override
@@ -48,6 +76,14 @@ final class ImageIoThumbnailer implements Thumbnailer {
         try {
             BufferedInputStream buffered = new BufferedInputStream(bounded);
             SourceFormat format = sniff(buffered);
+            if (format == SourceFormat.JPEG && nativeJpeg.isPresent()) {
+                byte[] jpeg = buffered.readAllBytes();
+                Optional<Thumbnail> made = nativeThumbnail(nativeJpeg.get(), jpeg, spec);
+                if (made.isPresent()) {
+                    return made.get();
+                }
+                buffered = new BufferedInputStream(new ByteArrayInputStream(jpeg));
+            }
             BufferedImage decoded = decode(buffered, format, spec);
             return encode(decoded, spec);
         } catch (IOException | RuntimeException e) {
@@ -62,6 +98,21 @@ final class ImageIoThumbnailer implements Thumbnailer {
             // (index out of bounds and the like); all of them mean the same thing to the client.
             throw new ImageRejectedException(Reason.CORRUPT, "image data is corrupt or truncated", e);
         }
+    }
+
+    /** Empty for four-component (CMYK, YCCK) JPEGs, whose colours only the ImageIO path converts correctly. */
+    private Optional<Thumbnail> nativeThumbnail(OpenCvJpeg codec, byte[] jpeg, ThumbnailSpec spec) {
+        JpegStructure structure = JpegStructure.parse(jpeg);
+        checkPixels("source image", structure.width(), structure.height());
+        ThumbnailPlan plan = ThumbnailPlan.of(structure.width(), structure.height(), spec, false);
+        checkPixels("thumbnail", plan.outputWidth(), plan.outputHeight());
+        if (!structure.complete()) {
+            throw new ImageRejectedException(Reason.CORRUPT, "image data is truncated (no end-of-image marker)");
+        }
+        if (structure.components() == 4) {
+            return Optional.empty();
+        }
+        return Optional.of(codec.thumbnail(jpeg, structure, plan, spec.format()));
     }
 
     private static SourceFormat sniff(BufferedInputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package io.keel.store.images;
 
+import io.keel.store.NativePath;
 import java.io.InputStream;
 
 /**
@@ -13,8 +14,11 @@ import java.io.InputStream;
 public interface Thumbnailer {
 
     static Thumbnailer create(ImageLimits limits) {
-        return new ImageIoThumbnailer(limits, true);
+        return new ImageIoThumbnailer(limits, true, OpenCvJpeg::load);
     }
+
+    /** Whether JPEGs are decoded natively at reduced scale or by ImageIO, for the start-up log line and metric. */
+    NativePath path();
 
     /**
      * Decodes {@code body}, resizes it to {@code spec} and encodes it in {@code spec.format()}. Reads {@code body}

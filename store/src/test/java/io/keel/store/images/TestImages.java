@@ -111,4 +111,26 @@ public final class TestImages {
     static int grey(int rgb) {
         return ((rgb >> 16 & 0xFF) + (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 3;
     }
+
+    /** The ImageIO path for every format, as on a machine where OpenCV's native library cannot load. */
+    static Thumbnailer imageIoOnly(boolean subsample) {
+        return imageIoOnly(ImageLimits.defaults(), subsample);
+    }
+
+    static Thumbnailer imageIoOnly(ImageLimits limits, boolean subsample) {
+        return new ImageIoThumbnailer(limits, subsample, () -> {
+            throw new UnsatisfiedLinkError("no OpenCV in this test");
+        });
+    }
+
+    /** Mean absolute difference of the grey levels of two images of the same size, 0..255. */
+    static double meanGreyDifference(BufferedImage a, BufferedImage b) {
+        long total = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                total += Math.abs(grey(a.getRGB(x, y)) - grey(b.getRGB(x, y)));
+            }
+        }
+        return (double) total / (a.getWidth() * a.getHeight());
+    }
 }

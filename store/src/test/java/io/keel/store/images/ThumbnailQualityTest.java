@@ -57,19 +57,30 @@ class ThumbnailQualityTest {
         byte[] jpeg = TestImages.encode(TestImages.picture(1600, 1200, BufferedImage.TYPE_INT_RGB), "jpeg");
         ThumbnailSpec spec = new ThumbnailSpec(160, 160, Fit.CONTAIN, OutputFormat.PNG);
 
-        BufferedImage fast = TestImages.decode(new ImageIoThumbnailer(ImageLimits.defaults(), true)
+        BufferedImage fast = TestImages.decode(TestImages.imageIoOnly(true)
                 .create(new ByteArrayInputStream(jpeg), "image/jpeg", spec).bytes());
-        BufferedImage full = TestImages.decode(new ImageIoThumbnailer(ImageLimits.defaults(), false)
+        BufferedImage full = TestImages.decode(TestImages.imageIoOnly(false)
                 .create(new ByteArrayInputStream(jpeg), "image/jpeg", spec).bytes());
 
         assertThat(fast.getWidth()).isEqualTo(full.getWidth());
-        long total = 0;
-        for (int y = 0; y < full.getHeight(); y++) {
-            for (int x = 0; x < full.getWidth(); x++) {
-                total += Math.abs(TestImages.grey(fast.getRGB(x, y)) - TestImages.grey(full.getRGB(x, y)));
-            }
-        }
-        assertThat((double) total / (full.getWidth() * full.getHeight())).isLessThan(3.0);
+        assertThat(TestImages.meanGreyDifference(fast, full)).isLessThan(3.0);
+    }
+
+    @Test
+    void nativeReducedDecodingMatchesFullDecodingOnSmoothContent() {
+        byte[] jpeg = TestImages.encode(TestImages.picture(1600, 1200, BufferedImage.TYPE_INT_RGB), "jpeg");
+        ThumbnailSpec spec = new ThumbnailSpec(160, 160, Fit.CONTAIN, OutputFormat.PNG);
+        Thumbnailer reduced = Thumbnailer.create(ImageLimits.defaults());
+
+        BufferedImage fast = TestImages.decode(reduced.create(new ByteArrayInputStream(jpeg), "image/jpeg", spec)
+                .bytes());
+        BufferedImage full = TestImages.decode(TestImages.imageIoOnly(false)
+                .create(new ByteArrayInputStream(jpeg), "image/jpeg", spec).bytes());
+
+        assertThat(reduced.path().nativeActive()).isTrue();
+        assertThat(fast.getWidth()).isEqualTo(full.getWidth());
+        assertThat(fast.getHeight()).isEqualTo(full.getHeight());
+        assertThat(TestImages.meanGreyDifference(fast, full)).isLessThan(3.0);
     }
 
     @Test

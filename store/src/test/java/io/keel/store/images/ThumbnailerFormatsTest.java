@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Runs on the production thumbnailer (native JPEG path); {@link FallbackFormatsTest} runs it on ImageIO alone. */
 class ThumbnailerFormatsTest {
-    private final Thumbnailer thumbnailer = Thumbnailer.create(ImageLimits.defaults());
+    private final Thumbnailer thumbnailer = thumbnailer(ImageLimits.defaults());
     private static final BufferedImage SOURCE = TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB);
 
     static Stream<Arguments> inputsAndOutputs() {
@@ -118,5 +119,9 @@ class ThumbnailerFormatsTest {
     private Thumbnail make(String input, ThumbnailSpec spec) {
         byte[] body = TestImages.encode(SOURCE, input);
         return thumbnailer.create(new ByteArrayInputStream(body), "image/" + input, spec);
+    }
+
+    Thumbnailer thumbnailer(ImageLimits limits) {
+        return Thumbnailer.create(limits);
     }
 }

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Runs on the production thumbnailer (native JPEG path); {@link FallbackRejectionTest} runs it on ImageIO alone. */
 class ThumbnailerRejectionTest {
     private static final ThumbnailSpec SPEC = new ThumbnailSpec(64, 64, Fit.CONTAIN, OutputFormat.PNG);
     private static final long HUGE = 1L << 40;
 
-    private final Thumbnailer thumbnailer = Thumbnailer.create(new ImageLimits(40_000_000, HUGE));
+    private final Thumbnailer thumbnailer = thumbnailer(new ImageLimits(40_000_000, HUGE));
 
     @Test
     void aPngDeclaringTenBillionPixelsIsRefusedFromItsHeaderWithoutReadingTheRest() {
@@ -48,7 +49,7 @@ class ThumbnailerRejectionTest {
     @Test
     void thePixelLimitIsConfigurable() {
         byte[] png = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), "png");
-        Thumbnailer strict = Thumbnailer.create(new ImageLimits(100_000, HUGE));
+        Thumbnailer strict = thumbnailer(new ImageLimits(100_000, HUGE));
 
         ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
                 () -> strict.create(new ByteArrayInputStream(png), "image/png", SPEC));
@@ -60,7 +61,7 @@ class ThumbnailerRejectionTest {
     @Test
     void aBodyLongerThanTheByteLimitIsRefused() {
         byte[] png = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), "png");
-        Thumbnailer small = Thumbnailer.create(new ImageLimits(40_000_000, 1_000));
+        Thumbnailer small = thumbnailer(new ImageLimits(40_000_000, 1_000));
 
         ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
                 () -> small.create(new ByteArrayInputStream(png), "image/png", SPEC));
@@ -192,5 +193,9 @@ class ThumbnailerRejectionTest {
             left -= n;
             return n;
         }
+    }
+
+    Thumbnailer thumbnailer(ImageLimits limits) {
+        return Thumbnailer.create(limits);
     }
 }
