@@ -2,6 +2,8 @@ package io.keel.store.invoices;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.IntPredicate;
+import java.util.stream.Stream;
 import org.apache.fontbox.ttf.CmapLookup;
 import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
@@ -9,10 +11,16 @@ import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.font.encoding.GlyphList;
+import org.apache.pdfbox.pdmodel.font.encoding.WinAnsiEncoding;
 
 /**
- * The font of one document: Liberation Sans (Latin, Greek, Cyrillic, currency signs), embedded as a subset. It is
- * the only font used; headings get a stroked "bold" instead of a second font, because the standard Helvetica Bold
+ * The font of one document. An invoice whose text is all in Windows-1252 (Western European, the common case) is set
+ * in Helvetica, one of the 14 standard fonts every PDF reader has: nothing is parsed, subset or embedded, which made
+ * the invoice several times cheaper. Any other invoice is set in Liberation Sans (Latin, Greek, Cyrillic, currency
+ * signs), embedded as a subset. One font per document is used; headings get a stroked "bold" instead of a second font, because the standard Helvetica Bold
  * sends PDFBox hunting through system fonts for a substitute (slow, and a warning per document). Not thread-safe:
  * FontBox reads glyph tables lazily from a shared buffer, so each render parses its own {@link TrueTypeFont} from
  * the cached file bytes.
@@ -22,12 +30,31 @@ final class InvoiceFonts {
     private static final String FONT_RESOURCE = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
     private static final String ELLIPSIS = "…";
 
-    final PDFont text;
-    private final CmapLookup cmap;
+    private static final GlyphList GLYPHS = GlyphList.getAdobeGlyphList();
 
-    private InvoiceFonts(PDFont text, CmapLookup cmap) {
+    final PDFont text;
+    private final IntPredicate drawable;
+
+    private InvoiceFonts(PDFont text, IntPredicate drawable) {
         this.text = text;
-        this.cmap = cmap;
+        this.drawable = drawable;
+    }
+
+    /** Helvetica, not embedded; only for documents whose every string {@link #standardCovers} accepts. */
+    static InvoiceFonts standard() {
+        return new InvoiceFonts(new PDType1Font(Standard14Fonts.FontName.HELVETICA), InvoiceFonts::winAnsi);
+    }
+
+    /** Whether Helvetica can draw every character of {@code texts}; controls and whitespace print as spaces. */
+    static boolean standardCovers(Stream<String> texts) {
+        return texts.allMatch(text -> text.codePoints()
+                .allMatch(cp -> Character.isISOControl(cp) || Character.isWhitespace(cp) || winAnsi(cp)));
+    }
+
+    private static boolean winAnsi(int codePoint) {
+        // Printable ASCII is in every encoding; the glyph-name lookup is for the rest.
+        return codePoint >= 0x20 && codePoint < 0x7F
+                || WinAnsiEncoding.INSTANCE.contains(GLYPHS.codePointToName(codePoint));
     }
 
     static byte[] loadFontFile() {
@@ -51,7 +78,8 @@ final class InvoiceFonts {
 
     /** Embeds a subset of {@code ttf} into {@code document}; the caller closes {@code ttf} after saving. */
     static InvoiceFonts embed(PDDocument document, TrueTypeFont ttf) throws IOException {
-        return new InvoiceFonts(PDType0Font.load(document, ttf, true), ttf.getUnicodeCmapLookup());
+        CmapLookup cmap = ttf.getUnicodeCmapLookup();
+        return new InvoiceFonts(PDType0Font.load(document, ttf, true), cp -> cmap.getGlyphId(cp) > 0);
     }
 
     /** {@code raw} with every character the text font cannot draw replaced by {@code ?} and controls by spaces. */
@@ -60,7 +88,7 @@ final class InvoiceFonts {
         raw.codePoints().forEach(cp -> {
             if (Character.isISOControl(cp) || Character.isWhitespace(cp)) {
                 out.append(' ');
-            } else if (cmap.getGlyphId(cp) > 0) {
+            } else if (drawable.test(cp)) {
                 out.appendCodePoint(cp);
             } else {
                 out.append('?');

@@ -5,8 +5,9 @@ package io.keel.store.invoices;
  * continues over as many pages as it needs (column headings repeated on each), subtotal, adjustment and total, and
  * "Page n of N" on every page.
  *
- * <p>Text is set in Liberation Sans, embedded as a subset, so any name or description renders: characters the font
- * lacks (CJK, emoji) print as {@code ?} instead of failing. Amounts are formatted for {@link java.util.Locale#US}
+ * <p>Text is set in the standard Helvetica (nothing embedded) when every string of the invoice is in Windows-1252,
+ * else in Liberation Sans, embedded as a subset, so any Latin, Greek or Cyrillic name or description renders:
+ * characters that font lacks (CJK, emoji) print as {@code ?}. Amounts are formatted for {@link java.util.Locale#US}
  * with the currency's symbol and its ISO 4217 number of decimals ({@code $1,234.50}, {@code ¥1,235}).
  *
  * <p>Thread-safe: an instance holds only the font file's bytes (about 400 KB, read once by {@link #create()}) and
