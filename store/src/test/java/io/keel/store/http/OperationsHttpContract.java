@@ -49,6 +49,15 @@ abstract class OperationsHttpContract extends StoreContract {
     }
 
     @Test
+    void theScrapeSaysThatTheNativeArgon2AndJpegPathsAreActive() {
+        Scrape scrape = scrape();
+
+        assertThat(scrape.value("keel_native_library", "feature=\"argon2\"", "path=\"native\"")).isEqualTo(1.0);
+        assertThat(scrape.value("keel_native_library", "feature=\"jpeg\"", "path=\"native\"")).isEqualTo(1.0);
+        assertThat(scrape.value("keel_native_library", "path=\"java\"")).isZero();
+    }
+
+    @Test
     void metricsExposeRuntimeDatabasePoolAndCpuPoolFamilies() {
         api.get("/api/products");
         String text = scrape().text();
