@@ -101,7 +101,8 @@ public final class StoreService implements AutoCloseable {
         Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
-        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock, activeUsers::seen);
+        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
+                activeUsers::seen);
         LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         // Streams (issue 4): live order events, exports, uploads.
