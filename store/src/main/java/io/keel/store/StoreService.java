@@ -102,7 +102,7 @@ public final class StoreService implements AutoCloseable {
         passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
-        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, accounts, clock,
+        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
                 activeUsers::seen);
         LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());

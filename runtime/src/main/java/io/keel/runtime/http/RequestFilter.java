@@ -49,7 +49,7 @@ final class RequestFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
         String requestId = RequestIds.accept(req.headers().first(REQUEST_ID).orElse(null));
-        res.header(RequestIds.HEADER, requestId);
+        res.header(REQUEST_ID, requestId); // the prebuilt name: a String name is looked up on every call
         MDC.put(RequestIds.MDC_KEY, requestId);
         inFlight.incrementAndGet();
         try {

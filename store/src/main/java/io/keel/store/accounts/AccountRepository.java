@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  * the database. Emails are unique ignoring case, enforced by the unique constraint on {@code email_lower}.
  */
 public final class AccountRepository {
-    private static final String COLUMNS = "id, email, name, role, password_hash, created_at";
+    /** The columns {@link #map} reads, in its order, of an {@code accounts} table aliased {@code a}. */
+    static final String COLUMNS = "a.id, a.email, a.name, a.role, a.password_hash, a.created_at";
 
     private final DataSource dataSource;
 
@@ -62,11 +63,11 @@ public final class AccountRepository {
 
     /** The account with this email, ignoring case. */
     public Optional<Account> findByEmail(String email) {
-        return findOne("SELECT " + COLUMNS + " FROM accounts WHERE email_lower = ?", normalize(email));
+        return findOne("SELECT " + COLUMNS + " FROM accounts a WHERE a.email_lower = ?", normalize(email));
     }
 
     public Optional<Account> findById(long id) {
-        return findOne("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", id);
+        return findOne("SELECT " + COLUMNS + " FROM accounts a WHERE a.id = ?", id);
     }
 
     private Optional<Account> findOne(String sql, Object key) {
@@ -81,10 +82,10 @@ public final class AccountRepository {
         }
     }
 
-    private static Account map(ResultSet rows) throws SQLException {
-        return new Account(rows.getLong("id"), rows.getString("email"), rows.getString("name"),
-                Role.ofJsonName(rows.getString("role")), rows.getString("password_hash"),
-                Jdbc.getInstant(rows, "created_at"));
+    /** Maps the current row of a query that selects {@link #COLUMNS} first. */
+    static Account map(ResultSet rows) throws SQLException {
+        return new Account(rows.getLong(1), rows.getString(2), rows.getString(3),
+                Role.ofJsonName(rows.getString(4)), rows.getString(5), Jdbc.getInstant(rows, 6));
     }
 
     /** Locale.ROOT: a Turkish default locale must not turn "I" into a dotless "ı" and split one email in two. */

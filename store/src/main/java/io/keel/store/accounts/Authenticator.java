@@ -10,25 +10,23 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * Resolves the caller from {@code Authorization: Bearer <token>}: the operator token, or a live session (two indexed
- * lookups). A missing, unknown or expired token is a 401. Also the store's admin guard: the operator token or a user
- * with the admin role. Thread-safe.
+ * Resolves the caller from {@code Authorization: Bearer <token>}: the operator token, or a live session (one indexed
+ * join of session and account per request, uncached, so sign-out takes effect at once in every process that shares
+ * the database). A missing, unknown or expired token is a 401. Also the store's admin guard: the operator token or a
+ * user with the admin role. Thread-safe; blocks on the database.
  */
 public final class Authenticator implements AdminGuard {
     private final OperatorToken operator;
     private final SessionRepository sessions;
-    private final AccountRepository accounts;
     private final Clock clock;
     private final LongConsumer seen;
 
     /**
      * @param seen told the id of every authenticated user, e.g. to count active users
      */
-    public Authenticator(OperatorToken operator, SessionRepository sessions, AccountRepository accounts, Clock clock,
-                         LongConsumer seen) {
+    public Authenticator(OperatorToken operator, SessionRepository sessions, Clock clock, LongConsumer seen) {
         this.operator = operator;
         this.sessions = sessions;
-        this.accounts = accounts;
         this.clock = clock;
         this.seen = seen;
     }
@@ -41,8 +39,7 @@ public final class Authenticator implements AdminGuard {
         String token = OperatorToken.bearer(req)
                 .orElseThrow(() -> ProblemException.unauthorized("sign in and send Authorization: Bearer <token>"));
         String tokenHash = Tokens.hash(token);
-        Optional<Account> account = sessions.findValid(tokenHash, clock.instant())
-                .flatMap(session -> accounts.findById(session.accountId()));
+        Optional<Account> account = sessions.findAccount(tokenHash, clock.instant());
         if (account.isEmpty()) {
             throw ProblemException.unauthorized("the token is unknown, expired or signed out");
         }

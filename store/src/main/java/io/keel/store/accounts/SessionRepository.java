@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 /**
  * Login sessions keyed by the hash of their bearer token. Thread-safe and stateless; every call borrows one pooled
  * connection and blocks on the database. Expired rows stay until {@link #deleteExpired} runs, but
- * {@link #findValid} never returns them.
+ * {@link #findAccount} never answers for them.
  */
 public final class SessionRepository {
     private final DataSource dataSource;
@@ -42,20 +42,20 @@ public final class SessionRepository {
         }
     }
 
-    /** The session for this token hash if it expires after {@code now}. */
-    public Optional<Session> findValid(String tokenHash, Instant now) {
-        String sql = "SELECT token_hash, account_id, expires_at, created_at FROM sessions"
-                + " WHERE token_hash = ? AND expires_at > ?";
+    /**
+     * The account whose session has this token hash and expires after {@code now}: one indexed join, so
+     * authenticating a request costs one statement. Nothing is cached, so a deleted session stops working at once
+     * in every process that shares the database.
+     */
+    public Optional<Account> findAccount(String tokenHash, Instant now) {
+        String sql = "SELECT " + AccountRepository.COLUMNS + " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+                + " WHERE s.token_hash = ? AND s.expires_at > ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, tokenHash);
             Jdbc.setInstant(select, 2, now);
             try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Session(rows.getString("token_hash"), rows.getLong("account_id"),
-                        Jdbc.getInstant(rows, "expires_at"), Jdbc.getInstant(rows, "created_at")));
+                return rows.next() ? Optional.of(AccountRepository.map(rows)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw Jdbc.failure("reading session", e);

@@ -59,6 +59,11 @@ public final class Jdbc {
         return rows.getObject(column, OffsetDateTime.class).toInstant();
     }
 
+    /** By position: hot-path reads skip the driver's name-to-index map (H2 builds it per result set). */
+    public static Instant getInstant(ResultSet rows, int column) throws SQLException {
+        return rows.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
     /** Wraps a driver exception with what was being done, keeping the SQLState visible in the message. */
     public static DataAccessException failure(String action, SQLException e) {
         return new DataAccessException(action + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);

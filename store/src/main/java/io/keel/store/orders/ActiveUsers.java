@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * Distinct users seen in a sliding window (default 5 minutes), in bounded memory whatever the number of users: one
  * HyperLogLog sketch (2^12 registers, about 1.6% standard error) per minute, the window's answer being their union.
- * Memory is 4 KiB per minute bucket. Thread-safe: a register update is a benign race (max of two writes), bucket
- * rotation is synchronized.
+ * Memory is 4 KiB per minute bucket. Thread-safe and lock-free on the per-request path: a register update is a benign
+ * race (max of two writes), and only the first sighting in a new bucket period takes the lock to rotate (a sighting
+ * racing that rotation may be lost, which the estimate's error dwarfs).
  */
 public final class ActiveUsers {
     private static final int P = 12;
@@ -18,6 +19,8 @@ public final class ActiveUsers {
     private final long bucketMillis;
     private final byte[][] buckets;
     private final long[] bucketStart;
+    /** The bucket period {@link #seen} last wrote to; when it still matches, no lock is needed. */
+    private volatile long currentSlot = -1;
 
     public ActiveUsers(Clock clock, Duration window) {
         this.clock = clock;
@@ -64,15 +67,19 @@ public final class ActiveUsers {
         return Math.round(estimate);
     }
 
-    private synchronized byte[] current() {
-        long now = clock.millis();
-        long slot = now / bucketMillis;
+    private byte[] current() {
+        long slot = clock.millis() / bucketMillis;
+        return slot == currentSlot ? buckets[(int) (slot % buckets.length)] : rotate(slot);
+    }
+
+    private synchronized byte[] rotate(long slot) {
         int index = (int) (slot % buckets.length);
         long start = slot * bucketMillis;
         if (bucketStart[index] != start) {
             bucketStart[index] = start;
             java.util.Arrays.fill(buckets[index], (byte) 0);
         }
+        currentSlot = slot;
         return buckets[index];
     }
 

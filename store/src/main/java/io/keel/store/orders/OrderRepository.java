@@ -133,10 +133,10 @@ public final class OrderRepository {
         return id;
     }
 
+    /** The order with its items, read in one statement. */
     public Optional<Order> findById(long id) {
         try (Connection connection = dataSource.getConnection()) {
-            return OrderRows.query(connection, "SELECT " + OrderRows.ORDER_COLUMNS + " FROM orders WHERE id = ?",
-                    select -> select.setLong(1, id)).stream().findFirst();
+            return OrderRows.byId(connection, id);
         } catch (SQLException e) {
             throw Jdbc.failure("reading order " + id, e);
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keel.store.db.DataAccessException;
+import io.keel.store.db.Database;
 import io.keel.store.db.DatabaseTestBase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -97,25 +99,42 @@ abstract class AccountsContract extends DatabaseTestBase {
     }
 
     @Test
-    void aSessionIsValidUntilItExpires() {
-        Account owner = newAccount("session-expiry@example.com");
+    void aSessionResolvesToItsAccountUntilItExpires() {
+        Account owner = accounts.create("session-expiry@example.com", "Owner", Role.ADMIN, HASH, NOW).orElseThrow();
+        Account other = newAccount("session-other@example.com");
         Instant expires = NOW.plus(Duration.ofHours(1));
         sessions.create(new Session("hash-expiry", owner.id(), expires, NOW));
+        sessions.create(new Session("hash-other", other.id(), expires, NOW));
 
-        assertThat(sessions.findValid("hash-expiry", expires.minusNanos(1000)))
-                .hasValueSatisfying(s -> assertThat(s.accountId()).isEqualTo(owner.id()));
-        assertThat(sessions.findValid("hash-expiry", expires)).isEmpty();
-        assertThat(sessions.findValid("unknown-hash", NOW)).isEmpty();
+        assertThat(sessions.findAccount("hash-expiry", expires.minusNanos(1000))).contains(owner);
+        assertThat(sessions.findAccount("hash-other", NOW)).contains(other);
+        assertThat(sessions.findAccount("hash-expiry", expires)).isEmpty();
+        assertThat(sessions.findAccount("unknown-hash", NOW)).isEmpty();
     }
 
     @Test
     void aDeletedSessionStopsWorkingAtOnce() {
         Account owner = newAccount("session-delete@example.com");
         sessions.create(new Session("hash-delete", owner.id(), NOW.plus(Duration.ofDays(1)), NOW));
+        assertThat(sessions.findAccount("hash-delete", NOW)).contains(owner);
 
         assertThat(sessions.delete("hash-delete")).isTrue();
-        assertThat(sessions.findValid("hash-delete", NOW)).isEmpty();
+        assertThat(sessions.findAccount("hash-delete", NOW)).isEmpty();
         assertThat(sessions.delete("hash-delete")).isFalse();
+    }
+
+    @Test
+    void aSessionDeletedByAnotherProcessStopsWorkingHereAtOnce() {
+        Account owner = newAccount("session-elsewhere@example.com");
+        sessions.create(new Session("hash-elsewhere", owner.id(), NOW.plus(Duration.ofDays(1)), NOW));
+        assertThat(sessions.findAccount("hash-elsewhere", NOW)).contains(owner);
+
+        // A second pool on the same database stands in for another worker or instance signing the user out.
+        try (Database elsewhere = Database.open(testDb.settings(), new SimpleMeterRegistry())) {
+            assertThat(new SessionRepository(elsewhere.dataSource()).delete("hash-elsewhere")).isTrue();
+        }
+
+        assertThat(sessions.findAccount("hash-elsewhere", NOW)).isEmpty();
     }
 
     @Test
@@ -127,7 +146,7 @@ abstract class AccountsContract extends DatabaseTestBase {
 
         assertThat(sessions.deleteExpired(later)).isGreaterThanOrEqualTo(1);
         assertThat(testDb.count("SELECT COUNT(*) FROM sessions WHERE token_hash = 'hash-old'")).isZero();
-        assertThat(sessions.findValid("hash-live", later)).isPresent();
+        assertThat(sessions.findAccount("hash-live", later)).contains(owner);
     }
 
     @Test

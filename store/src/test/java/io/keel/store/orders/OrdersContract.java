@@ -210,6 +210,24 @@ abstract class OrdersContract extends DatabaseTestBase {
     }
 
     @Test
+    void anOrderOfManyLinesReadsBackInLineOrderAloneAndInAPage() {
+        long user = newUser();
+        List<OrderItem> lines = IntStream.rangeClosed(1, 12)
+                .mapToObj(q -> q % 2 == 0 ? OrderItem.of(mug.id(), mug.sku(), q, mug.priceCents())
+                        : OrderItem.of(lamp.id(), lamp.sku(), q, lamp.priceCents()))
+                .toList();
+
+        Order order = orders.place(user, Optional.empty(), lines, "USD", NOW).order();
+
+        assertThat(orders.findById(order.id())).hasValueSatisfying(read -> {
+            assertThat(read).isEqualTo(order);
+            assertThat(read.items()).extracting(OrderItem::quantity)
+                    .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        });
+        assertThat(orders.pageForUser(user, 10, Optional.empty()).items()).containsExactly(order);
+    }
+
+    @Test
     void anUnknownOrderIsEmpty() {
         assertThat(orders.findById(Long.MAX_VALUE)).isEmpty();
     }
