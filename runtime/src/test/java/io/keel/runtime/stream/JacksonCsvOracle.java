@@ -71,15 +71,6 @@ final class JacksonCsvOracle implements AutoCloseable {
         }
     }
 
-    /** Pushes formatted rows into the target and flushes it. */
-    public void flush() {
-        try {
-            rows.flush();
-        } catch (IOException e) {
-            throw JacksonStreams.unwrap(e);
-        }
-    }
-
     /** Writes out the rows still in the formatting buffer; leaves the target open. */
     @Override
     public void close() {
@@ -90,16 +81,8 @@ final class JacksonCsvOracle implements AutoCloseable {
         }
     }
 
-    /**
-     * Prefixes {@code '} to text a spreadsheet would evaluate as a formula; other text is returned unchanged.
-     */
-    public static String neutralise(String text) {
-        if (text.isEmpty()) {
-            return text;
-        }
-        return switch (text.charAt(0)) {
-            case '=', '+', '-', '@', '\t', '\r' -> "'" + text;
-            default -> text;
-        };
+    /** Neutralising is unchanged; the oracle is about quoting and formatting. */
+    private static String neutralise(String text) {
+        return CsvRowWriter.neutralise(text);
     }
 }

@@ -97,16 +97,7 @@ class PlatformWriterTest {
             } finally {
                 bodyRunning.set(false);
             }
-        }, new OutputStream() {
-            @Override
-            public void write(int b) {
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                throw new ClientGoneException("client gone", null);
-            }
-        })).isInstanceOf(ClientGoneException.class);
+        }, goneClient())).isInstanceOf(ClientGoneException.class);
         assertThat(bodyRunning).as("body joined before run returned").isFalse();
     }
 
@@ -124,16 +115,7 @@ class PlatformWriterTest {
                         throw new java.io.IOException("formatter wrapped it", e); // as Jackson's writeValue does
                     }
                 }
-            }, new OutputStream() {
-                @Override
-                public void write(int b) {
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    throw new ClientGoneException("client gone", null);
-                }
-            })).isInstanceOf(ClientGoneException.class);
+            }, goneClient())).isInstanceOf(ClientGoneException.class);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(previous);
         }
@@ -149,6 +131,21 @@ class PlatformWriterTest {
             throw new java.sql.SQLException("disk gone");
         }, target)).hasMessageContaining("disk gone");
         assertThat(target.size()).isEqualTo(CHUNK);
+    }
+
+    /** A response whose client went away: every write fails as RowStreamWriter's do. */
+    private static OutputStream goneClient() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new ClientGoneException("client gone", null);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                throw new ClientGoneException("client gone", null);
+            }
+        };
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
