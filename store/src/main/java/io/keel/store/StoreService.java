@@ -42,6 +42,7 @@ import io.keel.store.seed.Seeder;
 import io.keel.store.uploads.Downloads;
 import io.keel.store.uploads.UploadRepository;
 import io.keel.store.uploads.UploadRoutes;
+import io.keel.store.uploads.UploadSweep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,14 +118,11 @@ public final class StoreService implements AutoCloseable {
                 RowStreams.create(RowStreams.Config.defaults(), keel.metrics()), keel.json().mapper(),
                 config.protections(), clock, keel.metrics());
         Path uploadDir = config.dataDir().resolve("uploads");
-        int orphans = UploadSink.cleanOrphans(uploadDir);
-        if (orphans > 0) {
-            LOG.info("deleted {} partial upload(s) left by an earlier crash", orphans);
-        }
+        UploadRepository uploadRows = new UploadRepository(db.dataSource());
+        UploadSweep.atStart(uploadDir, uploadRows); // what a killed process left: never kept half, never lost
         UploadRoutes uploadRoutes = new UploadRoutes(UploadSink.create(uploadDir,
                 UploadSink.Config.ofMaxBytes(store.maxUploadSize()), keel.metrics()), uploadDir,
-                new UploadRepository(db.dataSource()), auth, new Downloads(keel.metrics()), keel.json(),
-                config.protections(), clock);
+                uploadRows, auth, new Downloads(keel.metrics()), keel.json(), config.protections(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);

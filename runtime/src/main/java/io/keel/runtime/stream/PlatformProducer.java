@@ -103,9 +103,18 @@ public final class PlatformProducer<T> {
         } catch (Stopped e) {
             return;
         } catch (Throwable t) {
+            if (stopped) {
+                // The consumer gave up first; this is the source noticing (a formatter may wrap Stopped in its own
+                // exception). The consumer's failure is the one that counts.
+                return;
+            }
             failure = t;
         }
-        hand(END);
+        try {
+            hand(END);
+        } catch (Stopped e) {
+            // the consumer gave up meanwhile: nobody waits for the end
+        }
     }
 
     /** Offers with a timeout so a consumer that stopped taking can never strand this thread. */

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -178,15 +179,32 @@ class UploadSinkTest {
     }
 
     @Test
-    void orphanedPartFilesFromACrashAreCleanedAndOtherFilesKept() throws IOException {
+    void orphanedPartFilesFromACrashAreCleanedCommittedOnesPutInPlaceAndOtherFilesKept() throws IOException {
         Path incoming = dir.resolve(".incoming");
         Files.writeString(incoming.resolve("a.part"), "half");
         Files.writeString(incoming.resolve("b.part"), "half");
+        Files.writeString(incoming.resolve("committed.part"), "whole");
         Files.writeString(dir.resolve("kept"), "done");
 
-        assertThat(UploadSink.cleanOrphans(dir)).isEqualTo(2);
-        assertThat(storedFiles()).containsExactly(dir.resolve("kept"));
-        assertThat(UploadSink.cleanOrphans(dir.resolve("missing"))).isZero();
+        assertThat(UploadOrphans.clean(dir, "committed"::equals)).isEqualTo(new UploadOrphans.Swept(2, 1));
+        assertThat(storedFiles()).containsExactlyInAnyOrder(dir.resolve("kept"), dir.resolve("committed"));
+        assertThat(dir.resolve("committed")).hasContent("whole");
+        assertThat(UploadOrphans.clean(dir.resolve("missing"), name -> true)).isEqualTo(new UploadOrphans.Swept(0, 0));
+    }
+
+    @Test
+    void aFailingCommitKeepsNothingAndTheCommitSeesTheVerifiedBodyBeforeItIsVisible() {
+        byte[] body = randomBytes(150_000);
+        List<Boolean> visibleAtCommit = new ArrayList<>();
+
+        assertThatThrownBy(() -> sink.receive(new ByteArrayInputStream(body), OptionalLong.empty(), Optional.empty(),
+                "rejected", stored -> {
+                    visibleAtCommit.add(Files.exists(stored.path()));
+                    assertThat(stored.size()).isEqualTo(body.length);
+                    throw new IllegalStateException("database down");
+                })).isInstanceOf(IllegalStateException.class).hasMessage("database down");
+        assertThat(visibleAtCommit).containsExactly(false);
+        assertThat(storedFiles()).isEmpty();
     }
 
     @Test

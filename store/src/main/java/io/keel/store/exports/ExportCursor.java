@@ -1,17 +1,18 @@
 package io.keel.store.exports;
 
-import io.keel.runtime.stream.PlatformProducer;
+import io.keel.runtime.stream.PlatformWriter;
 import io.keel.store.db.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An open export query. {@link #forEach} reads it, fetching from the database as needed; {@link #close()} ends
@@ -20,6 +21,10 @@ import java.util.function.Consumer;
  */
 public final class ExportCursor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExportCursor.class);
+    /** Bytes per hand-over from H2's reading thread: one socket write each, about 900 CSV rows. */
+    static final int H2_CHUNK_BYTES = 64 * 1024;
+    /** Chunks the reading thread may run ahead of the socket: 256 KiB per export at most. */
+    static final int H2_CHUNKS_QUEUED = 4;
 
     /** Session changes made for streaming that must be undone before the connection goes back to the pool. */
     enum Settings { NONE, POSTGRES_CURSOR, H2_LAZY }
@@ -38,32 +43,39 @@ public final class ExportCursor implements AutoCloseable {
     }
 
     /**
-     * Hands every remaining row to {@code each}, in order, fetching from the database as needed. An exception from
-     * {@code each} (a client that went away) ends the loop and propagates; close the cursor then.
+     * Formats every remaining row into {@code out} through the sink {@code format} opens on it, fetching from the
+     * database as needed, and closes the sink (writing out what it buffers) only when every row was read. An
+     * exception (a client that went away, a database failure) ends the loop and propagates, with the sink's buffered
+     * rows dropped; close the cursor then. {@code out} is neither flushed nor closed.
+     * <p>
+     * On H2 the reading and formatting run on a platform thread ({@link PlatformWriter}; H2 reads its file inside
+     * locks, pinning a virtual thread's carrier) and reach {@code out} in chunks of {@value #H2_CHUNK_BYTES} bytes.
      *
-     * @return rows handed over
+     * @return rows written
      * @throws io.keel.store.db.DataAccessException when the database fails mid-way
      */
-    public long forEach(Consumer<ExportRow> each) {
-        long[] count = {0};
-        Consumer<ExportRow> counting = row -> {
-            each.accept(row);
-            count[0]++;
-        };
+    public long writeTo(OutputStream out, Function<OutputStream, ExportFormat.RowSink> format) {
         if (settings == Settings.H2_LAZY) {
-            // H2 reads its file inside locks, pinning a virtual thread's carrier: fetch on a platform thread
-            new PlatformProducer<ExportRow>("keel-export-h2", 256, 4).forEach(this::fetch, counting);
-        } else {
-            fetch(counting);
+            long[] count = {0};
+            new PlatformWriter("keel-export-h2", H2_CHUNK_BYTES, H2_CHUNKS_QUEUED)
+                    .run(chunks -> count[0] = copy(chunks, format), out);
+            return count[0];
         }
-        return count[0];
+        return copy(out, format);
     }
 
-    private void fetch(Consumer<ExportRow> each) {
+    private long copy(OutputStream out, Function<OutputStream, ExportFormat.RowSink> format) {
+        ExportFormat.RowSink sink = format.apply(out);
+        long count = fetch(sink);
+        sink.close(); // only on success: after a failure, its buffered rows must not reach the client
+        return count;
+    }
+
+    private long fetch(ExportFormat.RowSink each) {
         long fetched = 0;
         try {
             while (rows.next()) {
-                each.accept(new ExportRow(rows.getLong(1), rows.getLong(2),
+                each.row(new ExportRow(rows.getLong(1), rows.getLong(2),
                         rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getString(4), rows.getString(5),
                         rows.getLong(6), rows.getInt(7)));
                 fetched++;
@@ -71,6 +83,7 @@ public final class ExportCursor implements AutoCloseable {
         } catch (SQLException e) {
             throw Jdbc.failure("reading the order export after " + fetched + " rows", e);
         }
+        return fetched;
     }
 
     /** Ends the query (closing the cursor stops the database producing rows) and releases the connection. */

@@ -57,8 +57,8 @@ public enum ExportFormat {
                 yield new RowSink() {
                     @Override
                     public void row(ExportRow r) {
-                        csv.row(r.id(), r.userId(), r.createdAt().toString(), r.status(), r.currency(),
-                                r.totalCents(), r.itemCount());
+                        csv.number(r.id()).number(r.userId()).timestamp(r.createdAt()).text(r.status())
+                                .text(r.currency()).number(r.totalCents()).number(r.itemCount()).endRow();
                     }
 
                     @Override

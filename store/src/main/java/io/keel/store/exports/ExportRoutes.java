@@ -96,9 +96,7 @@ public final class ExportRoutes {
         RowStreamWriter out = streams.open(STREAM, body);
         boolean complete = false;
         try {
-            ExportFormat.RowSink sink = format.open(out, mapper);
-            long count = cursor.forEach(sink::row);
-            sink.close(); // only on success: after a failure, its buffered rows must not reach the client
+            long count = cursor.writeTo(out, target -> format.open(target, mapper));
             complete = true;
             rows.increment(count);
         } finally {
@@ -112,10 +110,7 @@ public final class ExportRoutes {
     /** The naive way, kept only as the benchmark's baseline: the whole file in memory, then one write. */
     private void buffer(ServerResponse res, ExportFormat format, ExportCursor cursor) {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        long count;
-        try (ExportFormat.RowSink sink = format.open(whole, mapper)) {
-            count = cursor.forEach(sink::row);
-        }
+        long count = cursor.writeTo(whole, target -> format.open(target, mapper));
         rows.increment(count);
         LOG.warn("PROTECTIONS OFF: order export of {} rows buffered whole in memory ({} bytes)", count, whole.size());
         res.send(whole.toByteArray());

@@ -28,7 +28,7 @@ import java.util.Optional;
  * {@code keel_stream_bytes_total{stream="download"}}.
  */
 public final class Downloads {
-    static final int BUFFER_BYTES = 64 * 1024;
+    static final int BUFFER_BYTES = 256 * 1024;
 
     private final Counter bytes;
 

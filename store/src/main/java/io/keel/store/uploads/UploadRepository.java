@@ -6,12 +6,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Rows of the {@code uploads} table. Thread-safe and stateless; each call borrows one pooled connection. */
 public final class UploadRepository {
+    private static final int NAMES_PER_QUERY = 200;
+
     private final DataSource dataSource;
 
     public UploadRepository(DataSource dataSource) {
@@ -52,6 +58,35 @@ public final class UploadRepository {
         } catch (SQLException e) {
             throw Jdbc.failure("reading upload " + id, e);
         }
+    }
+
+    /**
+     * Which of {@code fileNames} a row names, in one query per {@value #NAMES_PER_QUERY} names.
+     *
+     * @throws io.keel.store.db.DataAccessException when the database fails
+     */
+    public Set<String> namedFiles(List<String> fileNames) {
+        Set<String> named = new HashSet<>();
+        try (Connection connection = dataSource.getConnection()) {
+            for (int from = 0; from < fileNames.size(); from += NAMES_PER_QUERY) {
+                List<String> batch = fileNames.subList(from, Math.min(fileNames.size(), from + NAMES_PER_QUERY));
+                String sql = "SELECT file_name FROM uploads WHERE file_name IN ("
+                        + String.join(", ", Collections.nCopies(batch.size(), "?")) + ")";
+                try (PreparedStatement select = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        select.setString(i + 1, batch.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            named.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("checking " + fileNames.size() + " upload files against their rows", e);
+        }
+        return named;
     }
 
     /** Deletes the row if {@code ownerId} owns it; false when there is no such upload of that owner. */

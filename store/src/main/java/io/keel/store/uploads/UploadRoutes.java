@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -38,8 +40,9 @@ import java.util.regex.Pattern;
  * {@code POST /api/uploads}, {@code GET /api/uploads/{id}}, {@code DELETE /api/uploads/{id}}.
  * <p>
  * An upload streams through {@link UploadSink} (hashed and size-checked while it arrives, moved into place only when
- * complete and verified); its row is written after the move, and the file is deleted again when that insert fails,
- * so a row always names a complete file and a partial file is never visible. Another user's upload is a 404.
+ * complete, verified and fsynced); its row is committed just before that move, so a row always names a complete file
+ * (or, after a crash between the two, a part file {@link UploadSweep} puts in place at the next start), a visible
+ * file always has its row, and a partial file is never visible. Another user's upload is a 404.
  * With protections off (benchmark baseline only) the body is read whole into memory first, as naive services do.
  * Thread-safe; handlers block on the body, the disk and the database (virtual threads).
  */
@@ -86,10 +89,13 @@ public final class UploadRoutes {
         Optional<ExpectedChecksum> expected = ExpectedChecksum.parse(req.headers().first(HeaderNames.create("Digest")),
                 req.headers().first(HeaderNames.create("X-Checksum-SHA256")));
         String id = UUID.randomUUID().toString();
+        Instant created = Jdbc.truncate(clock.instant());
         UploadResult stored;
         try {
             sink.checkDeclaredLength(declared); // before the first body byte is read
-            stored = sink.receive(body(req), declared, expected, id);
+            // The row is committed before the file gets its name, so a visible file always has its row.
+            stored = sink.receive(body(req), declared, expected, id,
+                    complete -> uploads.insert(record(id, user, complete, contentType, created)));
         } catch (StreamLimitExceededException e) {
             // Closing the connection spares reading (and discarding) the rest of an oversized body.
             res.header(HeaderValues.CONNECTION_CLOSE);
@@ -97,17 +103,26 @@ public final class UploadRoutes {
         } catch (ClientGoneException e) {
             LOG.info("upload {} abandoned: the client went away mid-body; nothing was kept", id);
             throw new ServerConnectionException("client went away during an upload", e);
-        }
-        Upload upload = new Upload(id, user.id(), stored.size(), stored.sha256Hex(), contentType, id,
-                Jdbc.truncate(clock.instant()));
-        try {
-            uploads.insert(upload);
-        } catch (RuntimeException e) {
-            deleteFile(stored.path(), e);
+        } catch (UncheckedIOException e) {
+            forget(id, user, e); // the disk failed, maybe in the rename after the commit
             throw e;
         }
+        Upload upload = record(id, user, stored, contentType, created);
         res.header(HeaderNames.LOCATION, "/api/uploads/" + id);
         json.write(res, Status.CREATED_201, upload.view());
+    }
+
+    /** No row may name a file that is not there: undoes a commit whose rename failed (a no-op without a row). */
+    private void forget(String id, Account user, RuntimeException cause) {
+        try {
+            uploads.delete(id, user.id());
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static Upload record(String id, Account user, UploadResult stored, String contentType, Instant created) {
+        return new Upload(id, user.id(), stored.size(), stored.sha256Hex(), contentType, id, created);
     }
 
     private InputStream body(ServerRequest req) {
