@@ -51,6 +51,8 @@ public final class BenchMain {
             if (sub.getCommand() instanceof ScenarioCommand s) {
                 s.commandLine = masked;
                 s.log = out;
+            } else if (sub.getCommand() instanceof DocsCommand d) {
+                d.log = out;
             }
         }
         return cl.execute(args);

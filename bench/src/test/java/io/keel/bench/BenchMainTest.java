@@ -120,6 +120,16 @@ class BenchMainTest {
     }
 
     @Test
+    void aPeerDirectoryThatIsNotAnInstalledPeerAndTwoReferencesAreUsageErrors(@TempDir Path dir) {
+        assertThat(BenchMain.execute(new String[] {"dev-light", "--url", "http://127.0.0.1:1", "--compare-peer",
+            dir.toString(), "--out", dir.resolve("out").toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("is not an installed node-store peer", "npm ci");
+        assertThat(BenchMain.execute(new String[] {"dev-light", "--url", "http://127.0.0.1:1", "--compare-peer",
+            dir.toString(), "--compare-url", "http://127.0.0.1:2"}, out)).isEqualTo(2);
+        assertThat(output()).contains("--compare-peer and --compare-url are alternatives");
+    }
+
+    @Test
     void refusesARemoteUrlAndAPidWithoutUrl() {
         assertThat(BenchMain.execute(new String[] {"dev-light", "--url", "http://example.com:8080"}, out))
                 .isEqualTo(2);
