@@ -100,7 +100,9 @@ public final class MarkdownReport {
             md.append('\n');
         }
         md.append("## Resources of the service\n\n");
-        if (r.resources().isEmpty()) {
+        if (r.resources().isEmpty() && !r.comparisons().isEmpty()) {
+            md.append("In each service's own report (see the notes).\n\n");
+        } else if (r.resources().isEmpty()) {
             md.append("No samples (no pid and no /metrics).\n\n");
         } else {
             md.append("| peak RSS MB | peak heap MB | max scheduler lag ms | max CPU % | max CPU-pool queued |\n")
