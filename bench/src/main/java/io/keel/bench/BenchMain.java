@@ -3,6 +3,7 @@ package io.keel.bench;
 import io.keel.bench.scenario.DevLight;
 import io.keel.bench.scenario.ExportScale;
 import io.keel.bench.scenario.NaiveComparison;
+import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.ProdMix;
 import io.keel.bench.scenario.RunOptions;
 import io.keel.bench.scenario.ScenarioContext;
@@ -12,17 +13,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Command line of the benchmark tool: one subcommand per scenario of the scenarios spec. Exit codes: 0 report
- * written, 2 bad usage or the run failed (message printed). Not thread-safe; one invocation per call.
+ * Command line of the benchmark tool: one subcommand per scenario of the scenarios spec, and {@code docs}, which
+ * regenerates docs/benchmarks.md from the committed reports. Exit codes: 0 report written, 3 report written but a
+ * phase was invalid (figures n/a), 2 bad usage or the run failed (message printed). Not thread-safe; one invocation
+ * per call.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Keel benchmark tool (loopback only).",
         subcommands = {BenchMain.DevLightCmd.class, BenchMain.ProdMixCmd.class, BenchMain.NaiveCmd.class,
-            BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class})
+            BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class, DocsCommand.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -47,6 +51,8 @@ public final class BenchMain {
             if (sub.getCommand() instanceof ScenarioCommand s) {
                 s.commandLine = masked;
                 s.log = out;
+            } else if (sub.getCommand() instanceof DocsCommand d) {
+                d.log = out;
             }
         }
         return cl.execute(args);
@@ -56,12 +62,13 @@ public final class BenchMain {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--admin-token") && i + 1 < args.length) {
+            boolean secret = a.equals("--admin-token") || a.equals("--compare-admin-token");
+            if (secret && i + 1 < args.length) {
                 out.add(a);
                 out.add("***");
                 i++;
-            } else if (a.startsWith("--admin-token=")) {
-                out.add("--admin-token=***");
+            } else if (a.startsWith("--admin-token=") || a.startsWith("--compare-admin-token=")) {
+                out.add(a.substring(0, a.indexOf('=') + 1) + "***");
             } else {
                 out.add(a);
             }
@@ -78,7 +85,7 @@ public final class BenchMain {
         }
 
         @Override
-        Path run(ServiceSource services, RunOptions options) {
+        Outcome run(ServiceSource services, RunOptions options) {
             try (ServiceUnderTest service = services.start("store", true)) {
                 return DevLight.run(new ScenarioContext(service, options, log));
             }
@@ -108,7 +115,7 @@ public final class BenchMain {
         }
 
         @Override
-        Path run(ServiceSource services, RunOptions options) {
+        Outcome run(ServiceSource services, RunOptions options) {
             if (compareNaive) {
                 return NaiveComparison.run(services, options, log);
             }
@@ -149,7 +156,7 @@ public final class BenchMain {
         }
 
         @Override
-        Path run(ServiceSource services, RunOptions options) {
+        Outcome run(ServiceSource services, RunOptions options) {
             List<Long> s = sizes.isEmpty() ? (quick ? List.of(10_000L, 100_000L)
                     : List.of(100_000L, 1_000_000L, 10_000_000L)) : sizes;
             List<ExportScale.Db> dbs = switch (db) {
@@ -185,7 +192,13 @@ public final class BenchMain {
         }
 
         @Override
-        Path run(ServiceSource services, RunOptions options) {
+        Map<String, String> peerEnvironment() {
+            // As measured in issue 9: the reference with 128 MB of V8 old space against Keel's -Xmx256m.
+            return Map.of("PEER_MAX_OLD_SPACE_MB", "128");
+        }
+
+        @Override
+        Outcome run(ServiceSource services, RunOptions options) {
             long bytes = size > 0 ? size : quick ? 64L << 20 : 1L << 30;
             try (ServiceUnderTest service = services.start("store", true)) {
                 return UploadScale.run(new ScenarioContext(service, options, log), bytes);

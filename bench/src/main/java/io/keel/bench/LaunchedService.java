@@ -126,17 +126,29 @@ public final class LaunchedService implements ServiceUnderTest {
         removeHook(hook);
     }
 
-    private static Process spawn(List<String> command, Map<String, String> env, Path logFile) {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        // The person's own KEEL_* settings (port, database...) must not leak into a measured service.
-        pb.environment().keySet().removeIf(k -> k.startsWith("KEEL_"));
+    static Process spawn(List<String> command, Map<String, String> env, Path logFile) {
+        return start(new ProcessBuilder(command), env, logFile);
+    }
+
+    /**
+     * Starts {@code command} in {@code dir} with its output appended to {@code logFile} (nobody parses it); the
+     * person's own KEEL_* and PEER_* settings do not leak into it.
+     */
+    static Process spawnIn(Path dir, List<String> command, Map<String, String> env, Path logFile) {
+        return start(new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())), env, logFile);
+    }
+
+    private static Process start(ProcessBuilder pb, Map<String, String> env, Path logFile) {
+        pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // The person's own KEEL_* and PEER_* settings (port, database...) must not leak into a measured service.
+        pb.environment().keySet().removeIf(k -> k.startsWith("KEEL_") || k.startsWith("PEER_"));
         pb.environment().putAll(env);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             return pb.start();
         } catch (IOException e) {
-            throw new BenchException("could not start " + command.getFirst() + ": " + e.getMessage(), e);
+            throw new BenchException("could not start " + pb.command().getFirst() + ": " + e.getMessage(), e);
         }
     }
 

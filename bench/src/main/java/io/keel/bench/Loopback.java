@@ -51,4 +51,13 @@ public final class Loopback {
         }
         return true;
     }
+
+    /** A TCP port free on 127.0.0.1 right now, for a child that cannot bind port 0 and report it. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new BenchException("no free port on 127.0.0.1: " + e.getMessage(), e);
+        }
+    }
 }

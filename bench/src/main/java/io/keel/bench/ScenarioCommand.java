@@ -3,6 +3,9 @@ package io.keel.bench;
 import io.keel.bench.launch.JavaLocator;
 import io.keel.bench.launch.LaunchSpec;
 import io.keel.bench.launch.StoreLocator;
+import io.keel.bench.load.Validity;
+import io.keel.bench.sample.QuietWait;
+import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.RunOptions;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,13 +21,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Base of every scenario command: the options all scenarios share, and where the service comes from (the store
- * started by the tool, or {@code --url}). Subclasses say what to run. Not thread-safe; one invocation per instance.
+ * Base of every scenario command: the options all scenarios share, where the service comes from (the store started
+ * by the tool, or {@code --url}), and the optional reference service to compare against in the same invocation.
+ * Subclasses say what to run. Exit codes: 0 report written and every phase valid; 3 report written but a phase was
+ * invalid (its figures are n/a); 2 bad usage or failure. Not thread-safe; one invocation per instance.
  */
 abstract class ScenarioCommand implements Callable<Integer> {
+    static final int EXIT_INVALID = 3;
+
     @Option(names = "--url", description = "Base URL of an already running service (loopback only). Without it "
             + "the tool starts the store itself from the checkout.")
     Optional<URI> url = Optional.empty();
@@ -45,8 +53,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Results folder (default bench-results/<scenario>-<timestamp>).")
     Optional<Path> out = Optional.empty();
     @Option(names = "--admin-token", defaultValue = "${env:KEEL_ADMIN_TOKEN}",
-            description = "Operator token for admin routes (default: env KEEL_ADMIN_TOKEN; a launched store gets a "
-                    + "random one).")
+            description = "Operator token for admin routes and /metrics (default: env KEEL_ADMIN_TOKEN; a launched "
+                    + "store gets a random one).")
     Optional<String> adminToken = Optional.empty();
     @Option(names = "--service-jvm-flags", description = "JVM flags of the service: used to start the store "
             + "(default \"-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1\"; upload-scale -Xmx256m); with --url only recorded.")
@@ -74,6 +82,10 @@ abstract class ScenarioCommand implements Callable<Integer> {
     Optional<Duration> startTimeout = Optional.empty();
     @Option(names = "--keep-data", description = "Keep the launched store's data dirs under --out.")
     boolean keepData;
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+    @Mixin
+    CompareOptions compare = new CompareOptions();
 
     String commandLine = "bench";
     PrintStream log = System.out;
@@ -81,8 +93,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
     /** Scenario name, also the default results folder prefix. */
     abstract String name();
 
-    /** Runs the scenario; returns report.md. */
-    abstract Path run(ServiceSource services, RunOptions options);
+    /** Runs the scenario against one kind of service. */
+    abstract Outcome run(ServiceSource services, RunOptions options);
 
     /** Orders to seed when --seed-orders is not given. */
     long defaultSeedOrders() {
@@ -94,6 +106,11 @@ abstract class ScenarioCommand implements Callable<Integer> {
         return LaunchSpec.DEFAULT_JVM_FLAGS;
     }
 
+    /** Environment of a launched peer for this scenario (e.g. a smaller heap for upload-scale). */
+    Map<String, String> peerEnvironment() {
+        return Map.of();
+    }
+
     /** --rate when given, else the scenario's default (0 = derive from the measured peak). */
     double defaultRate() {
         return 0;
@@ -103,6 +120,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
     public Integer call() {
         Path outDir = out.orElseGet(() -> Path.of("bench-results", name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+        trust.pinGenerator(log);
+        DataTemplates templates = new DataTemplates(trust.templateCache.orElseGet(DataTemplates::defaultRoot), log);
         Optional<String> token = adminToken.filter(t -> !t.isBlank());
         ServiceSource services;
         if (url.isPresent()) {
@@ -114,15 +133,29 @@ abstract class ScenarioCommand implements Callable<Integer> {
                 throw new BenchException("--pid only goes with --url: a launched store's pid is known");
             }
             token = Optional.of(token.orElse("bench-" + UUID.randomUUID()));
-            services = ServiceSource.launching(launchSpec(token.get()), seedOrders(), outDir, keepData, log);
+            services = ServiceSource.launching(new KeelLauncher(launchSpec(token.get())), seedOrders(), outDir,
+                    keepData, templates, log);
         }
         RunOptions options = new RunOptions(quick, rate != 0 ? rate : defaultRate(), duration, connections, !noWrk,
-                outDir, token, commandLine);
+                outDir, token, commandLine, trust.rules(), trust.quiet(quick), trust.settle, trust.generatorCpus,
+                trust.rounds.orElse(quick ? 1 : 2));
         try (services) {
-            Path md = run(services, options);
-            log.println("report: " + md.toAbsolutePath());
-            return 0;
+            if (!compare.active()) {
+                return report(run(services, options));
+            }
+            return report(Compared.run(this::run, services, compare, options, outDir, name(), seedOrders(),
+                    templates, keepData, peerEnvironment(), trust.serviceCpus, log));
         }
+    }
+
+    private int report(Outcome o) {
+        log.println("report: " + o.markdown().toAbsolutePath());
+        if (!o.valid()) {
+            o.report().invalid().forEach(i -> log.println("INVALID: " + i));
+            log.println("some phases were invalid (figures n/a): exit " + EXIT_INVALID);
+            return EXIT_INVALID;
+        }
+        return 0;
     }
 
     long seedOrders() {
@@ -141,6 +174,50 @@ abstract class ScenarioCommand implements Callable<Integer> {
                 .filter(s -> !s.isEmpty()).toList()).orElse(defaultJvmFlags());
         return new LaunchSpec(javaExe, cp, LaunchSpec.STORE_MAIN, flags, Path.of("unset"), true, token, dbUrl,
                 serviceSettings, startTimeout.orElse(ServiceSource.defaultStartTimeout(seedOrders())),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), trust.serviceCpus);
+    }
+
+    /** Validity thresholds, quiet-machine wait, storm settle, repetitions, pinning, template cache. */
+    static final class TrustOptions {
+        @Option(names = "--max-dispatch-lag-p99", description = "A phase whose p99 dispatch lag exceeds this many "
+                + "ms is invalid (default ${DEFAULT-VALUE}).")
+        double maxLagP99Ms = Validity.Rules.DEFAULTS.maxDispatchLagP99Ms();
+        @Option(names = "--max-dispatch-lag", description = "A phase whose largest dispatch lag exceeds this many "
+                + "ms is invalid (default ${DEFAULT-VALUE}).")
+        double maxLagMs = Validity.Rules.DEFAULTS.maxDispatchLagMs();
+        @Option(names = "--max-overflow", description = "A phase in which more than this share of scheduled "
+                + "requests was never sent is invalid (default ${DEFAULT-VALUE} = 0.1%%).")
+        double maxOverflow = Validity.Rules.DEFAULTS.maxOverflowShare();
+        @Option(names = "--quiet-wait", converter = BenchMain.DurationConverter.class, description = "Longest wait "
+                + "for a quiet machine before each measured phase (default 60s, quick 0 = do not wait).")
+        Optional<Duration> quietWait = Optional.empty();
+        @Option(names = "--quiet-max-other", description = "Quiet = other processes use at most this %% of all "
+                + "CPU (default ${DEFAULT-VALUE}).")
+        double quietMaxOtherPercent = 10;
+        @Option(names = "--settle", converter = BenchMain.DurationConverter.class, description = "Storm time before "
+                + "the measured with-storm window (default 10s, quick 2s).")
+        Duration settle = Duration.ZERO;
+        @Option(names = "--rounds", description = "Alternating repetitions: naive (protected/naive), export-scale "
+                + "(export/reference) (default 2, quick 1).")
+        Optional<Integer> rounds = Optional.empty();
+        @Option(names = "--pin-generator", description = "CPU list for this tool and wrk (taskset), e.g. 0.")
+        Optional<String> generatorCpus = Optional.empty();
+        @Option(names = "--pin-service", description = "CPU list for the services it starts (taskset), e.g. 1.")
+        Optional<String> serviceCpus = Optional.empty();
+        @Option(names = "--template-cache", description = "Cache of seeded data dirs (default ~/.cache/keel-bench).")
+        Optional<Path> templateCache = Optional.empty();
+
+        Validity.Rules rules() {
+            return new Validity.Rules(maxLagP99Ms, maxLagMs, maxOverflow);
+        }
+
+        QuietWait quiet(boolean quick) {
+            return new QuietWait(quietWait.orElse(quick ? Duration.ZERO : Duration.ofSeconds(60)),
+                    quietMaxOtherPercent / 100, Duration.ofSeconds(2));
+        }
+
+        void pinGenerator(PrintStream log) {
+            generatorCpus.ifPresent(cpus -> Pinning.pinSelf(cpus, log));
+        }
     }
 }

@@ -26,7 +26,7 @@ class BenchMainTest {
         try (FakeStore store = new FakeStore()) {
             int code = BenchMain.execute(new String[] {"dev-light", "--url", store.url().toString(), "--quick",
                 "--no-wrk", "--duration", "500ms", "--connections", "4", "--out", dir.toString(),
-                "--admin-token", "s3cret"}, out);
+                "--admin-token", "s3cret", "--max-dispatch-lag-p99", "5000", "--max-dispatch-lag", "10000"}, out);
 
             assertThat(code).as(output()).isZero();
             JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
@@ -42,6 +42,8 @@ class BenchMainTest {
             assertThat(json.path("notes").toString()).contains("health/live answered 404");
             assertThat(Files.readString(dir.resolve("report.md"))).contains("Headlines", "light-order");
             assertThat(output()).contains("peak measured with closed-loop java").contains("report: ");
+            assertThat(store.metricsAuthorization()).as("scrapes send the operator token").isEqualTo("Bearer s3cret");
+            assertThat(json.path("peaks").get(1).path("okPerSec").asDouble()).isPositive();
         }
     }
 
@@ -49,19 +51,82 @@ class BenchMainTest {
     void prodMixReportsRoutesTheServiceDoesNotHaveInsteadOfCrashing(@TempDir Path dir) throws Exception {
         try (FakeStore store = new FakeStore()) {
             int code = BenchMain.execute(new String[] {"prod-mix", "--url", store.url().toString(), "--quick",
-                "--rate", "40", "--duration", "500ms", "--out", dir.toString()}, out);
+                "--rate", "40", "--duration", "500ms", "--out", dir.toString(), "--max-dispatch-lag-p99", "5000",
+                "--max-dispatch-lag", "10000"}, out);
 
             assertThat(code).as(output()).isZero();
             JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
             String notes = json.path("notes").toString();
-            assertThat(notes).contains("'thumbnail'", "'invoice-pdf'", "'sse-subscribe'", "route missing",
-                    "CSV export readers skipped");
+            // Streams (SSE, uploads) open during the settle time and still count in the measured phase.
+            assertThat(notes).contains("'sse-subscribe'", "route missing", "CSV export readers skipped");
             JsonNode mix = json.path("phases").get(1);
             assertThat(mix.path("name").asText()).isEqualTo("light-with-storm");
             assertThat(mix.toString()).contains("\"light-order\"", "\"thumbnail\"", "\"upload\"");
             assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("light-order p99 with storm");
             assertThat(json.path("figures").has("heavy-503-refusals")).isTrue();
         }
+    }
+
+    @Test
+    void anOverloadedGeneratorMarksThePhaseInvalidShowsItsFiguresAsNaAndExitsNonZero(@TempDir Path dir)
+            throws Exception {
+        try (FakeStore store = new FakeStore()) {
+            // A dispatch-lag limit no real client meets stands in for an overloaded generator.
+            int code = BenchMain.execute(new String[] {"dev-light", "--url", store.url().toString(), "--quick",
+                "--no-wrk", "--rate", "200", "--duration", "500ms", "--connections", "2", "--out", dir.toString(),
+                "--max-dispatch-lag-p99", "0.000001", "--max-dispatch-lag", "0.000001"}, out);
+
+            assertThat(code).as(output()).isEqualTo(3);
+            assertThat(output()).contains("phase light INVALID: p99 dispatch lag", "exit 3");
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+            assertThat(json.path("invalid").toString()).contains("phase light INVALID");
+            JsonNode p99 = json.path("headlines").get(2);
+            assertThat(p99.path("name").asText()).startsWith("light-order p99 at");
+            assertThat(p99.path("value").asText()).isEqualTo("NaN");
+            assertThat(p99.path("meaning").asText()).startsWith("INVALID");
+            assertThat(json.path("phases").get(0).path("validity").path("reasons").toString())
+                    .contains("dispatch lag");
+            assertThat(Files.readString(dir.resolve("report.md"))).contains("## INVALID phases",
+                    "## Phase `light` — INVALID");
+        }
+    }
+
+    @Test
+    void compareUrlRunsTheScenarioAgainstBothServicesAtTheSameRateAndReportsKeelOverReference(@TempDir Path dir)
+            throws Exception {
+        try (FakeStore keel = new FakeStore(); FakeStore reference = new FakeStore()) {
+            int code = BenchMain.execute(new String[] {"dev-light", "--url", keel.url().toString(), "--quick",
+                "--no-wrk", "--duration", "500ms", "--connections", "2", "--out", dir.toString(),
+                "--compare-url", reference.url().toString(), "--max-dispatch-lag-p99", "5000",
+                "--max-dispatch-lag", "10000", "--max-overflow", "1"}, out);
+
+            assertThat(code).as(output()).isZero();
+            ObjectMapper m = new ObjectMapper();
+            JsonNode top = m.readTree(dir.resolve("report.json").toFile());
+            JsonNode k = m.readTree(dir.resolve("keel/report.json").toFile());
+            JsonNode r = m.readTree(dir.resolve("reference/report.json").toFile());
+            assertThat(r.path("figures").path("light-rate-per-sec").asDouble())
+                    .isEqualTo(k.path("figures").path("light-rate-per-sec").asDouble());
+            JsonNode peak = top.path("comparisons").get(0);
+            assertThat(peak.path("name").asText()).isEqualTo("peak GET /api/orders/{id}");
+            assertThat(peak.path("higherIsBetter").asBoolean()).isTrue();
+            assertThat(peak.path("ratio").asDouble()).isCloseTo(
+                    peak.path("keel").asDouble() / peak.path("reference").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(top.path("comparisons").toString()).contains("light-order p99 at", "\"higherIsBetter\":false");
+            assertThat(Files.readString(dir.resolve("report.md"))).contains("Keel against the reference service",
+                    "keel/report.md", "Keel ÷ reference");
+            assertThat(output()).contains("== keel ==", "== reference ==");
+        }
+    }
+
+    @Test
+    void aPeerDirectoryThatIsNotAnInstalledPeerAndTwoReferencesAreUsageErrors(@TempDir Path dir) {
+        assertThat(BenchMain.execute(new String[] {"dev-light", "--url", "http://127.0.0.1:1", "--compare-peer",
+            dir.toString(), "--out", dir.resolve("out").toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("is not an installed node-store peer", "npm ci");
+        assertThat(BenchMain.execute(new String[] {"dev-light", "--url", "http://127.0.0.1:1", "--compare-peer",
+            dir.toString(), "--compare-url", "http://127.0.0.1:2"}, out)).isEqualTo(2);
+        assertThat(output()).contains("--compare-peer and --compare-url are alternatives");
     }
 
     @Test
@@ -77,7 +142,7 @@ class BenchMainTest {
     void scenariosThatMustStartTheStoreRefuseAnExternalUrl(@TempDir Path dir) {
         assertThat(BenchMain.execute(new String[] {"export-scale", "--url", "http://127.0.0.1:1", "--out",
             dir.toString()}, out)).isEqualTo(2);
-        assertThat(output()).contains("export-scale starts the store itself");
+        assertThat(output()).contains("export-scale starts the service itself");
     }
 
     @Test

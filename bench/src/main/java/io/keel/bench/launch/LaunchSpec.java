@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param settings       further store settings, {@code --key=value}
  * @param startTimeout   how long to wait for "store ready at" before giving up
  * @param stopGrace      after SIGTERM, how long to wait before SIGKILL
+ * @param cpus           CPU list the store is pinned to ({@code taskset -c}), empty = not pinned
  */
 public record LaunchSpec(Path java, String classpath, String mainClass, List<String> jvmFlags, Path dataDir,
                          boolean protections, String adminToken, Optional<String> dbUrl, Map<String, String> settings,
-                         Duration startTimeout, Duration stopGrace) {
+                         Duration startTimeout, Duration stopGrace, Optional<String> cpus) {
     public static final String STORE_MAIN = "io.keel.store.StoreMain";
     public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
 
@@ -39,34 +40,46 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
                         + "store settings, and host, port, data-dir, protections are set by the tool");
             }
         }
+        if (cpus.isPresent() && !cpus.get().matches("[0-9]+([-,][0-9]+)*")) {
+            throw new BenchException("--pin-service must be a CPU list like 1 or 0-1 or 1,3, got '" + cpus.get()
+                    + "'");
+        }
         if (adminToken.isBlank()) {
             throw new BenchException("the launched service needs an admin token");
         }
     }
 
+    /** Without pinning (tests, and callers that do not pin). */
+    public LaunchSpec(Path java, String classpath, String mainClass, List<String> jvmFlags, Path dataDir,
+                      boolean protections, String adminToken, Optional<String> dbUrl, Map<String, String> settings,
+                      Duration startTimeout, Duration stopGrace) {
+        this(java, classpath, mainClass, jvmFlags, dataDir, protections, adminToken, dbUrl, settings, startTimeout,
+                stopGrace, Optional.empty());
+    }
+
     public LaunchSpec withProtections(boolean on) {
         return new LaunchSpec(java, classpath, mainClass, jvmFlags, dataDir, on, adminToken, dbUrl, settings,
-                startTimeout, stopGrace);
+                startTimeout, stopGrace, cpus);
     }
 
     public LaunchSpec withJvmFlags(List<String> flags) {
         return new LaunchSpec(java, classpath, mainClass, flags, dataDir, protections, adminToken, dbUrl, settings,
-                startTimeout, stopGrace);
+                startTimeout, stopGrace, cpus);
     }
 
     public LaunchSpec withDataDir(Path dir) {
         return new LaunchSpec(java, classpath, mainClass, jvmFlags, dir, protections, adminToken, dbUrl, settings,
-                startTimeout, stopGrace);
+                startTimeout, stopGrace, cpus);
     }
 
     public LaunchSpec withDbUrl(Optional<String> url) {
         return new LaunchSpec(java, classpath, mainClass, jvmFlags, dataDir, protections, adminToken, url, settings,
-                startTimeout, stopGrace);
+                startTimeout, stopGrace, cpus);
     }
 
     public LaunchSpec withStartTimeout(Duration d) {
         return new LaunchSpec(java, classpath, mainClass, jvmFlags, dataDir, protections, adminToken, dbUrl, settings,
-                d, stopGrace);
+                d, stopGrace, cpus);
     }
 
     /** The flags as one string, for the report. */
@@ -106,6 +119,7 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
 
     private List<String> jvm() {
         List<String> cmd = new ArrayList<>();
+        cpus.ifPresent(c -> cmd.addAll(List.of("taskset", "-c", c)));
         cmd.add(java.toString());
         cmd.addAll(jvmFlags);
         // Text logs: the tool reads the "store ready at" line; JSON would work too but is harder for people to read.

@@ -22,11 +22,6 @@ import java.util.concurrent.TimeUnit;
  * @param user     user name ({@code postgres} when the URL has none)
  */
 public record Psql(String host, int port, String database, String user) {
-    /** The export's columns, as the store's CSV export writes them, in its order. */
-    public static final String EXPORT_SELECT = "SELECT o.id, o.user_id, o.created_at, o.status, o.currency, "
-            + "o.total_cents, (SELECT count(*) FROM %1$s.order_items i WHERE i.order_id = o.id) AS item_count "
-            + "FROM %1$s.orders o ORDER BY o.created_at, o.id";
-
     /** Parses {@code postgresql://[user@]host[:port]/db} (also with a {@code jdbc:} prefix). */
     public static Psql parse(String url) {
         String u = url.startsWith("jdbc:") ? url.substring(5) : url;
@@ -71,10 +66,10 @@ public record Psql(String host, int port, String database, String user) {
         }
     }
 
-    /** Times {@code COPY (<export select>) TO STDOUT WITH CSV HEADER} read to the end by this JVM. */
-    public CopyResult copyExport(String schema) {
+    /** Times {@code COPY (<the store's export select>) TO STDOUT WITH CSV HEADER} read to the end by this JVM. */
+    public CopyResult copyExport(String schema, ExportQuery query) {
         requireIdentifier(schema);
-        String sql = "COPY (" + String.format(EXPORT_SELECT, schema) + ") TO STDOUT WITH CSV HEADER";
+        String sql = copySql(schema, query);
         long start = System.nanoTime();
         Process p = start(sql);
         try (InputStream in = p.getInputStream()) {
@@ -86,6 +81,11 @@ public record Psql(String host, int port, String database, String user) {
             p.destroyForcibly();
             throw new BenchException("reading psql's COPY output failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The COPY statement of the reference: exactly the service's SELECT. */
+    static String copySql(String schema, ExportQuery query) {
+        return "COPY (" + query.select(schema) + ") TO STDOUT WITH CSV HEADER";
     }
 
     /** Runs one statement; fails with psql's message. */

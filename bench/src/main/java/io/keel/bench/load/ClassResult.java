@@ -10,12 +10,15 @@ import java.util.Map;
  * @param ok               answers with status 1xx..3xx
  * @param errors           error counts by {@link ErrorKind#label()}
  * @param statuses         answer counts by exact HTTP status ("200", "404", "503")
- * @param latency          latency of answered and timed-out requests, measured from the scheduled send time
+ * @param latency          every request of the phase (answered, failed, timed out, never sent), measured from its
+ *                         scheduled send time; never-sent and timed-out requests count as at least the timeout
+ * @param latencyOk        successful answers only, for context next to {@link #latency}
  * @param throughputPerSec ok answers per second of phase time
  * @param series           one entry per second of the phase
  */
 public record ClassResult(String name, long completed, long ok, Map<String, Long> errors, Map<String, Long> statuses,
-                          LatencySummary latency, double throughputPerSec, List<SecondStats> series) {
+                          LatencySummary latency, LatencySummary latencyOk, double throughputPerSec,
+                          List<SecondStats> series) {
     public ClassResult {
         errors = Map.copyOf(errors);
         statuses = Map.copyOf(statuses);
@@ -24,6 +27,11 @@ public record ClassResult(String name, long completed, long ok, Map<String, Long
 
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Requests scheduled for this class: completed plus never sent. */
+    public long scheduled() {
+        return completed + errors.getOrDefault(ErrorKind.CLIENT_OVERFLOW.label(), 0L);
     }
 
     public long status(int code) {

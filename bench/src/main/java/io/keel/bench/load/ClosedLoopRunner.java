@@ -30,7 +30,7 @@ public final class ClosedLoopRunner {
     /** Runs one class closed-loop as its own phase. Blocks for {@code duration}. */
     public PhaseResult runPhase(String phase, RequestClass c, RequestFactory factory, int connections,
                                 Duration duration) {
-        try (LatencyRecorder recorder = LatencyRecorder.start(phase, limits.maxPhaseDuration())) {
+        try (LatencyRecorder recorder = LatencyRecorder.start(phase, limits)) {
             start(c, factory, connections, duration, recorder).await();
             return recorder.finish(TOOL + " (" + connections + " connections)");
         }
@@ -39,18 +39,28 @@ public final class ClosedLoopRunner {
     /** Starts {@code connections} looping workers recording into {@code recorder}; returns at once. */
     public Running start(RequestClass c, RequestFactory factory, int connections, Duration duration,
                          LatencyRecorder recorder) {
+        recorder.declare(c);
+        return start(c, factory, connections, duration, () -> recorder);
+    }
+
+    /**
+     * As {@link #start(RequestClass, RequestFactory, int, Duration, LatencyRecorder)}, each outcome recorded into
+     * the recorder {@code recorders} names when the request ends: the storm runs through its settle time into one
+     * recorder and its measured window into another.
+     */
+    public Running start(RequestClass c, RequestFactory factory, int connections, Duration duration,
+                         java.util.function.Supplier<LatencyRecorder> recorders) {
         if (connections < 1 || connections > 10_000) {
             throw new io.keel.bench.BenchException("connections must be in 1..10000, got " + connections);
         }
         Duration capped = duration.compareTo(limits.maxPhaseDuration()) > 0 ? limits.maxPhaseDuration() : duration;
         long end = System.nanoTime() + capped.toNanos();
-        Requests requests = new Requests(client, limits.requestTimeout(), recorder);
-        recorder.declare(c);
+        Requests requests = new Requests(client, limits.requestTimeout(), recorders);
         List<Thread> workers = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
             workers.add(Thread.ofVirtual().name("bench-closed-" + c + "-" + i).start(() -> {
                 while (System.nanoTime() < end) {
-                    if (!requests.send(c, factory.next(), System.nanoTime())) {
+                    if (!requests.send(c, factory.next(), System.nanoTime(), false)) {
                         return;
                     }
                 }

@@ -8,41 +8,46 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
  * Collects latencies and errors of one phase per request class, and cuts them into one-second intervals for plots.
+ * <p>One population per phase: every scheduled request lands in the "all" histogram, whatever became of it. A
+ * request that was never sent (client overflow) or timed out counts as at least the request timeout from its
+ * scheduled time, so a client or server that cannot keep up never makes the percentiles look better; answers with
+ * 1xx..3xx also land in the "ok" histogram. Dispatch lag (how late a request reached the HTTP client compared to its
+ * schedule) is kept as a histogram too.
  * <p>Thread-safe: any number of request threads record concurrently (HdrHistogram {@link Recorder} is wait-free for
  * writers); one internal platform thread closes an interval every second. Bounded: values are microseconds up to one
  * hour (longer values are clamped), and the per-second series keeps at most {@code maxSeconds} entries, later ones
  * are folded into the totals only.
- * <p>Latency is recorded for answered and timed-out requests; connect errors and client overflow are counted but have
- * no latency (they would make the percentiles look better than the service is).
  */
 public final class LatencyRecorder implements AutoCloseable {
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final String phase;
     private final int maxSeconds;
+    private final long timeoutNanos;
     private final long startNanos = System.nanoTime();
     private final Map<RequestClass, PerClass> classes = new ConcurrentHashMap<>();
-    private final AtomicLong maxDispatchLagNanos = new AtomicLong();
+    private final Recorder dispatchLag = new Recorder(MAX_MICROS, 3);
     private final Thread ticker;
     private volatile long endNanos;
     private int second;
 
-    private LatencyRecorder(String phase, int maxSeconds) {
+    private LatencyRecorder(String phase, int maxSeconds, Duration timeout) {
         this.phase = phase;
         this.maxSeconds = maxSeconds;
+        this.timeoutNanos = timeout.toNanos();
         this.ticker = Thread.ofPlatform().daemon().name("bench-ticker-" + phase).start(this::tickEverySecond);
     }
 
     /** Starts recording a phase now; the series is capped at {@code maxDuration} (plus a few seconds of drain). */
-    public static LatencyRecorder start(String phase, Duration maxDuration) {
-        return new LatencyRecorder(phase, (int) Math.min(Integer.MAX_VALUE - 10, maxDuration.toSeconds() + 10));
+    public static LatencyRecorder start(String phase, LoadLimits limits) {
+        return new LatencyRecorder(phase, (int) Math.min(Integer.MAX_VALUE - 10,
+                limits.maxPhaseDuration().toSeconds() + 10), limits.requestTimeout());
     }
 
     /** Registers a class so it appears in the result even when nothing of it completes. */
@@ -53,28 +58,30 @@ public final class LatencyRecorder implements AutoCloseable {
     /** An HTTP answer arrived; latency is {@code endNanos - scheduledNanos}. */
     public void response(RequestClass c, long scheduledNanos, long endNanos, int status) {
         PerClass p = perClass(c);
-        p.latency(endNanos - scheduledNanos);
+        boolean ok = ErrorKind.ofStatus(status).isEmpty();
+        p.latency(endNanos - scheduledNanos, ok);
         p.statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
         ErrorKind.ofStatus(status).ifPresentOrElse(p::error, p.ok::increment);
     }
 
-    /** The request failed without an answer. */
+    /** The request failed without an answer; a timeout counts as at least the timeout. */
     public void failure(RequestClass c, long scheduledNanos, long endNanos, ErrorKind kind) {
         PerClass p = perClass(c);
-        if (kind == ErrorKind.TIMEOUT || kind == ErrorKind.IO) {
-            p.latency(endNanos - scheduledNanos);
-        }
+        long took = endNanos - scheduledNanos;
+        p.latency(kind == ErrorKind.TIMEOUT ? Math.max(took, timeoutNanos) : took, false);
         p.error(kind);
     }
 
-    /** The request was never sent because the client's in-flight bound was reached. */
+    /** The request was never sent because the client's in-flight bound was reached: recorded as the timeout. */
     public void overflow(RequestClass c) {
-        perClass(c).error(ErrorKind.CLIENT_OVERFLOW);
+        PerClass p = perClass(c);
+        p.latency(timeoutNanos, false);
+        p.error(ErrorKind.CLIENT_OVERFLOW);
     }
 
-    /** How late the dispatcher sent a request compared to its schedule. */
+    /** How late a request reached the HTTP client compared to its schedule (open loop only). */
     public void dispatchLag(long lagNanos) {
-        maxDispatchLagNanos.accumulateAndGet(lagNanos, Math::max);
+        dispatchLag.recordValue(Math.min(MAX_MICROS, Math.max(0, lagNanos / 1000)));
     }
 
     /** Stops the ticker, closes the last interval and returns the phase result. Call once. */
@@ -84,7 +91,10 @@ public final class LatencyRecorder implements AutoCloseable {
         List<ClassResult> results = new ArrayList<>();
         classes.entrySet().stream().sorted(Comparator.comparing(e -> e.getKey().name()))
                 .forEach(e -> results.add(e.getValue().result(e.getKey().name(), seconds)));
-        return new PhaseResult(phase, tool, seconds, maxDispatchLagNanos.get() / 1e6, results);
+        Histogram lag = dispatchLag.getIntervalHistogram();
+        boolean open = lag.getTotalCount() > 0;
+        return new PhaseResult(phase, tool, seconds, open ? lag.getMaxValue() / 1000.0 : 0,
+                open ? lag.getValueAtPercentile(99) / 1000.0 : 0, results, Validity.UNCHECKED);
     }
 
     @Override
@@ -130,15 +140,22 @@ public final class LatencyRecorder implements AutoCloseable {
     /** Per-class state; intervals are closed under the recorder's lock. */
     private static final class PerClass {
         private final Recorder interval = new Recorder(MAX_MICROS, 3);
+        private final Recorder intervalOk = new Recorder(MAX_MICROS, 3);
         private final Histogram total = new Histogram(MAX_MICROS, 3);
+        private final Histogram totalOk = new Histogram(MAX_MICROS, 3);
         private final List<SecondStats> series = new ArrayList<>();
         private final LongAdder ok = new LongAdder();
         private final Map<ErrorKind, LongAdder> errors = new ConcurrentHashMap<>();
         private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         private Histogram reusable;
+        private Histogram reusableOk;
 
-        void latency(long nanos) {
-            interval.recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1000)));
+        void latency(long nanos, boolean success) {
+            long micros = Math.min(MAX_MICROS, Math.max(0, nanos / 1000));
+            interval.recordValue(micros);
+            if (success) {
+                intervalOk.recordValue(micros);
+            }
         }
 
         void error(ErrorKind kind) {
@@ -147,7 +164,9 @@ public final class LatencyRecorder implements AutoCloseable {
 
         void closeInterval(int second, boolean keepSeries) {
             reusable = interval.getIntervalHistogram(reusable);
+            reusableOk = intervalOk.getIntervalHistogram(reusableOk);
             total.add(reusable);
+            totalOk.add(reusableOk);
             if (keepSeries) {
                 LatencySummary s = LatencySummary.ofMicros(reusable);
                 series.add(new SecondStats(second, s.count(), s.p50Ms(), s.p99Ms(), s.maxMs()));
@@ -165,7 +184,7 @@ public final class LatencyRecorder implements AutoCloseable {
                     .mapToLong(Map.Entry::getValue).sum();
             double tput = seconds > 0 ? ok.sum() / seconds : 0;
             return new ClassResult(name, answered + failedUnanswered, ok.sum(), errs, sts,
-                    LatencySummary.ofMicros(total), tput, series);
+                    LatencySummary.ofMicros(total), LatencySummary.ofMicros(totalOk), tput, series);
         }
     }
 }

@@ -32,7 +32,7 @@ public final class OpenLoopRunner {
 
     /** Runs the specs as one phase and returns its result. */
     public PhaseResult runPhase(String phase, List<LoadSpec> specs) {
-        try (LatencyRecorder recorder = LatencyRecorder.start(phase, limits.maxPhaseDuration())) {
+        try (LatencyRecorder recorder = LatencyRecorder.start(phase, limits)) {
             run(specs, recorder);
             return recorder.finish("open-loop");
         }
@@ -81,7 +81,6 @@ public final class OpenLoopRunner {
                     return;
                 }
             }
-            recorder.dispatchLag(now - due);
             if (!inFlight.tryAcquire()) {
                 recorder.overflow(c);
                 continue;
@@ -91,7 +90,7 @@ public final class OpenLoopRunner {
             var request = spec.factory().next();
             Thread.ofVirtual().start(() -> {
                 try {
-                    requests.send(c, request, due);
+                    requests.send(c, request, due, true);
                 } finally {
                     inFlight.release();
                 }

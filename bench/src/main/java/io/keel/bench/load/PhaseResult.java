@@ -8,13 +8,26 @@ import java.util.Optional;
  *
  * @param tool              what generated the load ("open-loop", "closed-loop java", "wrk")
  * @param seconds           wall time of the phase
- * @param maxDispatchLagMs  worst delay between a request's scheduled and actual send (open loop only); large values
- *                          mean the client machine could not keep the rate, and the latencies include that delay
+ * @param maxDispatchLagMs  worst delay between a request's scheduled time and its hand-over to the HTTP client (open
+ *                          loop only); large values mean the client machine could not keep the rate
+ * @param p99DispatchLagMs  99th percentile of that delay
+ * @param validity          whether the generator kept up (see {@link Validity#check}); figures of an invalid phase
+ *                          are shown as n/a
  */
-public record PhaseResult(String name, String tool, double seconds, double maxDispatchLagMs,
-                          List<ClassResult> classes) {
+public record PhaseResult(String name, String tool, double seconds, double maxDispatchLagMs, double p99DispatchLagMs,
+                          List<ClassResult> classes, Validity validity) {
     public PhaseResult {
         classes = List.copyOf(classes);
+    }
+
+    /** This phase judged against {@code rules}. */
+    public PhaseResult checked(Validity.Rules rules) {
+        return new PhaseResult(name, tool, seconds, maxDispatchLagMs, p99DispatchLagMs, classes,
+                Validity.check(this, rules));
+    }
+
+    public boolean valid() {
+        return validity.valid();
     }
 
     public Optional<ClassResult> find(String className) {

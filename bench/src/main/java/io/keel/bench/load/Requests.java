@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Sends one request and records its outcome; shared by the open- and closed-loop runners so both classify answers
@@ -14,19 +15,32 @@ import java.time.Duration;
 final class Requests {
     private final HttpClient client;
     private final Duration timeout;
-    private final LatencyRecorder recorder;
+    private final Supplier<LatencyRecorder> recorders;
 
     Requests(HttpClient client, Duration timeout, LatencyRecorder recorder) {
-        this.client = client;
-        this.timeout = timeout;
-        this.recorder = recorder;
+        this(client, timeout, () -> recorder);
     }
 
-    /** Sends, reads the whole body, records latency from {@code scheduledNanos}. Returns false if interrupted. */
-    boolean send(RequestClass c, HttpRequest request, long scheduledNanos) {
+    /** Records into whatever recorder {@code recorders} names at the time each request ends (storm settle). */
+    Requests(HttpClient client, Duration timeout, Supplier<LatencyRecorder> recorders) {
+        this.client = client;
+        this.timeout = timeout;
+        this.recorders = recorders;
+    }
+
+    /**
+     * Sends, reads the whole body, records latency from {@code scheduledNanos}. Returns false if interrupted. With
+     * {@code scheduled} (open loop), the delay between the schedule and this hand-over to the HTTP client, the last
+     * point before the socket write the tool controls, is recorded as dispatch lag.
+     */
+    boolean send(RequestClass c, HttpRequest request, long scheduledNanos, boolean scheduled) {
         Loopback.require(request.uri());
         HttpRequest timed = request.timeout().isPresent() ? request
                 : HttpRequest.newBuilder(request, (n, v) -> true).timeout(timeout).build();
+        LatencyRecorder recorder = recorders.get();
+        if (scheduled) {
+            recorder.dispatchLag(System.nanoTime() - scheduledNanos);
+        }
         try {
             HttpResponse<Void> r = client.send(timed, HttpResponse.BodyHandlers.discarding());
             recorder.response(c, scheduledNanos, System.nanoTime(), r.statusCode());

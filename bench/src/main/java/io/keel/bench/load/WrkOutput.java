@@ -33,7 +33,7 @@ public final class WrkOutput {
                 errors += Long.parseLong(socket.group(g));
             }
         }
-        return new PeakResult(requestClass, tool, Double.parseDouble(rps.group(1)), Long.parseLong(total.group(1)),
+        return PeakResult.of(requestClass, tool, Double.parseDouble(rps.group(1)), Long.parseLong(total.group(1)),
                 errors, percentileMs(out, "50"), percentileMs(out, "99"),
                 toMs(Double.parseDouble(total.group(2)), total.group(3)) / 1000.0);
     }

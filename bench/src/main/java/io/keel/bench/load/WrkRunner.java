@@ -47,7 +47,7 @@ public final class WrkRunner {
 
     /** Runs wrk against {@code base} and parses its output. */
     public static PeakResult run(Path wrk, RequestClass c, URI base, Map<String, String> headers, List<String> paths,
-                                 int connections, Duration duration) {
+                                 int connections, Duration duration, Optional<String> cpus) {
         Loopback.require(base);
         if (paths.isEmpty()) {
             throw new BenchException("wrk needs at least one path");
@@ -57,9 +57,11 @@ public final class WrkRunner {
             try {
                 Files.writeString(lua, script(headers, paths), StandardCharsets.UTF_8);
                 int threads = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
-                List<String> cmd = List.of(wrk.toString(), "-t" + threads, "-c" + connections,
+                List<String> cmd = new java.util.ArrayList<>();
+                cpus.ifPresent(list -> cmd.addAll(List.of("taskset", "-c", list)));
+                cmd.addAll(List.of(wrk.toString(), "-t" + threads, "-c" + connections,
                         "-d" + Math.max(1, duration.toSeconds()) + "s", "--latency", "--timeout", "10s",
-                        "-s", lua.toString(), base.toString());
+                        "-s", lua.toString(), base.toString()));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 byte[] out = p.getInputStream().readAllBytes();
                 if (!p.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {

@@ -12,20 +12,33 @@ import java.util.Optional;
  *
  * @param gitCommit   {@code git rev-parse HEAD} of the working directory, or "unknown"
  * @param commandLine the exact invocation, secrets masked
+ * @param metrics     the scenario's headline figures, for a comparison against another service
+ * @param comparisons Keel against a reference service in the same invocation ({@code --compare-peer/--compare-url});
+ *                    empty without one
  * @param figures     further named numbers (heavy-work throughput, export MB/s, 503 count...)
  * @param notes       things the reader must know: missing routes, fallbacks, warnings
+ * @param invalid     phases the tool marked invalid, with the reason; their figures are n/a
  */
 public record BenchReport(String scenario, String startedAt, String gitCommit, String commandLine,
-                          MachineInfo machine, List<Headline> headlines, List<PeakResult> peaks,
-                          List<PhaseResult> phases, Map<String, Double> figures, List<ResourceSample> resources,
-                          List<String> notes) {
+                          MachineInfo machine, List<Headline> headlines, List<Metric> metrics,
+                          List<Comparison> comparisons, List<PeakResult> peaks, List<PhaseResult> phases,
+                          Map<String, Double> figures, List<ResourceSample> resources, List<String> notes,
+                          List<String> invalid) {
     public BenchReport {
         headlines = List.copyOf(headlines);
+        metrics = List.copyOf(metrics);
+        comparisons = List.copyOf(comparisons);
         peaks = List.copyOf(peaks);
         phases = List.copyOf(phases);
         figures = Map.copyOf(figures);
         resources = List.copyOf(resources);
         notes = List.copyOf(notes);
+        invalid = List.copyOf(invalid);
+    }
+
+    /** True when no phase was marked invalid. */
+    public boolean valid() {
+        return invalid.isEmpty();
     }
 
     /** Largest non-NaN value of a resource series, or NaN. */

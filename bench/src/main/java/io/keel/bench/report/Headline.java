@@ -13,4 +13,10 @@ public record Headline(String name, double value, String unit, String reference,
         double ratio = referenceValue == 0 || Double.isNaN(referenceValue) ? Double.NaN : value / referenceValue;
         return new Headline(name, value, unit, reference, referenceValue, ratio, meaning);
     }
+
+    /** This headline, or n/a with the reason when a phase it comes from is invalid. */
+    public Headline validIf(boolean ok, String why) {
+        return ok ? this : new Headline(name, Double.NaN, unit, reference, Double.NaN, Double.NaN,
+                "INVALID (" + why + "); " + meaning);
+    }
 }

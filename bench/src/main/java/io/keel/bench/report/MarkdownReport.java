@@ -27,6 +27,21 @@ public final class MarkdownReport {
         md.append("- JDK: ").append(m.jdk()).append("; bench JVM flags: `").append(m.benchJvmFlags())
                 .append("`; service JVM flags: `").append(m.serviceJvmFlags()).append("`\n\n");
 
+        if (!r.invalid().isEmpty()) {
+            md.append("## INVALID phases\n\nThe tool marked these phases invalid: the load generator, not the "
+                    + "service, limited them. Their figures are n/a in the headlines.\n\n");
+            r.invalid().forEach(i -> md.append("- **").append(i).append("**\n"));
+            md.append('\n');
+        }
+        if (!r.comparisons().isEmpty()) {
+            md.append("## Keel against the reference service (same invocation, same machine)\n\n");
+            md.append("| figure | Keel | reference | Keel ÷ reference | how to read |\n|---|---:|---:|---:|---|\n");
+            r.comparisons().forEach(c -> md.append("| ").append(c.name()).append(" | ").append(num(c.keel()))
+                    .append(' ').append(c.unit()).append(" | ").append(num(c.reference())).append(' ')
+                    .append(c.unit()).append(" | **").append(num(c.ratio())).append("** | ").append(c.direction())
+                    .append(" |\n"));
+            md.append('\n');
+        }
         if (!r.headlines().isEmpty()) {
             md.append("## Headlines (ratios against a reference measured in this run)\n\n");
             md.append("| figure | value | reference | reference value | ratio | how to read |\n");
@@ -38,28 +53,41 @@ public final class MarkdownReport {
             md.append('\n');
         }
         if (!r.peaks().isEmpty()) {
-            md.append("## Closed-loop peak throughput\n\n| class | tool | req/s | requests | errors | p50 ms | "
-                    + "p99 ms (closed loop, hides stalls) |\n|---|---|---:|---:|---:|---:|---:|\n");
+            md.append("## Closed-loop peak throughput\n\n| class | tool | ok/s | all answers/s | requests | "
+                    + "non-2xx + socket errors | service CPU s | ok per service CPU-s | p50 ms | "
+                    + "p99 ms (closed loop, hides stalls) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (PeakResult p : r.peaks()) {
                 md.append("| ").append(p.requestClass()).append(" | ").append(p.tool()).append(" | ")
-                        .append(num(p.requestsPerSec())).append(" | ").append(p.requests()).append(" | ")
-                        .append(p.errors()).append(" | ").append(num(p.p50Ms())).append(" | ")
-                        .append(num(p.p99Ms())).append(" |\n");
+                        .append(num(p.okPerSec())).append(" | ").append(num(p.requestsPerSec())).append(" | ")
+                        .append(p.requests()).append(" | ").append(p.errors()).append(" | ")
+                        .append(num(p.serviceCpuSeconds())).append(" | ").append(num(p.okPerServiceCpuSecond()))
+                        .append(" | ").append(num(p.p50Ms())).append(" | ").append(num(p.p99Ms())).append(" |\n");
             }
             md.append('\n');
         }
         for (PhaseResult p : r.phases()) {
-            md.append("## Phase `").append(p.name()).append("` (").append(p.tool()).append(", ")
-                    .append(num(p.seconds())).append(" s, max dispatch lag ").append(num(p.maxDispatchLagMs()))
-                    .append(" ms)\n\n");
-            md.append("| class | completed | ok | ok/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | statuses |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+            md.append("## Phase `").append(p.name()).append("`").append(p.valid() ? "" : " — INVALID")
+                    .append(" (").append(p.tool()).append(", ").append(num(p.seconds()))
+                    .append(" s, dispatch lag p99 ").append(num(p.p99DispatchLagMs())).append(" ms, max ")
+                    .append(num(p.maxDispatchLagMs())).append(" ms)\n\n");
+            if (!p.valid()) {
+                md.append("**Invalid:** ").append(String.join("; ", p.validity().reasons()))
+                        .append(". Its latencies measure the load generator; they are not results.\n\n");
+            }
+            md.append("Percentiles over every scheduled request (never sent or timed out = at least the timeout);"
+                    + " \"ok p50/p99\" over successful answers only.\n\n");
+            md.append("| class | scheduled | completed | ok | ok/s | p50 ms | p99 ms | p99.9 ms | max ms | ok p50 ms | "
+                    + "ok p99 ms | errors | statuses |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
             for (ClassResult c : p.classes()) {
                 md.append("| ").append(c.name()).append(c.routeMissing() ? " (route missing: all 404)" : "")
-                        .append(" | ").append(c.completed()).append(" | ").append(c.ok()).append(" | ")
+                        .append(" | ").append(c.scheduled()).append(" | ").append(c.completed()).append(" | ")
+                        .append(c.ok()).append(" | ")
                         .append(num(c.throughputPerSec())).append(" | ").append(num(c.latency().p50Ms()))
                         .append(" | ").append(num(c.latency().p99Ms())).append(" | ")
                         .append(num(c.latency().p999Ms())).append(" | ").append(num(c.latency().maxMs()))
+                        .append(" | ").append(num(c.latencyOk().p50Ms())).append(" | ")
+                        .append(num(c.latencyOk().p99Ms()))
                         .append(" | ").append(pairs(c.errors())).append(" | ").append(pairs(c.statuses()))
                         .append(" |\n");
             }
@@ -72,7 +100,9 @@ public final class MarkdownReport {
             md.append('\n');
         }
         md.append("## Resources of the service\n\n");
-        if (r.resources().isEmpty()) {
+        if (r.resources().isEmpty() && !r.comparisons().isEmpty()) {
+            md.append("In each service's own report (see the notes).\n\n");
+        } else if (r.resources().isEmpty()) {
             md.append("No samples (no pid and no /metrics).\n\n");
         } else {
             md.append("| peak RSS MB | peak heap MB | max scheduler lag ms | max CPU % | max CPU-pool queued |\n")
@@ -95,7 +125,7 @@ public final class MarkdownReport {
         return md.toString();
     }
 
-    static String num(double v) {
+    public static String num(double v) {
         if (Double.isNaN(v)) {
             return "n/a";
         }

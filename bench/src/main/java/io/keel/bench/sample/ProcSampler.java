@@ -35,9 +35,13 @@ public final class ProcSampler {
         if (!Files.isDirectory(proc.resolve(Long.toString(pid)))) {
             return Optional.empty();
         }
+        return Optional.of(sample(java.util.List.of(pid)));
+    }
+
+    /** Totals over the union of the trees rooted at {@code pids}: a process in two trees counts once. */
+    public TreeSnapshot sample(java.util.Collection<Long> pids) {
         Set<Long> seen = new LinkedHashSet<>();
-        Deque<Long> todo = new ArrayDeque<>();
-        todo.add(pid);
+        Deque<Long> todo = new ArrayDeque<>(pids);
         long rss = 0;
         double cpu = 0;
         while (!todo.isEmpty() && seen.size() < MAX_PROCESSES) {
@@ -50,7 +54,7 @@ public final class ProcSampler {
             cpu += cpuSeconds(dir);
             todo.addAll(children(dir));
         }
-        return Optional.of(new TreeSnapshot(seen.size(), rss, cpu));
+        return new TreeSnapshot(seen.size(), rss, cpu);
     }
 
     /** Totals of one process tree at one instant. Immutable. */

@@ -21,6 +21,25 @@ public final class ProcStatus {
         return field(Path.of("/proc", Long.toString(pid), "status"), "VmHWM:");
     }
 
+    /** Sum of VmRSS over the process and its descendants; NaN if gone. */
+    public static double treeRssBytes(long pid) {
+        return tree(pid, ProcStatus::rssBytes);
+    }
+
+    /** Sum of VmHWM over the process and its descendants (a Node cluster is several processes); NaN if gone. */
+    public static double treePeakRssBytes(long pid) {
+        return tree(pid, ProcStatus::peakRssBytes);
+    }
+
+    private static double tree(long pid, java.util.function.LongToDoubleFunction f) {
+        double own = f.applyAsDouble(pid);
+        if (Double.isNaN(own)) {
+            return own;
+        }
+        return own + ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                .mapToDouble(h -> f.applyAsDouble(h.pid())).filter(v -> !Double.isNaN(v)).sum();
+    }
+
     /** The kB value of {@code name} in a status file, in bytes. */
     static double field(Path status, String name) {
         try {

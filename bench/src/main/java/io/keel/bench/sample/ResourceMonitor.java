@@ -16,12 +16,19 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Samples the service once per second on its own platform thread: /proc figures of its process tree (when its pid
- * is known) and a few series scraped from its {@code GET /metrics}. Keeps at most {@code maxSamples} samples (later
- * ones are dropped and counted). A scrape that fails is a NaN in that sample, reported once on {@code log}.
- * Thread-safe: {@link #phase(String)} and {@link #stop()} may be called from any thread.
+ * Samples the service about once per second on its own platform thread: /proc figures of its process tree (when its
+ * pid is known), combined with the latest scrape of its {@code GET /metrics}, which a second thread takes, so a slow
+ * scrape never delays a sample. A late sample does not cause catch-up samples: CPU % is always averaged over the real
+ * interval since the previous sample, and left out (NaN) for intervals shorter than {@link #MIN_CPU_INTERVAL_S}, which
+ * would turn scheduling jitter into "205%" on 2 cores. Scheduler lag is the store's windowed gauge
+ * {@code keel_scheduler_lag_window_max_seconds} (largest lag of the last second or two), never a decaying histogram
+ * max. Keeps at most {@code maxSamples} samples (later ones are dropped and counted). A scrape that fails leaves NaN,
+ * reported once on {@code log}. Thread-safe: {@link #phase(String)} and {@link #stop()} may be called from any thread.
  */
 public final class ResourceMonitor implements AutoCloseable {
+    /** Shortest interval over which a CPU % is computed. */
+    static final double MIN_CPU_INTERVAL_S = 0.5;
+
     private final ProcSampler proc;
     private final OptionalLong pid;
     private final Optional<URI> metrics;
@@ -33,7 +40,9 @@ public final class ResourceMonitor implements AutoCloseable {
     private final long start = System.nanoTime();
     private volatile String phase = "setup";
     private volatile boolean metricsFailureLogged;
+    private volatile Optional<PrometheusText> latest = Optional.empty();
     private Thread thread;
+    private volatile Thread scraper;
     private double lastCpuSeconds = Double.NaN;
     private long lastCpuNanos;
     private long dropped;
@@ -53,7 +62,11 @@ public final class ResourceMonitor implements AutoCloseable {
     /** Starts the sampling thread; returns this. */
     public synchronized ResourceMonitor start() {
         if (thread == null) {
+            latest = scrape();
             thread = Thread.ofPlatform().daemon().name("bench-resources").start(this::loop);
+            if (metrics.isPresent()) {
+                scraper = Thread.ofPlatform().daemon().name("bench-metrics-scrape").start(this::scrapeLoop);
+            }
         }
         return this;
     }
@@ -66,8 +79,13 @@ public final class ResourceMonitor implements AutoCloseable {
     /** Stops sampling (takes one last sample) and returns all samples in time order. */
     public List<ResourceSample> stop() {
         Thread t;
+        Thread s;
         synchronized (this) {
             t = thread;
+            s = scraper;
+        }
+        if (s != null) {
+            s.interrupt();
         }
         if (t != null) {
             t.interrupt();
@@ -100,21 +118,24 @@ public final class ResourceMonitor implements AutoCloseable {
             if (snap.isPresent()) {
                 rss = snap.get().rssBytes();
                 double cpu = snap.get().cpuSeconds();
-                if (!Double.isNaN(lastCpuSeconds) && now > lastCpuNanos) {
+                if (!Double.isNaN(lastCpuSeconds) && (now - lastCpuNanos) / 1e9 >= MIN_CPU_INTERVAL_S) {
                     cpuPercent = 100.0 * (cpu - lastCpuSeconds) / ((now - lastCpuNanos) / 1e9);
                 }
-                lastCpuSeconds = cpu;
-                lastCpuNanos = now;
+                if (Double.isNaN(lastCpuSeconds) || (now - lastCpuNanos) / 1e9 >= MIN_CPU_INTERVAL_S) {
+                    lastCpuSeconds = cpu;
+                    lastCpuNanos = now;
+                }
             }
         }
-        Optional<PrometheusText> m = scrape();
+        // Without the scraper thread (a sample taken directly), scrape here.
+        Optional<PrometheusText> m = scraper == null ? scrape() : latest;
         if (Double.isNaN(rss)) {
             rss = value(m, t -> t.sum("process_resident_memory_bytes", Map.of()));
         }
         ResourceSample s = new ResourceSample(Math.round((now - start) / 1e8) / 10.0, phase, rss, cpuPercent,
                 value(m, t -> t.sum("jvm_memory_used_bytes", Map.of("area", "heap"))),
-                value(m, t -> or(t.max("keel_scheduler_lag_seconds", Map.of()),
-                        t.max("keel_scheduler_lag_seconds_max", Map.of()))) * 1000,
+                value(m, t -> or(t.max("keel_scheduler_lag_window_max_seconds", Map.of()),
+                        t.max("nodejs_eventloop_lag_max_seconds", Map.of()))) * 1000,
                 value(m, t -> t.sum("keel_cpu_pool_active", Map.of())),
                 value(m, t -> t.sum("keel_cpu_pool_queued", Map.of())),
                 value(m, t -> t.sum("keel_cpu_pool_rejected_total", Map.of())),
@@ -129,11 +150,24 @@ public final class ResourceMonitor implements AutoCloseable {
         return s;
     }
 
+    private void scrapeLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            long start = System.nanoTime();
+            latest = scrape();
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.max(100_000_000L, 1_000_000_000L - (System.nanoTime() - start)));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     private void loop() {
         long next = System.nanoTime();
         while (true) {
             sampleNow();
-            next += 1_000_000_000L;
+            // A late sample moves the schedule instead of being followed by catch-up samples.
+            next = Math.max(next + 1_000_000_000L, System.nanoTime() + 500_000_000L);
             try {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {

@@ -5,6 +5,7 @@ import io.keel.bench.load.PhaseResult;
 import io.keel.bench.report.BenchReport;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.MachineInfo;
+import io.keel.bench.report.Metric;
 import io.keel.bench.report.ReportWriter;
 import io.keel.bench.sample.ResourceSample;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ public final class Combined {
     private final List<PeakResult> peaks = new ArrayList<>();
     private final List<PhaseResult> phases = new ArrayList<>();
     private final Set<String> jvmFlags = new LinkedHashSet<>();
+    private final List<Metric> metrics = new ArrayList<>();
+    private final List<String> invalid = new ArrayList<>();
 
     /** Adds one service's collection; its samples start one second after the previous service's last one. */
     public void add(ScenarioContext.Collected c) {
@@ -41,6 +44,8 @@ public final class Combined {
         figures.putAll(c.figures());
         notes.addAll(c.notes());
         jvmFlags.add(c.serviceJvmFlags());
+        metrics.addAll(c.metrics());
+        invalid.addAll(c.invalid());
     }
 
     public void addPeaks(List<PeakResult> p) {
@@ -55,6 +60,10 @@ public final class Combined {
         figures.put(name, value);
     }
 
+    public void metric(Metric m) {
+        metrics.add(m);
+    }
+
     public void note(String note) {
         notes.add(note);
     }
@@ -65,11 +74,11 @@ public final class Combined {
                 .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     }
 
-    /** Writes report.md/json and plots to {@code out}; returns report.md. */
-    public Path write(String scenario, RunOptions options, List<Headline> headlines, Path out) {
+    /** Writes report.md/json and plots to {@code out}. */
+    public Outcome write(String scenario, RunOptions options, List<Headline> headlines, Path out) {
         BenchReport report = new BenchReport(scenario, startedAt, BenchReport.readGitCommit(),
-                options.commandLine(), MachineInfo.detect(String.join(" | ", jvmFlags)), headlines, peaks, phases,
-                figures, resources, List.copyOf(notes));
-        return ReportWriter.write(report, out);
+                options.commandLine(), MachineInfo.detect(String.join(" | ", jvmFlags)), headlines, metrics,
+                List.of(), peaks, phases, figures, resources, List.copyOf(notes), invalid);
+        return new Outcome(ReportWriter.write(report, out), report);
     }
 }

@@ -1,32 +1,31 @@
 package io.keel.bench.scenario;
 
 import io.keel.bench.BenchException;
-import io.keel.bench.LaunchedService;
+import io.keel.bench.KeelLauncher;
+import io.keel.bench.Launcher;
 import io.keel.bench.ServiceSource;
-import io.keel.bench.launch.CsvCount;
+import io.keel.bench.ServiceUnderTest;
+import io.keel.bench.launch.ExportQuery;
 import io.keel.bench.launch.LaunchSpec;
 import io.keel.bench.launch.Psql;
+import io.keel.bench.launch.RawScan;
+import io.keel.bench.launch.StoreClasses;
 import io.keel.bench.report.Headline;
-import io.keel.bench.sample.ProcStatus;
-import java.io.IOException;
-import java.io.InputStream;
+import io.keel.bench.report.Metric;
 import java.io.PrintStream;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Scenario 4: for each database and each size, a fresh store seeded with that many orders (seeding in its own JVM),
- * then one {@code GET /api/orders/export?format=csv} read to the end as fast as this client can: rows/s and the
- * service's peak RSS (the kernel's VmHWM, exact even for exports shorter than the 1 s sampling). Reference in the same
- * run: psql's {@code COPY (SELECT ...) TO STDOUT WITH CSV} of the same rows. Headlines: keel rows/s / COPY rows/s at
- * the largest size, and peak RSS at the largest / smallest size (1.0 = flat). Blocking.
+ * Scenario 4: for each size, a fresh service on a fresh copy of that many seeded orders, and one
+ * {@code GET /api/orders/export?format=csv} read to the end as fast as this client can: rows/s and the service's
+ * peak RSS (the kernel's VmHWM). References, each reading exactly the SELECT the store runs ({@link ExportQuery}),
+ * in alternating order with the export ({@code --rounds}; the median is reported): on the embedded database the raw
+ * in-process H2 scan (or, with {@code --compare-peer}, the peer's SQLite export of the same data); on PostgreSQL
+ * {@code psql COPY}. H2 is never divided by PostgreSQL. Every run reads data just written or copied, so the page
+ * cache is warm for both sides (cold runs are not measured: dropping caches needs root). Blocking.
  */
 public final class ExportScale {
     /** Which databases to measure. */
@@ -34,7 +33,7 @@ public final class ExportScale {
 
     /**
      * @param sizes  order counts, ascending (default 100k, 1M, 10M; quick 10k, 100k)
-     * @param dbs    databases (default both)
+     * @param dbs    databases (default both); the peer always uses its embedded SQLite
      * @param pgUrl  PostgreSQL for the postgres runs and the COPY reference
      */
     public record Options(List<Long> sizes, List<Db> dbs, String pgUrl) {
@@ -50,108 +49,121 @@ public final class ExportScale {
     private ExportScale() {
     }
 
-    public static Path run(ServiceSource services, RunOptions options, Options eo, PrintStream log) {
-        LaunchSpec base = services.base("export-scale");
+    public static Outcome run(ServiceSource services, RunOptions options, Options eo, PrintStream log) {
+        Launcher launcher = services.launcher("export-scale");
         Combined combined = new Combined();
         List<Headline> headlines = new ArrayList<>();
-        Optional<Psql> pg = eo.dbs().contains(Db.POSTGRES) ? Optional.of(Psql.parse(eo.pgUrl())) : Optional.empty();
-        if (pg.isEmpty()) {
-            combined.note("COPY reference not measured: it needs PostgreSQL (--db=postgres or --db=both)");
-        }
-        // Per "db-size": {keel rows/s, peak RSS bytes}; per size: COPY rows/s (PostgreSQL, same seed, same rows).
-        Map<String, double[]> keel = new HashMap<>();
-        Map<Long, Double> copyRate = new HashMap<>();
-        for (Db db : eo.dbs()) {
-            for (long size : eo.sizes()) {
-                String key = key(db, size);
-                Optional<String> schema = db == Db.POSTGRES ? Optional.of(pg.orElseThrow().createSchema())
-                        : Optional.empty();
-                try {
-                    LaunchSpec spec = base.withDataDir(services.dataDir("data-" + key))
-                            .withDbUrl(schema.map(s -> pg.orElseThrow().storeUrl(s)))
-                            .withStartTimeout(ServiceSource.defaultStartTimeout(size).plus(base.startTimeout()));
-                    Duration seeded = LaunchedService.seed(spec, size, spec.startTimeout(),
-                            services.outDir().resolve("seed-" + key + ".log"), log);
-                    combined.figure(key + "-seed-seconds", seeded.toMillis() / 1000.0);
-                    keel.put(key, exportOnce(spec, key, options, services.outDir(), log, combined));
-                    if (schema.isPresent()) {
-                        Psql.CopyResult copy = pg.get().copyExport(schema.get());
-                        copyRate.put(size, copy.rowsPerSecond());
-                        combined.figure(key + "-copy-rows", copy.rows());
-                        combined.figure(key + "-copy-rows-per-sec", copy.rowsPerSecond());
-                        combined.figure(key + "-copy-mb-per-sec", copy.bytes() / 1e6 / copy.seconds());
-                        log.printf("COPY of %d rows: %.0f rows/s%n", copy.rows(), copy.rowsPerSecond());
+        boolean keel = launcher instanceof KeelLauncher;
+        Optional<StoreClasses> store = keel ? Optional.of(new StoreClasses(services.base("export-scale").classpath()))
+                : Optional.empty();
+        try {
+            Optional<ExportQuery> query = store.map(ExportQuery::fromStore);
+            String embedded = keel ? "h2" : "embedded";
+            List<ExportRun.Result> emb = new ArrayList<>();
+            List<Double> refs = new ArrayList<>();
+            if (!keel || eo.dbs().contains(Db.H2)) {
+                for (long size : eo.sizes()) {
+                    Path data = services.freshDataDir(launcher, size, embedded + "-" + size);
+                    List<ExportRun.Result> runs = new ArrayList<>();
+                    List<Double> scans = new ArrayList<>();
+                    for (int round = 0; round < options.rounds(); round++) {
+                        boolean scanFirst = round % 2 == 1;
+                        if (scanFirst && keel) {
+                            scans.add(scan(store.get(), data, query.get(), log));
+                        }
+                        runs.add(exportOn(services, launcher, data, embedded + "-" + size + "-r" + (round + 1),
+                                options, combined, log));
+                        if (!scanFirst && keel) {
+                            scans.add(scan(store.get(), data, query.get(), log));
+                        }
                     }
-                } finally {
-                    schema.ifPresent(s -> pg.orElseThrow().dropSchema(s));
+                    ExportRun.Result r = ExportRun.medianRun(runs);
+                    emb.add(r);
+                    double ref = ExportRun.median(scans);
+                    refs.add(ref);
+                    combined.figure(embedded + "-" + size + "-rows-per-sec", r.rowsPerSec());
+                    combined.figure(embedded + "-" + size + "-peak-rss-mb", r.peakRssBytes() / 1e6);
+                    combined.figure(embedded + "-" + size + "-raw-scan-rows-per-sec", ref);
+                    combined.metric(Metric.higher("embedded database export rows/s at " + size + " orders",
+                            "rows/s", r.rowsPerSec()));
+                    combined.metric(Metric.lower("embedded database peak RSS exporting " + size + " orders", "MB",
+                            r.peakRssBytes() / 1e6));
                 }
+                headlines.addAll(ExportRun.headlines(embedded, eo.sizes(), emb, refs, keel
+                        ? "raw in-process H2 scan of the same SELECT (JDBC, CSV text, no HTTP)" : "n/a"));
             }
+            if (keel && eo.dbs().contains(Db.POSTGRES)) {
+                headlines.addAll(postgres(services, options, eo, query.get(), combined, log));
+            }
+        } finally {
+            store.ifPresent(StoreClasses::close);
         }
-        long min = eo.sizes().getFirst();
-        long max = eo.sizes().getLast();
-        for (Db db : eo.dbs()) {
-            String name = db.name().toLowerCase(Locale.ROOT);
-            double[] last = keel.get(key(db, max));
-            double[] first = keel.get(key(db, min));
-            boolean measured = !Double.isNaN(last[0]) && !Double.isNaN(first[0]);
-            headlines.add(Headline.of(name + " export rows/s at " + max + " orders", last[0], "rows/s",
-                    "PostgreSQL COPY of the same rows", copyRate.getOrDefault(max, Double.NaN),
-                    "1.0 = as fast as the database's own CSV dump; higher is better"));
-            headlines.add(Headline.of(name + " peak RSS exporting " + max + " orders",
-                    measured ? last[1] / 1e6 : Double.NaN, "MB", "peak RSS exporting " + min + " orders",
-                    measured ? first[1] / 1e6 : Double.NaN, "1.0 = memory flat as rows grow (n/a: no export)"));
-        }
+        combined.note("export and reference alternate in order over " + options.rounds() + " round(s); medians "
+                + "reported; every run reads freshly written or copied data (warm page cache; cold not measured)");
         return combined.write("export-scale", options, headlines, options.out());
     }
 
-    private static String key(Db db, long size) {
-        return db.name().toLowerCase(Locale.ROOT) + "-" + size;
+    private static double scan(StoreClasses store, Path data, ExportQuery query, PrintStream log) {
+        RawScan.Result r = RawScan.h2(store, data, query);
+        log.printf("raw H2 scan: %d rows in %.1f s, %.0f rows/s%n", r.rows(), r.seconds(), r.rowsPerSecond());
+        return r.rowsPerSecond();
     }
 
-    /** Starts the store, exports once; returns {rows/s, peak RSS bytes}. Figures and notes go to {@code combined}. */
-    private static double[] exportOnce(LaunchSpec spec, String key, RunOptions options, Path out, PrintStream log,
-                                       Combined combined) {
-        try (LaunchedService service = LaunchedService.start(spec, out.resolve("service-" + key + ".log"), log)) {
-            ScenarioContext ctx = new ScenarioContext(service, options, log);
-            ctx.monitor().start();
-            ctx.monitor().phase("export-" + key);
-            long pid = service.pid().orElseThrow();
-            double idleRss = ProcStatus.rssBytes(pid);
-            var req = java.net.http.HttpRequest.newBuilder(ctx.store().url("/api/orders/export?format=csv"))
-                    .header("Authorization", "Bearer " + spec.adminToken()).timeout(Duration.ofHours(2)).GET().build();
-            long start = System.nanoTime();
-            double rate = Double.NaN;
+    private static ExportRun.Result exportOn(ServiceSource services, Launcher launcher, Path data, String key,
+                                             RunOptions options, Combined combined, PrintStream log) {
+        try (ServiceUnderTest service = launcher.start(data, true,
+                services.outDir().resolve("service-" + key + ".log"), log)) {
+            ScenarioContext ctx = new ScenarioContext(service, options.forService(options.out(),
+                    Optional.of(launcher.adminToken())), log);
+            ExportRun.Result r = ExportRun.once(ctx, key);
+            combined.add(ctx.collect());
+            return r;
+        }
+    }
+
+    private static List<Headline> postgres(ServiceSource services, RunOptions options, Options eo,
+                                           ExportQuery query, Combined combined, PrintStream log) {
+        Psql pg = Psql.parse(eo.pgUrl());
+        LaunchSpec base = services.base("export-scale");
+        List<ExportRun.Result> results = new ArrayList<>();
+        List<Double> copies = new ArrayList<>();
+        for (long size : eo.sizes()) {
+            String schema = pg.createSchema();
             try {
-                HttpResponse<InputStream> r = ctx.client().send(req, HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream in = r.body()) {
-                    CsvCount c = CsvCount.read(in);
-                    double secs = (System.nanoTime() - start) / 1e9;
-                    if (r.statusCode() == 404) {
-                        ctx.note("GET /api/orders/export answered 404: route missing, nothing measured");
-                    } else if (r.statusCode() != 200) {
-                        ctx.note("GET /api/orders/export answered " + r.statusCode() + " (" + key + "): "
-                                + c.firstLine());
-                    } else {
-                        long rows = Math.max(0, c.lines() - 1);
-                        rate = rows / secs;
-                        ctx.figure(key + "-rows", rows);
-                        ctx.figure(key + "-rows-per-sec", rate);
-                        ctx.figure(key + "-mb-per-sec", c.bytes() / 1e6 / secs);
-                        ctx.figure(key + "-seconds", secs);
-                        log.printf("export %s: %d rows in %.1f s, %.0f rows/s%n", key, rows, secs, rate);
+                KeelLauncher l = new KeelLauncher(base.withDbUrl(Optional.of(pg.storeUrl(schema))));
+                Path data = services.dataDir("data-postgres-" + size);
+                l.seed(data, size, services.outDir().resolve("seed-postgres-" + size + ".log"), log);
+                List<ExportRun.Result> runs = new ArrayList<>();
+                List<Double> rates = new ArrayList<>();
+                for (int round = 0; round < options.rounds(); round++) {
+                    if (round % 2 == 1) {
+                        rates.add(copy(pg, schema, query, log));
+                    }
+                    runs.add(exportOn(services, l, data, "postgres-" + size + "-r" + (round + 1), options,
+                            combined, log));
+                    if (round % 2 == 0) {
+                        rates.add(copy(pg, schema, query, log));
                     }
                 }
-            } catch (IOException e) {
-                ctx.note("export " + key + " failed: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BenchException("interrupted during the export", e);
+                ExportRun.Result r = ExportRun.medianRun(runs);
+                results.add(r);
+                copies.add(ExportRun.median(rates));
+                combined.figure("postgres-" + size + "-rows-per-sec", r.rowsPerSec());
+                combined.figure("postgres-" + size + "-peak-rss-mb", r.peakRssBytes() / 1e6);
+                combined.figure("postgres-" + size + "-copy-rows-per-sec", copies.getLast());
+                combined.metric(Metric.higher("PostgreSQL export ÷ psql COPY of the same SELECT at " + size
+                        + " orders", "×", r.rowsPerSec() / copies.getLast()));
+            } finally {
+                pg.dropSchema(schema);
             }
-            double peak = ProcStatus.peakRssBytes(pid);
-            ctx.figure(key + "-idle-rss-mb", idleRss / 1e6);
-            ctx.figure(key + "-peak-rss-mb", peak / 1e6);
-            combined.add(ctx.collect());
-            return new double[] {rate, peak};
         }
+        return ExportRun.headlines("postgres", eo.sizes(), results, copies,
+                "psql COPY (" + query.select("<schema>") + ") TO STDOUT WITH CSV");
+    }
+
+    private static double copy(Psql pg, String schema, ExportQuery query, PrintStream log) {
+        Psql.CopyResult c = pg.copyExport(schema, query);
+        log.printf("COPY of %d rows: %.0f rows/s%n", c.rows(), c.rowsPerSecond());
+        return c.rowsPerSecond();
     }
 }

@@ -3,11 +3,17 @@ package io.keel.bench.scenario;
 import io.keel.bench.ServiceUnderTest;
 import io.keel.bench.load.LoadLimits;
 import io.keel.bench.load.PeakMeter;
+import io.keel.bench.load.PeakResult;
+import io.keel.bench.load.PhaseResult;
 import io.keel.bench.report.BenchReport;
+import io.keel.bench.report.Headline;
 import io.keel.bench.report.MachineInfo;
+import io.keel.bench.report.Metric;
 import io.keel.bench.report.ReportWriter;
+import io.keel.bench.sample.MachineLoad;
 import io.keel.bench.sample.ProcSampler;
 import io.keel.bench.sample.ResourceMonitor;
+import io.keel.bench.sample.ResourceSample;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -17,11 +23,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What a scenario runs with: the service, options, a shared HTTP client, a resource monitor, and the notes and
- * figures it collects for the report. Used by one scenario thread; notes/figures are synchronized because storm
- * parts add to them from their own threads.
+ * What a scenario runs with: the service, options, a shared HTTP client, a resource monitor, and the notes,
+ * figures, headline metrics and phase verdicts it collects for the report. Used by one scenario thread;
+ * the collections are synchronized because storm parts add notes from their own threads.
  */
 public final class ScenarioContext {
     private final ServiceUnderTest service;
@@ -30,9 +37,14 @@ public final class ScenarioContext {
     private final HttpClient client;
     private final StoreClient store;
     private final ResourceMonitor monitor;
+    private final MachineLoad machine = MachineLoad.system();
     private final String startedAt = Instant.now().toString();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> invalid = new ArrayList<>();
+    private final List<Metric> metrics = new ArrayList<>();
     private final Map<String, Double> figures = new LinkedHashMap<>();
+    private String phase = "setup";
+    private MachineLoad.Reading phaseStart;
 
     public ScenarioContext(ServiceUnderTest service, RunOptions options, PrintStream log) {
         this.service = service;
@@ -41,10 +53,11 @@ public final class ScenarioContext {
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         this.store = new StoreClient(service.url(), client);
+        // The operator token also opens /metrics and /api/stats once the store requires it there.
         Map<String, String> adminHeader = options.adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
                 .orElse(Map.of());
         this.monitor = new ResourceMonitor(ProcSampler.system(), service.pid(),
-                java.util.Optional.of(service.url().resolve("/metrics")), adminHeader, log, 7_200);
+                Optional.of(service.url().resolve("/metrics")), adminHeader, log, 7_200);
         if (service.pid().isEmpty()) {
             note("service pid unknown (pass --pid): RSS comes from /metrics process_resident_memory_bytes if any");
         }
@@ -79,7 +92,53 @@ public final class ScenarioContext {
     }
 
     public PeakMeter peakMeter() {
-        return new PeakMeter(limits(), log, options.useWrk());
+        return new PeakMeter(limits(), log, options.useWrk(), service.pid(), options.generatorCpus());
+    }
+
+    /** Processes whose CPU is "ours": this JVM's tree (wrk, launched services) and the service's tree. */
+    private List<Long> ours() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(ProcessHandle.current().pid());
+        service.pid().ifPresent(pids::add);
+        return pids;
+    }
+
+    /**
+     * Starts a measured phase: waits (bounded) for a quiet machine, labels the resource samples, and prints the CPU
+     * share other processes used at its start; {@link #endPhase()} prints it over the phase.
+     */
+    public void beginPhase(String name) {
+        double before = options.quiet().await(machine, this::ours, log, name);
+        monitor.phase(name);
+        phase = name;
+        phaseStart = machine.read(ours());
+        log.println("phase " + name + " starts" + (Double.isNaN(before) ? "" : "; other processes used "
+                + MachineLoad.percent(before) + " of the CPU just before"));
+    }
+
+    /** Ends the phase begun last: prints and records the CPU share others used during it. */
+    public void endPhase() {
+        if (phaseStart == null) {
+            return;
+        }
+        double share = machine.read(ours()).otherShareSince(phaseStart);
+        phaseStart = null;
+        log.println("phase " + phase + " ends; other processes used " + MachineLoad.percent(share)
+                + " of the CPU during it");
+        figure(phase + "-other-cpu-share-percent", share * 100);
+    }
+
+    /** Judges a phase against the validity rules, says so on the console when invalid; returns the judged phase. */
+    public PhaseResult check(PhaseResult p) {
+        PhaseResult checked = p.checked(options.rules());
+        if (!checked.valid()) {
+            String msg = "phase " + p.name() + " INVALID: " + String.join("; ", checked.validity().reasons());
+            log.println(msg);
+            synchronized (this) {
+                invalid.add(msg);
+            }
+        }
+        return checked;
     }
 
     public synchronized void note(String note) {
@@ -91,6 +150,10 @@ public final class ScenarioContext {
         figures.put(name, value);
     }
 
+    public synchronized void metric(Metric m) {
+        metrics.add(m);
+    }
+
     /**
      * Stops the monitor and hands over what this context collected, for a report that combines several services
      * (naive comparison, export-scale). Call once, instead of {@link #finish}.
@@ -98,24 +161,26 @@ public final class ScenarioContext {
     public Collected collect() {
         var resources = monitor.stop();
         synchronized (this) {
-            return new Collected(service.jvmFlags(), Map.copyOf(figures), List.copyOf(notes), resources);
+            return new Collected(service.jvmFlags(), Map.copyOf(figures), List.copyOf(notes), resources,
+                    List.copyOf(metrics), List.copyOf(invalid));
         }
     }
 
-    /** Figures, notes and resource samples of one context. Immutable. */
+    /** Figures, notes, resource samples, metrics and verdicts of one context. Immutable. */
     public record Collected(String serviceJvmFlags, Map<String, Double> figures, List<String> notes,
-                            List<io.keel.bench.sample.ResourceSample> resources) {
+                            List<ResourceSample> resources, List<Metric> metrics, List<String> invalid) {
     }
 
-    /** Assembles the report and writes it to the output folder; returns the Markdown file. */
-    public Path finish(String scenario, List<io.keel.bench.report.Headline> headlines,
-                       List<io.keel.bench.load.PeakResult> peaks, List<io.keel.bench.load.PhaseResult> phases) {
+    /** Assembles the report and writes it to the output folder. */
+    public Outcome finish(String scenario, List<Headline> headlines, List<PeakResult> peaks,
+                          List<PhaseResult> phases) {
         var resources = monitor.stop();
         BenchReport report;
         synchronized (this) {
             report = new BenchReport(scenario, startedAt, BenchReport.readGitCommit(), options.commandLine(),
-                    MachineInfo.detect(service.jvmFlags()), headlines, peaks, phases, figures, resources, notes);
+                    MachineInfo.detect(service.jvmFlags()), headlines, metrics, List.of(), peaks, phases, figures,
+                    resources, notes, invalid);
         }
-        return ReportWriter.write(report, options.out());
+        return new Outcome(ReportWriter.write(report, options.out()), report);
     }
 }

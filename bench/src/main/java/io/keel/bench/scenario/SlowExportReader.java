@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A client that reads {@code GET /api/orders/export?format=csv} at about 1 MB/s until the deadline, then hangs up:
@@ -19,12 +20,12 @@ final class SlowExportReader implements Runnable {
     private static final double BYTES_PER_SECOND = 1_000_000;
 
     private final ScenarioContext ctx;
-    private final LatencyRecorder recorder;
+    private final Supplier<LatencyRecorder> recorder;
     private final long deadlineNanos;
     private final LongAdder bytes;
     private final LongAdder rows;
 
-    SlowExportReader(ScenarioContext ctx, LatencyRecorder recorder, long deadlineNanos, LongAdder bytes,
+    SlowExportReader(ScenarioContext ctx, Supplier<LatencyRecorder> recorder, long deadlineNanos, LongAdder bytes,
                      LongAdder rows) {
         this.ctx = ctx;
         this.recorder = recorder;
@@ -40,7 +41,7 @@ final class SlowExportReader implements Runnable {
         long start = System.nanoTime();
         try {
             HttpResponse<InputStream> r = ctx.client().send(req, HttpResponse.BodyHandlers.ofInputStream());
-            recorder.response(EXPORT, start, System.nanoTime(), r.statusCode());
+            recorder.get().response(EXPORT, start, System.nanoTime(), r.statusCode());
             try (InputStream in = r.body()) {
                 if (r.statusCode() != 200) {
                     return;
@@ -63,7 +64,7 @@ final class SlowExportReader implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            recorder.failure(EXPORT, start, System.nanoTime(), ErrorKind.ofException(e));
+            recorder.get().failure(EXPORT, start, System.nanoTime(), ErrorKind.ofException(e));
         }
     }
 }

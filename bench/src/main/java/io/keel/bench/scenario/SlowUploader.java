@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Random;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A slow sender of one large body to {@code POST /api/uploads} (with Content-Length), paced so it finishes shortly
@@ -20,14 +21,14 @@ final class SlowUploader implements Runnable {
     static final RequestClass UPLOAD = RequestClass.of("upload");
 
     private final ScenarioContext ctx;
-    private final LatencyRecorder recorder;
+    private final Supplier<LatencyRecorder> recorder;
     private final String token;
     private final long size;
     private final double bytesPerSecond;
     private final long deadlineNanos;
     private final LongAdder sent;
 
-    SlowUploader(ScenarioContext ctx, LatencyRecorder recorder, String token, long size, double bytesPerSecond,
+    SlowUploader(ScenarioContext ctx, Supplier<LatencyRecorder> recorder, String token, long size, double bytesPerSecond,
                  long deadlineNanos, LongAdder sent) {
         this.ctx = ctx;
         this.recorder = recorder;
@@ -47,14 +48,14 @@ final class SlowUploader implements Runnable {
         long start = System.nanoTime();
         try {
             HttpResponse<Void> r = ctx.client().send(req, HttpResponse.BodyHandlers.discarding());
-            recorder.response(UPLOAD, start, System.nanoTime(), r.statusCode());
+            recorder.get().response(UPLOAD, start, System.nanoTime(), r.statusCode());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             if (System.nanoTime() >= deadlineNanos) {
                 ctx.note("an upload was still sending at the end of the phase and was aborted (" + e + ")");
             } else {
-                recorder.failure(UPLOAD, start, System.nanoTime(), ErrorKind.ofException(e));
+                recorder.get().failure(UPLOAD, start, System.nanoTime(), ErrorKind.ofException(e));
             }
         }
     }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * {@code clients} subscribers of {@code GET /api/events}; {@code stalled} of them open the stream over a raw socket
@@ -27,14 +28,14 @@ final class SseCrowd {
     static final RequestClass SSE = RequestClass.of("sse-subscribe");
 
     private final ScenarioContext ctx;
-    private final LatencyRecorder recorder;
+    private final Supplier<LatencyRecorder> recorder;
     private final String token;
     private final List<Thread> threads = new ArrayList<>();
     private final List<Socket> sockets = new ArrayList<>();
     final LongAdder events = new LongAdder();
     final LongAdder endedEarly = new LongAdder();
 
-    SseCrowd(ScenarioContext ctx, LatencyRecorder recorder, String token) {
+    SseCrowd(ScenarioContext ctx, Supplier<LatencyRecorder> recorder, String token) {
         this.ctx = ctx;
         this.recorder = recorder;
         this.token = token;
@@ -73,7 +74,7 @@ final class SseCrowd {
         try {
             HttpResponse<InputStream> r = ctx.client().send(ctx.store().get("/api/events", token),
                     HttpResponse.BodyHandlers.ofInputStream());
-            recorder.response(SSE, start, System.nanoTime(), r.statusCode());
+            recorder.get().response(SSE, start, System.nanoTime(), r.statusCode());
             try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                 if (r.statusCode() != 200) {
                     return;
@@ -92,7 +93,7 @@ final class SseCrowd {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             if (!Thread.currentThread().isInterrupted()) {
-                recorder.failure(SSE, start, System.nanoTime(), ErrorKind.ofException(e));
+                recorder.get().failure(SSE, start, System.nanoTime(), ErrorKind.ofException(e));
             }
         }
     }

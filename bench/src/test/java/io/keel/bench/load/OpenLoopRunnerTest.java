@@ -128,6 +128,53 @@ class OpenLoopRunnerTest {
     }
 
     @Test
+    void neverSentAndTimedOutRequestsLandInThePercentilesAsAtLeastTheTimeout() {
+        try (TestServer server = new TestServer(Executors.newVirtualThreadPerTaskExecutor(), ex -> {
+            sleep(1500);
+            TestServer.answer(ex, 200, new byte[0]);
+        })) {
+            HttpRequest req = HttpRequest.newBuilder(server.uri("/x")).GET().build();
+            LoadLimits limits = LoadLimits.DEFAULTS.withMaxInFlight(5).withRequestTimeout(Duration.ofMillis(300));
+            PhaseResult r = OpenLoopRunner.create(limits).runPhase("overload",
+                    List.of(new LoadSpec(LIGHT, RateSchedule.of(100, Duration.ofSeconds(1)), () -> req)));
+
+            ClassResult light = r.get("light");
+            assertThat(light.errors().get("client-overflow")).as("never sent").isPositive();
+            assertThat(light.errors().get("timeout")).as("sent, timed out").isPositive();
+            assertThat(light.scheduled()).isEqualTo(100);
+            assertThat(light.latency().count()).as("one population: every scheduled request").isEqualTo(100);
+            assertThat(light.latency().p50Ms()).as("none of them faster than the timeout").isGreaterThanOrEqualTo(300);
+            assertThat(light.latencyOk().count()).isZero();
+            assertThat(Validity.check(r, Validity.Rules.DEFAULTS).reasons()).anyMatch(m -> m.contains("never sent"));
+        }
+    }
+
+    @Test
+    void percentilesOverAllRequestsIncludeFastErrorsAndOkPercentilesLeaveThemOut() {
+        try (TestServer server = new TestServer(Executors.newVirtualThreadPerTaskExecutor(), ex -> {
+            if (ex.getRequestURI().getPath().equals("/slow")) {
+                sleep(80);
+                TestServer.answer(ex, 200, new byte[0]);
+            } else {
+                TestServer.answer(ex, 503, new byte[0]);
+            }
+        })) {
+            HttpRequest slow = HttpRequest.newBuilder(server.uri("/slow")).GET().build();
+            HttpRequest refused = HttpRequest.newBuilder(server.uri("/refused")).GET().build();
+            AtomicInteger n = new AtomicInteger();
+            PhaseResult r = OpenLoopRunner.create(LoadLimits.DEFAULTS).runPhase("mixed", List.of(new LoadSpec(LIGHT,
+                    RateSchedule.of(100, Duration.ofSeconds(1)), () -> n.incrementAndGet() % 4 == 0 ? slow : refused)));
+
+            ClassResult light = r.get("light");
+            assertThat(light.latency().count()).isEqualTo(100);
+            assertThat(light.latencyOk().count()).isEqualTo(25);
+            assertThat(light.latencyOk().p50Ms()).isGreaterThanOrEqualTo(80);
+            assertThat(light.latency().p50Ms()).as("75% fast 503s pull the all-requests median down")
+                    .isLessThan(light.latencyOk().p50Ms());
+        }
+    }
+
+    @Test
     void errorAnswersAndRefusedConnectionsAreCountedByKind() {
         try (TestServer server = new TestServer(Executors.newVirtualThreadPerTaskExecutor(),
                 ex -> TestServer.answer(ex, ex.getRequestURI().getPath().equals("/busy") ? 503 : 404, new byte[0]))) {

@@ -24,20 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportWriterTest {
     static BenchReport sample() {
         ClassResult order = new ClassResult("light-order", 1000, 990, Map.of("status-5xx", 10L),
-                Map.of("200", 990L, "503", 10L), new LatencySummary(1000, 1.25, 2.5, 12.5, 48.75, 130.0, 1.5), 495.0,
+                Map.of("200", 990L, "503", 10L), new LatencySummary(1000, 1.25, 2.5, 12.5, 48.75, 130.0, 1.5),
+                new LatencySummary(990, 1.2, 2.4, 11.0, 40.0, 120.0, 1.4), 495.0,
                 List.of(new SecondStats(1, 500, 1.2, 11.0, 60.0), new SecondStats(2, 500, 1.3, 13.0, 130.0)));
         ClassResult upload = new ClassResult("upload", 3, 0, Map.of("status-4xx", 3L), Map.of("404", 3L),
-                LatencySummary.EMPTY, 0, List.of(new SecondStats(1, 0, 0, 0, 0), new SecondStats(2, 3, 1, 1, 1)));
-        PhaseResult phase = new PhaseResult("light-with-storm", "open-loop", 2.0, 0.8, List.of(order, upload));
+                LatencySummary.EMPTY, LatencySummary.EMPTY, 0, List.of(new SecondStats(1, 0, 0, 0, 0), new SecondStats(2, 3, 1, 1, 1)));
+        PhaseResult phase = new PhaseResult("light-with-storm", "open-loop", 2.0, 0.8, 0.5, List.of(order, upload),
+                io.keel.bench.load.Validity.UNCHECKED);
         return new BenchReport("prod-mix", "2025-01-01T00:00:00Z", "abc123", "bench prod-mix --admin-token ***",
                 MachineInfo.detect("-Xmx256m"),
                 List.of(Headline.of("light p99 mix vs alone", 12.5, "ms", "light p99 alone", 5.0, "1.0 = no cost")),
-                List.of(new PeakResult("light-order", "closed-loop java (16 connections)", 4321.0, 43210, 0, 1.1,
-                        7.7, 10.0)),
+                List.of(io.keel.bench.report.Metric.lower("light p99 with storm", "ms", 12.5)),
+                List.of(new io.keel.bench.report.Comparison("light p99 with storm", "ms", 12.5, 25.0, 0.5, false)),
+                List.of(PeakResult.of("light-order", "closed-loop java (16 connections)", 4321.0, 43210, 0, 1.1,
+                        7.7, 10.0).withServiceCpu(5.0)),
                 List.of(phase), Map.of("heavy-503-refusals", 10.0),
                 List.of(new ResourceSample(0, "alone", 200e6, Double.NaN, 50e6, 1.0, 0, 0, 0, 1),
                         new ResourceSample(1, "mix", 300e6, 150.0, 80e6, 3.5, 4, 2, 0, 2)),
-                List.of("route POST /api/uploads answered 404"));
+                List.of("route POST /api/uploads answered 404"), List.of());
     }
 
     @Test
@@ -57,7 +61,8 @@ class ReportWriterTest {
         String text = Files.readString(md);
         assertThat(text).contains("# Keel benchmark: prod-mix", "**2.50**", "12.5", "48.8", "4321",
                 "upload (route missing: all 404)", "status-5xx=10", "| 300 | 80.0 |", "`abc123`",
-                "--admin-token ***", "route POST /api/uploads answered 404", "![memory.svg](memory.svg)");
+                "--admin-token ***", "route POST /api/uploads answered 404", "![memory.svg](memory.svg)",
+                "| light p99 with storm | 12.5 ms | 25.0 ms | **0.50** | lower is better |", "8642");
 
         List<Path> svgs;
         try (Stream<Path> files = Files.list(dir)) {

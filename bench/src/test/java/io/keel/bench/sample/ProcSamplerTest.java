@@ -67,7 +67,9 @@ class ProcSamplerTest {
             ResourceSample s = m.sampleNow();
             assertThat(s.phase()).isEqualTo("mix");
             assertThat(s.heapUsedBytes()).isEqualTo(15_000_000.0);
+            // The windowed gauge, not the histogram's decaying _max (3.6 s) next to it.
             assertThat(s.schedulerLagMs()).isEqualTo(12.0);
+            assertThat(m.sampleNow().cpuPercent()).as("no CPU %% over an interval shorter than 0.5 s").isNaN();
             assertThat(s.dbActive()).isEqualTo(3.0);
             assertThat(s.cpuPoolQueued()).isNaN();
             if (OS.LINUX.isCurrentOs()) {

@@ -15,7 +15,8 @@ class PrometheusTextTest {
             jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 3000000.0
             jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 5.0E7
 
-            keel_scheduler_lag_seconds_max 0.012
+            keel_scheduler_lag_seconds_max 3.6
+            keel_scheduler_lag_window_max_seconds 0.012
             keel_cpu_pool_active 3.0 1700000000000
             keel_cpu_pool_rejected_total{pool="cpu"} 7
             hikaricp_connections_active{pool="a"} 2
@@ -29,7 +30,7 @@ class PrometheusTextTest {
         PrometheusText p = PrometheusText.parse(TEXT);
         assertThat(p.sum("jvm_memory_used_bytes", Map.of("area", "heap")).getAsDouble()).isEqualTo(15_000_000.0);
         assertThat(p.sum("hikaricp_connections_active", Map.of()).getAsDouble()).isEqualTo(3.0);
-        assertThat(p.max("keel_scheduler_lag_seconds_max", Map.of()).getAsDouble()).isEqualTo(0.012);
+        assertThat(p.max("keel_scheduler_lag_window_max_seconds", Map.of()).getAsDouble()).isEqualTo(0.012);
         assertThat(p.sum("keel_cpu_pool_active", Map.of()).getAsDouble()).as("timestamp ignored").isEqualTo(3.0);
         assertThat(p.sum("keel_cpu_pool_rejected_total", Map.of("pool", "cpu")).getAsDouble()).isEqualTo(7.0);
         assertThat(p.sum("absent", Map.of())).isEmpty();
@@ -44,7 +45,7 @@ class PrometheusTextTest {
                 .containsEntry("empty", "");
         assertThat(weird.value()).isNaN();
         assertThat(p.max("up", Map.of()).getAsDouble()).isInfinite();
-        assertThat(p.samples()).hasSize(10);
+        assertThat(p.samples()).hasSize(11);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeStore implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger orders = new AtomicInteger();
+    private volatile String metricsAuthorization = "";
 
     public FakeStore() {
         try {
@@ -27,6 +28,11 @@ public final class FakeStore implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
+    }
+
+    /** The Authorization header of the last /metrics scrape ("null" without one). */
+    public String metricsAuthorization() {
+        return metricsAuthorization;
     }
 
     public URI url() {
@@ -48,6 +54,7 @@ public final class FakeStore implements AutoCloseable {
         } else if (m.equals("GET") && p.matches("/api/orders/\\d+")) {
             reply(ex, authed ? 200 : 401, "{\"id\":1,\"status\":\"placed\"}");
         } else if (m.equals("GET") && p.equals("/metrics")) {
+            metricsAuthorization = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
             reply(ex, 200, "jvm_memory_used_bytes{area=\"heap\",id=\"eden\"} 4.2E7\nkeel_scheduler_lag_seconds 0.003\n");
         } else {
             // Unknown route: answer without reading a possibly huge body, then drop the connection.

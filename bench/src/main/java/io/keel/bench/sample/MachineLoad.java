@@ -1,0 +1,66 @@
+package io.keel.bench.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How much of the machine's CPU processes other than the service under test and the load generator used between
+ * two readings: busy jiffies of {@code /proc/stat} minus the jiffies of the service's and the generator's process
+ * trees (each counted once), as a share of all jiffies. A benchmark figure taken while others used a large share is
+ * a figure of a shared machine, so every phase prints it at its start and end. Stateless apart from the /proc root.
+ */
+public final class MachineLoad {
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private final Path proc;
+    private final ProcSampler sampler;
+
+    public MachineLoad(Path proc) {
+        this.proc = proc;
+        this.sampler = new ProcSampler(proc);
+    }
+
+    public static MachineLoad system() {
+        return new MachineLoad(Path.of("/proc"));
+    }
+
+    /** CPU counters at one instant, in seconds. Immutable. */
+    public record Reading(double totalSeconds, double busySeconds, double oursSeconds) {
+        /** Share (0..1) of all CPU time between {@code earlier} and this reading used by other processes. */
+        public double otherShareSince(Reading earlier) {
+            double total = totalSeconds - earlier.totalSeconds;
+            if (!(total > 0)) {
+                return Double.NaN;
+            }
+            double other = (busySeconds - earlier.busySeconds) - (oursSeconds - earlier.oursSeconds);
+            return Math.max(0, Math.min(1, other / total));
+        }
+    }
+
+    /** Reads the counters; {@code ours} are the roots of the service's and generator's process trees. */
+    public Reading read(List<Long> ours) {
+        double total = 0;
+        double idle = 0;
+        try {
+            String first = Files.readAllLines(proc.resolve("stat")).getFirst();
+            String[] f = first.trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                total += Long.parseLong(f[i]);
+            }
+            idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+        } catch (IOException | RuntimeException e) {
+            return new Reading(Double.NaN, Double.NaN, Double.NaN);
+        }
+        return new Reading(total / TICKS_PER_SECOND, (total - idle) / TICKS_PER_SECOND,
+                sampler.sample(ours).cpuSeconds());
+    }
+
+    /** "12.3%" or "n/a". */
+    public static String percent(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+}

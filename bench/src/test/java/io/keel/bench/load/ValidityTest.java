@@ -1,0 +1,54 @@
+package io.keel.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keel.bench.BenchException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ValidityTest {
+    private static ClassResult light(long completed, long overflow) {
+        return new ClassResult("light-order", completed, completed, overflow == 0 ? Map.of()
+                : Map.of("client-overflow", overflow), Map.of("200", completed), LatencySummary.EMPTY,
+                LatencySummary.EMPTY, 0, List.of());
+    }
+
+    private static PhaseResult phase(double maxLag, double p99Lag, long completed, long overflow) {
+        return new PhaseResult("light", "open-loop", 30, maxLag, p99Lag, List.of(light(completed, overflow)),
+                Validity.UNCHECKED);
+    }
+
+    @Test
+    void aPhaseWithinTheThresholdsIsValid() {
+        PhaseResult p = phase(8, 1.5, 30_000, 0).checked(Validity.Rules.DEFAULTS);
+        assertThat(p.valid()).isTrue();
+        assertThat(p.validity().checked()).isTrue();
+    }
+
+    @Test
+    void anOverloadedGeneratorIsFlaggedByLagOrByRequestsNeverSent() {
+        // dev-light as published before: 107 ms lag and 45% of the requests never sent.
+        assertThat(Validity.check(phase(107, 40, 213_474, 176_163), Validity.Rules.DEFAULTS).reasons())
+                .hasSize(3).anyMatch(r -> r.startsWith("p99 dispatch lag 40.0 ms"))
+                .anyMatch(r -> r.startsWith("max dispatch lag 107.0 ms"))
+                .anyMatch(r -> r.startsWith("45.21% of scheduled requests never sent"));
+        // The protected storm as published before: 59 ms of lag, nothing dropped.
+        assertThat(Validity.check(phase(59, 5, 54_000, 0), Validity.Rules.DEFAULTS).valid()).isFalse();
+        assertThat(Validity.check(phase(5, 2, 1_000, 1), Validity.Rules.DEFAULTS).valid()).isTrue();
+        assertThat(Validity.check(phase(5, 2, 1_000, 2), Validity.Rules.DEFAULTS).valid()).isFalse();
+    }
+
+    @Test
+    void anUnknownP99LagOfAnOldReportIsJudgedByTheMaximumAlone() {
+        assertThat(Validity.reasons(30, Double.NaN, 0, Validity.Rules.DEFAULTS)).isEmpty();
+        assertThat(Validity.reasons(60, Double.NaN, 0, Validity.Rules.DEFAULTS)).hasSize(1);
+    }
+
+    @Test
+    void thresholdsAreValidated() {
+        assertThatThrownBy(() -> new Validity.Rules(0, 50, 0.001)).isInstanceOf(BenchException.class);
+        assertThatThrownBy(() -> new Validity.Rules(10, 50, 2)).isInstanceOf(BenchException.class);
+    }
+}

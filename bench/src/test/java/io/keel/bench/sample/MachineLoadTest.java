@@ -1,0 +1,42 @@
+package io.keel.bench.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MachineLoadTest {
+    @Test
+    void otherProcessesShareIsBusyTimeMinusTheServiceAndTheGeneratorOverAllTime(@TempDir Path proc)
+            throws Exception {
+        Files.createDirectories(proc.resolve("42/task/42"));
+        Files.writeString(proc.resolve("42/status"), "VmRSS:\t1000 kB\n");
+        Files.writeString(proc.resolve("42/task/42/children"), "");
+        // 2 cores over 1 s = 200 ticks; busy 150 of them, of which our tree used 50.
+        Files.writeString(proc.resolve("stat"), "cpu  1000 0 500 8000 100 0 0 0 0 0\n");
+        stat(proc, 100, 0);
+        MachineLoad load = new MachineLoad(proc);
+        MachineLoad.Reading before = load.read(List.of(42L));
+        Files.writeString(proc.resolve("stat"), "cpu  1100 0 550 8040 110 0 0 0 0 0\n");
+        stat(proc, 140, 10);
+        MachineLoad.Reading after = load.read(List.of(42L));
+
+        assertThat(after.otherShareSince(before)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(MachineLoad.percent(0.5)).isEqualTo("50.0%");
+        assertThat(MachineLoad.percent(Double.NaN)).isEqualTo("n/a");
+    }
+
+    @Test
+    void anUnreadableProcStatGivesNaNNotAFigure(@TempDir Path proc) {
+        MachineLoad load = new MachineLoad(proc);
+        assertThat(load.read(List.of()).otherShareSince(load.read(List.of()))).isNaN();
+    }
+
+    private static void stat(Path proc, long utime, long stime) throws Exception {
+        Files.writeString(proc.resolve("42/stat"), "42 (java) S 1 1 1 0 -1 0 0 0 0 0 " + utime + " " + stime
+                + " 0 0 20 0 1 0 0 0 0\n");
+    }
+}
