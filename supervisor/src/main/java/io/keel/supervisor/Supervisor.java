@@ -44,6 +44,7 @@ final class Supervisor implements AutoCloseable {
         volatile int restarts;
         volatile boolean givenUp;
         int consecutiveCrashes;
+        long recycleRetryNanos;
         Duration backoff;
         long restartAtNanos;
 
@@ -91,8 +92,10 @@ final class Supervisor implements AutoCloseable {
         if (slot.worker.awaitReady(settings.readyTimeout())) {
             return true;
         }
-        say.accept("worker " + slot.id + " (pid " + slot.worker.pid() + ") did not become ready within "
-                + settings.readyTimeout().toSeconds() + " s; see " + settings.dataDir().resolve("logs"));
+        say.accept("worker " + slot.id + " (pid " + slot.worker.pid() + ") " + (slot.worker.alive()
+                ? "did not become ready within " + settings.readyTimeout().toSeconds() + " s"
+                : "exited with code " + slot.worker.exitCode() + " before it was ready") + "; see "
+                + settings.dataDir().resolve("logs").resolve("keel.log"));
         return false;
     }
 
@@ -121,11 +124,16 @@ final class Supervisor implements AutoCloseable {
         if (!worker.alive()) {
             crashed(slot, worker);
         } else if (checkMemory && settings.workerRssLimit() > 0 && worker.state() == Worker.State.READY
-                && worker.rssBytes() > settings.workerRssLimit()) {
+                && System.nanoTime() >= slot.recycleRetryNanos && worker.rssBytes() > settings.workerRssLimit()) {
             say.accept("worker " + slot.id + " (pid " + worker.pid() + ") RSS " + worker.rssBytes() / (1024 * 1024)
                     + " MiB is over the limit of " + settings.workerRssLimit() / (1024 * 1024) + " MiB; recycling");
             if (replace(slot)) {
                 metrics.recycle();
+            } else {
+                // e.g. embedded H2, which one process at a time can open: retry later, do not spin on it
+                slot.recycleRetryNanos = System.nanoTime() + settings.readyTimeout().toNanos();
+                say.accept("recycling worker " + slot.id + " failed: its replacement did not become ready; the old "
+                        + "one keeps serving; next try in " + settings.readyTimeout().toSeconds() + " s");
             }
         }
     }

@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code --key=value}); the store settings it needs (port, host, data dir, drain delay, shutdown grace) come from
  * {@link KeelConfig}. Immutable; invalid values fail at start naming the key, the value and the range.
  *
- * @param workers         worker JVMs ({@code KEEL_WORKERS}; 0 means the launcher runs one unsupervised JVM)
+ * @param workers         worker JVMs ({@code KEEL_WORKERS}; 1 on embedded H2, 2 on PostgreSQL; 0 means the
+ *                        launcher runs one unsupervised JVM)
  * @param backoffInitial  wait before the first restart of a crashed worker ({@code KEEL_RESTART_BACKOFF}, 100ms)
  * @param backoffMax      the backoff doubles per consecutive crash up to this cap ({@code KEEL_RESTART_BACKOFF_MAX}, 10s)
  * @param stablePeriod    a worker up this long resets its backoff and crash count ({@code KEEL_RESTART_STABLE}, 30s)
@@ -39,7 +40,7 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
         Duration initial = s.duration("restart-backoff", Duration.ofMillis(100), Duration.ofMillis(10),
                 Duration.ofMinutes(1));
         return new SupervisorSettings(
-                s.integer("workers", 1, 0, 64),
+                s.integer("workers", defaultWorkers(s.string("db-url", "")), 0, 64),
                 initial,
                 s.duration("restart-backoff-max", Duration.ofSeconds(10), initial, Duration.ofMinutes(10)),
                 s.duration("restart-stable", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
@@ -51,6 +52,16 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
                 s.bytes("log-max-size", 10 * MB, 4096, 1L << 40),
                 s.integer("log-files", 5, 1, 100),
                 KeelConfig.from(s));
+    }
+
+    /**
+     * Embedded H2 is one file that one process opens: a second worker could only reach it over H2's TCP server
+     * (AUTO_SERVER), measured at 4-6x the CPU per light request (README, "Supervision"). PostgreSQL takes any
+     * number of workers; two keep the service answering while one restarts.
+     */
+    static int defaultWorkers(String dbUrl) {
+        String url = dbUrl.strip().toLowerCase(java.util.Locale.ROOT);
+        return url.startsWith("postgres") || url.startsWith("jdbc:postgresql:") ? 2 : 1;
     }
 
     /** How long a graceful stop of every worker may take: they drain in parallel. */
