@@ -36,6 +36,8 @@ final class Supervisor implements AutoCloseable {
             Thread.ofPlatform().name("keel-supervisor").factory());
     private final SupervisorMetrics metrics;
     private long ticks;
+    /** Why the last {@link #replace} failed; written and read on the supervisor thread only. */
+    private String lastFailure = "";
 
     /** One worker position; replaced workers keep the slot's restart count and backoff. */
     static final class Slot {
@@ -92,11 +94,13 @@ final class Supervisor implements AutoCloseable {
         if (slot.worker.awaitReady(settings.readyTimeout())) {
             return true;
         }
-        say.accept("worker " + slot.id + " (pid " + slot.worker.pid() + ") " + (slot.worker.alive()
-                ? "did not become ready within " + settings.readyTimeout().toSeconds() + " s"
-                : "exited with code " + slot.worker.exitCode() + " before it was ready") + "; see "
-                + settings.dataDir().resolve("logs").resolve("keel.log"));
+        say.accept("worker " + slot.id + " (pid " + slot.worker.pid() + ") "
+                + slot.worker.notReadyReason(settings.readyTimeout()) + "; see " + logFile());
         return false;
+    }
+
+    private java.nio.file.Path logFile() {
+        return settings.dataDir().resolve("logs").resolve("keel.log");
     }
 
     private void tick() {
@@ -132,7 +136,7 @@ final class Supervisor implements AutoCloseable {
             } else {
                 // e.g. embedded H2, which one process at a time can open: retry later, do not spin on it
                 slot.recycleRetryNanos = System.nanoTime() + settings.readyTimeout().toNanos();
-                say.accept("recycling worker " + slot.id + " failed: its replacement did not become ready; the old "
+                say.accept("recycling worker " + slot.id + " failed: its replacement " + lastFailure + "; the old "
                         + "one keeps serving; next try in " + settings.readyTimeout().toSeconds() + " s");
             }
         }
@@ -169,6 +173,7 @@ final class Supervisor implements AutoCloseable {
      * @return false when the new worker never got ready (it is stopped; the old one keeps serving)
      */
     private boolean replace(Slot slot) {
+        lastFailure = "";
         Worker old = slot.worker;
         Worker fresh = Worker.start(slot.id, command, env, log);
         boolean ready;
@@ -179,6 +184,7 @@ final class Supervisor implements AutoCloseable {
             ready = false;
         }
         if (!ready) {
+            lastFailure = fresh.notReadyReason(settings.readyTimeout());
             fresh.kill();
             return false;
         }
@@ -217,9 +223,8 @@ final class Supervisor implements AutoCloseable {
                 for (Slot slot : slots) {
                     if (!replace(slot)) {
                         metrics.reload("rolled_back");
-                        return new Reload(false, "reload rolled back: the new worker " + slot.id + " did not become ready within "
-                                + settings.readyTimeout().toSeconds() + " s; it was stopped and the running workers "
-                                + "keep serving (see ./keel logs)");
+                        return new Reload(false, "reload rolled back: the new worker " + slot.id + " " + lastFailure
+                                + "; it was stopped and the running workers keep serving (see " + logFile() + ")");
                     }
                     slot.givenUp = false;
                     slot.consecutiveCrashes = 0;

@@ -84,6 +84,12 @@ final class Worker {
         return false;
     }
 
+    /** Why {@link #awaitReady} said false, for messages: it exited, or it took too long. */
+    String notReadyReason(Duration timeout) {
+        return process.isAlive() ? "did not become ready within " + timeout.toSeconds() + " s"
+                : "exited with code " + process.exitValue() + " before it was ready";
+    }
+
     /** SIGTERM: the worker turns unready, waits its drain delay, lets in-flight requests finish and exits. */
     void drain() {
         state = State.DRAINING;

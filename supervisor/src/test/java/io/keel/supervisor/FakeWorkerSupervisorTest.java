@@ -120,7 +120,7 @@ class FakeWorkerSupervisorTest {
         Supervisor.Reload reload = supervisor.reload();
 
         assertThat(reload.ok()).isFalse();
-        assertThat(reload.message()).contains("rolled back").contains("new worker 1 did not become ready");
+        assertThat(reload.message()).contains("rolled back").contains("new worker 1 exited with code 2 before it was ready");
         assertThat(supervisor.slots().stream().map(slot -> slot.worker.pid()).toList()).isEqualTo(before);
         assertThat(supervisor.slots()).allSatisfy(slot -> assertThat(slot.worker.alive()).isTrue());
         assertThat(supervisor.metrics().scrape()).contains("keel_supervisor_reloads_total{result=\"rolled_back\"} 1");
