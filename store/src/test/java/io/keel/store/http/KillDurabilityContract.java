@@ -1,18 +1,12 @@
 package io.keel.store.http;
 
-import io.keel.store.db.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -27,27 +21,14 @@ import static org.awaitility.Awaitility.await;
  * An acknowledged write survives SIGKILL: clients place orders concurrently against a real store process, the JVM is
  * killed mid-load, a new process starts on the same data, and every order that was answered 201 is there.
  */
-abstract class KillDurabilityContract {
+abstract class KillDurabilityContract extends ProcessStoreContract {
     private static final int CLIENTS = 8;
     private static final int ACKNOWLEDGED_BEFORE_KILL = 300;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    protected abstract Backend backend();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
-    }
 
     @Test
     void everyOrderAnswered201BeforeSigkillIsThereAfterARestart() throws Exception {
-        Path dataDir = Files.createTempDirectory("keel-kill-durability");
-        cleanup.add(() -> StoreUnderTest.deleteRecursively(dataDir));
-        List<String> flags = flags(dataDir);
-        StoreProcess first = StoreProcess.start(flags, Duration.ofSeconds(60));
-        cleanup.add(first);
+        List<String> flags = flags("--seed-orders=20");
+        StoreProcess first = closeAfter(StoreProcess.start(flags, Duration.ofSeconds(60)));
         Api api = Api.of(first.port());
         long productId = Api.json(api.get("/api/products?limit=1")).get("items").get(0).get("id").asLong();
         String body = OrdersHttpContract.items(OrdersHttpContract.line(productId, 1));
@@ -68,8 +49,7 @@ abstract class KillDurabilityContract {
             assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
 
-        StoreProcess second = StoreProcess.start(flags, Duration.ofSeconds(60));
-        cleanup.add(second);
+        StoreProcess second = closeAfter(StoreProcess.start(flags, Duration.ofSeconds(60)));
         Api restarted = Api.of(second.port());
         List<Long> lost = acknowledged.stream()
                 .filter(id -> restarted.get("/api/orders/" + id, StoreUnderTest.OPERATOR_TOKEN).statusCode() != 200)
@@ -93,16 +73,5 @@ abstract class KillDurabilityContract {
                 return; // the connection died with the process: the order was never acknowledged
             }
         }
-    }
-
-    private List<String> flags(Path dataDir) throws IOException {
-        Optional<TestDatabase> schema = backend() == Backend.POSTGRES ? Optional.of(TestDatabase.postgres())
-                : Optional.empty();
-        schema.ifPresent(cleanup::add);
-        List<String> flags = new ArrayList<>(List.of("--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
-                "--admin-token=" + StoreUnderTest.OPERATOR_TOKEN, "--seed-orders=20", "--password-memory-kib=1024",
-                "--password-iterations=1"));
-        schema.ifPresent(db -> flags.add("--db-url=" + db.settings().jdbcUrl()));
-        return flags;
     }
 }
