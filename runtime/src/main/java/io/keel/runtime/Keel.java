@@ -184,7 +184,12 @@ public final class Keel implements AutoCloseable {
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             direct.addHandler(type, handler);
         }
-        server = WebServer.builder()
+        var builder = WebServer.builder();
+        if (config.reusePort()) {
+            // several worker JVMs bind one port; the kernel spreads new connections over their listeners
+            builder.putListenerSocketOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+        }
+        server = builder
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)

@@ -37,6 +37,8 @@ import java.util.Optional;
  * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
  *                         readiness fails ({@code KEEL_HEAP_LIMIT_PERCENT}, 90)
  * @param rssLimit         resident set size beyond which the same happens; 0 = none ({@code KEEL_RSS_LIMIT}, 0)
+ * @param reusePort        bind with SO_REUSEPORT so several worker processes share one port
+ *                         ({@code KEEL_REUSE_PORT}, off; the supervisor turns it on for its workers)
  */
 public record KeelConfig(
         String host,
@@ -58,7 +60,8 @@ public record KeelConfig(
         LimitSettings limit,
         int maxStreams,
         int heapLimitPercent,
-        long rssLimit) {
+        long rssLimit,
+        boolean reusePort) {
 
     private static final long KB = 1024;
     private static final long MB = KB * KB;
@@ -98,7 +101,8 @@ public record KeelConfig(
                 limit,
                 s.integer("max-streams", 256, 1, 100_000),
                 s.integer("heap-limit-percent", 90, 10, 100),
-                s.bytes("rss-limit", 0, 0, 1L << 50));
+                s.bytes("rss-limit", 0, 0, 1L << 50),
+                s.bool("reuse-port", false));
     }
 
     /** Defaults only, ignoring the environment: for tests and embedding. */

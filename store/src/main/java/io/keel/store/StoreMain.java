@@ -2,6 +2,8 @@ package io.keel.store;
 
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.process.ParentWatch;
+import io.keel.runtime.process.PidFile;
 import io.keel.store.accounts.Passwords;
 import io.keel.store.db.Database;
 import io.keel.store.seed.SeedPlan;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +33,7 @@ public final class StoreMain {
     public static void main(String[] args) {
         int code = new CommandLine(new StoreMain())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof ConfigException) {
+                    if (e instanceof ConfigException || e instanceof PidFile.AlreadyRunningException) {
                         cmd.getErr().println("keel: " + e.getMessage());
                         return 2;
                     }
@@ -69,8 +72,23 @@ public final class StoreMain {
 
         @Override
         public Integer call() throws Exception {
-            StoreService service = StoreService.start(Settings.load(System.getenv(), flags(settings)));
-            service.awaitShutdownSignal();
+            Settings s = Settings.load(System.getenv(), flags(settings));
+            // Read before the service starts, so requireAllKnown() counts them as known.
+            String pidFile = s.string("pid-file", "");
+            boolean parentWatch = s.bool("parent-watch", false);
+            io.keel.runtime.KeelConfig config = io.keel.runtime.KeelConfig.from(s);
+            // The pid file is taken before the database: a second start on the same data is refused at once.
+            try (PidFile pid = pidFile.isBlank() ? null
+                    : PidFile.acquire(Path.of(pidFile), config.drainDelay().plus(config.shutdownGrace()))) {
+                StoreService service = StoreService.start(s);
+                if (parentWatch) {
+                    ParentWatch.start(System.in, () -> {
+                        LoggerFactory.getLogger(StoreMain.class).warn("supervisor gone (stdin closed), shutting down");
+                        service.requestStop();
+                    });
+                }
+                service.awaitShutdownSignal();
+            }
             return 0;
         }
     }

@@ -199,6 +199,11 @@ public final class StoreService implements AutoCloseable {
         return db;
     }
 
+    /** Makes {@link #awaitShutdownSignal()} return and stop gracefully, as SIGTERM would. */
+    public void requestStop() {
+        keel.requestStop();
+    }
+
     /** Blocks until SIGTERM/SIGINT, then stops gracefully. */
     public void awaitShutdownSignal() throws InterruptedException {
         keel.awaitShutdownSignal();

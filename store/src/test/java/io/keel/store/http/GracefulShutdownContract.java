@@ -1,7 +1,5 @@
 package io.keel.store.http;
 
-import io.keel.store.db.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,12 +7,7 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,32 +19,12 @@ import static org.awaitility.Awaitility.await;
  * SIGTERM to a real store process with a request in flight: the request completes, new connections are refused,
  * and the process exits 0 within the grace period.
  */
-abstract class GracefulShutdownContract {
+abstract class GracefulShutdownContract extends ProcessStoreContract {
     private static final Duration GRACE = Duration.ofSeconds(15);
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    protected abstract Backend backend();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
-    }
 
     private StoreProcess startStore() throws IOException {
-        Path dataDir = Files.createTempDirectory("keel-store-process");
-        cleanup.add(() -> StoreUnderTest.deleteRecursively(dataDir));
-        Optional<TestDatabase> schema = backend() == Backend.POSTGRES ? Optional.of(TestDatabase.postgres())
-                : Optional.empty();
-        schema.ifPresent(cleanup::add);
-        List<String> flags = new ArrayList<>(List.of("--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
-                "--admin-token=" + StoreUnderTest.OPERATOR_TOKEN, "--seed-orders=0", "--password-memory-kib=1024",
-                "--password-iterations=1", "--shutdown-grace=" + GRACE.toSeconds() + "s"));
-        schema.ifPresent(db -> flags.add("--db-url=" + db.settings().jdbcUrl()));
-        StoreProcess store = StoreProcess.start(flags, Duration.ofSeconds(60));
-        cleanup.add(store);
-        return store;
+        return closeAfter(StoreProcess.start(flags("--seed-orders=0", "--shutdown-grace=" + GRACE.toSeconds() + "s"),
+                Duration.ofSeconds(60)));
     }
 
     @Test

@@ -1,0 +1,276 @@
+package io.keel.supervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keeps {@code workers} store JVMs running on one port: restarts a dead one with exponential backoff (reset once it
+ * ran a stable period; a slot that crash-loops past the limit is given up and the service goes on with the rest),
+ * replaces one over its RSS limit, and replaces all one at a time on reload, each new worker gated on readiness and
+ * the old one drained only after it (a new worker that never gets ready is stopped: rollback).
+ *
+ * <p>Threading: every decision runs on one scheduler thread ({@code keel-supervisor}), so slots need no locks; a
+ * reload or recycle blocks that thread while the new worker starts (bounded by the ready timeout). Status reads
+ * volatile fields from any thread.
+ */
+final class Supervisor implements AutoCloseable {
+    private static final Duration TICK = Duration.ofMillis(100);
+    private static final int MEMORY_CHECK_TICKS = 10; // once a second
+
+    private final SupervisorSettings settings;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final RotatingLog log;
+    private final Consumer<String> say;
+    private final List<Slot> slots = new ArrayList<>();
+    private final List<Worker> draining = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("keel-supervisor").factory());
+    private final SupervisorMetrics metrics;
+    private long ticks;
+    /** Why the last {@link #replace} failed; written and read on the supervisor thread only. */
+    private String lastFailure = "";
+
+    /** One worker position; replaced workers keep the slot's restart count and backoff. */
+    static final class Slot {
+        final int id;
+        volatile Worker worker;
+        volatile int restarts;
+        volatile boolean givenUp;
+        int consecutiveCrashes;
+        long recycleRetryNanos;
+        Duration backoff;
+        long restartAtNanos;
+
+        Slot(int id, Duration backoff) {
+            this.id = id;
+            this.backoff = backoff;
+        }
+    }
+
+    Supervisor(SupervisorSettings settings, List<String> command, Map<String, String> env, RotatingLog log,
+               Consumer<String> say) {
+        this.settings = settings;
+        this.command = command;
+        this.env = env;
+        this.log = log;
+        this.say = say;
+        for (int i = 1; i <= settings.workers(); i++) {
+            slots.add(new Slot(i, settings.backoffInitial()));
+        }
+        metrics = new SupervisorMetrics(() -> (int) slots.stream().filter(s -> s.worker != null && s.worker.alive())
+                .count(), () -> (int) slots.stream().filter(s -> s.givenUp).count());
+    }
+
+    /**
+     * Starts the workers and waits until all are ready; false (with a message) when one is not. The first starts
+     * alone: it migrates and seeds an empty database, which the others must not race on.
+     */
+    boolean start() throws InterruptedException {
+        for (Slot slot : slots) {
+            slot.worker = Worker.start(slot.id, command, env, log);
+            if (slot.id == 1 && !ready(slot)) {
+                return false;
+            }
+        }
+        for (Slot slot : slots) {
+            if (!ready(slot)) {
+                return false;
+            }
+        }
+        loop.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    private boolean ready(Slot slot) throws InterruptedException {
+        if (slot.worker.awaitReady(settings.readyTimeout())) {
+            return true;
+        }
+        say.accept("worker " + slot.id + " (pid " + slot.worker.pid() + ") "
+                + slot.worker.notReadyReason(settings.readyTimeout()) + "; see " + logFile());
+        return false;
+    }
+
+    private java.nio.file.Path logFile() {
+        return settings.dataDir().resolve("logs").resolve("keel.log");
+    }
+
+    private void tick() {
+        try {
+            boolean checkMemory = ++ticks % MEMORY_CHECK_TICKS == 0;
+            for (Slot slot : slots) {
+                if (!slot.givenUp) {
+                    watch(slot, checkMemory);
+                }
+            }
+        } catch (RuntimeException e) {
+            say.accept("supervisor tick failed: " + e); // keep supervising
+        }
+    }
+
+    private void watch(Slot slot, boolean checkMemory) {
+        Worker worker = slot.worker;
+        if (worker == null) {
+            if (System.nanoTime() >= slot.restartAtNanos) {
+                slot.worker = Worker.start(slot.id, command, env, log);
+                slot.restarts++;
+            }
+            return;
+        }
+        if (!worker.alive()) {
+            crashed(slot, worker);
+        } else if (checkMemory && settings.workerRssLimit() > 0 && worker.state() == Worker.State.READY
+                && System.nanoTime() >= slot.recycleRetryNanos && worker.rssBytes() > settings.workerRssLimit()) {
+            say.accept("worker " + slot.id + " (pid " + worker.pid() + ") RSS " + worker.rssBytes() / (1024 * 1024)
+                    + " MiB is over the limit of " + settings.workerRssLimit() / (1024 * 1024) + " MiB; recycling");
+            if (replace(slot)) {
+                metrics.recycle();
+            } else {
+                // e.g. embedded H2, which one process at a time can open: retry later, do not spin on it
+                slot.recycleRetryNanos = System.nanoTime() + settings.readyTimeout().toNanos();
+                say.accept("recycling worker " + slot.id + " failed: its replacement " + lastFailure + "; the old "
+                        + "one keeps serving; next try in " + settings.readyTimeout().toSeconds() + " s");
+            }
+        }
+    }
+
+    private void crashed(Slot slot, Worker worker) {
+        if (worker.uptime().compareTo(settings.stablePeriod()) >= 0) {
+            slot.consecutiveCrashes = 0;
+            slot.backoff = settings.backoffInitial();
+        }
+        slot.consecutiveCrashes++;
+        slot.worker = null;
+        int code = worker.exitCode();
+        String reason = code >= 128 ? "signal" : code == 0 ? "exit" : "crash";
+        if (slot.consecutiveCrashes > settings.crashLoopLimit()) {
+            slot.givenUp = true;
+            long left = slots.stream().filter(s -> !s.givenUp).count();
+            say.accept("worker " + slot.id + " crash-looped (" + settings.crashLoopLimit() + " restarts, each up less "
+                    + "than " + settings.stablePeriod().toSeconds() + " s); giving it up; serving on " + left
+                    + " worker(s). Fix the cause and run ./keel reload");
+            return;
+        }
+        metrics.restart(reason);
+        say.accept("worker " + slot.id + " (pid " + worker.pid() + ") exited with code " + code + " after "
+                + worker.uptime().toMillis() + " ms; restarting in " + slot.backoff.toMillis() + " ms");
+        slot.restartAtNanos = System.nanoTime() + slot.backoff.toNanos();
+        Duration doubled = slot.backoff.multipliedBy(2);
+        slot.backoff = doubled.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : doubled;
+    }
+
+    /**
+     * Starts a new worker for {@code slot}; once it is ready, drains the old one. Runs on the supervisor thread.
+     *
+     * @return false when the new worker never got ready (it is stopped; the old one keeps serving)
+     */
+    private boolean replace(Slot slot) {
+        lastFailure = "";
+        Worker old = slot.worker;
+        Worker fresh = Worker.start(slot.id, command, env, log);
+        boolean ready;
+        try {
+            ready = fresh.awaitReady(settings.readyTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ready = false;
+        }
+        if (!ready) {
+            lastFailure = fresh.notReadyReason(settings.readyTimeout());
+            fresh.kill();
+            return false;
+        }
+        slot.worker = fresh;
+        if (old != null) {
+            drainInBackground(old);
+        }
+        return true;
+    }
+
+    private void drainInBackground(Worker old) {
+        draining.add(old);
+        old.drain();
+        Thread.ofVirtual().name("keel-drain-" + old.pid()).start(() -> {
+            try {
+                if (!old.awaitExit(settings.stopWithin().plusSeconds(5))) {
+                    say.accept("worker pid " + old.pid() + " did not stop within its grace; killing it");
+                    old.kill();
+                }
+            } catch (InterruptedException e) {
+                old.kill();
+            } finally {
+                draining.remove(old);
+            }
+        });
+    }
+
+    /** What a reload did. */
+    record Reload(boolean ok, String message) {
+    }
+
+    /** Replaces every worker, one at a time; stops at the first new worker that does not get ready. */
+    Reload reload() throws InterruptedException {
+        try {
+            return loop.submit(() -> {
+                for (Slot slot : slots) {
+                    if (!replace(slot)) {
+                        metrics.reload("rolled_back");
+                        return new Reload(false, "reload rolled back: the new worker " + slot.id + " " + lastFailure
+                                + "; it was stopped and the running workers keep serving (see " + logFile() + ")");
+                    }
+                    slot.givenUp = false;
+                    slot.consecutiveCrashes = 0;
+                    slot.backoff = settings.backoffInitial();
+                }
+                metrics.reload("ok");
+                return new Reload(true, "reloaded " + slots.size() + " worker(s)");
+            }).get();
+        } catch (ExecutionException e) {
+            metrics.reload("failed");
+            return new Reload(false, "reload failed: " + e.getCause());
+        }
+    }
+
+    List<Slot> slots() {
+        return slots;
+    }
+
+    List<Worker> draining() {
+        return draining;
+    }
+
+    SupervisorMetrics metrics() {
+        return metrics;
+    }
+
+    /** SIGTERM to every worker at once; waits for all (drain delay + grace + 5 s), then kills what is left. */
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(settings.readyTimeout().toSeconds() + 1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Worker> all = new ArrayList<>(draining);
+        slots.stream().map(s -> s.worker).filter(w -> w != null && w.alive()).forEach(all::add);
+        all.forEach(Worker::drain);
+        for (Worker worker : all) {
+            try {
+                if (!worker.awaitExit(settings.stopWithin().plusSeconds(5))) {
+                    worker.kill();
+                }
+            } catch (InterruptedException e) {
+                worker.kill();
+            }
+        }
+    }
+}

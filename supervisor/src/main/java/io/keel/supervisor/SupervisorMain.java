@@ -1,0 +1,110 @@
+package io.keel.supervisor;
+
+import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Settings;
+import io.keel.runtime.process.PidFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./keel start} with {@code KEEL_WORKERS >= 1}: holds the pid file, starts the workers, prints the ready line,
+ * serves status/reload/metrics on the control port, reloads on SIGHUP and drains every worker on SIGTERM/SIGINT
+ * (exit 0). System properties from the launcher: {@code keel.worker.classpath}, {@code keel.worker.java-opts}.
+ */
+public final class SupervisorMain {
+    private SupervisorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            System.exit(run(List.of(args)));
+        } catch (ConfigException | PidFile.AlreadyRunningException e) {
+            System.err.println("keel: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(List<String> args) throws InterruptedException {
+        Map<String, String> flags = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 3) {
+                throw new ConfigException("unexpected argument '" + arg + "'; settings are --key=value");
+            }
+            flags.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        Settings s = Settings.load(System.getenv(), flags);
+        SupervisorSettings settings = SupervisorSettings.from(s);
+        String pidFile = s.string("pid-file", settings.dataDir().resolve("keel.pid").toString());
+        try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
+             RotatingLog log = new RotatingLog(settings.dataDir().resolve("logs").resolve("keel.log"),
+                     settings.logMaxSize(), settings.logFiles());
+             Supervisor supervisor = new Supervisor(settings, workerCommand(args), Map.of(), log,
+                     line -> say(line, log))) {
+            CountDownLatch stop = new CountDownLatch(1);
+            for (String name : List.of("TERM", "INT")) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    say("received SIG" + name + ", draining " + settings.workers() + " worker(s)", log);
+                    stop.countDown();
+                });
+            }
+            if (!supervisor.start()) {
+                return 1;
+            }
+            try (ControlServer control = new ControlServer(settings.controlHost(), settings.controlPort(),
+                    supervisor)) {
+                writePort(settings.dataDir().resolve("supervisor.port"), control.port());
+                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> {
+                    try {
+                        say(supervisor.reload().message(), log);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                String host = settings.store().host();
+                System.out.println("store ready at http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":"
+                        + settings.store().port() + "/ (" + settings.workers() + " worker(s); ./keel status, "
+                        + "./keel logs; supervisor on " + settings.controlHost() + ":" + control.port() + ")");
+                stop.await();
+            }
+        }
+        System.out.println("keel: stopped");
+        return 0;
+    }
+
+    private static void say(String line, RotatingLog log) {
+        System.out.println("keel supervisor: " + line);
+        log.line("supervisor: " + line);
+    }
+
+    private static List<String> workerCommand(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String opts = System.getProperty("keel.worker.java-opts", "").strip();
+        if (!opts.isEmpty()) {
+            command.addAll(Arrays.asList(opts.split("\\s+")));
+        }
+        command.addAll(List.of("-Dkeel.log.format=json", "-cp", System.getProperty("keel.worker.classpath",
+                System.getProperty("java.class.path")), "io.keel.store.StoreMain", "start"));
+        command.addAll(SupervisorSettings.workerFlags(args));
+        command.addAll(List.of("--reuse-port=true", "--parent-watch=true"));
+        return command;
+    }
+
+    private static void writePort(Path file, int port) {
+        try {
+            Files.writeString(file, port + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.keel.supervisor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker JVM. Its output is pumped line by line into the shared log by one platform thread per worker; the line
+ * the store logs once it listens and its readiness is true ("store ready at") marks it ready. Its standard input is a
+ * pipe the supervisor never writes: when the supervisor dies the pipe closes and the worker stops itself.
+ *
+ * <p>Thread-safe: state is volatile and written by the supervisor thread and the pump thread only as documented.
+ */
+final class Worker {
+    enum State { STARTING, READY, DRAINING, EXITED }
+
+    /** The store logs this once it listens; in JSON logs the slashes after it are escaped. */
+    static final String READY_LINE = "store ready at http";
+
+    private final int slot;
+    private final Process process;
+    private final long startedNanos = System.nanoTime();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile State state = State.STARTING;
+    private volatile long readyNanos;
+
+    private Worker(int slot, Process process) {
+        this.slot = slot;
+        this.process = process;
+    }
+
+    static Worker start(int slot, List<String> command, Map<String, String> env, RotatingLog log) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start worker " + slot + ": " + command.getFirst(), e);
+        }
+        Worker worker = new Worker(slot, process);
+        Thread.ofPlatform().daemon().name("keel-worker-" + slot + "-log").start(() -> worker.pump(log));
+        return worker;
+    }
+
+    private void pump(RotatingLog log) {
+        String prefix = "w" + slot + ":" + process.pid() + " ";
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                log.line(prefix + line);
+                if (ready.getCount() > 0 && line.contains(READY_LINE)) {
+                    readyNanos = System.nanoTime();
+                    state = State.READY;
+                    ready.countDown();
+                }
+            }
+        } catch (IOException e) {
+            log.line(prefix + "(output lost: " + e.getMessage() + ")");
+        }
+    }
+
+    /** Waits until the worker is ready; false when it died or did not get ready within {@code timeout}. */
+    boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ready.await(50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Why {@link #awaitReady} said false, for messages: it exited, or it took too long. */
+    String notReadyReason(Duration timeout) {
+        return process.isAlive() ? "did not become ready within " + timeout.toSeconds() + " s"
+                : "exited with code " + process.exitValue() + " before it was ready";
+    }
+
+    /** SIGTERM: the worker turns unready, waits its drain delay, lets in-flight requests finish and exits. */
+    void drain() {
+        state = State.DRAINING;
+        process.destroy();
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (exited) {
+            state = State.EXITED;
+        }
+        return exited;
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    State state() {
+        return process.isAlive() ? state : State.EXITED;
+    }
+
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** From start to ready, or null while not ready. */
+    Duration startup() {
+        return readyNanos == 0 ? null : Duration.ofNanos(readyNanos - startedNanos);
+    }
+
+    Duration cpu() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** Resident set size from /proc (Linux), or -1 where there is none. */
+    long rssBytes() {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1; // the process just exited, or no /proc
+        }
+        return -1;
+    }
+}

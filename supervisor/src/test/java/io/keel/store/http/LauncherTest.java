@@ -1,0 +1,104 @@
+package io.keel.store.http;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code ./keel} launcher's pid handling and start/stop, over real processes (one unsupervised store JVM). */
+class LauncherTest {
+    private static final Duration START = Duration.ofSeconds(90);
+    @TempDir
+    Path tmp;
+    private Launcher keel;
+
+    @BeforeEach
+    void launcher() throws Exception {
+        Map<String, String> env = new HashMap<>(Launcher.baseEnv(Launcher.freePort()));
+        env.put("KEEL_WORKERS", "0");
+        env.put("KEEL_DRAIN_DELAY", "2s");
+        keel = new Launcher(Files.createDirectory(tmp.resolve("data")), env);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        keel.close();
+    }
+
+    @Test
+    void aSecondStartOnTheSameDataIsRefusedAtOnceNamingTheRunningPidAndTheFirstKeepsItsPidFile() throws Exception {
+        Process first = keel.start(START);
+        String pidFile = Files.readString(keel.pidFile());
+
+        Launcher.Result second = keel.run(Duration.ofSeconds(30), "start");
+
+        assertThat(second.code()).isNotZero();
+        assertThat(second.output().strip()).isEqualTo("keel: already running as pid " + first.pid() + " (pid file "
+                + keel.pidFile() + "); stop it with ./keel stop");
+        assertThat(first.isAlive()).isTrue();
+        assertThat(Files.readString(keel.pidFile())).isEqualTo(pidFile);
+    }
+
+    @Test
+    void thePidFileNamesTheJvmAndItsStopTimeAndIsGoneAfterStop() throws Exception {
+        Process service = keel.start(START);
+        // exec: the pid the launcher got is the JVM's; the stop time is drain delay 2 s + shutdown grace 10 s
+        assertThat(Files.readString(keel.pidFile())).isEqualTo(service.pid() + "\nstop-within=12\n");
+
+        Launcher.Result stop = keel.run(Duration.ofSeconds(60), "stop");
+
+        assertThat(stop.output()).isEqualTo("keel: stopped " + service.pid() + "\n");
+        assertThat(stop.code()).isZero();
+        assertThat(service.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.exitValue()).isZero();
+        assertThat(keel.pidFile()).doesNotExist();
+    }
+
+    @Test
+    void stopNeverSignalsAProcessThatReusedTheNumberInAStalePidFile() throws Exception {
+        Process stranger = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(keel.pidFile(), stranger.pid() + "\nstop-within=1\n");
+
+            Launcher.Result stop = keel.run(Duration.ofSeconds(30), "stop");
+
+            assertThat(stop.output()).contains("not running (stale pid file");
+            assertThat(stranger.isAlive()).isTrue();
+            assertThat(keel.pidFile()).doesNotExist();
+        } finally {
+            stranger.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aStartAfterAKilledRunTakesOverItsLeftoverPidFile() throws Exception {
+        Process killed = keel.start(START);
+        killed.destroyForcibly(); // SIGKILL: the pid file stays, its lock goes with the process
+        assertThat(killed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(keel.pidFile()).exists();
+
+        Process next = keel.start(START);
+
+        assertThat(Files.readString(keel.pidFile())).startsWith(next.pid() + "\n");
+    }
+
+    @Test
+    void onATerminalTheLogIsTextAndInAPipeItIsJson() throws Exception {
+        keel.start(START, true);
+        assertThat(keel.output()).contains(" INFO ").contains("store ready at http://127.0.0.1:")
+                .doesNotContain("\"level\"");
+        keel.close();
+
+        keel.start(START, false);
+        assertThat(keel.output()).contains("\"level\":\"INFO\"").contains("\"formattedMessage\":\"store ready at");
+    }
+}

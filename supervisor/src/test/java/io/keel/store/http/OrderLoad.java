@@ -1,0 +1,121 @@
+package io.keel.store.http;
+
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Closed-loop load from a few clients until stopped: order placements (recording the id of every 201) or reads of
+ * one order (recording every 200). Anything else, including a connection error, counts as failed; a client pauses
+ * 20 ms after a failure, so a service that is down is not hammered. Bounded by {@link #stop()} and by the callers'
+ * awaits; thread-safe.
+ */
+final class OrderLoad implements AutoCloseable {
+    private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** The service under load: a product to order, one signed-in user per client, an order to read. */
+    record Target(Api api, long productId, List<Api.User> users, long readId) {
+        static Target prepare(Api api) {
+            long productId = Api.json(api.get("/api/products?limit=1")).get("items").get(0).get("id").asLong();
+            List<Api.User> users = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                users.add(api.newUser());
+            }
+            HttpResponse<String> order = api.post("/api/orders", users.getFirst().token(), body(productId));
+            return new Target(api, productId, users, Api.json(order).get("id").asLong());
+        }
+
+        /** The acknowledged ids that the service does not answer 200 for now. */
+        List<Long> missing(List<Long> ids) {
+            return ids.stream().filter(id -> api.get("/api/orders/" + id, StoreUnderTest.OPERATOR_TOKEN)
+                    .statusCode() != 200).toList();
+        }
+    }
+
+    record Result(List<Long> acknowledged, int failed) {
+    }
+
+    private static String body(long productId) {
+        return OrdersHttpContract.items(OrdersHttpContract.line(productId, 1));
+    }
+
+    static OrderLoad orders(Target target, int clients) {
+        OrderLoad load = new OrderLoad();
+        for (int c = 0; c < clients; c++) {
+            Api.User user = target.users().get(c % target.users().size());
+            String key = "load-" + System.nanoTime() + "-" + c + "-";
+            AtomicInteger n = new AtomicInteger();
+            load.loop(() -> target.api().send(Api.jsonPost(target.api().request("/api/orders", user.token())
+                    .header("Idempotency-Key", key + n.incrementAndGet()), body(target.productId()))), 201);
+        }
+        return load;
+    }
+
+    static OrderLoad reads(Target target, int clients) {
+        OrderLoad load = new OrderLoad();
+        for (int c = 0; c < clients; c++) {
+            load.loop(() -> target.api().get("/api/orders/" + target.readId(), StoreUnderTest.OPERATOR_TOKEN), 200);
+        }
+        return load;
+    }
+
+    private interface Call {
+        HttpResponse<String> send();
+    }
+
+    private void loop(Call call, int expected) {
+        clients.submit(() -> {
+            while (running.get()) {
+                try {
+                    HttpResponse<String> res = call.send();
+                    if (res.statusCode() == expected) {
+                        acknowledged.add(Api.json(res).get("id").asLong());
+                        continue;
+                    }
+                } catch (UncheckedIOException e) {
+                    // connection refused or reset: failed, like any other answer
+                }
+                if (running.get()) {
+                    failed.incrementAndGet();
+                    LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                }
+            }
+        });
+    }
+
+    List<Long> acknowledged() {
+        return List.copyOf(acknowledged);
+    }
+
+    void awaitAcknowledged(int count) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= count);
+    }
+
+    /** Stops the clients, waits for their last requests, and returns what they saw. */
+    Result stop() {
+        running.set(false);
+        clients.close();
+        return new Result(List.copyOf(acknowledged), failed.get());
+    }
+
+    @Override
+    public void close() {
+        if (running.get()) {
+            stop();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.keel.store.http;
+
+import io.keel.store.db.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code ./keel start} with the supervisor and real store workers: status, a worker SIGKILLed under order load,
+ * a rolling reload under load, everything SIGKILLed, the supervisor SIGKILLed alone, and SIGTERM. One service per
+ * class (starting JVMs is the slow part); the tests run in order and each leaves it running.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class SupervisedStoreContract {
+    private static final Duration START = Duration.ofSeconds(120);
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private Launcher keel;
+    private Process supervisor;
+    private int port;
+    private OrderLoad.Target target;
+
+    protected abstract Backend backend();
+
+    /** Workers the service runs: the default for the backend (1 on H2, 2 on PostgreSQL). */
+    protected abstract int workers();
+
+    @BeforeAll
+    void start() throws Exception {
+        Path tmp = Files.createTempDirectory("keel-supervised");
+        cleanup.add(() -> StoreUnderTest.deleteRecursively(tmp));
+        port = Launcher.freePort();
+        Map<String, String> env = new HashMap<>(Launcher.baseEnv(port));
+        if (backend() == Backend.POSTGRES) {
+            TestDatabase schema = TestDatabase.postgres();
+            cleanup.add(schema);
+            env.put("KEEL_DB_URL", schema.settings().jdbcUrl());
+        }
+        keel = new Launcher(Files.createDirectory(tmp.resolve("data")), env);
+        cleanup.add(keel);
+        supervisor = keel.start(START);
+        target = OrderLoad.Target.prepare(Api.of(port));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (AutoCloseable closeable : cleanup.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private List<Long> workerPids() throws Exception {
+        Launcher.Result status = keel.run(Duration.ofSeconds(30), "status");
+        assertThat(status.code()).as(status.output()).isZero();
+        return status.output().lines().skip(1).map(line -> line.split("\\s+"))
+                .filter(cols -> cols[2].equals("READY")).map(cols -> Long.parseLong(cols[1])).toList();
+    }
+
+    @Test
+    @Order(1)
+    void statusShowsOneReadyLinePerWorkerWithItsPidAndFigures() throws Exception {
+        Launcher.Result status = keel.run(Duration.ofSeconds(30), "status");
+
+        List<String> lines = status.output().lines().toList();
+        assertThat(lines.getFirst()).containsSubsequence("worker", "pid", "state", "uptime", "restarts", "cpu", "rss");
+        assertThat(lines).hasSize(workers() + 1);
+        List<Long> children = supervisor.children().map(ProcessHandle::pid).toList();
+        assertThat(workerPids()).hasSize(workers()).allSatisfy(pid -> assertThat(children).contains(pid));
+        assertThat(lines.get(1)).matches("1\\s+\\d+\\s+READY\\s+[0-9.]+s\\s+0\\s+[0-9.]+s\\s+\\d+MiB\\s*");
+    }
+
+    @Test
+    @Order(2)
+    void aWorkerSigkilledUnderOrderLoadIsReplacedAndNoAcknowledgedOrderIsLost() throws Exception {
+        long victim = workerPids().getFirst();
+        OrderLoad.Result result;
+        long replacedAfterMs;
+        try (OrderLoad load = OrderLoad.orders(target, 4)) {
+            load.awaitAcknowledged(50);
+            long killed = System.nanoTime();
+            ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+            await().atMost(START).pollInterval(Duration.ofMillis(100)).until(() -> {
+                List<Long> ready = workerPids();
+                return ready.size() == workers() && !ready.contains(victim);
+            });
+            replacedAfterMs = (System.nanoTime() - killed) / 1_000_000;
+            load.awaitAcknowledged(load.acknowledged().size() + 20);
+            result = load.stop();
+        }
+
+        System.out.printf("[%s] worker SIGKILL under order load: replacement ready after %d ms; %d acknowledged, "
+                + "%d failed requests%n", backend(), replacedAfterMs, result.acknowledged().size(), result.failed());
+        assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
+        if (workers() > 1) {
+            // Only requests in flight on the killed worker may fail: at most one per client.
+            assertThat(result.failed()).isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aRollingReloadUnderLoadFailsNoRequest() throws Exception {
+        List<Long> before = workerPids();
+        Launcher.Result reload;
+        OrderLoad.Result result;
+        try (OrderLoad load = OrderLoad.reads(target, 4)) {
+            load.awaitAcknowledged(50);
+            reload = keel.run(START, "reload");
+            load.awaitAcknowledged(load.acknowledged().size() + 50);
+            result = load.stop();
+        }
+
+        System.out.printf("[%s] reload under load: %s; %d reads, %d failed%n", backend(), reload.output().strip(),
+                result.acknowledged().size(), result.failed());
+        assertThat(result.failed()).as("failed requests during the reload").isZero();
+        if (backend() == Backend.H2) {
+            // One process at a time opens the embedded file: the new worker cannot start, the old one serves on.
+            assertThat(reload.code()).isNotZero();
+            assertThat(reload.output()).contains("reload rolled back").contains("before it was ready");
+            assertThat(workerPids()).isEqualTo(before);
+        } else {
+            assertThat(reload.code()).as(reload.output()).isZero();
+            assertThat(reload.output()).contains("reloaded " + workers() + " worker(s)");
+            assertThat(workerPids()).doesNotContainAnyElementsOf(before);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void sigkillOfTheSupervisorAndEveryWorkerLosesNoAcknowledgedOrderAfterAStart() throws Exception {
+        OrderLoad.Result result;
+        try (OrderLoad load = OrderLoad.orders(target, 4)) {
+            load.awaitAcknowledged(50);
+            supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
+            supervisor.destroyForcibly();
+            assertThat(supervisor.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            result = load.stop();
+        }
+        keel.close();
+        supervisor = keel.start(START);
+
+        System.out.printf("[%s] SIGKILL of everything: %d acknowledged before%n", backend(),
+                result.acknowledged().size());
+        assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void workersOfASigkilledSupervisorStopByThemselves() throws Exception {
+        List<ProcessHandle> workers = supervisor.children().toList();
+        assertThat(workers).hasSize(workers());
+
+        supervisor.destroyForcibly();
+
+        for (ProcessHandle worker : workers) {
+            assertThat(worker.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        }
+        keel.close();
+        supervisor = keel.start(START);
+    }
+
+    @Test
+    @Order(6)
+    void sigtermDrainsEveryWorkerAndExitsZero() throws Exception {
+        List<ProcessHandle> workers = supervisor.children().toList();
+
+        supervisor.destroy();
+
+        assertThat(supervisor.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(supervisor.exitValue()).as(keel.output()).isZero();
+        assertThat(workers).allSatisfy(worker -> assertThat(worker.isAlive()).isFalse());
+        assertThat(keel.output()).contains("received SIGTERM, draining").contains("keel: stopped");
+        assertThat(keel.pidFile()).doesNotExist();
+    }
+}
