@@ -3,7 +3,14 @@ package io.keel.runtime;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http1.Http1ConnectionProvider;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.keel.runtime.http.ConnectionGuard;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -39,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A Keel service: Helidon's virtual-thread web server with the production basics already wired - request ids,
@@ -66,7 +74,10 @@ public final class Keel implements AutoCloseable {
     private final CpuPool cpuPool;
     private final HttpRouting.Builder routing = HttpRouting.builder();
     private final Routes routes;
+    private static final String MANAGEMENT = "management";
+
     private final HttpLayer http;
+    private final Admission admission;
     private final MemoryGuard memory;
     private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -85,9 +96,9 @@ public final class Keel implements AutoCloseable {
                 config.cpuTaskTimeout()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
-        this.routes = http.install(routing, new Admission(
-                ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory, config.maxStreams(),
-                metrics.registry()));
+        this.admission = new Admission(ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory,
+                config.maxStreams(), metrics.registry());
+        this.routes = http.install(routing, admission);
         resources.push(SchedulerLagMonitor.start(metrics.registry()));
         resources.push(PinnedThreadMonitor.start(metrics.registry()));
         health.add("memory", memory.healthCheck());
@@ -168,41 +179,48 @@ public final class Keel implements AutoCloseable {
         return this;
     }
 
-    /** Binds and starts serving. Blocks until the listener is up. */
+    /** Binds and starts serving. Blocks until the listener (and the management listener, if set) is up. */
     public Keel start() {
-        routes.route(Method.GET, "/metrics", Routes.Kind.CRITICAL, (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(metrics.scrape());
+        // On the service's listener, metrics and stats carry business figures: operator token or admin user only.
+        AdminGuard guard = adminGuard;
+        registerOperations(routes, handler -> (req, res) -> {
+            guard.authorize(req);
+            handler.handle(req, res);
         });
-        routes.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
-                .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
-        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(routes);
-        dashboard.register(routes);
         http.finish(routes);
-        DirectHandlers.Builder direct = DirectHandlers.builder();
-        DirectHandler handler = http.directHandler();
-        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-            direct.addHandler(type, handler);
-        }
-        server = WebServer.builder()
+        ConnectionGuard serviceGuard = http.connectionGuard(config.maxConnections(), config.headerTimeout(), "service");
+        resources.push(serviceGuard);
+        WebServerConfig.Builder builder = listener(WebServer.builder(), serviceGuard)
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
-                .shutdownGracePeriod(config.shutdownGrace())
-                .maxPayloadSize(config.maxStreamSize())
-                .addProtocol(Http1Config.builder()
-                        .maxPrologueLength(config.maxRequestLine())
-                        .maxHeadersSize(config.maxHeaderSize() * 2)
-                        .build())
-                .directHandlers(direct.build())
-                .routing(routing)
-                .build()
-                .start();
-        if (!server.isRunning()) {
-            // Helidon logs a bind failure and returns; a service that is not listening must not look started
-            throw new KeelException("could not start listening on " + config.host() + ":" + config.port()
-                    + " (is the port in use?)");
+                .routing(routing);
+        if (config.management().port().isPresent()) {
+            // The management listener serves the same figures without a token: it listens on loopback by default,
+            // where only the operator's own scraper can reach it. Admin routes still need the token there.
+            HttpRouting.Builder managementRouting = HttpRouting.builder();
+            Routes management = http.install(managementRouting, admission);
+            registerOperations(management, handler -> handler);
+            http.finish(management);
+            ConnectionGuard managementGuard = http.connectionGuard(config.maxConnections(), config.headerTimeout(),
+                    MANAGEMENT);
+            resources.push(managementGuard);
+            builder.putSocket(MANAGEMENT, listener(ListenerConfig.builder(), managementGuard)
+                    .host(config.management().host())
+                    .port(config.management().port().getAsInt())
+                    .routing(managementRouting)
+                    .build());
         }
+        server = builder.build().start();
+        if (!server.isRunning() || (config.management().port().isPresent() && server.port(MANAGEMENT) <= 0)) {
+            // Helidon logs a bind failure and returns; a service that is not listening must not look started
+            Optional.ofNullable(server).ifPresent(WebServer::stop);
+            throw new KeelException("could not start listening on " + config.host() + ":" + config.port()
+                    + config.management().port().stream().mapToObj(p -> " and " + config.management().host() + ":" + p)
+                    .findFirst().orElse("") + " (is the port in use?)");
+        }
+        config.management().port().ifPresent(p -> LOG.info("management listener (metrics, stats, dashboard without "
+                + "a token) at http://{}:{}/", config.management().host(), server.port(MANAGEMENT)));
         if (!config.protections()) {
             LOG.warn("PROTECTIONS ARE OFF: CPU work runs on request threads without admission control. "
                     + "This mode exists only for the benchmark's naive baseline; never run it in production.");
@@ -213,6 +231,47 @@ public final class Keel implements AutoCloseable {
     /** The bound port (useful with port 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The management listener's bound port; empty when it is off. */
+    public java.util.OptionalInt managementPort() {
+        return config.management().port().isPresent()
+                ? java.util.OptionalInt.of(server.port(MANAGEMENT)) : java.util.OptionalInt.empty();
+    }
+
+    /** Metrics, health, admin and dashboard routes; {@code protect} wraps the ones that show business figures. */
+    private void registerOperations(Routes target, UnaryOperator<Handler> protect) {
+        target.route(Method.GET, "/metrics", Routes.Kind.CRITICAL, protect.apply((req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape());
+        }));
+        target.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
+                .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
+        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(target);
+        dashboard.register(target, protect);
+    }
+
+    /** The limits every listener shares: sizes, the connection bound and the header deadline. */
+    private <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B builder, ConnectionGuard guard) {
+        DirectHandlers.Builder direct = DirectHandlers.builder();
+        DirectHandler handler = http.directHandler();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            direct.addHandler(type, handler);
+        }
+        Http1Config http1 = Http1Config.builder()
+                .maxPrologueLength(config.maxRequestLine())
+                .maxHeadersSize(config.maxHeaderSize() * 2)
+                .addReceiveListener(guard.receiveListener())
+                .addSendListener(guard.sendListener())
+                .build();
+        // Helidon's own HTTP/1 selector, wrapped; protocol discovery is off so that it is the only one
+        ServerConnectionSelector http1Selector = new Http1ConnectionProvider().create(WebServer.DEFAULT_SOCKET_NAME,
+                http1, ProtocolConfigs.create(List.of(http1)));
+        return builder.shutdownGracePeriod(config.shutdownGrace())
+                .maxPayloadSize(config.maxStreamSize())
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(guard.wrap(http1Selector))
+                .directHandlers(direct.build());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.keel.runtime;
 
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.http.TrustedProxies;
 import io.keel.runtime.limit.LimitSettings;
 
 import java.nio.file.Path;
@@ -37,6 +38,14 @@ import java.util.Optional;
  * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
  *                         readiness fails ({@code KEEL_HEAP_LIMIT_PERCENT}, 90)
  * @param rssLimit         resident set size beyond which the same happens; 0 = none ({@code KEEL_RSS_LIMIT}, 0)
+ * @param management       the optional management listener ({@code KEEL_MANAGEMENT_PORT}, off;
+ *                         {@code KEEL_MANAGEMENT_HOST}, 127.0.0.1)
+ * @param headerTimeout    total time a client gets to send a request's line and headers; past it 408 and close
+ *                         ({@code KEEL_HEADER_TIMEOUT}, 10s)
+ * @param maxConnections   open connections per listener; more are refused with 503 and closed
+ *                         ({@code KEEL_MAX_CONNECTIONS}, 10000)
+ * @param trustedProxies   peers whose {@code Forwarded} / {@code X-Forwarded-For} names the client
+ *                         ({@code KEEL_TRUSTED_PROXIES}, none)
  */
 public record KeelConfig(
         String host,
@@ -58,7 +67,18 @@ public record KeelConfig(
         LimitSettings limit,
         int maxStreams,
         int heapLimitPercent,
-        long rssLimit) {
+        long rssLimit,
+        Management management,
+        Duration headerTimeout,
+        int maxConnections,
+        TrustedProxies trustedProxies) {
+
+    /**
+     * The management listener: {@code /metrics}, {@code /api/stats} and {@code /} without a token, for a scraper on
+     * the same host or network; {@code port} is empty when it is off.
+     */
+    public record Management(String host, java.util.OptionalInt port) {
+    }
 
     private static final long KB = 1024;
     private static final long MB = KB * KB;
@@ -98,7 +118,17 @@ public record KeelConfig(
                 limit,
                 s.integer("max-streams", 256, 1, 100_000),
                 s.integer("heap-limit-percent", 90, 10, 100),
-                s.bytes("rss-limit", 0, 0, 1L << 50));
+                s.bytes("rss-limit", 0, 0, 1L << 50),
+                management(s),
+                s.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                s.integer("max-connections", 10_000, 1, 1_000_000),
+                TrustedProxies.parse(s.string("trusted-proxies", "")));
+    }
+
+    private static Management management(Settings s) {
+        int port = s.integer("management-port", -1, -1, 65535);
+        return new Management(s.string("management-host", "127.0.0.1"),
+                port < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port));
     }
 
     /** Defaults only, ignoring the environment: for tests and embedding. */

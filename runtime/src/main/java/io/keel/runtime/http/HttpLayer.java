@@ -37,6 +37,13 @@ public final class HttpLayer {
         return new DirectProblemHandler(problems, registry);
     }
 
+    /**
+     * The connection bound and header deadline of one listener; the caller closes it after the server stopped.
+     */
+    public ConnectionGuard connectionGuard(int maxConnections, java.time.Duration headerTimeout, String listener) {
+        return new ConnectionGuard(maxConnections, headerTimeout, problems, registry, listener);
+    }
+
     public int inFlight() {
         return filter.inFlight();
     }

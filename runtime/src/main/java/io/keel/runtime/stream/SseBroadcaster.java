@@ -235,12 +235,8 @@ public final class SseBroadcaster<E> {
 
     /** Reads a {@code Last-Event-ID} header; a missing, negative or non-numeric value means "no resumption". */
     public static OptionalLong parseLastEventId(Optional<String> header) {
-        try {
-            return header.map(String::strip).map(Long::parseLong).filter(id -> id >= 0)
-                    .map(OptionalLong::of).orElse(OptionalLong.empty());
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return header.map(String::strip).map(io.keel.runtime.http.Numbers::parseNonNegative)
+                .orElse(OptionalLong.empty());
     }
 
     private int replayed() {
