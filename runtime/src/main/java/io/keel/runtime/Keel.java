@@ -267,7 +267,11 @@ public final class Keel implements AutoCloseable {
         // Helidon's own HTTP/1 selector, wrapped; protocol discovery is off so that it is the only one
         ServerConnectionSelector http1Selector = new Http1ConnectionProvider().create(WebServer.DEFAULT_SOCKET_NAME,
                 http1, ProtocolConfigs.create(List.of(http1)));
+        // Helidon closes a kept-alive connection that waits for its next request line longer than the idle timeout
+        // (never one mid-request); it checks every quarter of that time
         return builder.shutdownGracePeriod(config.shutdownGrace())
+                .idleConnectionTimeout(config.idleTimeout())
+                .idleConnectionPeriod(config.idleTimeout().dividedBy(4))
                 .maxPayloadSize(config.maxStreamSize())
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(guard.wrap(http1Selector))

@@ -42,6 +42,8 @@ import java.util.Optional;
  *                         {@code KEEL_MANAGEMENT_HOST}, 127.0.0.1)
  * @param headerTimeout    total time a client gets to send a request's line and headers; past it 408 and close
  *                         ({@code KEEL_HEADER_TIMEOUT}, 10s)
+ * @param idleTimeout      how long a kept-alive connection may wait for its next request ({@code KEEL_IDLE_TIMEOUT},
+ *                         60s)
  * @param maxConnections   open connections per listener; more are refused with 503 and closed
  *                         ({@code KEEL_MAX_CONNECTIONS}, 10000)
  * @param trustedProxies   peers whose {@code Forwarded} / {@code X-Forwarded-For} names the client
@@ -70,6 +72,7 @@ public record KeelConfig(
         long rssLimit,
         Management management,
         Duration headerTimeout,
+        Duration idleTimeout,
         int maxConnections,
         TrustedProxies trustedProxies) {
 
@@ -121,6 +124,7 @@ public record KeelConfig(
                 s.bytes("rss-limit", 0, 0, 1L << 50),
                 management(s),
                 s.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                s.duration("idle-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.integer("max-connections", 10_000, 1, 1_000_000),
                 TrustedProxies.parse(s.string("trusted-proxies", "")));
     }

@@ -26,11 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *     <li>a bound on open connections per listener: one more is answered {@code 503} with {@code Retry-After} and
  *     closed at once ({@code keel_http_connections_refused_total});</li>
- *     <li>a total deadline for a request's line and headers, from the first byte of the request: past it the client
- *     gets {@code 408} and the connection is closed ({@code keel_http_header_timeouts_total}).</li>
+ *     <li>a total deadline for a request's line and headers: past it the client gets {@code 408} and the connection
+ *     is closed ({@code keel_http_header_timeouts_total}); see {@link HeaderDeadline} for the states.</li>
  * </ul>
- * It wraps Helidon's HTTP/1 connection selector and listens to its receive and send events, so the deadline is
- * armed when a request starts arriving and disarmed when its headers are complete. Thread-safe; one scheduler
+ * It wraps Helidon's HTTP/1 connection selector and listens to its receive and send events. Thread-safe; one scheduler
  * thread for all deadlines, closed by {@link #close()}.
  */
 public final class ConnectionGuard implements AutoCloseable {
@@ -86,14 +85,14 @@ public final class ConnectionGuard implements AutoCloseable {
         };
     }
 
-    /** Receive events: the first bytes of a request arm the deadline, complete headers disarm it. */
+    /** Receive events: a parsed request line arms the header deadline, complete headers disarm it. */
     public Http1ConnectionListener receiveListener() {
         return new Http1ConnectionListener() {
             @Override
-            public void data(ConnectionContext ctx, BufferData data) {
+            public void prologue(ConnectionContext ctx, io.helidon.http.HttpPrologue prologue) {
                 HeaderDeadline deadline = deadlines.get(ctx);
                 if (deadline != null) {
-                    deadline.requestBytes();
+                    deadline.requestStarted();
                 }
             }
 
@@ -107,14 +106,14 @@ public final class ConnectionGuard implements AutoCloseable {
         };
     }
 
-    /** Send events: once a response starts, the next bytes received belong to the next request. */
+    /** Send events: once a response starts, the connection is idle until the next request line. */
     public Http1ConnectionListener sendListener() {
         return new Http1ConnectionListener() {
             @Override
             public void status(ConnectionContext ctx, Status status) {
                 HeaderDeadline deadline = deadlines.get(ctx);
                 if (deadline != null) {
-                    deadline.responding();
+                    deadline.responseStarted();
                 }
             }
         };
@@ -150,7 +149,7 @@ public final class ConnectionGuard implements AutoCloseable {
             HeaderDeadline deadline = new HeaderDeadline(timer, headerTimeout, () -> expire(ctx, delegate));
             deadlines.put(ctx, deadline);
             try {
-                deadline.requestBytes();
+                deadline.requestStarted(); // the bytes that chose this protocol are the start of the first request
                 delegate.handle(limit);
             } finally {
                 deadline.cancel();
@@ -172,8 +171,8 @@ public final class ConnectionGuard implements AutoCloseable {
 
     private void expire(ConnectionContext ctx, ServerConnection connection) {
         timeouts.increment();
-        answer(ctx, new ProblemException(408, "Request Timeout", "the request line and headers did not arrive within "
-                + headerTimeout.toMillis() + " ms"), "");
+        answer(ctx, new ProblemException(408, "Request Timeout", "the request line and headers did not arrive "
+                + "within " + headerTimeout.toMillis() + " ms"), "");
         // interrupting the connection's virtual thread closes its socket and ends the blocked read
         connection.close(true);
     }

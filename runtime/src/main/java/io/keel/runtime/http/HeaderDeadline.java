@@ -1,62 +1,78 @@
 package io.keel.runtime.http;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The header deadline of one connection, a small state machine: {@code WAITING} (between requests: no deadline, the
- * idle timeout governs) → first bytes of a request → {@code READING} (deadline armed) → headers complete →
- * {@code IN_REQUEST} → response started → {@code WAITING}. The deadline fires only from {@code READING}; whichever of
- * "headers complete" and "deadline" comes first wins, decided under one lock, so a request whose headers arrive in
- * time is never cut off. Thread-safe: events come from the connection's thread, the expiry from the timer thread.
+ * The deadlines of one connection, a small state machine driven by Helidon's connection events:
+ * <pre>
+ *   READING --headers complete--> IN_REQUEST --response started--> IDLE --request line read--> READING
+ * </pre>
+ * {@code READING} (a request has begun: the connection's first bytes, or a parsed request line) has the header
+ * deadline; past it the client gets 408 and the connection closes. {@code IN_REQUEST} has none: the handler's own
+ * time is not the client's fault. {@code IDLE} (kept alive, waiting for a request line) is Helidon's: its idle
+ * connection timeout closes connections that wait for a request line too long, and never one mid-response. Helidon's
+ * data reader does not report raw reads, so a request line trickled on a kept-alive connection is bounded by that
+ * idle timeout rather than the header deadline. Whichever of an event and an expiry comes first wins, decided under
+ * this object's lock, so a request whose headers arrive in time is never cut off.
+ *
+ * <p>Thread-safe: events come from the connection's thread, the expiry from the timer thread.
  */
 final class HeaderDeadline {
-    private enum State { WAITING, READING, IN_REQUEST, EXPIRED }
+    private enum State { NEW, READING, IN_REQUEST, IDLE, CLOSED }
 
     private final ScheduledExecutorService timer;
-    private final Duration timeout;
-    private final Runnable onExpiry;
-    private State state = State.WAITING;
+    private final Duration headerTimeout;
+    private final Runnable expiry;
+    private State state = State.NEW;
     private ScheduledFuture<?> pending;
 
-    HeaderDeadline(ScheduledExecutorService timer, Duration timeout, Runnable onExpiry) {
+    HeaderDeadline(ScheduledExecutorService timer, Duration headerTimeout, Runnable expiry) {
         this.timer = timer;
-        this.timeout = timeout;
-        this.onExpiry = onExpiry;
+        this.headerTimeout = headerTimeout;
+        this.expiry = expiry;
     }
 
-    /** Bytes arrived: when between requests, a new request has begun and its deadline starts now. */
-    synchronized void requestBytes() {
-        if (state == State.WAITING) {
-            state = State.READING;
-            try {
-                pending = timer.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                state = State.IN_REQUEST; // shutting down: the server closes connections itself
-            }
+    /** The connection's first bytes arrived, or a request line was read: the header deadline starts now. */
+    synchronized void requestStarted() {
+        if (state == State.NEW || state == State.IDLE) {
+            enter(State.READING, headerTimeout);
         }
     }
 
     synchronized void headersComplete() {
         if (state == State.READING) {
-            state = State.IN_REQUEST;
-            pending.cancel(false);
+            enter(State.IN_REQUEST, null);
         }
     }
 
-    synchronized void responding() {
+    synchronized void responseStarted() {
         if (state == State.IN_REQUEST) {
-            state = State.WAITING;
+            enter(State.IDLE, null);
         }
     }
 
+    /** The connection ended: no deadline may fire any more. */
     synchronized void cancel() {
+        enter(State.CLOSED, null);
+    }
+
+    private void enter(State next, Duration deadline) {
         if (pending != null) {
             pending.cancel(false);
         }
-        state = State.EXPIRED;
+        state = next;
+        pending = null;
+        if (deadline != null) {
+            try {
+                pending = timer.schedule(this::expire, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: the server closes its connections itself
+            }
+        }
     }
 
     private void expire() {
@@ -64,8 +80,8 @@ final class HeaderDeadline {
             if (state != State.READING) {
                 return;
             }
-            state = State.EXPIRED;
+            enter(State.CLOSED, null);
         }
-        onExpiry.run();
+        expiry.run();
     }
 }

@@ -81,6 +81,7 @@ class DashboardHttpTest {
             client.get("/order");
         }
         assertThat(client.get("/boom").statusCode()).isEqualTo(500);
+        assertThat(client.get("/no-such-page").statusCode()).isEqualTo(404);
 
         JsonNode doc = await().until(DashboardHttpTest::stats,
                 d -> d.get("http").get("requestsTotal").asLong() >= 24);
@@ -88,6 +89,11 @@ class DashboardHttpTest {
         assertThat(http.get("requestsPerSecond").asDouble()).isPositive();
         assertThat(http.get("serverErrorsTotal").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(http.get("serverErrorRatio").asDouble()).isPositive();
+        assertThat(http.get("clientErrorsTotal").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(http.get("clientErrorRatio").asDouble()).isPositive();
+        assertThat(http.get("connectionsOpen").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(http.has("connectionsRefusedTotal")).isTrue();
+        assertThat(http.has("headerTimeoutsTotal")).isTrue();
         assertThat(http.get("latencyP50Ms").asDouble()).isPositive();
         assertThat(http.get("latencyP99Ms").asDouble()).isGreaterThanOrEqualTo(http.get("latencyP50Ms").asDouble());
         assertThat(http.get("inFlight").asLong()).isGreaterThanOrEqualTo(0);
