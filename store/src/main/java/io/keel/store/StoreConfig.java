@@ -14,8 +14,11 @@ import java.time.Duration;
  *                           data dir), {@code KEEL_DB_USER}, {@code KEEL_DB_PASSWORD}, {@code KEEL_DB_POOL_SIZE} (10)
  * @param seedOrders         demo orders seeded into an empty database at start ({@code KEEL_SEED_ORDERS}, 0 = none)
  * @param sessionTtl         how long a login token lives ({@code KEEL_SESSION_TTL}, 24h)
- * @param loginMaxFailures   failed logins per email or client within {@code loginWindow} before 429
+ * @param loginMaxFailures   failed logins per account within {@code loginWindow} before 429
  *                           ({@code KEEL_LOGIN_MAX_FAILURES}, 5)
+ * @param loginAddressMaxFailures failed logins per client address within {@code loginWindow} before 429
+ *                           ({@code KEEL_LOGIN_ADDRESS_MAX_FAILURES}, 50; slowed down before that)
+ * @param loginMaxDelay      the longest slow-down of an address with many failures ({@code KEEL_LOGIN_MAX_DELAY}, 2s)
  * @param loginWindow        window for counting failed logins ({@code KEEL_LOGIN_WINDOW}, 15m)
  * @param passwordMemoryKib  Argon2id memory cost ({@code KEEL_PASSWORD_MEMORY_KIB}, 19456 = OWASP minimum)
  * @param passwordIterations Argon2id iterations ({@code KEEL_PASSWORD_ITERATIONS}, 2)
@@ -32,6 +35,8 @@ public record StoreConfig(
         Duration sessionTtl,
         int loginMaxFailures,
         Duration loginWindow,
+        int loginAddressMaxFailures,
+        Duration loginMaxDelay,
         int passwordMemoryKib,
         int passwordIterations,
         long maxImagePixels,
@@ -54,6 +59,8 @@ public record StoreConfig(
                 s.duration("session-ttl", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(90)),
                 s.integer("login-max-failures", 5, 1, 1000),
                 s.duration("login-window", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+                s.integer("login-address-max-failures", 50, 1, 1_000_000),
+                s.duration("login-max-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)),
                 s.integer("password-memory-kib", 19_456, 1024, 1 << 20),
                 s.integer("password-iterations", 2, 1, 20),
                 s.bytes("max-image-pixels", 40_000_000, 1, 1L << 32),

@@ -14,7 +14,7 @@ import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.AccountRoutes;
 import io.keel.store.accounts.Authenticator;
-import io.keel.store.accounts.LoginThrottle;
+import io.keel.store.accounts.SignInThrottle;
 import io.keel.store.accounts.Passwords;
 import io.keel.store.accounts.SessionRepository;
 import io.keel.store.catalog.CatalogRoutes;
@@ -103,7 +103,8 @@ public final class StoreService implements AutoCloseable {
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, accounts, clock,
                 activeUsers::seen);
-        LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
+        SignInThrottle throttle = new SignInThrottle(store.loginMaxFailures(), store.loginAddressMaxFailures(),
+                store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         // Streams (issue 4): live order events, exports, uploads.
         OrderEvents events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());

@@ -150,7 +150,7 @@ abstract class ImagesHttpContract extends StoreContract {
             assertThat(Long.parseLong(busy.headers().firstValue("Retry-After").orElseThrow())).isPositive();
             JsonNode problem = Api.JSON.readTree(busy.body());
             assertThat(problem.get("status").asInt()).isEqualTo(503);
-            assertThat(client.get("/metrics").body()).containsPattern("keel_cpu_pool_rejected_total\\{[^}]*} [1-9]");
+            assertThat(client.get("/metrics", StoreUnderTest.OPERATOR_TOKEN).body()).containsPattern("keel_cpu_pool_rejected_total\\{[^}]*} [1-9]");
         }
     }
 
