@@ -165,6 +165,7 @@ public final class StoreService implements AutoCloseable {
         keel.problems()
                 .register(ImageRejectedException.class, e -> switch (e.reason()) {
                     case UNSUPPORTED_TYPE -> ProblemException.unsupportedMediaType(e.getMessage());
+                    case EMPTY -> ProblemException.badRequest(e.getMessage());
                     case TOO_MANY_PIXELS, INPUT_TOO_LARGE -> ProblemException.tooLarge(e.getMessage());
                     case CORRUPT -> ProblemException.unprocessable(e.getMessage());
                 })
