@@ -169,6 +169,8 @@ public final class StoreService implements AutoCloseable {
                     case TOO_MANY_PIXELS, INPUT_TOO_LARGE -> ProblemException.tooLarge(e.getMessage());
                     case CORRUPT -> ProblemException.unprocessable(e.getMessage());
                 })
+                .register(io.keel.store.orders.IdempotencyKeyReusedException.class,
+                        e -> ProblemException.unprocessable(e.getMessage()))
                 .register(InvalidThumbnailSpecException.class, e -> io.keel.runtime.http.Params.field(e.field(),
                         e.getMessage()))
                 .register(InvalidCursorException.class, e -> io.keel.runtime.http.Params.field("after",
