@@ -27,7 +27,7 @@ import java.time.Duration;
  * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 2g, at most KEEL_MAX_STREAM_SIZE)
  * @param exportFetchSize    rows per database round trip of an export cursor ({@code KEEL_EXPORT_FETCH_SIZE}, 1000)
  * @param sse                live order events: replay ring ({@code KEEL_SSE_REPLAY_SIZE}, 1000), per-client queue
- *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 15s)
+ *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 2s)
  */
 public record StoreConfig(
         DbSettings db,
