@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param dataDir          where databases, uploads, heap dumps and recordings go ({@code KEEL_DATA_DIR}, ./data)
  * @param adminToken       operator token for admin routes; absent keeps them closed ({@code KEEL_ADMIN_TOKEN})
  * @param maxBodySize      largest buffered request body, e.g. JSON ({@code KEEL_MAX_BODY_SIZE}, 1m)
- * @param maxStreamSize    largest streamed request body, e.g. uploads ({@code KEEL_MAX_STREAM_SIZE}, 2g)
+ * @param maxStreamSize    largest streamed request body, e.g. uploads ({@code KEEL_MAX_STREAM_SIZE}, 256m)
  * @param maxHeaderSize    all request headers together ({@code KEEL_MAX_HEADER_SIZE}, 16k) - 431 beyond
  * @param maxRequestLine   request line incl. URI ({@code KEEL_MAX_REQUEST_LINE}, 8k) - 414 beyond
  * @param shutdownGrace    how long in-flight requests may finish after SIGTERM ({@code KEEL_SHUTDOWN_GRACE}, 20s)
@@ -107,7 +107,7 @@ public record KeelConfig(
                 s.path("data-dir", "./data"),
                 s.secret("admin-token"),
                 s.bytes("max-body-size", MB, KB, 64 * MB),
-                s.bytes("max-stream-size", 2 * GB, KB, 1024 * GB),
+                s.bytes("max-stream-size", 256 * MB, KB, 1024 * GB),
                 (int) s.bytes("max-header-size", 16 * KB, KB, MB),
                 (int) s.bytes("max-request-line", 8 * KB, 256, MB),
                 s.duration("shutdown-grace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)),

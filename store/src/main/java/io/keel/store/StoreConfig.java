@@ -24,7 +24,7 @@ import java.time.Duration;
  * @param passwordIterations Argon2id iterations ({@code KEEL_PASSWORD_ITERATIONS}, 2)
  * @param maxImagePixels     largest declared image accepted for thumbnails ({@code KEEL_MAX_IMAGE_PIXELS}, 40M)
  * @param maxImageSize       largest thumbnail input body ({@code KEEL_MAX_IMAGE_SIZE}, 20m)
- * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 2g, at most KEEL_MAX_STREAM_SIZE)
+ * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 256m, at most KEEL_MAX_STREAM_SIZE)
  * @param exportFetchSize    rows per database round trip of an export cursor ({@code KEEL_EXPORT_FETCH_SIZE}, 1000)
  * @param sse                live order events: replay ring ({@code KEEL_SSE_REPLAY_SIZE}, 1000), per-client queue
  *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 2s)
@@ -65,7 +65,7 @@ public record StoreConfig(
                 s.integer("password-iterations", 2, 1, 20),
                 s.bytes("max-image-pixels", 40_000_000, 1, 1L << 32),
                 s.bytes("max-image-size", 20L << 20, 1024, 1L << 30),
-                s.bytes("max-upload-size", 2L << 30, 1, 1L << 40),
+                s.bytes("max-upload-size", 256L << 20, 1, 1L << 40),
                 s.integer("export-fetch-size", 1000, 1, 100_000),
                 sse(s));
     }

@@ -142,6 +142,7 @@ public final class StoreService implements AutoCloseable {
             uploadRoutes.register(routes);
             events.register(routes);
             new ImageRoutes(Thumbnailer.create(imageLimits), imageLimits, keel.cpuPool(), auth).register(routes);
+            io.keel.store.docs.ApiDocs.load(keel.json().mapper()).register(routes);
         });
     }
 

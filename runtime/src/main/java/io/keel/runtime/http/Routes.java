@@ -70,6 +70,11 @@ public final class Routes {
         return this;
     }
 
+    /** Every registered route as {@code "METHOD /template"}, in registration order: for documentation checks. */
+    public List<String> registered() {
+        return routes.stream().map(r -> r.method().text() + " " + r.template()).toList();
+    }
+
     /** Methods registered for paths matching {@code req}'s path, sorted; empty when the path is unknown. */
     Set<String> allowedMethods(ServerRequest req) {
         Set<String> allowed = new TreeSet<>();
