@@ -1,19 +1,12 @@
 package io.keel.runtime;
 
-import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.ListenerConfig;
-import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http1.Http1ConnectionProvider;
-import io.helidon.webserver.spi.ServerConnectionSelector;
-import io.keel.runtime.http.ConnectionGuard;
-import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import io.keel.runtime.admin.AdminEndpoints;
 import io.keel.runtime.admin.AdminGuard;
 import io.keel.runtime.admin.OperatorToken;
@@ -61,7 +54,8 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>Configure (routes, checks, resources) before {@link #start()}; not thread-safe until then. Two instances can run in
- * one JVM: nothing here is static.
+ * one JVM: nothing here is static. Somewhat over 300 lines: this is the one place where the parts are wired together
+ * and stopped in order, which reads better whole than split.
  */
 public final class Keel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Keel.class);
@@ -188,9 +182,8 @@ public final class Keel implements AutoCloseable {
             handler.handle(req, res);
         });
         http.finish(routes);
-        ConnectionGuard serviceGuard = http.connectionGuard(config.maxConnections(), config.headerTimeout(), "service");
-        resources.push(serviceGuard);
-        WebServerConfig.Builder builder = listener(WebServer.builder(), serviceGuard)
+        resources.push(http);
+        WebServerConfig.Builder builder = http.listener(WebServer.builder(), "service", config)
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
@@ -202,10 +195,7 @@ public final class Keel implements AutoCloseable {
             Routes management = http.install(managementRouting, admission);
             registerOperations(management, handler -> handler);
             http.finish(management);
-            ConnectionGuard managementGuard = http.connectionGuard(config.maxConnections(), config.headerTimeout(),
-                    MANAGEMENT);
-            resources.push(managementGuard);
-            builder.putSocket(MANAGEMENT, listener(ListenerConfig.builder(), managementGuard)
+            builder.putSocket(MANAGEMENT, http.listener(ListenerConfig.builder(), MANAGEMENT, config)
                     .host(config.management().host())
                     .port(config.management().port().getAsInt())
                     .routing(managementRouting)
@@ -216,8 +206,7 @@ public final class Keel implements AutoCloseable {
             // Helidon logs a bind failure and returns; a service that is not listening must not look started
             Optional.ofNullable(server).ifPresent(WebServer::stop);
             throw new KeelException("could not start listening on " + config.host() + ":" + config.port()
-                    + config.management().port().stream().mapToObj(p -> " and " + config.management().host() + ":" + p)
-                    .findFirst().orElse("") + " (is the port in use?)");
+                    + " or the management listener " + config.management() + " (is the port in use?)");
         }
         config.management().port().ifPresent(p -> LOG.info("management listener (metrics, stats, dashboard without "
                 + "a token) at http://{}:{}/", config.management().host(), server.port(MANAGEMENT)));
@@ -251,32 +240,6 @@ public final class Keel implements AutoCloseable {
         dashboard.register(target, protect);
     }
 
-    /** The limits every listener shares: sizes, the connection bound and the header deadline. */
-    private <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B builder, ConnectionGuard guard) {
-        DirectHandlers.Builder direct = DirectHandlers.builder();
-        DirectHandler handler = http.directHandler();
-        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-            direct.addHandler(type, handler);
-        }
-        Http1Config http1 = Http1Config.builder()
-                .maxPrologueLength(config.maxRequestLine())
-                .maxHeadersSize(config.maxHeaderSize() * 2)
-                .addReceiveListener(guard.receiveListener())
-                .addSendListener(guard.sendListener())
-                .build();
-        // Helidon's own HTTP/1 selector, wrapped; protocol discovery is off so that it is the only one
-        ServerConnectionSelector http1Selector = new Http1ConnectionProvider().create(WebServer.DEFAULT_SOCKET_NAME,
-                http1, ProtocolConfigs.create(List.of(http1)));
-        // Helidon closes a kept-alive connection that waits for its next request line longer than the idle timeout
-        // (never one mid-request); it checks every quarter of that time
-        return builder.shutdownGracePeriod(config.shutdownGrace())
-                .idleConnectionTimeout(config.idleTimeout())
-                .idleConnectionPeriod(config.idleTimeout().dividedBy(4))
-                .maxPayloadSize(config.maxStreamSize())
-                .protocolsDiscoverServices(false)
-                .addConnectionSelector(guard.wrap(http1Selector))
-                .directHandlers(direct.build());
-    }
 
     /**
      * Blocks until SIGTERM or SIGINT (or {@link #requestStop()}), then stops gracefully. Replaces the JVM's default

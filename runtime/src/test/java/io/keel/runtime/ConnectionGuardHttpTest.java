@@ -145,6 +145,24 @@ class ConnectionGuardHttpTest {
     }
 
     @Test
+    void aResponseStreamingLongerThanTheIdleTimeoutIsNotCutOff() throws Exception {
+        Keel k = Keel.create(KeelConfig.from(Settings.of(Map.of("port", "0", "host", "127.0.0.1",
+                "data-dir", dataDir.toString(), "idle-timeout", "1s", "header-timeout", "200ms"))));
+        k.routes(r -> r.get("/stream", (req, res) -> {
+            try (OutputStream out = res.outputStream()) {
+                for (int i = 0; i < 20; i++) {
+                    out.write(("chunk " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(150);
+                }
+            }
+        }));
+        keel = k.start();
+        String body = TestClient.of(keel.port()).get("/stream").body();
+        assertThat(body).contains("chunk 0", "chunk 19");
+    }
+
+    @Test
     void connectionsPastTheBoundAreRefusedWith503AndRetryAfterWhileTheOthersKeepWorking() throws Exception {
         start("max-connections", "3");
         List<Socket> held = new ArrayList<>();

@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 /** What {@link Database} promises on every supported database. */
 abstract class DatabaseContract extends DatabaseTestBase {
     /** Versioned migrations only: Flyway adds an unversioned schema-creation marker row on some databases. */
+    /** The versioned migrations on the class path: every one of them must have been applied, once. */
+    private static long migrationFiles() {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(
+                DatabaseContract.class.getResource("/db/migration").toURI()))) {
+            return files.filter(f -> f.getFileName().toString().matches("V[0-9_]+__.*\\.sql")).count();
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final String MIGRATIONS_APPLIED =
             "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL";
 
@@ -20,7 +30,7 @@ abstract class DatabaseContract extends DatabaseTestBase {
             assertThat(testDb.count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
         }
         assertThat(testDb.count(MIGRATIONS_APPLIED))
-                .isEqualTo(3);
+                .isEqualTo(migrationFiles());
     }
 
     @Test
@@ -47,6 +57,6 @@ abstract class DatabaseContract extends DatabaseTestBase {
         second.close();
 
         assertThat(second.ping(Duration.ofSeconds(1))).isFalse();
-        assertThat(testDb.count(MIGRATIONS_APPLIED)).isEqualTo(3);
+        assertThat(testDb.count(MIGRATIONS_APPLIED)).isEqualTo(migrationFiles());
     }
 }
