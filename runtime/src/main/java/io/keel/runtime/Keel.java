@@ -1,12 +1,12 @@
 package io.keel.runtime;
 
-import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import io.keel.runtime.admin.AdminEndpoints;
 import io.keel.runtime.admin.AdminGuard;
 import io.keel.runtime.admin.OperatorToken;
@@ -31,6 +31,7 @@ import io.keel.runtime.metrics.RuntimeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A Keel service: Helidon's virtual-thread web server with the production basics already wired - request ids,
@@ -53,7 +55,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Configure (routes, checks, resources) before {@link #start()}; not thread-safe until then. Two instances can run in
- * one JVM: nothing here is static.
+ * one JVM: nothing here is static. Somewhat over 300 lines: this is the one place where the parts are wired together
+ * and stopped in order, which reads better whole than split.
  */
 public final class Keel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Keel.class);
@@ -66,7 +69,10 @@ public final class Keel implements AutoCloseable {
     private final CpuPool cpuPool;
     private final HttpRouting.Builder routing = HttpRouting.builder();
     private final Routes routes;
+    private static final String MANAGEMENT = "management";
+
     private final HttpLayer http;
+    private final Admission admission;
     private final MemoryGuard memory;
     private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -85,9 +91,9 @@ public final class Keel implements AutoCloseable {
                 config.cpuTaskTimeout()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
-        this.routes = http.install(routing, new Admission(
-                ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory, config.maxStreams(),
-                metrics.registry()));
+        this.admission = new Admission(ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory,
+                config.maxStreams(), metrics.registry());
+        this.routes = http.install(routing, admission);
         resources.push(SchedulerLagMonitor.start(metrics.registry()));
         resources.push(PinnedThreadMonitor.start(metrics.registry()));
         health.add("memory", memory.healthCheck());
@@ -168,46 +174,47 @@ public final class Keel implements AutoCloseable {
         return this;
     }
 
-    /** Binds and starts serving. Blocks until the listener is up. */
+    /** Binds and starts serving. Blocks until the listener (and the management listener, if set) is up. */
     public Keel start() {
-        routes.route(Method.GET, "/metrics", Routes.Kind.CRITICAL, (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(metrics.scrape());
+        // On the service's listener, metrics and stats carry business figures: operator token or admin user only.
+        AdminGuard guard = adminGuard;
+        registerOperations(routes, handler -> (req, res) -> {
+            guard.authorize(req);
+            handler.handle(req, res);
         });
-        routes.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
-                .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
-        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(routes);
-        dashboard.register(routes);
         http.finish(routes);
-        DirectHandlers.Builder direct = DirectHandlers.builder();
-        DirectHandler handler = http.directHandler();
-        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-            direct.addHandler(type, handler);
-        }
-        var builder = WebServer.builder();
-        if (config.reusePort()) {
-            // several worker JVMs bind one port; the kernel spreads new connections over their listeners
-            builder.putListenerSocketOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
-        }
-        server = builder
+        resources.push(http);
+        WebServerConfig.Builder builder = http.listener(WebServer.builder(), "service", config)
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
-                .shutdownGracePeriod(config.shutdownGrace())
-                .maxPayloadSize(config.maxStreamSize())
-                .addProtocol(Http1Config.builder()
-                        .maxPrologueLength(config.maxRequestLine())
-                        .maxHeadersSize(config.maxHeaderSize() * 2)
-                        .build())
-                .directHandlers(direct.build())
-                .routing(routing)
-                .build()
-                .start();
-        if (!server.isRunning()) {
-            // Helidon logs a bind failure and returns; a service that is not listening must not look started
-            throw new KeelException("could not start listening on " + config.host() + ":" + config.port()
-                    + " (is the port in use?)");
+                .routing(routing);
+        if (config.reusePort()) {
+            // several worker JVMs bind one port; the kernel spreads new connections over their listeners
+            builder.putListenerSocketOption(StandardSocketOptions.SO_REUSEPORT, true);
         }
+        if (config.management().port().isPresent()) {
+            // The management listener serves the same figures without a token: it listens on loopback by default,
+            // where only the operator's own scraper can reach it. Admin routes still need the token there.
+            HttpRouting.Builder managementRouting = HttpRouting.builder();
+            Routes management = http.install(managementRouting, admission);
+            registerOperations(management, handler -> handler);
+            http.finish(management);
+            builder.putSocket(MANAGEMENT, http.listener(ListenerConfig.builder(), MANAGEMENT, config)
+                    .host(config.management().host())
+                    .port(config.management().port().getAsInt())
+                    .routing(managementRouting)
+                    .build());
+        }
+        server = builder.build().start();
+        if (!server.isRunning() || (config.management().port().isPresent() && server.port(MANAGEMENT) <= 0)) {
+            // Helidon logs a bind failure and returns; a service that is not listening must not look started
+            Optional.ofNullable(server).ifPresent(WebServer::stop);
+            throw new KeelException("could not start listening on " + config.host() + ":" + config.port()
+                    + " or the management listener " + config.management() + " (is the port in use?)");
+        }
+        config.management().port().ifPresent(p -> LOG.info("management listener (metrics, stats, dashboard without "
+                + "a token) at http://{}:{}/", config.management().host(), server.port(MANAGEMENT)));
         if (!config.protections()) {
             LOG.warn("PROTECTIONS ARE OFF: CPU work runs on request threads without admission control. "
                     + "This mode exists only for the benchmark's naive baseline; never run it in production.");
@@ -219,6 +226,25 @@ public final class Keel implements AutoCloseable {
     public int port() {
         return server.port();
     }
+
+    /** The management listener's bound port; empty when it is off. */
+    public java.util.OptionalInt managementPort() {
+        return config.management().port().isPresent()
+                ? java.util.OptionalInt.of(server.port(MANAGEMENT)) : java.util.OptionalInt.empty();
+    }
+
+    /** Metrics, health, admin and dashboard routes; {@code protect} wraps the ones that show business figures. */
+    private void registerOperations(Routes target, UnaryOperator<Handler> protect) {
+        target.route(Method.GET, "/metrics", Routes.Kind.CRITICAL, protect.apply((req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape());
+        }));
+        target.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
+                .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
+        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(target);
+        dashboard.register(target, protect);
+    }
+
 
     /**
      * Blocks until SIGTERM or SIGINT (or {@link #requestStop()}), then stops gracefully. Replaces the JVM's default

@@ -1,6 +1,7 @@
 package io.keel.runtime;
 
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.http.TrustedProxies;
 import io.keel.runtime.limit.LimitSettings;
 
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param dataDir          where databases, uploads, heap dumps and recordings go ({@code KEEL_DATA_DIR}, ./data)
  * @param adminToken       operator token for admin routes; absent keeps them closed ({@code KEEL_ADMIN_TOKEN})
  * @param maxBodySize      largest buffered request body, e.g. JSON ({@code KEEL_MAX_BODY_SIZE}, 1m)
- * @param maxStreamSize    largest streamed request body, e.g. uploads ({@code KEEL_MAX_STREAM_SIZE}, 2g)
+ * @param maxStreamSize    largest streamed request body, e.g. uploads ({@code KEEL_MAX_STREAM_SIZE}, 256m)
  * @param maxHeaderSize    all request headers together ({@code KEEL_MAX_HEADER_SIZE}, 16k) - 431 beyond
  * @param maxRequestLine   request line incl. URI ({@code KEEL_MAX_REQUEST_LINE}, 8k) - 414 beyond
  * @param shutdownGrace    how long in-flight requests may finish after SIGTERM ({@code KEEL_SHUTDOWN_GRACE}, 20s)
@@ -39,6 +40,16 @@ import java.util.Optional;
  * @param rssLimit         resident set size beyond which the same happens; 0 = none ({@code KEEL_RSS_LIMIT}, 0)
  * @param reusePort        bind with SO_REUSEPORT so several worker processes share one port
  *                         ({@code KEEL_REUSE_PORT}, off; the supervisor turns it on for its workers)
+ * @param management       the optional management listener ({@code KEEL_MANAGEMENT_PORT}, off;
+ *                         {@code KEEL_MANAGEMENT_HOST}, 127.0.0.1)
+ * @param headerTimeout    total time a client gets to send a request's line and headers; past it 408 and close
+ *                         ({@code KEEL_HEADER_TIMEOUT}, 10s)
+ * @param idleTimeout      how long a kept-alive connection may wait for its next request ({@code KEEL_IDLE_TIMEOUT},
+ *                         60s)
+ * @param maxConnections   open connections per listener; more are refused with 503 and closed
+ *                         ({@code KEEL_MAX_CONNECTIONS}, 10000)
+ * @param trustedProxies   peers whose {@code Forwarded} / {@code X-Forwarded-For} names the client
+ *                         ({@code KEEL_TRUSTED_PROXIES}, none)
  */
 public record KeelConfig(
         String host,
@@ -61,7 +72,19 @@ public record KeelConfig(
         int maxStreams,
         int heapLimitPercent,
         long rssLimit,
-        boolean reusePort) {
+        boolean reusePort,
+        Management management,
+        Duration headerTimeout,
+        Duration idleTimeout,
+        int maxConnections,
+        TrustedProxies trustedProxies) {
+
+    /**
+     * The management listener: {@code /metrics}, {@code /api/stats} and {@code /} without a token, for a scraper on
+     * the same host or network; {@code port} is empty when it is off.
+     */
+    public record Management(String host, OptionalInt port) {
+    }
 
     private static final long KB = 1024;
     private static final long MB = KB * KB;
@@ -87,7 +110,7 @@ public record KeelConfig(
                 s.path("data-dir", "./data"),
                 s.secret("admin-token"),
                 s.bytes("max-body-size", MB, KB, 64 * MB),
-                s.bytes("max-stream-size", 2 * GB, KB, 1024 * GB),
+                s.bytes("max-stream-size", 256 * MB, KB, 1024 * GB),
                 (int) s.bytes("max-header-size", 16 * KB, KB, MB),
                 (int) s.bytes("max-request-line", 8 * KB, 256, MB),
                 s.duration("shutdown-grace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)),
@@ -102,7 +125,18 @@ public record KeelConfig(
                 s.integer("max-streams", 256, 1, 100_000),
                 s.integer("heap-limit-percent", 90, 10, 100),
                 s.bytes("rss-limit", 0, 0, 1L << 50),
-                s.bool("reuse-port", false));
+                s.bool("reuse-port", false),
+                management(s),
+                s.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                s.duration("idle-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
+                s.integer("max-connections", 10_000, 1, 1_000_000),
+                TrustedProxies.parse(s.string("trusted-proxies", "")));
+    }
+
+    private static Management management(Settings s) {
+        int port = s.integer("management-port", -1, -1, 65535);
+        return new Management(s.string("management-host", "127.0.0.1"),
+                port < 0 ? OptionalInt.empty() : OptionalInt.of(port));
     }
 
     /** Defaults only, ignoring the environment: for tests and embedding. */

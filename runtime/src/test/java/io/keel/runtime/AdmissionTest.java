@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class AdmissionTest {
+    private static final String OPERATOR = "admission-test-token";
     @TempDir
     static Path dataDir;
     static Keel keel;
@@ -32,7 +33,7 @@ class AdmissionTest {
     static void start() {
         keel = Keel.create(KeelConfig.from(Settings.of(Map.of("port", "0", "host", "127.0.0.1",
                 "data-dir", dataDir.toString(), "limit-initial", "2", "limit-min", "2", "limit-max", "2",
-                "limit-heavy-percent", "50", "max-streams", "1"))));
+                "limit-heavy-percent", "50", "max-streams", "1", "admin-token", OPERATOR))));
         keel.routes(r -> r
                 .route(Method.GET, "/heavy", Routes.Kind.HEAVY, (req, res) -> {
                     heavyEntered.countDown();
@@ -73,7 +74,7 @@ class AdmissionTest {
 
         assertThat(client.get("/light").statusCode()).isEqualTo(200);
         assertThat(client.get("/health/live").statusCode()).isEqualTo(200);
-        String metrics = client.get("/metrics").body();
+        String metrics = client.get("/metrics", OPERATOR).body();
         assertThat(metrics).contains("keel_requests_shed_total{reason=\"concurrency\"} 1.0")
                 .contains("keel_requests_shed_total{reason=\"streams\"} 1.0")
                 .contains("keel_concurrency_limit 2.0");

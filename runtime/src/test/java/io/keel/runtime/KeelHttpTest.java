@@ -21,6 +21,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KeelHttpTest {
+    private static final String OPERATOR = "s3cret";
     record Greeting(String name, int times) {
     }
 
@@ -33,7 +34,7 @@ class KeelHttpTest {
     @BeforeAll
     static void start() {
         Settings settings = Settings.of(Map.of("port", "0", "host", "127.0.0.1", "data-dir", dataDir.toString(),
-                "max-body-size", "1k", "max-header-size", "4k", "max-request-line", "1k", "admin-token", "s3cret"));
+                "max-body-size", "1k", "max-header-size", "4k", "max-request-line", "1k", "admin-token", OPERATOR));
         keel = Keel.create(KeelConfig.from(settings)).settings(settings);
         keel.routes(r -> r
                 .post("/greet", (req, res) -> {
@@ -142,7 +143,7 @@ class KeelHttpTest {
     @Test
     void metricsLabelRequestsByRouteTemplateNotRawPath() {
         client.get("/items/42");
-        String metrics = client.get("/metrics").body();
+        String metrics = client.get("/metrics", OPERATOR).body();
         assertThat(metrics).contains("http_server_requests_seconds_bucket{method=\"GET\",outcome=\"SUCCESS\",route=\"/items/{id}\",status=\"200\"");
         assertThat(metrics).doesNotContain("route=\"/items/42\"");
         assertThat(metrics).contains("process_resident_memory_bytes", "jvm_memory_used_bytes", "keel_cpu_pool_active",
@@ -152,7 +153,7 @@ class KeelHttpTest {
     @Test
     void residentMemoryIsStillReportedAfterAGarbageCollection() {
         System.gc();
-        String rss = client.get("/metrics").body().lines()
+        String rss = client.get("/metrics", OPERATOR).body().lines()
                 .filter(l -> l.startsWith("process_resident_memory_bytes ")).findFirst().orElseThrow();
         assertThat(Double.parseDouble(rss.substring(rss.indexOf(' ') + 1))).isPositive();
     }

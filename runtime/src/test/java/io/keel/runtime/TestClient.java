@@ -33,4 +33,9 @@ public record TestClient(HttpClient http, URI base) {
     public HttpResponse<String> get(String path) {
         return send(request(path).GET());
     }
+
+    /** A GET with {@code Authorization: Bearer token}. */
+    public HttpResponse<String> get(String path, String token) {
+        return send(request(path).header("Authorization", "Bearer " + token).GET());
+    }
 }

@@ -14,17 +14,20 @@ import java.time.Duration;
  *                           data dir), {@code KEEL_DB_USER}, {@code KEEL_DB_PASSWORD}, {@code KEEL_DB_POOL_SIZE} (10)
  * @param seedOrders         demo orders seeded into an empty database at start ({@code KEEL_SEED_ORDERS}, 0 = none)
  * @param sessionTtl         how long a login token lives ({@code KEEL_SESSION_TTL}, 24h)
- * @param loginMaxFailures   failed logins per email or client within {@code loginWindow} before 429
+ * @param loginMaxFailures   failed logins per account within {@code loginWindow} before 429
  *                           ({@code KEEL_LOGIN_MAX_FAILURES}, 5)
+ * @param loginAddressMaxFailures failed logins per client address within {@code loginWindow} before 429
+ *                           ({@code KEEL_LOGIN_ADDRESS_MAX_FAILURES}, 50; slowed down before that)
+ * @param loginMaxDelay      the longest slow-down of an address with many failures ({@code KEEL_LOGIN_MAX_DELAY}, 2s)
  * @param loginWindow        window for counting failed logins ({@code KEEL_LOGIN_WINDOW}, 15m)
  * @param passwordMemoryKib  Argon2id memory cost ({@code KEEL_PASSWORD_MEMORY_KIB}, 19456 = OWASP minimum)
  * @param passwordIterations Argon2id iterations ({@code KEEL_PASSWORD_ITERATIONS}, 2)
  * @param maxImagePixels     largest declared image accepted for thumbnails ({@code KEEL_MAX_IMAGE_PIXELS}, 40M)
  * @param maxImageSize       largest thumbnail input body ({@code KEEL_MAX_IMAGE_SIZE}, 20m)
- * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 2g, at most KEEL_MAX_STREAM_SIZE)
+ * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 256m, at most KEEL_MAX_STREAM_SIZE)
  * @param exportFetchSize    rows per database round trip of an export cursor ({@code KEEL_EXPORT_FETCH_SIZE}, 1000)
  * @param sse                live order events: replay ring ({@code KEEL_SSE_REPLAY_SIZE}, 1000), per-client queue
- *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 15s)
+ *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 2s)
  */
 public record StoreConfig(
         DbSettings db,
@@ -32,6 +35,8 @@ public record StoreConfig(
         Duration sessionTtl,
         int loginMaxFailures,
         Duration loginWindow,
+        int loginAddressMaxFailures,
+        Duration loginMaxDelay,
         int passwordMemoryKib,
         int passwordIterations,
         long maxImagePixels,
@@ -54,11 +59,13 @@ public record StoreConfig(
                 s.duration("session-ttl", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(90)),
                 s.integer("login-max-failures", 5, 1, 1000),
                 s.duration("login-window", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+                s.integer("login-address-max-failures", 50, 1, 1_000_000),
+                s.duration("login-max-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)),
                 s.integer("password-memory-kib", 19_456, 1024, 1 << 20),
                 s.integer("password-iterations", 2, 1, 20),
                 s.bytes("max-image-pixels", 40_000_000, 1, 1L << 32),
                 s.bytes("max-image-size", 20L << 20, 1024, 1L << 30),
-                s.bytes("max-upload-size", 2L << 30, 1, 1L << 40),
+                s.bytes("max-upload-size", 256L << 20, 1, 1L << 40),
                 s.integer("export-fetch-size", 1000, 1, 100_000),
                 sse(s));
     }

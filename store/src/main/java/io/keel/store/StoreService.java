@@ -12,9 +12,10 @@ import io.keel.runtime.stream.RowStreams;
 import io.keel.runtime.stream.StreamLimitExceededException;
 import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.AccountRepository;
+import io.keel.store.docs.ApiDocs;
 import io.keel.store.accounts.AccountRoutes;
 import io.keel.store.accounts.Authenticator;
-import io.keel.store.accounts.LoginThrottle;
+import io.keel.store.accounts.SignInThrottle;
 import io.keel.store.accounts.Passwords;
 import io.keel.store.accounts.SessionRepository;
 import io.keel.store.catalog.CatalogRoutes;
@@ -105,7 +106,8 @@ public final class StoreService implements AutoCloseable {
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
                 activeUsers::seen);
-        LoginThrottle throttle = new LoginThrottle(store.loginMaxFailures(), store.loginWindow(), 100_000, clock);
+        SignInThrottle throttle = new SignInThrottle(store.loginMaxFailures(), store.loginAddressMaxFailures(),
+                store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
         thumbnailer.path().report(keel.metrics());
@@ -142,6 +144,7 @@ public final class StoreService implements AutoCloseable {
             uploadRoutes.register(routes);
             events.register(routes);
             new ImageRoutes(thumbnailer, imageLimits, keel.cpuPool(), auth).register(routes);
+            ApiDocs.load(keel.json().mapper()).register(routes);
         });
     }
 
@@ -165,9 +168,12 @@ public final class StoreService implements AutoCloseable {
         keel.problems()
                 .register(ImageRejectedException.class, e -> switch (e.reason()) {
                     case UNSUPPORTED_TYPE -> ProblemException.unsupportedMediaType(e.getMessage());
+                    case EMPTY -> ProblemException.badRequest(e.getMessage());
                     case TOO_MANY_PIXELS, INPUT_TOO_LARGE -> ProblemException.tooLarge(e.getMessage());
                     case CORRUPT -> ProblemException.unprocessable(e.getMessage());
                 })
+                .register(io.keel.store.orders.IdempotencyKeyReusedException.class,
+                        e -> ProblemException.unprocessable(e.getMessage()))
                 .register(InvalidThumbnailSpecException.class, e -> io.keel.runtime.http.Params.field(e.field(),
                         e.getMessage()))
                 .register(InvalidCursorException.class, e -> io.keel.runtime.http.Params.field("after",

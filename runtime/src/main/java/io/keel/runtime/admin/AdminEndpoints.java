@@ -141,13 +141,9 @@ public final class AdminEndpoints {
     }
 
     private static int parseSeconds(String text) {
-        try {
-            int seconds = Integer.parseInt(text);
-            if (seconds >= 1 && seconds <= MAX_PROFILE_SECONDS) {
-                return seconds;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the problem below
+        java.util.OptionalLong seconds = io.keel.runtime.http.Numbers.parseNonNegative(text);
+        if (seconds.isPresent() && seconds.getAsLong() >= 1 && seconds.getAsLong() <= MAX_PROFILE_SECONDS) {
+            return (int) seconds.getAsLong();
         }
         throw ProblemException.invalid(java.util.List.of(new ProblemException.FieldError(
                 "seconds", "must be an integer in 1.." + MAX_PROFILE_SECONDS)));

@@ -32,10 +32,9 @@ public final class ByteSize {
             }
         }
         try {
-            long value = Long.parseLong(s.trim());
-            if (value < 0) {
-                throw new IllegalArgumentException("negative size: " + text);
-            }
+            // ASCII digits only: Long.parseLong would also take "+5" and fullwidth or Arabic-Indic digits
+            long value = io.keel.runtime.http.Numbers.parseNonNegative(s.trim())
+                    .orElseThrow(() -> new NumberFormatException(text));
             return Math.multiplyExact(value, multiplier);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("not a byte size: '" + text + "' (examples: 512, 64k, 256m, 2g)", e);

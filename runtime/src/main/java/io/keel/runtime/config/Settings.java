@@ -82,7 +82,7 @@ public final class Settings {
 
     public int integer(String key, int defaultValue, int min, int max) {
         String range = "an integer in " + min + ".." + max;
-        int value = lookup(key, Integer.toString(defaultValue), Integer::parseInt, false, range);
+        int value = lookup(key, Integer.toString(defaultValue), Settings::parseInt, false, range);
         return checkRange(key, value, min, max, range);
     }
 
@@ -209,7 +209,7 @@ public final class Settings {
             return Duration.parse(s.toUpperCase(Locale.ROOT));
         }
         int split = 0;
-        while (split < s.length() && (Character.isDigit(s.charAt(split)))) {
+        while (split < s.length() && s.charAt(split) >= '0' && s.charAt(split) <= '9') {
             split++;
         }
         if (split == 0) {
@@ -238,6 +238,17 @@ public final class Settings {
             return s / 60 + "m";
         }
         return s + "s";
+    }
+
+    /** An optionally negative integer in ASCII digits ({@link Integer#parseInt} also takes other Unicode digits). */
+    private static int parseInt(String text) {
+        boolean negative = text.startsWith("-");
+        long value = io.keel.runtime.http.Numbers.parseNonNegative(text, negative ? 1 : 0, text.length())
+                .orElseThrow(() -> new NumberFormatException(text));
+        if (value > Integer.MAX_VALUE) {
+            throw new NumberFormatException(text);
+        }
+        return (int) (negative ? -value : value);
     }
 
     private static boolean parseBool(String text) {

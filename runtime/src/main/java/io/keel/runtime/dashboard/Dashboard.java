@@ -79,9 +79,12 @@ public final class Dashboard {
         return this;
     }
 
-    /** Adds {@code GET /api/stats} and {@code GET /}. */
-    public void register(Routes routes) {
-        routes.get(STATS_PATH, this::serveStats).get(PAGE_PATH, this::servePage);
+    /**
+     * Adds {@code GET /api/stats} (wrapped by {@code protect}, e.g. an operator check) and {@code GET /}; the page
+     * itself holds no figures, so it loads for anyone and asks for a token when the stats answer 401.
+     */
+    public void register(Routes routes, java.util.function.UnaryOperator<io.helidon.webserver.http.Handler> protect) {
+        routes.get(STATS_PATH, protect.apply(this::serveStats)).get(PAGE_PATH, this::servePage);
     }
 
     /** The current snapshot, as {@code /api/stats} serves it. Thread-safe; see the class comment for its shape. */

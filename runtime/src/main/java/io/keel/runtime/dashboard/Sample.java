@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  * @param nanos             when it was taken, {@link System#nanoTime()} scale
  * @param requests          HTTP requests completed (dashboard polling excluded)
  * @param serverErrors      of those, answered 5xx
+ * @param clientErrors      of those, answered 4xx
  * @param shed              requests refused by load shedding
  * @param cpuRejected       CPU pool tasks that never ran
  * @param gcPauseSeconds    time spent in GC pauses
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * @param latency           HTTP latency buckets (dashboard polling excluded)
  * @param schedulerLag      scheduler lag buckets
  */
-record Sample(long nanos, double requests, double serverErrors, double shed, double cpuRejected,
+record Sample(long nanos, double requests, double serverErrors, double clientErrors, double shed, double cpuRejected,
               double gcPauseSeconds, double sseDropped, double orders, double orderValueCents,
               double orderValueCount, Histogram latency, Histogram schedulerLag) {
 
@@ -34,17 +35,21 @@ record Sample(long nanos, double requests, double serverErrors, double shed, dou
         Collection<Timer> http = meters.timersExcept("http.server.requests", "route", EXCLUDED_ROUTES);
         double requests = 0;
         double serverErrors = 0;
+        double clientErrors = 0;
         for (Timer timer : http) {
             requests += timer.count();
-            if ("SERVER_ERROR".equals(timer.getId().getTag("outcome"))) {
+            String outcome = timer.getId().getTag("outcome");
+            if ("SERVER_ERROR".equals(outcome)) {
                 serverErrors += timer.count();
+            } else if ("CLIENT_ERROR".equals(outcome)) {
+                clientErrors += timer.count();
             }
         }
         double gcPause = 0;
         for (Timer pause : meters.timers("jvm.gc.pause")) {
             gcPause += pause.totalTime(TimeUnit.SECONDS);
         }
-        return new Sample(nanos, requests, serverErrors,
+        return new Sample(nanos, requests, serverErrors, clientErrors,
                 meters.count("keel.requests.shed").orElse(0),
                 meters.count("keel.cpu.pool.rejected").orElse(0),
                 gcPause,

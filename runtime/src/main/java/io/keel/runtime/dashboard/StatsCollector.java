@@ -88,6 +88,14 @@ final class StatsCollector {
         http.put("serverErrorsTotal", (long) now.serverErrors());
         http.put("serverErrorsPerSecond", rate(errors, now.seconds(recent)));
         http.put("serverErrorRatio", requests > 0 && errors >= 0 ? round(errors / requests, 4) : null);
+        double clientErrors = now.clientErrors() - recent.clientErrors();
+        http.put("clientErrorsTotal", (long) now.clientErrors());
+        http.put("clientErrorsPerSecond", rate(clientErrors, now.seconds(recent)));
+        http.put("clientErrorRatio", requests > 0 && clientErrors >= 0 ? round(clientErrors / requests, 4) : null);
+        http.put("rejectedBeforeRoutingTotal", whole(meters.count("keel.http.rejected.requests")));
+        http.put("connectionsOpen", whole(meters.value("keel.http.connections.active")));
+        http.put("connectionsRefusedTotal", whole(meters.count("keel.http.connections.refused")));
+        http.put("headerTimeoutsTotal", whole(meters.count("keel.http.header.timeouts")));
         Histogram latency = now.latency().since(recent.latency());
         http.put("latencyP50Ms", millis(latency.quantile(0.5)));
         http.put("latencyP99Ms", millis(latency.quantile(0.99)));

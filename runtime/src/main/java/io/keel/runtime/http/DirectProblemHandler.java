@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
 final class DirectProblemHandler implements DirectHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DirectProblemHandler.class);
 
+    /** Helidon puts the raw request line's tail here; a version it did not take shows as {@code HTTP/d[.d]}. */
+    private static final java.util.regex.Pattern WELL_FORMED_VERSION =
+            java.util.regex.Pattern.compile("HTTP/(?!1\\.1/?$)[0-9](\\.[0-9])?/?$");
+
     private final Problems problems;
     private final MeterRegistry registry;
 
@@ -30,16 +34,33 @@ final class DirectProblemHandler implements DirectHandler {
                                     ServerResponseHeaders responseHeaders, String message) {
         int status = defaultStatus.code();
         String text = message == null ? "" : message;
+        if (status >= 500 && request == TransportRequest.empty()) {
+            // Helidon reports an exception while it parses the request line (e.g. a method that is not an HTTP
+            // token) as an internal error without any request: the bytes the client sent are at fault, so it is 400.
+            status = 400;
+        }
+        if (status == 400 && WELL_FORMED_VERSION.matcher(String.valueOf(request.protocolVersion())).find()) {
+            // Helidon answers a well-formed but unsupported version (HTTP/9.9, HTTP/2 without upgrade) with a bare
+            // 400; RFC 9110 15.6.6 has 505 for it
+            status = 505;
+        }
         ProblemException problem = switch (status) {
             case 413 -> ProblemException.tooLarge("request body exceeds the server's limit");
             case 414 -> new ProblemException(414, "URI Too Long", "the request line exceeds the server's limit");
             case 431 -> new ProblemException(431, "Request Header Fields Too Large",
                     "the request headers exceed the server's limit");
             case 400 -> ProblemException.badRequest("the request could not be parsed as HTTP/1.1");
+            case 408 -> new ProblemException(408, "Request Timeout", "the request did not arrive in time");
+            case 505 -> new ProblemException(505, "HTTP Version Not Supported", "this server speaks HTTP/1.1 and 1.0");
             default -> new ProblemException(status, defaultStatus.reasonPhrase(), "the request could not be handled");
         };
         String requestId = RequestIds.generate();
-        LOG.info("rejected before routing with {} ({}): {} [requestId={}]", status, eventType, text, requestId);
+        if (status >= 500) {
+            LOG.warn("rejected before routing with {} ({}): {} [requestId={}]", status, eventType, text, requestId);
+        } else {
+            // a client's malformed bytes: counted below, logged only at DEBUG so a scanner cannot flood the log
+            LOG.debug("rejected before routing with {} ({}): {} [requestId={}]", status, eventType, text, requestId);
+        }
         registry.counter("keel.http.rejected.requests", "status", Integer.toString(status)).increment();
         String path = request.path();
         byte[] body = problems.bytes(problem, path == null || path.isEmpty() ? "/" : truncate(path), requestId);

@@ -1,18 +1,29 @@
 package io.keel.runtime.http;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.ProtocolConfigs;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionProvider;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.keel.runtime.KeelConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.List;
 
 /**
  * The HTTP conventions every Keel service shares, installed on a routing: the request filter (ids, metrics), the error handler (problems),
  * the 404/405 fallback, and the direct handler for requests that fail before routing. Created by the runtime.
  */
-public final class HttpLayer {
+public final class HttpLayer implements AutoCloseable {
     private final MeterRegistry registry;
     private final Problems problems;
     private final RequestFilter filter;
     private final ProblemErrorHandler errors;
+    private final List<ConnectionGuard> guards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpLayer(MeterRegistry registry, Json json, ProblemMapper mapper, int maxHeaderSize) {
         this.registry = registry;
@@ -35,6 +46,45 @@ public final class HttpLayer {
 
     public DirectHandler directHandler() {
         return new DirectProblemHandler(problems, registry);
+    }
+
+    /**
+     * Configures one listener with the limits every listener shares: sizes, idle timeout, the connection bound and
+     * the header deadline ({@link ConnectionGuard}, metered under {@code name}), and problem documents for requests
+     * that fail before routing. {@link #close()} stops the guards' timers once the server has stopped.
+     */
+    public <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B builder, String name, KeelConfig config) {
+        ConnectionGuard guard = new ConnectionGuard(config.maxConnections(), config.headerTimeout(), problems,
+                registry, name);
+        guards.add(guard);
+        DirectHandlers.Builder direct = DirectHandlers.builder();
+        DirectHandler handler = directHandler();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            direct.addHandler(type, handler);
+        }
+        Http1Config http1 = Http1Config.builder()
+                .maxPrologueLength(config.maxRequestLine())
+                .maxHeadersSize(config.maxHeaderSize() * 2)
+                .addReceiveListener(guard.receiveListener())
+                .addSendListener(guard.sendListener())
+                .build();
+        // Helidon's own HTTP/1 selector, wrapped; protocol discovery is off so that it is the only one
+        ServerConnectionSelector http1Selector = new Http1ConnectionProvider().create(WebServer.DEFAULT_SOCKET_NAME,
+                http1, ProtocolConfigs.create(List.of(http1)));
+        // Helidon closes a kept-alive connection that waits for its next request line longer than the idle timeout
+        // (never one mid-request); it checks every quarter of that time
+        return builder.shutdownGracePeriod(config.shutdownGrace())
+                .idleConnectionTimeout(config.idleTimeout())
+                .idleConnectionPeriod(config.idleTimeout().dividedBy(4))
+                .maxPayloadSize(config.maxStreamSize())
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(guard.wrap(http1Selector))
+                .directHandlers(direct.build());
+    }
+
+    @Override
+    public void close() {
+        guards.forEach(ConnectionGuard::close);
     }
 
     public int inFlight() {

@@ -76,10 +76,15 @@ public final class Json {
      * @throws ProblemException 413 or 415; Jackson exceptions for malformed input (mapped to 400)
      */
     public <T> T read(ServerRequest req, Class<T> type, long maxBytes) {
-        req.headers().contentType().ifPresent(ct -> {
+        req.headers().contentType().ifPresentOrElse(ct -> {
             String mediaType = ct.mediaType().text().toLowerCase(Locale.ROOT);
             if (!mediaType.equals(MEDIA_TYPE) && !mediaType.endsWith("+json")) {
                 throw ProblemException.unsupportedMediaType("expected Content-Type application/json, got " + mediaType);
+            }
+        }, () -> {
+            // a body without a declared type is not JSON by declaration; guessing would accept anything
+            if (req.content().hasEntity()) {
+                throw ProblemException.unsupportedMediaType("expected Content-Type application/json, got none");
             }
         });
         if (req.headers().contentLength().orElse(0) > maxBytes) {

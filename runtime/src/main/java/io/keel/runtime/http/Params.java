@@ -16,13 +16,9 @@ public final class Params {
         if (raw.isEmpty() || raw.get().isEmpty()) {
             return defaultValue;
         }
-        try {
-            int value = Integer.parseInt(raw.get());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        java.util.OptionalLong value = Numbers.parseNonNegative(raw.get());
+        if (value.isPresent() && value.getAsLong() >= min && value.getAsLong() <= max) {
+            return (int) value.getAsLong();
         }
         throw field(name, "must be an integer in " + min + ".." + max);
     }
@@ -38,13 +34,9 @@ public final class Params {
      */
     public static long idPath(ServerRequest req, String name) {
         String raw = req.path().pathParameters().get(name);
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        java.util.OptionalLong id = Numbers.parseNonNegative(raw);
+        if (id.isPresent() && id.getAsLong() > 0) {
+            return id.getAsLong();
         }
         throw ProblemException.notFound("no such resource: " + truncate(raw));
     }

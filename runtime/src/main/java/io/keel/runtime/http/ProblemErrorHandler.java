@@ -30,20 +30,27 @@ final class ProblemErrorHandler implements ErrorHandler<Throwable> {
         ProblemException problem = mapper.map(t);
         String method = req.prologue().method().text();
         String path = req.path().path();
-        if (problem.status() >= 500 && problem.status() != 503) {
-            LOG.error("{} {} failed with {}: {}", method, path, problem.status(), t.toString(), t);
-        } else if (problem.status() != 503 && problem.status() != 429) {
-            LOG.info("{} {} answered {}: {}", method, path, problem.status(), problem.detail());
-        } else if (refusals.tryLog()) {
-            // refusals come in floods exactly when CPU is scarce; they are counted in metrics, logged sampled
-            LOG.info("{} {} answered {}: {}", method, path, problem.status(), problem.detail());
-        }
-        if (res.isSent()) {
-            return;
-        }
         String requestId = MDC.get(RequestIds.MDC_KEY);
         if (requestId == null) {
             requestId = RequestIds.generate();
+        }
+        if (problem.status() >= 500 && problem.status() != 503) {
+            LOG.error("{} {} failed with {} [requestId={}]: {}", method, path, problem.status(), requestId,
+                    t.toString(), t);
+        } else if (problem.status() == 503 || problem.status() == 429) {
+            if (refusals.tryLog()) {
+                // refusals come in floods exactly when CPU is scarce; they are counted in metrics, logged sampled
+                LOG.warn("{} {} answered {} [requestId={}]: {}", method, path, problem.status(), requestId,
+                        problem.detail());
+            }
+        } else {
+            // A client's mistake is the client's to see (the problem document) and the operator's to count
+            // (http_server_requests_seconds{outcome="CLIENT_ERROR"}, the dashboard's 4xx tile); at INFO a scanner's
+            // flood of 404s would bury everything else in the log.
+            LOG.debug("{} {} answered {}: {}", method, path, problem.status(), problem.detail());
+        }
+        if (res.isSent()) {
+            return;
         }
         res.headers().remove(HeaderNames.CONTENT_LENGTH);
         res.header(RequestIds.HEADER, requestId);

@@ -35,6 +35,10 @@ public final class Routes {
     private record Route(Method method, String template, PathMatcher matcher) {
     }
 
+    /** The methods of RFC 9110 and RFC 5789 (PATCH); any other token is a method this server does not implement. */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+            "OPTIONS", "TRACE", "PATCH");
+
     private final HttpRouting.Builder routing;
     private final Admission admission;
     private final List<Route> routes = new ArrayList<>();
@@ -66,6 +70,11 @@ public final class Routes {
         return this;
     }
 
+    /** Every registered route as {@code "METHOD /template"}, in registration order: for documentation checks. */
+    public List<String> registered() {
+        return routes.stream().map(r -> r.method().text() + " " + r.template()).toList();
+    }
+
     /** Methods registered for paths matching {@code req}'s path, sorted; empty when the path is unknown. */
     Set<String> allowedMethods(ServerRequest req) {
         Set<String> allowed = new TreeSet<>();
@@ -80,6 +89,12 @@ public final class Routes {
     /** Registers the 404/405 fallback; must come after every application route. */
     void finish() {
         routing.any((req, res) -> {
+            String method = req.prologue().method().text();
+            if (!KNOWN_METHODS.contains(method)) {
+                // RFC 9110 15.6.2: a method the server does not recognise at all is 501, not 405
+                throw new ProblemException(501, "Not Implemented", "this server does not implement the method "
+                        + (method.length() > 32 ? method.substring(0, 32) + "..." : method));
+            }
             Set<String> allowed = allowedMethods(req);
             if (allowed.isEmpty()) {
                 throw ProblemException.notFound("no resource at " + req.path().path());

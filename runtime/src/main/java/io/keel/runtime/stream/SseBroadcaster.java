@@ -52,7 +52,7 @@ public final class SseBroadcaster<E> {
     /**
      * @param replaySize      events kept for Last-Event-ID resumption, 0..100000; default 1000
      * @param clientQueueSize events buffered per client before it is dropped, 1..100000; default 256
-     * @param heartbeat       idle time after which a {@code : keepalive} comment is sent, 10 ms..15 s; default 15 s
+     * @param heartbeat       idle time after which a {@code : keepalive} comment is sent, 10 ms..15 s; default 2 s
      */
     public record Config(int replaySize, int clientQueueSize, Duration heartbeat) {
         public Config {
@@ -68,8 +68,14 @@ public final class SseBroadcaster<E> {
             }
         }
 
+        /**
+         * The heartbeat is 2 s, not the 15 s the contract allows: nothing is read from an event stream's socket, so a
+         * client that went away is noticed only when a write fails, which is the second write after it closed. At
+         * 15 s that kept a gone client counted for 30-45 s; at 2 s it is gone within about 4 s, for a 13-byte comment
+         * per client every 2 s.
+         */
         public static Config defaults() {
-            return new Config(1000, 256, Duration.ofSeconds(15));
+            return new Config(1000, 256, Duration.ofSeconds(2));
         }
     }
 
@@ -235,12 +241,8 @@ public final class SseBroadcaster<E> {
 
     /** Reads a {@code Last-Event-ID} header; a missing, negative or non-numeric value means "no resumption". */
     public static OptionalLong parseLastEventId(Optional<String> header) {
-        try {
-            return header.map(String::strip).map(Long::parseLong).filter(id -> id >= 0)
-                    .map(OptionalLong::of).orElse(OptionalLong.empty());
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return header.map(String::strip).map(io.keel.runtime.http.Numbers::parseNonNegative)
+                .orElse(OptionalLong.empty());
     }
 
     private int replayed() {

@@ -27,13 +27,15 @@ import static org.awaitility.Awaitility.await;
 class DashboardHttpTest {
     @TempDir
     static Path dataDir;
+    static final String TOKEN = "dashboard-test-token";
     static Keel keel;
     static TestClient client;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() {
-        Settings settings = Settings.of(Map.of("port", "0", "host", "127.0.0.1", "data-dir", dataDir.toString()));
+        Settings settings = Settings.of(Map.of("port", "0", "host", "127.0.0.1", "data-dir", dataDir.toString(),
+                "admin-token", TOKEN));
         keel = Keel.create(KeelConfig.from(settings));
         MeterRegistry registry = keel.metrics();
         Counter orders = registry.counter("keel.orders");
@@ -52,7 +54,7 @@ class DashboardHttpTest {
                 .get("/boom", (req, res) -> {
                     throw new IllegalStateException("boom");
                 }));
-        keel.routes(dashboard::register);
+        keel.routes(r -> dashboard.register(r, handler -> handler));
         keel.start();
         client = TestClient.of(keel.port());
     }
@@ -63,7 +65,7 @@ class DashboardHttpTest {
     }
 
     private static JsonNode stats() throws Exception {
-        HttpResponse<String> res = client.get("/api/stats");
+        HttpResponse<String> res = client.get("/api/stats", TOKEN);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
         assertThat(res.headers().firstValue("Cache-Control")).hasValue("no-store");
@@ -79,6 +81,7 @@ class DashboardHttpTest {
             client.get("/order");
         }
         assertThat(client.get("/boom").statusCode()).isEqualTo(500);
+        assertThat(client.get("/no-such-page").statusCode()).isEqualTo(404);
 
         JsonNode doc = await().until(DashboardHttpTest::stats,
                 d -> d.get("http").get("requestsTotal").asLong() >= 24);
@@ -86,6 +89,11 @@ class DashboardHttpTest {
         assertThat(http.get("requestsPerSecond").asDouble()).isPositive();
         assertThat(http.get("serverErrorsTotal").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(http.get("serverErrorRatio").asDouble()).isPositive();
+        assertThat(http.get("clientErrorsTotal").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(http.get("clientErrorRatio").asDouble()).isPositive();
+        assertThat(http.get("connectionsOpen").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(http.has("connectionsRefusedTotal")).isTrue();
+        assertThat(http.has("headerTimeoutsTotal")).isTrue();
         assertThat(http.get("latencyP50Ms").asDouble()).isPositive();
         assertThat(http.get("latencyP99Ms").asDouble()).isGreaterThanOrEqualTo(http.get("latencyP50Ms").asDouble());
         assertThat(http.get("inFlight").asLong()).isGreaterThanOrEqualTo(0);

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Sign-up, sign-in and sign-out. Passwords are hashed and verified on the CPU pool; an unknown email costs the same
- * hashing as a wrong password, and both answer the same 401. Repeated failures for one email or one client address
- * answer 429 with {@code Retry-After}.
+ * hashing as a wrong password, and both answer the same 401. Repeated failures are limited by {@link SignInThrottle}
+ * (small per account, far higher and slowed down first per client address), answered 429 with {@code Retry-After}.
  */
 public final class AccountRoutes {
     public static final int MIN_PASSWORD = 10;
@@ -38,14 +38,14 @@ public final class AccountRoutes {
     private final Passwords passwords;
     private final Tokens tokens = new Tokens();
     private final Authenticator auth;
-    private final LoginThrottle throttle;
+    private final SignInThrottle throttle;
     private final Json json;
     private final long maxBody;
     private final Duration sessionTtl;
     private final Clock clock;
 
     public AccountRoutes(AccountRepository accounts, SessionRepository sessions, Passwords passwords,
-                         Authenticator auth, LoginThrottle throttle, Json json, long maxBody, Duration sessionTtl,
+                         Authenticator auth, SignInThrottle throttle, Json json, long maxBody, Duration sessionTtl,
                          Clock clock) {
         this.accounts = accounts;
         this.sessions = sessions;
@@ -89,7 +89,7 @@ public final class AccountRoutes {
         String hash = passwords.hash(body.password());
         Account account = accounts.create(body.email().trim(), body.name().trim(), Role.CUSTOMER, hash, clock.instant())
                 .orElseThrow(() -> ProblemException.conflict("an account with this email already exists"));
-        res.header("Location", "/api/accounts/" + account.id());
+        // No Location: there is no route that reads an account back, and a Location must not point at a 404.
         json.write(res, Status.CREATED_201, AccountView.of(account));
     }
 
@@ -98,22 +98,16 @@ public final class AccountRoutes {
         if (body.email() == null || body.password() == null || body.password().length() > MAX_PASSWORD) {
             throw ProblemException.invalid(List.of(new FieldError("email", "email and password are required")));
         }
-        String emailKey = "email:" + body.email().trim().toLowerCase(java.util.Locale.ROOT);
-        String clientKey = "client:" + req.remotePeer().host();
-        Optional<Duration> wait = throttle.blocked(emailKey).or(() -> throttle.blocked(clientKey));
-        if (wait.isPresent()) {
-            throw ProblemException.tooManyRequests("too many failed sign-ins; try again later", wait.get());
-        }
+        SignInThrottle.Attempt attempt = throttle.admit(req, body.email());
         Optional<Account> account = accounts.findByEmail(body.email().trim());
         boolean ok = account.isPresent()
                 ? passwords.verify(body.password(), account.get().passwordHash())
                 : passwords.verifyDecoy(body.password());
         if (!ok) {
-            throttle.failure(emailKey);
-            throttle.failure(clientKey);
+            throttle.failed(attempt);
             throw ProblemException.unauthorized("the email or password is wrong");
         }
-        throttle.success(emailKey);
+        throttle.succeeded(attempt);
         String token = tokens.newToken();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(sessionTtl);

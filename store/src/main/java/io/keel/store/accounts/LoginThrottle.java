@@ -43,6 +43,12 @@ public final class LoginThrottle {
         return w.failures() >= maxFailures ? Optional.of(Duration.between(now, w.start().plus(window))) : Optional.empty();
     }
 
+    /** Failures of {@code key} in its current window (0 when none or the window ended). */
+    public synchronized int failures(String key) {
+        Window w = windows.get(key);
+        return w == null || !clock.instant().isBefore(w.start().plus(window)) ? 0 : w.failures();
+    }
+
     public synchronized void failure(String key) {
         Instant now = clock.instant();
         windows.compute(key, (k, w) -> w == null || !now.isBefore(w.start().plus(window))

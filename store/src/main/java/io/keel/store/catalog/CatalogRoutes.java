@@ -35,11 +35,8 @@ public final class CatalogRoutes {
     }
 
     private static long cursor(String raw) {
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw Params.field("after", "is not a cursor from a previous page");
-        }
+        return io.keel.runtime.http.Numbers.parseNonNegative(raw).orElseThrow(() ->
+                Params.field("after", "is not a cursor from a previous page"));
     }
 
     /** The contract's page shape; {@code next} is JSON null on the last page. */

@@ -119,8 +119,12 @@ final class ImageIoThumbnailer implements Thumbnailer {
         in.mark(SourceFormat.MAGIC_LENGTH);
         byte[] head = in.readNBytes(SourceFormat.MAGIC_LENGTH);
         in.reset();
-        return SourceFormat.sniff(head).orElseThrow(() -> new ImageRejectedException(Reason.UNSUPPORTED_TYPE,
-                "body is not a PNG, JPEG, GIF or BMP image (no known signature)"));
+        if (head.length == 0) {
+            throw new ImageRejectedException(Reason.EMPTY, "the body is empty; send the image bytes");
+        }
+        // The media type was one we take, so the request is well-formed; its content is what cannot be processed.
+        return SourceFormat.sniff(head).orElseThrow(() -> new ImageRejectedException(Reason.CORRUPT,
+                "the body is not a PNG, JPEG, GIF or BMP image (no known signature)"));
     }
 
     private BufferedImage decode(InputStream in, SourceFormat format, ThumbnailSpec spec) throws IOException {

@@ -13,13 +13,18 @@ public final class ImageRejectedException extends KeelException {
 
     /** Why an image was refused, with the status the API contract gives it. */
     public enum Reason {
-        /** Declared content type or magic bytes are not PNG, JPEG, GIF or BMP: 415. */
+        /** The declared content type is not PNG, JPEG, GIF or BMP: 415 (the route does not take that media type). */
         UNSUPPORTED_TYPE,
+        /** The body is empty: 400, there is nothing to process. */
+        EMPTY,
         /** Declared dimensions exceed {@link ImageLimits#maxPixels()}, found before decoding any pixel: 413. */
         TOO_MANY_PIXELS,
         /** The body is longer than {@link ImageLimits#maxInputBytes()}: 413. */
         INPUT_TOO_LARGE,
-        /** The data claims a supported format but is truncated or damaged: 422. */
+        /**
+         * The body was declared as a supported image type but is not one (no known signature), or is truncated or
+         * damaged: 422, a well-formed request whose content cannot be processed.
+         */
         CORRUPT
     }
 

@@ -71,10 +71,10 @@ public final class ImageRoutes {
 
     private static int dimension(ServerRequest req, String name) {
         String raw = req.query().first(name).orElse("");
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
+        java.util.OptionalLong value = io.keel.runtime.http.Numbers.parseNonNegative(raw);
+        if (value.isEmpty() || value.getAsLong() > Integer.MAX_VALUE) {
             throw new InvalidThumbnailSpecException(name, raw.isEmpty() ? "(missing)" : raw, "1..4096");
         }
+        return (int) value.getAsLong();
     }
 }

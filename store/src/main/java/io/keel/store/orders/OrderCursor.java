@@ -2,6 +2,8 @@ package io.keel.store.orders;
 
 import io.keel.store.db.InvalidCursorException;
 import io.keel.store.db.Jdbc;
+import io.keel.runtime.http.Numbers;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -35,8 +37,11 @@ record OrderCursor(long createdAtMicros, long id) {
             if (colon < 0) {
                 throw new InvalidCursorException(cursor);
             }
-            long micros = Long.parseLong(text, 0, colon, 10);
-            long id = Long.parseLong(text, colon + 1, text.length(), 10);
+            boolean negative = text.startsWith("-");
+            long micros = Numbers.parseNonNegative(text, negative ? 1 : 0, colon)
+                    .orElseThrow(() -> new InvalidCursorException(cursor)) * (negative ? -1 : 1);
+            long id = Numbers.parseNonNegative(text, colon + 1, text.length())
+                    .orElseThrow(() -> new InvalidCursorException(cursor));
             if (id < 1) {
                 throw new InvalidCursorException(cursor);
             }

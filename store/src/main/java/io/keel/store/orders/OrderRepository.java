@@ -37,8 +37,9 @@ public final class OrderRepository {
     /**
      * Places an order: the order row and its items in one transaction.
      *
-     * @param idempotencyKey when present and already used by this user, nothing is inserted and the original order
-     *                       is returned with {@code created == false} (whatever this call's items are)
+     * @param idempotencyKey when present and already used by this user with the same lines, nothing is inserted and
+     *                       the original order is returned with {@code created == false}; used with other lines, it
+     *                       is an {@link IdempotencyKeyReusedException}
      * @param items          1..{@value #MAX_ITEMS} lines, all priced in {@code currency}
      * @param now            creation time; stored with microsecond precision
      * @throws IllegalArgumentException for no or too many items, a malformed currency or key, or a total that
@@ -61,18 +62,19 @@ public final class OrderRepository {
         });
         long total = items.stream().mapToLong(OrderItem::lineTotalCents).reduce(0L, Math::addExact);
         Instant createdAt = Jdbc.truncate(now);
+        String fingerprint = IdempotencyKeyReusedException.fingerprint(items);
         try (Connection connection = dataSource.getConnection()) {
             if (idempotencyKey.isPresent()) {
                 // Fast path for retries; correctness under races comes from the constraint below, not from this.
                 Optional<Order> existing = findByKey(connection, userId, idempotencyKey.get());
                 if (existing.isPresent()) {
-                    return new OrderPlacement(existing.get(), false);
+                    return replay(connection, existing.get(), idempotencyKey.get(), fingerprint);
                 }
             }
             long id;
             connection.setAutoCommit(false);
             try {
-                id = insert(connection, userId, idempotencyKey, items, currency, total, createdAt);
+                id = insert(connection, userId, idempotencyKey, fingerprint, items, currency, total, createdAt);
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -81,7 +83,7 @@ public final class OrderRepository {
                     // winner's transaction ends), so its row is visible to this READ COMMITTED read.
                     Order original = findByKey(connection, userId, idempotencyKey.get())
                             .orElseThrow(() -> Jdbc.failure("placing order with a reused idempotency key", e));
-                    return new OrderPlacement(original, false);
+                    return replay(connection, original, idempotencyKey.get(), fingerprint);
                 }
                 throw e;
             } finally {
@@ -94,12 +96,29 @@ public final class OrderRepository {
         }
     }
 
-    private static long insert(Connection connection, long userId, Optional<String> idempotencyKey,
-                               List<OrderItem> items, String currency, long total, Instant createdAt)
+    /** The original order for a reused key, when this call asked for the same lines; else 422. */
+    private static OrderPlacement replay(Connection connection, Order original, String key, String fingerprint)
             throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT idempotency_fingerprint FROM orders WHERE id = ?")) {
+            select.setLong(1, original.id());
+            try (ResultSet rows = select.executeQuery()) {
+                // NULL: placed before fingerprints were stored; nothing to compare, so it replays as it always did
+                String stored = rows.next() ? rows.getString(1) : null;
+                if (stored != null && !stored.equals(fingerprint)) {
+                    throw new IdempotencyKeyReusedException(key);
+                }
+            }
+        }
+        return new OrderPlacement(original, false);
+    }
+
+    private static long insert(Connection connection, long userId, Optional<String> idempotencyKey,
+                               String fingerprint, List<OrderItem> items, String currency, long total,
+                               Instant createdAt) throws SQLException {
         long id;
         String orderSql = "INSERT INTO orders (user_id, idempotency_key, total_cents, currency, status, created_at,"
-                + " item_count) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                + " item_count, idempotency_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement insert = connection.prepareStatement(orderSql, new String[] {"id"})) {
             insert.setLong(1, userId);
             insert.setString(2, idempotencyKey.orElse(null));
@@ -108,6 +127,7 @@ public final class OrderRepository {
             insert.setString(5, Order.STATUS_PLACED);
             Jdbc.setInstant(insert, 6, createdAt);
             insert.setInt(7, items.size());
+            insert.setString(8, idempotencyKey.isPresent() ? fingerprint : null);
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();

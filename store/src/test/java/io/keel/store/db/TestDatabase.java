@@ -84,6 +84,16 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs one update statement, e.g. to put a row into a state older code left behind. */
+    public void update(String sql) {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     @Override
     public void close() {
         database.close();

@@ -116,6 +116,22 @@ class OrderEventsHttpTest {
     }
 
     @Test
+    void withTheDefaultHeartbeatADisconnectedClientIsNoticedWithinSeconds() throws InterruptedException {
+        try (StoreHarness plain = StoreHarness.h2(Map.of())) {
+            User carol = plain.newUser();
+            SseClient client = SseClient.open(plain, carol.token());
+            assertThat(client.nextComment(WAIT)).isEqualTo(": connected");
+            var gauge = plain.service().keel().metrics().find("keel.sse.clients").tag("stream", "orders").gauge();
+            assertThat(gauge.value()).isEqualTo(1);
+
+            client.close();
+
+            // two default heartbeats (2 s each) and slack for a loaded machine; it was 30-45 s with 15 s heartbeats
+            await().atMost(Duration.ofSeconds(10)).until(() -> gauge.value() == 0);
+        }
+    }
+
+    @Test
     void stoppingTheStoreEndsOpenStreamsInsteadOfWaitingOutTheGracePeriod() throws InterruptedException {
         StoreHarness other = StoreHarness.h2(Map.of("shutdown-grace", "10s"));
         SseClient client = SseClient.open(other, other.newUser().token());

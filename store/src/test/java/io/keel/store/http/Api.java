@@ -49,7 +49,7 @@ record Api(HttpClient http, URI base) {
         return send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+    <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
         try {
             return http.send(request.build(), handler);
         } catch (IOException e) {

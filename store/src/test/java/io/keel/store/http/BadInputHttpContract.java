@@ -75,6 +75,18 @@ abstract class BadInputHttpContract extends StoreContract {
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))), 415);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/accounts", "/api/sessions", "/api/orders"})
+    void aJsonBodyWithoutAnyContentTypeIs415NamingTheAcceptedType(String path) {
+        String body = path.equals("/api/orders") ? "{\"items\":[{\"productId\":1,\"quantity\":1}]}"
+                : Api.credentials(Api.uniqueEmail("untyped"), Api.PASSWORD);
+        HttpResponse<String> res = api.send(api.request(path, user.token())
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(res.statusCode()).isEqualTo(415);
+        assertThat(Problems.assertProblem(res, 415).get("detail").asText()).contains("application/json");
+        assertNothingStored();
+    }
+
     @Test
     void wrongTypedFieldsAre400NamingTheField() {
         String password = "\"password\":\"" + Api.PASSWORD + "\"";

@@ -39,7 +39,7 @@ abstract class GracefulShutdownContract extends ProcessStoreContract {
                 HttpResponse.BodyHandlers.ofByteArray());
         // The scrape itself is one request in flight; the profile is the other.
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                new Scrape(api.get("/metrics").body()).value("keel_http_inflight_requests") >= 2);
+                new Scrape(api.get("/metrics", StoreUnderTest.OPERATOR_TOKEN).body()).value("keel_http_inflight_requests") >= 2);
 
         long signalled = System.nanoTime();
         store.process().destroy();

@@ -91,10 +91,21 @@ abstract class ImagesHttpContract extends StoreContract {
     }
 
     @Test
-    void aBodyThatIsNotAnImageTypeIs415() {
+    void aBodyOfAMediaTypeTheRouteDoesNotTakeIs415() {
         assertProblem(refused(user.token(), "width=100&height=100", "text/plain", "hello".getBytes()), 415);
-        assertProblem(refused(user.token(), "width=100&height=100", "image/png", "plain text, not a png".getBytes()),
-                415);
+        assertProblem(refused(user.token(), "width=100&height=100", "image/webp", "RIFF....WEBP".getBytes()), 415);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"image/png", "image/jpeg", "image/gif", "image/bmp",
+            "image/jpg", "IMAGE/PNG; charset=x"})
+    void aBodyDeclaredAsAnImageThatIsNotOneIs422AndAnEmptyOneIs400(String type) {
+        assertProblem(refused(user.token(), "width=100&height=100", type, "plain text, not an image".getBytes()),
+                422);
+        assertProblem(refused(user.token(), "width=100&height=100", type, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8}),
+                422);
+        assertProblem(refused(user.token(), "width=100&height=100", type, new byte[] {(byte) 0x89}), 422);
+        assertProblem(refused(user.token(), "width=100&height=100", type, new byte[0]), 400);
     }
 
     @Test
@@ -150,7 +161,7 @@ abstract class ImagesHttpContract extends StoreContract {
             assertThat(Long.parseLong(busy.headers().firstValue("Retry-After").orElseThrow())).isPositive();
             JsonNode problem = Api.JSON.readTree(busy.body());
             assertThat(problem.get("status").asInt()).isEqualTo(503);
-            assertThat(client.get("/metrics").body()).containsPattern("keel_cpu_pool_rejected_total\\{[^}]*} [1-9]");
+            assertThat(client.get("/metrics", StoreUnderTest.OPERATOR_TOKEN).body()).containsPattern("keel_cpu_pool_rejected_total\\{[^}]*} [1-9]");
         }
     }
 

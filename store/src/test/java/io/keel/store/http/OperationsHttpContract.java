@@ -42,7 +42,7 @@ abstract class OperationsHttpContract extends StoreContract {
     }
 
     private Scrape scrape() {
-        HttpResponse<String> res = api.get("/metrics");
+        HttpResponse<String> res = api.get("/metrics", StoreUnderTest.OPERATOR_TOKEN);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
         return new Scrape(res.body());

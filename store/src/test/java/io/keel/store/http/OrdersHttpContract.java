@@ -216,8 +216,9 @@ abstract class OrdersHttpContract extends StoreContract {
         Api.User user = api.newUser();
         HttpResponse<String> first = api.send(Api.jsonPost(api.request("/api/orders", user.token())
                 .header("Idempotency-Key", "replay-1"), twoMugsAndALamp()));
+        // the same request written differently (spacing) is the same request
         HttpResponse<String> again = api.send(Api.jsonPost(api.request("/api/orders", user.token())
-                .header("Idempotency-Key", "replay-1"), items(line(mug.id(), 9))));
+                .header("Idempotency-Key", "replay-1"), twoMugsAndALamp().replace(",", " , ")));
 
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(again.statusCode()).isIn(200, 201);
@@ -229,6 +230,20 @@ abstract class OrdersHttpContract extends StoreContract {
                 .header("Idempotency-Key", "replay-1"), twoMugsAndALamp()));
         assertThat(otherUser.statusCode()).isEqualTo(201);
         assertThat(Api.json(otherUser).get("id")).isNotEqualTo(Api.json(first).get("id"));
+    }
+
+    @Test
+    void reusingAnIdempotencyKeyWithADifferentBodyIs422AndCreatesNothing() {
+        Api.User user = api.newUser();
+        assertThat(api.send(Api.jsonPost(api.request("/api/orders", user.token())
+                .header("Idempotency-Key", "bound-1"), twoMugsAndALamp())).statusCode()).isEqualTo(201);
+        for (String other : List.of(items(line(mug.id(), 9)), items(line(mug.id(), 2)),
+                items(line(lamp.id(), 1), line(mug.id(), 2)), items(line(mug.id(), 2), line(lamp.id(), 2)))) {
+            JsonNode problem = assertProblem(api.send(Api.jsonPost(api.request("/api/orders", user.token())
+                    .header("Idempotency-Key", "bound-1"), other)), 422);
+            assertThat(problem.get("detail").asText()).contains("Idempotency-Key", "different request body");
+        }
+        assertThat(store.count("SELECT COUNT(*) FROM orders WHERE user_id = ?", user.id())).isEqualTo(1);
     }
 
     @Test

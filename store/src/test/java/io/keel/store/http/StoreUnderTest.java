@@ -67,7 +67,7 @@ final class StoreUnderTest implements AutoCloseable {
                 "seed-orders", "0",
                 // Every request comes from 127.0.0.1, so the per-client sign-in throttle would otherwise lock out
                 // a whole test class after a few deliberate failures; the throttle test starts its own store.
-                "login-max-failures", "1000"));
+                "login-max-failures", "1000", "login-address-max-failures", "1000"));
         schema.ifPresent(db -> settings.put("db-url", db.settings().jdbcUrl()));
         settings.putAll(overrides);
         try {

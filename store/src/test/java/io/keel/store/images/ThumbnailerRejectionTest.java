@@ -104,13 +104,13 @@ class ThumbnailerRejectionTest {
     }
 
     @Test
-    void randomBytesAreUnsupportedBecauseNoImageSignatureMatches() {
+    void randomBytesDeclaredAsAnImageAreCorruptBecauseNoImageSignatureMatches() {
         byte[] random = new byte[4096];
         new Random(7).nextBytes(random);
         random[0] = 0x00;
 
         assertThat(reject(new ByteArrayInputStream(random), "image/png").reason())
-                .isEqualTo(Reason.UNSUPPORTED_TYPE);
+                .isEqualTo(Reason.CORRUPT);
     }
 
     @Test
@@ -123,8 +123,8 @@ class ThumbnailerRejectionTest {
     }
 
     @Test
-    void anEmptyBodyIsUnsupported() {
-        assertThat(reject(InputStream.nullInputStream(), "image/jpeg").reason()).isEqualTo(Reason.UNSUPPORTED_TYPE);
+    void anEmptyBodyIsEmpty() {
+        assertThat(reject(InputStream.nullInputStream(), "image/jpeg").reason()).isEqualTo(Reason.EMPTY);
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")

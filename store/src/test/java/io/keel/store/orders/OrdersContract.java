@@ -77,16 +77,39 @@ abstract class OrdersContract extends DatabaseTestBase {
     }
 
     @Test
-    void reusingAnIdempotencyKeyReturnsTheOriginalOrder() {
+    void reusingAnIdempotencyKeyWithTheSameLinesReturnsTheOriginalOrder() {
         long user = newUser();
         Order first = orders.place(user, Optional.of("key-1"), twoMugsAndALamp(), "USD", NOW).order();
 
-        OrderPlacement again = orders.place(user, Optional.of("key-1"),
-                List.of(OrderItem.of(mug.id(), mug.sku(), 9, mug.priceCents())), "USD", NOW.plusSeconds(5));
+        OrderPlacement again = orders.place(user, Optional.of("key-1"), twoMugsAndALamp(), "USD", NOW.plusSeconds(5));
 
         assertThat(again.created()).isFalse();
         assertThat(again.order()).isEqualTo(first);
         assertThat(testDb.count("SELECT COUNT(*) FROM orders WHERE user_id = " + user)).isEqualTo(1);
+    }
+
+    @Test
+    void reusingAnIdempotencyKeyWithOtherLinesIsRefusedAndCreatesNothing() {
+        long user = newUser();
+        orders.place(user, Optional.of("key-2"), twoMugsAndALamp(), "USD", NOW);
+
+        assertThatThrownBy(() -> orders.place(user, Optional.of("key-2"),
+                List.of(OrderItem.of(mug.id(), mug.sku(), 9, mug.priceCents())), "USD", NOW.plusSeconds(5)))
+                .isInstanceOf(IdempotencyKeyReusedException.class).hasMessageContaining("key-2");
+        assertThat(testDb.count("SELECT COUNT(*) FROM orders WHERE user_id = " + user)).isEqualTo(1);
+    }
+
+    @Test
+    void anOrderPlacedBeforeFingerprintsWereStoredStillReplays() {
+        long user = newUser();
+        Order first = orders.place(user, Optional.of("legacy"), twoMugsAndALamp(), "USD", NOW).order();
+        testDb.update("UPDATE orders SET idempotency_fingerprint = NULL WHERE id = " + first.id());
+
+        OrderPlacement again = orders.place(user, Optional.of("legacy"),
+                List.of(OrderItem.of(mug.id(), mug.sku(), 9, mug.priceCents())), "USD", NOW.plusSeconds(5));
+
+        assertThat(again.created()).isFalse();
+        assertThat(again.order()).isEqualTo(first);
     }
 
     @Test

@@ -1,0 +1,199 @@
+package io.keel.runtime.http;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Two connection-level protections Helidon does not give in the form we need (its {@code maxTcpConnections} stops
+ * accepting, so a client past the bound hangs in the kernel's backlog; its read timeout is per read, so a client that
+ * sends one header line every few seconds never trips it):
+ * <ul>
+ *     <li>a bound on open connections per listener: one more is answered {@code 503} with {@code Retry-After} and
+ *     closed at once ({@code keel_http_connections_refused_total});</li>
+ *     <li>a total deadline for a request's line and headers: past it the client gets {@code 408} and the connection
+ *     is closed ({@code keel_http_header_timeouts_total}); see {@link HeaderDeadline} for the states.</li>
+ * </ul>
+ * It wraps Helidon's HTTP/1 connection selector and listens to its receive and send events. Thread-safe; one scheduler
+ * thread for all deadlines, closed by {@link #close()}.
+ */
+public final class ConnectionGuard implements AutoCloseable {
+    private final int maxConnections;
+    private final Duration headerTimeout;
+    private final Problems problems;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter refused;
+    private final Counter timeouts;
+    private final ConcurrentMap<ConnectionContext, HeaderDeadline> deadlines = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("keel-header-deadline").daemon().factory());
+
+    ConnectionGuard(int maxConnections, Duration headerTimeout, Problems problems, MeterRegistry registry,
+                    String listener) {
+        this.maxConnections = maxConnections;
+        this.headerTimeout = headerTimeout;
+        this.problems = problems;
+        registry.gauge("keel.http.connections.active", java.util.List.of(
+                io.micrometer.core.instrument.Tag.of("listener", listener)), open);
+        registry.gauge("keel.http.connections.max", java.util.List.of(
+                io.micrometer.core.instrument.Tag.of("listener", listener)), maxConnections);
+        this.refused = Counter.builder("keel.http.connections.refused")
+                .description("connections refused with 503 because the listener had max-connections open")
+                .tag("listener", listener).register(registry);
+        this.timeouts = Counter.builder("keel.http.header.timeouts")
+                .description("requests whose line and headers did not arrive within header-timeout (408)")
+                .tag("listener", listener).register(registry);
+    }
+
+    /** Helidon's HTTP/1 selector with the bound and the deadline around each connection it creates. */
+    public ServerConnectionSelector wrap(ServerConnectionSelector http1) {
+        return new ServerConnectionSelector() {
+            @Override
+            public int bytesToIdentifyConnection() {
+                return http1.bytesToIdentifyConnection();
+            }
+
+            @Override
+            public Support supports(BufferData data) {
+                return http1.supports(data);
+            }
+
+            @Override
+            public Set<String> supportedApplicationProtocols() {
+                return http1.supportedApplicationProtocols();
+            }
+
+            @Override
+            public ServerConnection connection(ConnectionContext ctx) {
+                return new Guarded(ctx, http1.connection(ctx));
+            }
+        };
+    }
+
+    /** Receive events: a parsed request line arms the header deadline, complete headers disarm it. */
+    public Http1ConnectionListener receiveListener() {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, io.helidon.http.HttpPrologue prologue) {
+                HeaderDeadline deadline = deadlines.get(ctx);
+                if (deadline != null) {
+                    deadline.requestStarted();
+                }
+            }
+
+            @Override
+            public void headers(ConnectionContext ctx, Headers headers) {
+                HeaderDeadline deadline = deadlines.get(ctx);
+                if (deadline != null) {
+                    deadline.headersComplete();
+                }
+            }
+        };
+    }
+
+    /** Send events: once a response starts, the connection is idle until the next request line. */
+    public Http1ConnectionListener sendListener() {
+        return new Http1ConnectionListener() {
+            @Override
+            public void status(ConnectionContext ctx, Status status) {
+                HeaderDeadline deadline = deadlines.get(ctx);
+                if (deadline != null) {
+                    deadline.responseStarted();
+                }
+            }
+        };
+    }
+
+    int open() {
+        return open.get();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    private final class Guarded implements ServerConnection {
+        private final ConnectionContext ctx;
+        private final ServerConnection delegate;
+
+        Guarded(ConnectionContext ctx, ServerConnection delegate) {
+            this.ctx = ctx;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
+            if (open.incrementAndGet() > maxConnections) {
+                open.decrementAndGet();
+                refused.increment();
+                answer(ctx, ProblemException.unavailable("the server has " + maxConnections
+                        + " connections open, its limit; retry later", Duration.ofSeconds(1)), "Retry-After: 1\r\n");
+                return;
+            }
+            HeaderDeadline deadline = new HeaderDeadline(timer, headerTimeout, () -> expire(ctx, delegate));
+            deadlines.put(ctx, deadline);
+            try {
+                deadline.requestStarted(); // the bytes that chose this protocol are the start of the first request
+                delegate.handle(limit);
+            } finally {
+                deadline.cancel();
+                deadlines.remove(ctx);
+                open.decrementAndGet();
+            }
+        }
+
+        @Override
+        public Duration idleTime() {
+            return delegate.idleTime();
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            delegate.close(interrupt);
+        }
+    }
+
+    private void expire(ConnectionContext ctx, ServerConnection connection) {
+        timeouts.increment();
+        answer(ctx, new ProblemException(408, "Request Timeout", "the request line and headers did not arrive "
+                + "within " + headerTimeout.toMillis() + " ms"), "");
+        // interrupting the connection's virtual thread closes its socket and ends the blocked read
+        connection.close(true);
+    }
+
+    /** Writes {@code problem} as a whole response that closes the connection; a failed write changes nothing. */
+    private void answer(ConnectionContext ctx, ProblemException problem, String extraHeaders) {
+        String requestId = RequestIds.generate();
+        byte[] body = problems.bytes(problem, "/", requestId);
+        String head = "HTTP/1.1 " + problem.status() + " " + problem.title() + "\r\n"
+                + "Content-Type: " + Problems.MEDIA_TYPE + "\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + RequestIds.HEADER + ": " + requestId + "\r\n"
+                + extraHeaders
+                + "Connection: close\r\n\r\n";
+        try {
+            byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+            byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+            System.arraycopy(body, 0, all, headBytes.length, body.length);
+            ctx.dataWriter().writeNow(BufferData.create(all));
+        } catch (RuntimeException e) {
+            // the client is gone already; the connection closes either way
+        }
+    }
+}

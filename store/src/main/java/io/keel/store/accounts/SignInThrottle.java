@@ -1,0 +1,90 @@
+package io.keel.store.accounts;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.http.TrustedProxies;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How sign-in failures are limited, per account and per client address, with different bounds because they protect
+ * different things. Per account the limit is small ({@code login-max-failures}, 5 per 15 minutes): that is what bounds
+ * guessing one person's password. Per address it is an order of magnitude higher
+ * ({@code login-address-max-failures}, 50): many people share an address (an office behind NAT, every user behind a
+ * load balancer), so one person's typos must not lock the others out. Between the two an address is slowed down, not
+ * refused: each attempt waits longer the more failures the address has, up to {@code login-max-delay} just before
+ * the address bound. The client address is the direct peer unless that is a configured trusted proxy.
+ *
+ * <p>Thread-safe; memory is bounded by the throttles' key limits.
+ */
+public final class SignInThrottle {
+    private final LoginThrottle accounts;
+    private final LoginThrottle addresses;
+    private final int accountMax;
+    private final int addressMax;
+    private final Duration maxDelay;
+    private final TrustedProxies proxies;
+
+    /** The two keys of one attempt. */
+    public record Attempt(String account, String address) {
+    }
+
+    public SignInThrottle(int accountMax, int addressMax, Duration window, Duration maxDelay, TrustedProxies proxies,
+                          int maxKeys, Clock clock) {
+        if (addressMax < accountMax) {
+            throw new io.keel.runtime.config.ConfigException("invalid setting login-address-max-failures=" + addressMax
+                    + ": must be at least login-max-failures (" + accountMax + ")");
+        }
+        this.accounts = new LoginThrottle(accountMax, window, maxKeys, clock);
+        this.addresses = new LoginThrottle(addressMax, window, maxKeys, clock);
+        this.accountMax = accountMax;
+        this.addressMax = addressMax;
+        this.maxDelay = maxDelay;
+        this.proxies = proxies;
+    }
+
+    /**
+     * Admits an attempt for {@code email}: a 429 when the account or the address is over its bound, otherwise it
+     * returns after this address's slow-down delay (blocking the request's virtual thread, not a carrier).
+     */
+    public Attempt admit(ServerRequest req, String email) {
+        Attempt attempt = new Attempt("email:" + email.trim().toLowerCase(Locale.ROOT),
+                "client:" + proxies.clientAddress(req));
+        Optional<Duration> wait = accounts.blocked(attempt.account()).or(() -> addresses.blocked(attempt.address()));
+        if (wait.isPresent()) {
+            throw ProblemException.tooManyRequests("too many failed sign-ins; try again later", wait.get());
+        }
+        Duration delay = delay(addresses.failures(attempt.address()));
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.unavailable("the server is shutting down", Duration.ofSeconds(5));
+            }
+        }
+        return attempt;
+    }
+
+    /** Up to {@code accountMax} failures from an address cost nothing; then the wait grows linearly to the maximum. */
+    Duration delay(int addressFailures) {
+        int over = addressFailures - accountMax;
+        if (over <= 0) {
+            return Duration.ZERO;
+        }
+        return maxDelay.multipliedBy(over).dividedBy(Math.max(1, addressMax - accountMax));
+    }
+
+    public void failed(Attempt attempt) {
+        accounts.failure(attempt.account());
+        addresses.failure(attempt.address());
+    }
+
+    /** A success clears the account's failures, not the address's: one valid account must not reset an attacker. */
+    public void succeeded(Attempt attempt) {
+        accounts.success(attempt.account());
+    }
+}
