@@ -7,6 +7,7 @@ import io.keel.runtime.limit.LimitSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The runtime's effective configuration: immutable, validated, built by {@link #from(Settings)} from defaults, an

@@ -26,7 +26,8 @@ import java.util.OptionalLong;
  * Streams request bodies into files of one directory without ever holding a body in memory and without ever making a
  * partial file visible.
  * <p>
- * Each body goes to {@code <dir>/.incoming/<finalName>.part} while it is hashed (SHA-256) and counted; the size limit
+ * Each body goes to {@code <dir>/.incoming/<host>-<pid>/<finalName>.part} (a folder per process, so processes sharing
+ * the directory never clean each other's uploads in progress) while it is hashed (SHA-256) and counted; the size limit
  * is enforced while reading, so at most {@code maxBytes + 1} bytes are read from a client that lies or sends no
  * length. Only a complete, verified, fsynced and committed file is renamed ({@code ATOMIC_MOVE}) to the caller's final
  * name; on every failure (limit, checksum mismatch, client abort, disk error, a failed commit, any runtime exception)
@@ -72,7 +73,7 @@ public final class UploadSink {
 
     private UploadSink(Path dir, Config config, MeterRegistry registry) {
         this.dir = dir;
-        this.incoming = dir.resolve(INCOMING);
+        this.incoming = dir.resolve(INCOMING).resolve(IncomingOwner.current().folderName());
         this.config = config;
         this.bytes = Counter.builder("keel.stream.bytes").tag("stream", "upload")
                 .description("Body bytes streamed").baseUnit("bytes").register(registry);
@@ -89,11 +90,12 @@ public final class UploadSink {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         try {
-            Files.createDirectories(dir.resolve(INCOMING));
+            UploadSink sink = new UploadSink(dir, config, registry);
+            Files.createDirectories(sink.incoming);
+            return sink;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create upload directory " + dir.resolve(INCOMING), e);
         }
-        return new UploadSink(dir, config, registry);
     }
 
     /**
@@ -123,7 +125,7 @@ public final class UploadSink {
 
     /**
      * Reads {@code body} to its end into {@code <dir>/<finalName>}. Blocks until the body ends or fails. The body is
-     * written to {@code .incoming/<finalName>.part}, hashed, counted, verified and fsynced; then {@code commit} runs
+     * written to {@code .incoming/<host>-<pid>/<finalName>.part}, hashed, counted, verified and fsynced; then {@code commit} runs
      * (a row naming the file is written then, while the file is not yet visible); then the part file is renamed to
      * its final name and the directory fsynced. So a visible file always has its record, and a crash between the
      * commit and the rename leaves a part file that {@link UploadOrphans#clean} finishes. An existing file of that name is
