@@ -158,7 +158,7 @@ public final class ExportScale {
             }
         }
         return ExportRun.headlines("postgres", eo.sizes(), results, copies,
-                "psql COPY (" + query.select("<schema>") + ") TO STDOUT WITH CSV");
+                "psql COPY (" + query.select("") + ") TO STDOUT WITH CSV, in the run's own schema");
     }
 
     private static double copy(Psql pg, String schema, ExportQuery query, PrintStream log) {
