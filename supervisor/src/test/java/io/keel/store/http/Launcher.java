@@ -83,6 +83,28 @@ final class Launcher implements AutoCloseable {
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs a launcher command in a mount namespace where {@code /usr/lib/jvm} is an empty folder and neither
+     * {@code JAVA_HOME} nor {@code PATH} names a JDK 25, as on a machine without one (needs root, as CI has).
+     */
+    Result runWithoutJdk(Duration timeout, String... args) throws IOException, InterruptedException {
+        Path empty = Files.createTempDirectory(dataDir.getParent(), "no-jdk");
+        ProcessBuilder builder = builder(List.of(args));
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "--mount", "sh", "-c",
+                "mount --bind \"$0\" /usr/lib/jvm && exec \"$@\"", empty.toString()));
+        command.addAll(builder.command());
+        builder.command(command);
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().put("PATH", "/usr/bin:/bin");
+        Path out = Files.createTempFile(dataDir.getParent(), "keel-run", ".out");
+        Process process = builder.redirectOutput(out.toFile()).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("./keel " + String.join(" ", args) + " did not end within " + timeout);
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
     /** {@code ./keel start} in the background; returns once it printed its ready line. */
     Process start(Duration timeout) throws IOException {
         return start(timeout, false);

@@ -92,6 +92,18 @@ class LauncherTest {
     }
 
     @Test
+    void withoutAJdk25EveryCommandStopsAtOnceWithOneLineSayingSo() throws Exception {
+        for (String command : new String[] {"start", "status", "bench"}) {
+            Launcher.Result result = keel.runWithoutJdk(Duration.ofSeconds(30), command);
+
+            assertThat(result.code()).as(command).isEqualTo(1);
+            assertThat(result.output()).as(command).isEqualTo("keel: no JDK 25 found: set JAVA_HOME to a JDK 25+, "
+                    + "put its java on PATH, or install one under /usr/lib/jvm\n");
+        }
+        assertThat(keel.pidFile()).doesNotExist();
+    }
+
+    @Test
     void onATerminalTheLogIsTextAndInAPipeItIsJson() throws Exception {
         keel.start(START, true);
         assertThat(keel.output()).contains(" INFO ").contains("store ready at http://127.0.0.1:")
