@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ final class Launcher implements AutoCloseable {
     }
 
     private ProcessBuilder builder(List<String> args) {
-        ProcessBuilder builder = new ProcessBuilder(new java.util.ArrayList<>(List.of(ROOT.resolve("keel").toString())))
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(ROOT.resolve("keel").toString())))
                 .directory(ROOT.toFile()).redirectErrorStream(true);
         builder.command().addAll(args);
         Map<String, String> childEnv = builder.environment();
@@ -74,8 +75,13 @@ final class Launcher implements AutoCloseable {
 
     /** Runs a launcher command to its end (at most {@code timeout}). */
     Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+        return runToEnd(builder(List.of(args)), timeout, args);
+    }
+
+    private Result runToEnd(ProcessBuilder builder, Duration timeout, String... args)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dataDir.getParent(), "keel-run", ".out");
-        Process process = builder(List.of(args)).redirectOutput(out.toFile()).start();
+        Process process = builder.redirectOutput(out.toFile()).start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("./keel " + String.join(" ", args) + " did not end within " + timeout);
@@ -90,19 +96,13 @@ final class Launcher implements AutoCloseable {
     Result runWithoutJdk(Duration timeout, String... args) throws IOException, InterruptedException {
         Path empty = Files.createTempDirectory(dataDir.getParent(), "no-jdk");
         ProcessBuilder builder = builder(List.of(args));
-        List<String> command = new java.util.ArrayList<>(List.of("unshare", "--mount", "sh", "-c",
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "sh", "-c",
                 "mount --bind \"$0\" /usr/lib/jvm && exec \"$@\"", empty.toString()));
         command.addAll(builder.command());
         builder.command(command);
         builder.environment().remove("JAVA_HOME");
         builder.environment().put("PATH", "/usr/bin:/bin");
-        Path out = Files.createTempFile(dataDir.getParent(), "keel-run", ".out");
-        Process process = builder.redirectOutput(out.toFile()).start();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("./keel " + String.join(" ", args) + " did not end within " + timeout);
-        }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        return runToEnd(builder, timeout, args);
     }
 
     /** {@code ./keel start} in the background; returns once it printed its ready line. */
