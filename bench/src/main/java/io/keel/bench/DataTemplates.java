@@ -1,8 +1,10 @@
 package io.keel.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -84,12 +87,12 @@ public final class DataTemplates {
      * "unknown" when none is found.
      */
     static String schemaTag(String classpath) {
-        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+        for (String entry : classpath.split(File.pathSeparator)) {
             List<String> names = migrations(Path.of(entry));
             if (!names.isEmpty()) {
                 try {
                     MessageDigest md = MessageDigest.getInstance("SHA-256");
-                    names.forEach(n -> md.update((n + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    names.forEach(n -> md.update((n + "\n").getBytes(StandardCharsets.UTF_8)));
                     return HexFormat.of().formatHex(md.digest()).substring(0, 10);
                 } catch (NoSuchAlgorithmException e) {
                     return "unknown";
@@ -108,7 +111,7 @@ public final class DataTemplates {
             }
             if (entry.toString().endsWith(".jar") && Files.isRegularFile(entry)) {
                 try (ZipFile zip = new ZipFile(entry.toFile())) {
-                    return zip.stream().map(java.util.zip.ZipEntry::getName)
+                    return zip.stream().map(ZipEntry::getName)
                             .filter(n -> n.startsWith("db/migration/") && !n.endsWith("/")).sorted().toList();
                 }
             }

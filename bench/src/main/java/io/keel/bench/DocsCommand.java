@@ -1,7 +1,11 @@
 package io.keel.bench;
 
+import io.keel.bench.launch.StoreLocator;
 import io.keel.bench.load.Validity;
 import io.keel.bench.report.ResultsDoc;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code bench docs}: regenerates the results part of docs/benchmarks.md from docs/results/*&#47;report.json, or with
@@ -28,7 +30,7 @@ final class DocsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path root = io.keel.bench.launch.StoreLocator.repoRoot(repo, Path.of("").toAbsolutePath());
+        Path root = StoreLocator.repoRoot(repo, Path.of("").toAbsolutePath());
         Path doc = root.resolve("docs/benchmarks.md");
         try {
             String current = Files.readString(doc, StandardCharsets.UTF_8);

@@ -2,6 +2,8 @@ package io.keel.bench;
 
 import io.keel.bench.launch.LaunchSpec;
 import io.keel.bench.launch.ProcessOutput;
+
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -140,7 +142,7 @@ public final class LaunchedService implements ServiceUnderTest {
     }
 
     private static Process start(ProcessBuilder pb, Map<String, String> env, Path logFile) {
-        pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // The person's own KEEL_* and PEER_* settings (port, database...) must not leak into a measured service.
         pb.environment().keySet().removeIf(k -> k.startsWith("KEEL_") || k.startsWith("PEER_"));
         pb.environment().putAll(env);

@@ -1,5 +1,8 @@
 package io.keel.bench;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Locale;
 
@@ -54,9 +57,9 @@ public final class Loopback {
 
     /** A TCP port free on 127.0.0.1 right now, for a child that cannot bind port 0 and report it. */
     public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BenchException("no free port on 127.0.0.1: " + e.getMessage(), e);
         }
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the Node.js reference peer ({@code shared/peers/node-store}) from its installed directory: {@code node
@@ -54,7 +55,7 @@ public record PeerLauncher(Path dir, Path node, String token, Map<String, String
         log.println("seeding the peer with " + orders + " orders into " + dataDir);
         Process p = LaunchedService.spawnIn(dir, cmd, environment(dataDir, Map.of()), logFile);
         try {
-            if (!p.waitFor(startTimeout.plusMillis(orders).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(startTimeout.plusMillis(orders).toMillis(), TimeUnit.MILLISECONDS)) {
                 LaunchedService.stop(p, Duration.ofSeconds(5));
                 throw new BenchException("seeding the peer took longer than " + startTimeout + "; see " + logFile);
             }

@@ -38,6 +38,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -228,9 +229,9 @@ public final class Keel implements AutoCloseable {
     }
 
     /** The management listener's bound port; empty when it is off. */
-    public java.util.OptionalInt managementPort() {
+    public OptionalInt managementPort() {
         return config.management().port().isPresent()
-                ? java.util.OptionalInt.of(server.port(MANAGEMENT)) : java.util.OptionalInt.empty();
+                ? OptionalInt.of(server.port(MANAGEMENT)) : OptionalInt.empty();
     }
 
     /** Metrics, health, admin and dashboard routes; {@code protect} wraps the ones that show business figures. */

@@ -1,5 +1,6 @@
 package io.keel.store;
 
+import io.keel.runtime.KeelConfig;
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.process.ParentWatch;
@@ -11,10 +12,10 @@ import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,7 +77,7 @@ public final class StoreMain {
             // Read before the service starts, so requireAllKnown() counts them as known.
             String pidFile = s.string("pid-file", "");
             boolean parentWatch = s.bool("parent-watch", false);
-            io.keel.runtime.KeelConfig config = io.keel.runtime.KeelConfig.from(s);
+            KeelConfig config = KeelConfig.from(s);
             // The pid file is taken before the database: a second start on the same data is refused at once.
             try (PidFile pid = pidFile.isBlank() ? null
                     : PidFile.acquire(Path.of(pidFile), config.drainDelay().plus(config.shutdownGrace()))) {
@@ -107,7 +108,7 @@ public final class StoreMain {
         @Override
         public Integer call() {
             Settings s = Settings.load(System.getenv(), flags(settings));
-            io.keel.runtime.KeelConfig config = io.keel.runtime.KeelConfig.from(s);
+            KeelConfig config = KeelConfig.from(s);
             StoreConfig store = StoreConfig.from(s, config.dataDir());
             try (Database db = Database.open(store.db(), new SimpleMeterRegistry())) {
                 String hash = new Passwords(null, store.passwordMemoryKib(), store.passwordIterations())

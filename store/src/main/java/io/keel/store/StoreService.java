@@ -12,17 +12,17 @@ import io.keel.runtime.stream.RowStreams;
 import io.keel.runtime.stream.StreamLimitExceededException;
 import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.AccountRepository;
-import io.keel.store.docs.ApiDocs;
 import io.keel.store.accounts.AccountRoutes;
 import io.keel.store.accounts.Authenticator;
-import io.keel.store.accounts.SignInThrottle;
 import io.keel.store.accounts.Passwords;
 import io.keel.store.accounts.SessionRepository;
+import io.keel.store.accounts.SignInThrottle;
 import io.keel.store.catalog.CatalogRoutes;
 import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.DataAccessException;
 import io.keel.store.db.Database;
 import io.keel.store.db.InvalidCursorException;
+import io.keel.store.docs.ApiDocs;
 import io.keel.store.events.OrderEvents;
 import io.keel.store.exports.ExportRoutes;
 import io.keel.store.exports.OrderExporter;
@@ -35,6 +35,7 @@ import io.keel.store.invoices.InvoiceRenderer;
 import io.keel.store.invoices.InvoiceRoutes;
 import io.keel.store.orders.ActiveUsers;
 import io.keel.store.orders.BusinessMetrics;
+import io.keel.store.orders.IdempotencyKeyReusedException;
 import io.keel.store.orders.OrderRepository;
 import io.keel.store.orders.OrderRoutes;
 import io.keel.store.seed.SeedPlan;
@@ -172,7 +173,7 @@ public final class StoreService implements AutoCloseable {
                     case TOO_MANY_PIXELS, INPUT_TOO_LARGE -> ProblemException.tooLarge(e.getMessage());
                     case CORRUPT -> ProblemException.unprocessable(e.getMessage());
                 })
-                .register(io.keel.store.orders.IdempotencyKeyReusedException.class,
+                .register(IdempotencyKeyReusedException.class,
                         e -> ProblemException.unprocessable(e.getMessage()))
                 .register(InvalidThumbnailSpecException.class, e -> io.keel.runtime.http.Params.field(e.field(),
                         e.getMessage()))

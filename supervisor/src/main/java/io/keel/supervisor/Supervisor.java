@@ -1,5 +1,6 @@
 package io.keel.supervisor;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ final class Supervisor implements AutoCloseable {
         return false;
     }
 
-    private java.nio.file.Path logFile() {
+    private Path logFile() {
         return settings.dataDir().resolve("logs").resolve("keel.log");
     }
 

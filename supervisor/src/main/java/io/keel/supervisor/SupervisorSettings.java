@@ -6,6 +6,7 @@ import io.keel.runtime.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -60,7 +61,7 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
      * number of workers; two keep the service answering while one restarts.
      */
     static int defaultWorkers(String dbUrl) {
-        String url = dbUrl.strip().toLowerCase(java.util.Locale.ROOT);
+        String url = dbUrl.strip().toLowerCase(Locale.ROOT);
         return url.startsWith("postgres") || url.startsWith("jdbc:postgresql:") ? 2 : 1;
     }
 

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Closed-loop load: {@code connections} virtual threads each send, wait for the answer, and send again until the
@@ -49,7 +50,7 @@ public final class ClosedLoopRunner {
      * recorder and its measured window into another.
      */
     public Running start(RequestClass c, RequestFactory factory, int connections, Duration duration,
-                         java.util.function.Supplier<LatencyRecorder> recorders) {
+                         Supplier<LatencyRecorder> recorders) {
         if (connections < 1 || connections > 10_000) {
             throw new io.keel.bench.BenchException("connections must be in 1..10000, got " + connections);
         }

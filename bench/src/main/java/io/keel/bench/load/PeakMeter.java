@@ -1,9 +1,11 @@
 package io.keel.bench.load;
 
 import io.keel.bench.sample.ProcSampler;
+
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ public final class PeakMeter {
 
     private PeakResult measureRaw(RequestClass c, URI base, Map<String, String> headers, List<String> paths,
                                   int connections, Duration duration) {
-        var wrk = allowWrk ? WrkRunner.find() : Optional.<java.nio.file.Path>empty();
+        var wrk = allowWrk ? WrkRunner.find() : Optional.<Path>empty();
         if (wrk.isPresent()) {
             return WrkRunner.run(wrk.get(), c, base, headers, paths, connections, duration, generatorCpus);
         }

@@ -2,12 +2,14 @@ package io.keel.bench.load;
 
 import io.keel.bench.BenchException;
 import io.keel.bench.Loopback;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +59,7 @@ public final class WrkRunner {
             try {
                 Files.writeString(lua, script(headers, paths), StandardCharsets.UTF_8);
                 int threads = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
-                List<String> cmd = new java.util.ArrayList<>();
+                List<String> cmd = new ArrayList<>();
                 cpus.ifPresent(list -> cmd.addAll(List.of("taskset", "-c", list)));
                 cmd.addAll(List.of(wrk.toString(), "-t" + threads, "-c" + connections,
                         "-d" + Math.max(1, duration.toSeconds()) + "s", "--latency", "--timeout", "10s",

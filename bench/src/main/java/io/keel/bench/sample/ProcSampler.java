@@ -5,8 +5,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,11 +37,11 @@ public final class ProcSampler {
         if (!Files.isDirectory(proc.resolve(Long.toString(pid)))) {
             return Optional.empty();
         }
-        return Optional.of(sample(java.util.List.of(pid)));
+        return Optional.of(sample(List.of(pid)));
     }
 
     /** Totals over the union of the trees rooted at {@code pids}: a process in two trees counts once. */
-    public TreeSnapshot sample(java.util.Collection<Long> pids) {
+    public TreeSnapshot sample(Collection<Long> pids) {
         Set<Long> seen = new LinkedHashSet<>();
         Deque<Long> todo = new ArrayDeque<>(pids);
         long rss = 0;

@@ -3,6 +3,7 @@ package io.keel.bench.sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * One process's memory from {@code /proc/<pid>/status}: current RSS (VmRSS) and the kernel's high-water mark of
@@ -31,7 +32,7 @@ public final class ProcStatus {
         return tree(pid, ProcStatus::peakRssBytes);
     }
 
-    private static double tree(long pid, java.util.function.LongToDoubleFunction f) {
+    private static double tree(long pid, LongToDoubleFunction f) {
         double own = f.applyAsDouble(pid);
         if (Double.isNaN(own)) {
             return own;

@@ -5,13 +5,16 @@ import io.keel.bench.ServiceUnderTest;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.Metric;
 import io.keel.bench.sample.ProcStatus;
+
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Scenarios 2 and 3 in one invocation: prod-mix against the service with its protections on and off, each run on a
@@ -90,7 +93,7 @@ public final class NaiveComparison {
     }
 
     /** Median over valid runs of a figure (NaNs skipped); NaN when none. */
-    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    private static double median(List<Run> runs, ToDoubleFunction<Run> f) {
         double[] v = runs.stream().filter(Run::valid).mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted()
                 .toArray();
         if (v.length == 0) {
@@ -108,7 +111,7 @@ public final class NaiveComparison {
                 return lines.anyMatch(l -> l.contains("OutOfMemoryError")
                         || l.toLowerCase(Locale.ROOT).contains("heap out of memory"));
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package io.keel.bench.scenario;
 
+import io.keel.bench.load.ClassResult;
 import io.keel.bench.load.ClosedLoopRunner;
 import io.keel.bench.load.LatencyRecorder;
 import io.keel.bench.load.LoadSpec;
@@ -7,6 +8,7 @@ import io.keel.bench.load.OpenLoopRunner;
 import io.keel.bench.load.PhaseResult;
 import io.keel.bench.load.RateSchedule;
 import io.keel.bench.load.RequestClass;
+
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +111,7 @@ final class Storm {
             ctx.figure(prefix + "sse-streams-ended-by-server", sse.endedEarly.sum());
             PhaseResult measured = rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per "
                     + "heavy class), after " + settle.toSeconds() + " s of storm settling");
-            List<io.keel.bench.load.ClassResult> classes = new ArrayList<>(measured.classes());
+            List<ClassResult> classes = new ArrayList<>(measured.classes());
             classes.addAll(streamsRec.finish("streams").classes());
             return new PhaseResult(measured.name(), measured.tool(), measured.seconds(), measured.maxDispatchLagMs(),
                     measured.p99DispatchLagMs(), classes, measured.validity());

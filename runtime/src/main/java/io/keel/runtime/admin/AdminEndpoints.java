@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.http.Json;
+import io.keel.runtime.http.Numbers;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.Routes;
 import jdk.jfr.Configuration;
@@ -27,6 +28,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -141,7 +143,7 @@ public final class AdminEndpoints {
     }
 
     private static int parseSeconds(String text) {
-        java.util.OptionalLong seconds = io.keel.runtime.http.Numbers.parseNonNegative(text);
+        OptionalLong seconds = Numbers.parseNonNegative(text);
         if (seconds.isPresent() && seconds.getAsLong() >= 1 && seconds.getAsLong() <= MAX_PROFILE_SECONDS) {
             return (int) seconds.getAsLong();
         }

@@ -1,5 +1,7 @@
 package io.keel.runtime.config;
 
+import io.keel.runtime.http.Numbers;
+
 import java.util.Locale;
 
 /**
@@ -33,7 +35,7 @@ public final class ByteSize {
         }
         try {
             // ASCII digits only: Long.parseLong would also take "+5" and fullwidth or Arabic-Indic digits
-            long value = io.keel.runtime.http.Numbers.parseNonNegative(s.trim())
+            long value = Numbers.parseNonNegative(s.trim())
                     .orElseThrow(() -> new NumberFormatException(text));
             return Math.multiplyExact(value, multiplier);
         } catch (NumberFormatException | ArithmeticException e) {

@@ -1,5 +1,7 @@
 package io.keel.runtime.config;
 
+import io.keel.runtime.http.Numbers;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -243,7 +245,7 @@ public final class Settings {
     /** An optionally negative integer in ASCII digits ({@link Integer#parseInt} also takes other Unicode digits). */
     private static int parseInt(String text) {
         boolean negative = text.startsWith("-");
-        long value = io.keel.runtime.http.Numbers.parseNonNegative(text, negative ? 1 : 0, text.length())
+        long value = Numbers.parseNonNegative(text, negative ? 1 : 0, text.length())
                 .orElseThrow(() -> new NumberFormatException(text));
         if (value > Integer.MAX_VALUE) {
             throw new NumberFormatException(text);

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The live dashboard: {@code GET /api/stats} answers a JSON snapshot computed from the meter registry, and
@@ -83,7 +84,7 @@ public final class Dashboard {
      * Adds {@code GET /api/stats} (wrapped by {@code protect}, e.g. an operator check) and {@code GET /}; the page
      * itself holds no figures, so it loads for anyone and asks for a token when the stats answer 401.
      */
-    public void register(Routes routes, java.util.function.UnaryOperator<io.helidon.webserver.http.Handler> protect) {
+    public void register(Routes routes, UnaryOperator<io.helidon.webserver.http.Handler> protect) {
         routes.get(STATS_PATH, protect.apply(this::serveStats)).get(PAGE_PATH, this::servePage);
     }
 

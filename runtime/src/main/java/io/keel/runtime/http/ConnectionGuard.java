@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -48,9 +50,9 @@ public final class ConnectionGuard implements AutoCloseable {
         this.maxConnections = maxConnections;
         this.headerTimeout = headerTimeout;
         this.problems = problems;
-        registry.gauge("keel.http.connections.active", java.util.List.of(
+        registry.gauge("keel.http.connections.active", List.of(
                 io.micrometer.core.instrument.Tag.of("listener", listener)), open);
-        registry.gauge("keel.http.connections.max", java.util.List.of(
+        registry.gauge("keel.http.connections.max", List.of(
                 io.micrometer.core.instrument.Tag.of("listener", listener)), maxConnections);
         this.refused = Counter.builder("keel.http.connections.refused")
                 .description("connections refused with 503 because the listener had max-connections open")
@@ -189,7 +191,7 @@ public final class ConnectionGuard implements AutoCloseable {
                 + "Connection: close\r\n\r\n";
         try {
             byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-            byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+            byte[] all = Arrays.copyOf(headBytes, headBytes.length + body.length);
             System.arraycopy(body, 0, all, headBytes.length, body.length);
             ctx.dataWriter().writeNow(BufferData.create(all));
         } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.regex.Pattern;
+
 /**
  * Answers requests that fail before routing (request line too long, headers too large, body over the listener limit,
  * unparseable HTTP) with a problem document instead of Helidon's plain text. Helidon's own header limit is a hard
@@ -18,8 +20,8 @@ final class DirectProblemHandler implements DirectHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DirectProblemHandler.class);
 
     /** Helidon puts the raw request line's tail here; a version it did not take shows as {@code HTTP/d[.d]}. */
-    private static final java.util.regex.Pattern WELL_FORMED_VERSION =
-            java.util.regex.Pattern.compile("HTTP/(?!1\\.1/?$)[0-9](\\.[0-9])?/?$");
+    private static final Pattern WELL_FORMED_VERSION =
+            Pattern.compile("HTTP/(?!1\\.1/?$)[0-9](\\.[0-9])?/?$");
 
     private final Problems problems;
     private final MeterRegistry registry;

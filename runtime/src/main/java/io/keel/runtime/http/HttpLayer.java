@@ -13,6 +13,7 @@ import io.keel.runtime.KeelConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The HTTP conventions every Keel service shares, installed on a routing: the request filter (ids, metrics), the error handler (problems),
@@ -23,7 +24,7 @@ public final class HttpLayer implements AutoCloseable {
     private final Problems problems;
     private final RequestFilter filter;
     private final ProblemErrorHandler errors;
-    private final List<ConnectionGuard> guards = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ConnectionGuard> guards = new CopyOnWriteArrayList<>();
 
     public HttpLayer(MeterRegistry registry, Json json, ProblemMapper mapper, int maxHeaderSize) {
         this.registry = registry;

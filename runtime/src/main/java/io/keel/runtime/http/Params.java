@@ -4,6 +4,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Typed, validated query and path parameters; a bad value is a 400 problem naming the parameter. */
 public final class Params {
@@ -16,7 +17,7 @@ public final class Params {
         if (raw.isEmpty() || raw.get().isEmpty()) {
             return defaultValue;
         }
-        java.util.OptionalLong value = Numbers.parseNonNegative(raw.get());
+        OptionalLong value = Numbers.parseNonNegative(raw.get());
         if (value.isPresent() && value.getAsLong() >= min && value.getAsLong() <= max) {
             return (int) value.getAsLong();
         }
@@ -34,7 +35,7 @@ public final class Params {
      */
     public static long idPath(ServerRequest req, String name) {
         String raw = req.path().pathParameters().get(name);
-        java.util.OptionalLong id = Numbers.parseNonNegative(raw);
+        OptionalLong id = Numbers.parseNonNegative(raw);
         if (id.isPresent() && id.getAsLong() > 0) {
             return id.getAsLong();
         }

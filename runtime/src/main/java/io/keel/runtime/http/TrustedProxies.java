@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -82,15 +83,15 @@ public final class TrustedProxies {
                 + "' is not an IP address or CIDR block (e.g. 10.0.0.1, 10.0.0.0/8, ::1)");
     }
 
-    private static java.util.Optional<byte[]> literal(String address) {
+    private static Optional<byte[]> literal(String address) {
         if (address.isEmpty() || !LITERAL.matcher(address).matches()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             // a literal (digits, dots, colons and hex only) is parsed without any name lookup
-            return java.util.Optional.of(InetAddress.getByName(address).getAddress());
+            return Optional.of(InetAddress.getByName(address).getAddress());
         } catch (UnknownHostException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

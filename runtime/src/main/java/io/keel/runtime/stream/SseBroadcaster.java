@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
+import io.keel.runtime.http.Numbers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -241,7 +242,7 @@ public final class SseBroadcaster<E> {
 
     /** Reads a {@code Last-Event-ID} header; a missing, negative or non-numeric value means "no resumption". */
     public static OptionalLong parseLastEventId(Optional<String> header) {
-        return header.map(String::strip).map(io.keel.runtime.http.Numbers::parseNonNegative)
+        return header.map(String::strip).map(Numbers::parseNonNegative)
                 .orElse(OptionalLong.empty());
     }
 

@@ -1,6 +1,7 @@
 package io.keel.store.accounts;
 
 import io.helidon.webserver.http.ServerRequest;
+import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.TrustedProxies;
 
@@ -35,7 +36,7 @@ public final class SignInThrottle {
     public SignInThrottle(int accountMax, int addressMax, Duration window, Duration maxDelay, TrustedProxies proxies,
                           int maxKeys, Clock clock) {
         if (addressMax < accountMax) {
-            throw new io.keel.runtime.config.ConfigException("invalid setting login-address-max-failures=" + addressMax
+            throw new ConfigException("invalid setting login-address-max-failures=" + addressMax
                     + ": must be at least login-max-failures (" + accountMax + ")");
         }
         this.accounts = new LoginThrottle(accountMax, window, maxKeys, clock);

@@ -4,6 +4,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.http.Json;
+import io.keel.runtime.http.Numbers;
 import io.keel.runtime.http.Params;
 import io.keel.runtime.http.Routes;
 import io.keel.store.db.Page;
@@ -35,7 +36,7 @@ public final class CatalogRoutes {
     }
 
     private static long cursor(String raw) {
-        return io.keel.runtime.http.Numbers.parseNonNegative(raw).orElseThrow(() ->
+        return Numbers.parseNonNegative(raw).orElseThrow(() ->
                 Params.field("after", "is not a cursor from a previous page"));
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,7 +85,7 @@ public final class ApiDocs {
     }
 
     private static void operation(StringBuilder html, String method, String path, JsonNode op) {
-        html.append("<h2><span class=\"m\">").append(esc(method.toUpperCase(java.util.Locale.ROOT)))
+        html.append("<h2><span class=\"m\">").append(esc(method.toUpperCase(Locale.ROOT)))
                 .append("</span> <code>").append(esc(path)).append("</code></h2><p>")
                 .append(esc(op.path("summary").asText()))
                 .append(op.has("security") ? " <em>(Authorization: Bearer)</em>" : "").append("</p>");

@@ -5,6 +5,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.cpu.CpuPool;
+import io.keel.runtime.http.Numbers;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.Routes;
 import io.keel.store.accounts.Authenticator;
@@ -12,6 +13,7 @@ import io.keel.store.accounts.Authenticator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.OptionalLong;
 
 /**
  * {@code POST /api/images/thumbnail}: the body is read on the request thread (bounded), decoded and resized on the
@@ -71,7 +73,7 @@ public final class ImageRoutes {
 
     private static int dimension(ServerRequest req, String name) {
         String raw = req.query().first(name).orElse("");
-        java.util.OptionalLong value = io.keel.runtime.http.Numbers.parseNonNegative(raw);
+        OptionalLong value = Numbers.parseNonNegative(raw);
         if (value.isEmpty() || value.getAsLong() > Integer.MAX_VALUE) {
             throw new InvalidThumbnailSpecException(name, raw.isEmpty() ? "(missing)" : raw, "1..4096");
         }
