@@ -6,6 +6,7 @@ import io.keel.bench.scenario.NaiveComparison;
 import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.ProdMix;
 import io.keel.bench.scenario.RunOptions;
+import io.keel.bench.scenario.ScaleOut;
 import io.keel.bench.scenario.ScenarioContext;
 import io.keel.bench.scenario.UploadScale;
 import java.io.PrintStream;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Keel benchmark tool (loopback only).",
         subcommands = {BenchMain.DevLightCmd.class, BenchMain.ProdMixCmd.class, BenchMain.NaiveCmd.class,
-            BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class, DocsCommand.class})
+            BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class, BenchMain.ScaleOutCmd.class,
+            DocsCommand.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -203,6 +205,27 @@ public final class BenchMain {
             try (ServiceUnderTest service = services.start("store", true)) {
                 return UploadScale.run(new ScenarioContext(service, options, log), bytes);
             }
+        }
+    }
+
+    @Command(name = "scale-out", mixinStandardHelpOptions = true, description = "The light mix through HAProxy in "
+            + "front of 1, then 2 store instances on one PostgreSQL: throughput, p99 and CPU per instance.")
+    static final class ScaleOutCmd extends ScenarioCommand {
+        @Option(names = "--instances", split = ",", description = "Instance counts, the first is the reference "
+                + "(default 1,2).")
+        List<Integer> instances = new ArrayList<>(List.of(1, 2));
+        @Option(names = "--pg-url", description = "PostgreSQL the instances share (default ${DEFAULT-VALUE}); a "
+                + "fresh schema, dropped after.")
+        String pgUrl = "postgresql://127.0.0.1:5432/test";
+
+        @Override
+        String name() {
+            return "scale-out";
+        }
+
+        @Override
+        Outcome run(ServiceSource services, RunOptions options) {
+            return ScaleOut.run(services, options, new ScaleOut.Options(instances, pgUrl, seedOrders()), log);
         }
     }
 

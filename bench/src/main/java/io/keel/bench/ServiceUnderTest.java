@@ -1,6 +1,7 @@
 package io.keel.bench;
 
 import java.net.URI;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -14,6 +15,14 @@ public interface ServiceUnderTest extends AutoCloseable {
 
     /** Process id of the service, when known, for /proc resource sampling of its process tree. */
     OptionalLong pid();
+
+    /**
+     * Every process of the service, whose trees are sampled together for CPU and RSS: {@link #pid()} by default;
+     * the instances and their balancer for a scaled-out service, which has no single pid.
+     */
+    default List<Long> pids() {
+        return pid().isPresent() ? List.of(pid().getAsLong()) : List.of();
+    }
 
     /** JVM flags the service was started with, for the report; "unknown" when not started by the tool. */
     default String jvmFlags() {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,16 +22,16 @@ public final class PeakMeter {
     private final LoadLimits limits;
     private final PrintStream log;
     private final boolean allowWrk;
-    private final OptionalLong servicePid;
+    private final List<Long> servicePids;
     private final Optional<String> generatorCpus;
     private final ProcSampler proc = ProcSampler.system();
 
-    public PeakMeter(LoadLimits limits, PrintStream log, boolean allowWrk, OptionalLong servicePid,
+    public PeakMeter(LoadLimits limits, PrintStream log, boolean allowWrk, List<Long> servicePids,
                      Optional<String> generatorCpus) {
         this.limits = limits;
         this.log = log;
         this.allowWrk = allowWrk;
-        this.servicePid = servicePid;
+        this.servicePids = List.copyOf(servicePids);
         this.generatorCpus = generatorCpus;
     }
 
@@ -44,10 +43,7 @@ public final class PeakMeter {
     }
 
     private double serviceCpu() {
-        if (servicePid.isEmpty()) {
-            return Double.NaN;
-        }
-        return proc.sample(servicePid.getAsLong()).map(ProcSampler.TreeSnapshot::cpuSeconds).orElse(Double.NaN);
+        return servicePids.isEmpty() ? Double.NaN : proc.sample(servicePids).cpuSeconds();
     }
 
     private PeakResult measureRaw(RequestClass c, URI base, Map<String, String> headers, List<String> paths,

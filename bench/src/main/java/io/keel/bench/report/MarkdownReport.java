@@ -52,6 +52,10 @@ public final class MarkdownReport {
                     .append(num(h.ratio())).append("** | ").append(h.meaning()).append(" |\n"));
             md.append('\n');
         }
+        String instances = InstanceTable.render(r.figures());
+        if (!instances.isEmpty()) {
+            md.append("## By instance count\n\n").append(instances);
+        }
         if (!r.peaks().isEmpty()) {
             md.append("## Closed-loop peak throughput\n\n| class | tool | ok/s | all answers/s | requests | "
                     + "non-2xx + socket errors | service CPU s | ok per service CPU-s | p50 ms | "

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,7 +26,7 @@ public final class ResultsDoc {
     public static final String END = "<!-- results:end -->";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ORDER = List.of("dev-light", "prod-mix", "naive", "export-scale",
-            "upload-scale");
+            "upload-scale", "scale-out");
     /** Why headlines of reports from before issue 8 are not results, per scenario. */
     private static final Map<String, String> LEGACY = Map.of(
             "dev-light", "old tool: wrk's req/s counted non-2xx answers, /health/live was measured first on a cold "
@@ -91,6 +92,7 @@ public final class ResultsDoc {
             }
             headlines(md, r.path("headlines"), why == null ? null : LEGACY_UNITS.getOrDefault(scenario, ""),
                     !invalid.isEmpty());
+            md.append(InstanceTable.render(figures(r.path("figures"))));
         }
         return md.toString();
     }
@@ -184,6 +186,14 @@ public final class ResultsDoc {
         } catch (IOException e) {
             throw new BenchException("cannot read " + json + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A report's figures; "NaN" (how report.json writes not-available) stays NaN. */
+    private static Map<String, Double> figures(JsonNode figures) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        figures.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble()
+                : Double.NaN));
+        return out;
     }
 
     private static String num(JsonNode v) {

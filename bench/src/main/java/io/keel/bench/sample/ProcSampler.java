@@ -40,6 +40,12 @@ public final class ProcSampler {
         return Optional.of(sample(List.of(pid)));
     }
 
+    /** Totals over the trees of those of {@code pids} that still run; empty when none does. */
+    public Optional<TreeSnapshot> sampleAlive(Collection<Long> pids) {
+        List<Long> alive = pids.stream().filter(p -> Files.isDirectory(proc.resolve(Long.toString(p)))).toList();
+        return alive.isEmpty() ? Optional.empty() : Optional.of(sample(alive));
+    }
+
     /** Totals over the union of the trees rooted at {@code pids}: a process in two trees counts once. */
     public TreeSnapshot sample(Collection<Long> pids) {
         Set<Long> seen = new LinkedHashSet<>();

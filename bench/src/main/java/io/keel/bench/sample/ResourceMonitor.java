@@ -12,12 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Samples the service about once per second on its own platform thread: /proc figures of its process tree (when its
- * pid is known), combined with the latest scrape of its {@code GET /metrics}, which a second thread takes, so a slow
+ * Samples the service about once per second on its own platform thread: /proc figures of its process trees (when its
+ * pids are known), combined with the latest scrape of its {@code GET /metrics}, which a second thread takes, so a slow
  * scrape never delays a sample. A late sample does not cause catch-up samples: CPU % is always averaged over the real
  * interval since the previous sample, and left out (NaN) for intervals shorter than {@link #MIN_CPU_INTERVAL_S}, which
  * would turn scheduling jitter into "205%" on 2 cores. Scheduler lag is the store's windowed gauge
@@ -30,7 +29,7 @@ public final class ResourceMonitor implements AutoCloseable {
     static final double MIN_CPU_INTERVAL_S = 0.5;
 
     private final ProcSampler proc;
-    private final OptionalLong pid;
+    private final List<Long> pids;
     private final Optional<URI> metrics;
     private final Map<String, String> headers;
     private final HttpClient client;
@@ -47,10 +46,10 @@ public final class ResourceMonitor implements AutoCloseable {
     private long lastCpuNanos;
     private long dropped;
 
-    public ResourceMonitor(ProcSampler proc, OptionalLong pid, Optional<URI> metricsUri, Map<String, String> headers,
+    public ResourceMonitor(ProcSampler proc, List<Long> pids, Optional<URI> metricsUri, Map<String, String> headers,
                            PrintStream log, int maxSamples) {
         this.proc = proc;
-        this.pid = pid;
+        this.pids = List.copyOf(pids);
         this.metrics = metricsUri.map(Loopback::require);
         this.headers = Map.copyOf(headers);
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -113,8 +112,8 @@ public final class ResourceMonitor implements AutoCloseable {
         long now = System.nanoTime();
         double rss = Double.NaN;
         double cpuPercent = Double.NaN;
-        if (pid.isPresent()) {
-            var snap = proc.sample(pid.getAsLong());
+        if (!pids.isEmpty()) {
+            var snap = proc.sampleAlive(pids);
             if (snap.isPresent()) {
                 rss = snap.get().rssBytes();
                 double cpu = snap.get().cpuSeconds();

@@ -56,9 +56,9 @@ public final class ScenarioContext {
         // The operator token also opens /metrics and /api/stats once the store requires it there.
         Map<String, String> adminHeader = options.adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
                 .orElse(Map.of());
-        this.monitor = new ResourceMonitor(ProcSampler.system(), service.pid(),
+        this.monitor = new ResourceMonitor(ProcSampler.system(), service.pids(),
                 Optional.of(service.url().resolve("/metrics")), adminHeader, log, 7_200);
-        if (service.pid().isEmpty()) {
+        if (service.pids().isEmpty()) {
             note("service pid unknown (pass --pid): RSS comes from /metrics process_resident_memory_bytes if any");
         }
     }
@@ -92,14 +92,14 @@ public final class ScenarioContext {
     }
 
     public PeakMeter peakMeter() {
-        return new PeakMeter(limits(), log, options.useWrk(), service.pid(), options.generatorCpus());
+        return new PeakMeter(limits(), log, options.useWrk(), service.pids(), options.generatorCpus());
     }
 
     /** Processes whose CPU is "ours": this JVM's tree (wrk, launched services) and the service's tree. */
     private List<Long> ours() {
         List<Long> pids = new ArrayList<>();
         pids.add(ProcessHandle.current().pid());
-        service.pid().ifPresent(pids::add);
+        pids.addAll(service.pids());
         return pids;
     }
 

@@ -10,9 +10,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -61,7 +61,7 @@ class ProcSamplerTest {
         PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
         try {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            ResourceMonitor m = new ResourceMonitor(ProcSampler.system(), OptionalLong.of(ProcessHandle.current()
+            ResourceMonitor m = new ResourceMonitor(ProcSampler.system(), List.of(ProcessHandle.current()
                     .pid()), Optional.of(base.resolve("/metrics")), Map.of(), log, 10);
             m.phase("mix");
             ResourceSample s = m.sampleNow();
@@ -76,7 +76,7 @@ class ProcSamplerTest {
                 assertThat(s.rssBytes()).isGreaterThan(0);
             }
 
-            ResourceMonitor missing = new ResourceMonitor(ProcSampler.system(), OptionalLong.empty(),
+            ResourceMonitor missing = new ResourceMonitor(ProcSampler.system(), List.of(),
                     Optional.of(base.resolve("/nope")), Map.of(), log, 10);
             assertThat(missing.sampleNow().heapUsedBytes()).isNaN();
             missing.sampleNow();
