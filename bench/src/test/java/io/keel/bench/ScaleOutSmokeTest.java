@@ -1,21 +1,22 @@
 package io.keel.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keel.bench.load.Validity;
 import io.keel.bench.report.InstanceTable;
 import io.keel.bench.report.ResultsDoc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The scale-out scenario end to end with tiny phases: the real store (from this module's test class path) twice
@@ -30,7 +31,7 @@ class ScaleOutSmokeTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Path report = dir.resolve("results/scale-out");
-        int code = BenchMain.execute(new String[] {"scale-out", "--quick", "--duration", "2s",
+        int code = BenchMain.execute(new String[] {"scale-out", "--quick", "--duration", "2s", "--seed-orders", "100",
             "--pg-url", System.getenv("KEEL_TEST_PG_URL"), "--store-classpath", System.getProperty("java.class.path"),
             "--out", report.toString(), "--no-wrk", "--quiet-wait", "0s", "--max-dispatch-lag-p99", "10000",
             "--max-dispatch-lag", "60000", "--max-overflow", "1"}, out);
