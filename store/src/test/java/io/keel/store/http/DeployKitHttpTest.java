@@ -122,7 +122,10 @@ class DeployKitHttpTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("keel_");
 
-        String healthCheck = DeployKit.after(KIT.haproxy("http-check send"), "uri");
+        List<String> check = KIT.haproxy("http-check send");
+        assertThat(DeployKit.after(check, "ver")).as("the store answers an HTTP/1.0 check with 505")
+                .isEqualTo("HTTP/1.1");
+        String healthCheck = DeployKit.after(check, "uri");
         assertThat(store.api().get(healthCheck).statusCode()).as("HAProxy's check " + healthCheck).isEqualTo(200);
         String envPort = KIT.envFile("systemd/keel-store.env").get("KEEL_PORT");
         assertThat(KIT.haproxy("server store1").getFirst()).endsWith(":" + envPort);
