@@ -146,6 +146,16 @@ class BenchMainTest {
     }
 
     @Test
+    void scaleOutStartsItsOwnInstancesAndNeedsTwoInstanceCountsToCompare(@TempDir Path dir) {
+        assertThat(BenchMain.execute(new String[] {"scale-out", "--url", "http://127.0.0.1:1", "--out",
+            dir.toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("scale-out starts the service itself");
+        assertThat(BenchMain.execute(new String[] {"scale-out", "--url", "http://127.0.0.1:1", "--instances", "2",
+            "--out", dir.toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("--instances must name at least two counts in 1..8");
+    }
+
+    @Test
     void aStoreThatIsNotBuiltIsExplainedWithTheCommandToBuildIt(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("store"));
         Files.writeString(dir.resolve("store/pom.xml"), "<project/>");
