@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * keel.dashboard()
  *     .addFigure(Figure.rate("orders", "shop.orders").label("Orders per minute").unit("orders").perMinute())
- *     .addFigure(Figure.ratio("revenuePerOrder", "shop.revenue.cents", "shop.orders").unit("USD").scale(0.01))
+ *     .addFigure(Figure.ratio("centsPerOrder", "shop.sales.cents", "shop.orders").unit("USD").scale(0.01))
  *     .addFigure(Figure.percentile("orderValueP90", "shop.order.value.cents", 0.9).unit("USD").scale(0.01))
  *     .addFigure(Figure.gauge("openCarts", carts::size).unit("carts"));
  * }</pre>
