@@ -117,7 +117,10 @@ public final class Figure {
         return of(name, Kind.PERCENTILE, requireMeter(name, "meter", meter), null, quantile, null);
     }
 
-    /** Reads only the meters whose tag {@code key} has {@code value} (e.g. one currency); may be given repeatedly. */
+    /**
+     * Reads only the meters whose tag {@code key} has {@code value} (e.g. one currency); may be given repeatedly. A
+     * ratio applies it to both its counters.
+     */
     public Figure tag(String key, String value) {
         if (supplier != null || key == null || key.isBlank() || value == null) {
             throw new IllegalArgumentException("figure '" + name + "' tag was " + key + "=" + value
