@@ -162,9 +162,9 @@ final class Figures {
         return denominator > 0 && numerator >= 0 ? round(numerator / denominator * scale) : null;
     }
 
-    /** Four significant decimals at most: enough for any tile, and stable JSON for tests. */
+    /** Four decimals at most: enough for any tile. Large values stay as they are (rounding would overflow a long). */
     private static double round(double value) {
-        return StatsCollector.round(value, 4);
+        return Math.abs(value) < 1e12 ? StatsCollector.round(value, 4) : value;
     }
 
     /**

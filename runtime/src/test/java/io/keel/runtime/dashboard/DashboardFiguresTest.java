@@ -131,13 +131,16 @@ class DashboardFiguresTest {
     void aGaugeReadsItsMeterOrSupplierAndAMissingMeterIsNull() throws Exception {
         Gauge.builder("shop.carts", () -> 12).tag("region", "eu").strongReference(true).register(registry);
         Gauge.builder("shop.carts", () -> 3).tag("region", "us").strongReference(true).register(registry);
-        dashboard.addFigure(Figure.gauge("carts", "shop.carts"))
+        Gauge.builder("shop.disk.bytes", () -> 3e15).strongReference(true).register(registry);
+        dashboard.addFigure(Figure.gauge("disk", "shop.disk.bytes").unit("bytes"))
+                .addFigure(Figure.gauge("carts", "shop.carts"))
                 .addFigure(Figure.gauge("euCarts", "shop.carts").tag("region", "eu"))
                 .addFigure(Figure.gauge("mood", () -> Optional.of("sunny")))
                 .addFigure(Figure.gauge("absent", "no.such.meter"))
                 .addFigure(Figure.rate("absentRate", "no.such.counter"));
         advance(Duration.ofSeconds(1));
         assertThat(figure("carts").get("value").asDouble()).isEqualTo(15.0);
+        assertThat(figure("disk").get("value").asDouble()).isEqualTo(3e15);
         assertThat(figure("euCarts").get("value").asDouble()).isEqualTo(12.0);
         assertThat(figure("mood").get("value").asText()).isEqualTo("sunny");
         assertThat(figure("absent").get("value").isNull()).isTrue();
