@@ -137,7 +137,7 @@ public final class Keel implements AutoCloseable {
         return problemMapper;
     }
 
-    /** The live dashboard ({@code GET /}, {@code GET /api/stats}); applications add business figures to it. */
+    /** The live dashboard ({@code GET /}, {@code GET /api/stats}); a service adds its own figures to it. */
     public Dashboard dashboard() {
         return dashboard;
     }

@@ -151,6 +151,16 @@ class KeelHttpTest {
     }
 
     @Test
+    void pinnedVirtualThreadsAreCountedByOneSourceOnly() {
+        String metrics = client.get("/metrics", OPERATOR).body();
+        assertThat(metrics).contains("keel_virtual_thread_pinned_total", "keel_virtual_thread_submit_failed_total",
+                "keel_vthread_queued");
+        // Micrometer's VirtualThreadMetrics would run a second JFR stream over the same events
+        assertThat(metrics).doesNotContain("jvm_threads_virtual_pinned", "jvm_threads_virtual_submit_failed",
+                "jvm_threads_virtual_live");
+    }
+
+    @Test
     void residentMemoryIsStillReportedAfterAGarbageCollection() {
         System.gc();
         String rss = client.get("/metrics", OPERATOR).body().lines()

@@ -105,6 +105,8 @@ public final class StoreService implements AutoCloseable {
         passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
+        business.showOn(keel.dashboard());
+        db.showOn(keel.dashboard());
         Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
                 activeUsers::seen);
         SignInThrottle throttle = new SignInThrottle(store.loginMaxFailures(), store.loginAddressMaxFailures(),

@@ -2,6 +2,7 @@ package io.keel.runtime.dashboard;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.KeelException;
@@ -14,7 +15,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,16 +23,19 @@ import java.util.function.UnaryOperator;
  * sparklines in the browser.
  *
  * <pre>{@code
- * Dashboard dashboard = Dashboard.create(keel.metrics(), keel.json())
- *         .addFigure("openCarts", carts::size);
- * keel.routes(dashboard::register);
+ * keel.dashboard()
+ *         .addFigure(Figure.rate("orders", "shop.orders").label("Orders per minute").perMinute())
+ *         .addFigure(Figure.gauge("openCarts", carts::size).unit("carts"));
  * }</pre>
  *
- * <p>The snapshot ({@code /api/stats}) has the sections {@code http}, {@code memory}, {@code cpu}, {@code scheduler},
- * {@code cpuPool}, {@code db}, {@code sse} and {@code business}; units are in the key names ({@code ...Ms},
- * {@code ...Bytes}, {@code ...PerSecond}). Rates and latency percentiles cover the last {@code windowSeconds}
- * (about 10 s once the page has polled for that long; business rates about 60 s); the dashboard's own
- * {@code /api/stats} polling is left out of the HTTP figures. A figure whose meter is not registered is null.
+ * <p>The runtime knows only its own meters; everything a service wants shown it registers as a {@link Figure}. The
+ * snapshot ({@code /api/stats}) has the runtime's sections {@code http}, {@code memory}, {@code cpu},
+ * {@code scheduler}, {@code cpuPool} and {@code sse}, with units in the key names ({@code ...Ms}, {@code ...Bytes},
+ * {@code ...PerSecond}), and {@code figures}: one entry per registered figure, in registration order, carrying its
+ * name, label, group, kind, unit and value (rates also {@code total}, ratios {@code overall}). Rates and latency
+ * percentiles cover the last {@code windowSeconds} (about 10 s once the page has polled for that long; a figure's own
+ * window up to 60 s); the dashboard's own {@code /api/stats} polling is left out of the HTTP figures. A figure whose
+ * meter is not registered is null. The page draws a tile per figure, grouped by the figure's group.
  *
  * <p>Thread-safe. Keeps no thread: sampling happens when stats are requested, at most every 250 ms whatever the number
  * of pollers, into a window bounded to 256 samples.
@@ -46,15 +49,15 @@ public final class Dashboard {
             + "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
     private final Json json;
-    private final BusinessFigures business;
+    private final Figures figures;
     private final StatsCollector collector;
     private final byte[] page;
 
     private Dashboard(MeterRegistry registry, Json json, LongSupplier nanoClock, Clock wallClock) {
         MeterReader meters = new MeterReader(registry);
         this.json = json;
-        this.business = new BusinessFigures(meters);
-        this.collector = new StatsCollector(meters, business, nanoClock, wallClock);
+        this.figures = new Figures(meters, nanoClock);
+        this.collector = new StatsCollector(meters, figures, nanoClock, wallClock);
         this.page = loadPage();
     }
 
@@ -68,15 +71,13 @@ public final class Dashboard {
     }
 
     /**
-     * Adds a business figure shown under {@code business} in the stats and as a tile on the page. The supplier is
-     * called on each stats refresh (at most four times a second), so it should be cheap; when it throws, the figure
-     * reads null. Numbers, booleans and strings are shown as they are, other values as their {@code toString()}.
+     * Adds a figure shown under {@code figures} in the stats and as a tile on the page, from the next stats refresh
+     * on. Thread-safe.
      *
-     * @param name a letter followed by up to 63 letters, digits, '_', '.' or '-'; unique; not a built-in figure
-     * @throws IllegalArgumentException for a bad or taken name, or past 32 figures
+     * @throws IllegalArgumentException for a name already taken, or past 32 figures
      */
-    public Dashboard addFigure(String name, Supplier<Object> value) {
-        business.add(name, value);
+    public Dashboard addFigure(Figure figure) {
+        figures.add(figure);
         return this;
     }
 
@@ -84,7 +85,7 @@ public final class Dashboard {
      * Adds {@code GET /api/stats} (wrapped by {@code protect}, e.g. an operator check) and {@code GET /}; the page
      * itself holds no figures, so it loads for anyone and asks for a token when the stats answer 401.
      */
-    public void register(Routes routes, UnaryOperator<io.helidon.webserver.http.Handler> protect) {
+    public void register(Routes routes, UnaryOperator<Handler> protect) {
         routes.get(STATS_PATH, protect.apply(this::serveStats)).get(PAGE_PATH, this::servePage);
     }
 

@@ -2,6 +2,7 @@ package io.keel.runtime.dashboard;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSupport;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 
 import java.util.Arrays;
@@ -11,15 +12,15 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cumulative bucket counts merged from several timers (e.g. one {@code http.server.requests} timer per route and
- * status), so percentiles can be taken over all of them and over a time window (the difference of two snapshots).
+ * Cumulative bucket counts merged from several timers or distribution summaries (e.g. one
+ * {@code http.server.requests} timer per route and status), so percentiles can be taken over all of them and over a time window (the difference of two snapshots).
  *
  * <p>Why buckets and not Micrometer's percentiles: the runtime publishes percentile histograms (aggregable in
  * Prometheus) but no client-side percentiles, and the Prometheus registry's buckets count since start, so a
  * window needs two snapshots anyway. Registries that keep no buckets (e.g. {@code SimpleMeterRegistry}) give an empty
  * histogram and therefore no percentiles. Immutable.
  *
- * @param boundsSeconds upper bounds of the buckets, ascending
+ * @param boundsSeconds upper bounds of the buckets, ascending; seconds for timers, a summary's own unit otherwise
  * @param cumulative    how many values were at most the bound at the same index
  * @param count         all values, including those above the last bound
  */
@@ -27,38 +28,45 @@ record Histogram(double[] boundsSeconds, double[] cumulative, double count) {
     static final Histogram EMPTY = new Histogram(new double[0], new double[0], 0);
 
     /**
-     * Merges the timers' buckets over the union of their bounds. Timers of one family share bounds; for those that do
-     * not, a timer contributes at each bound the count of its largest bound below it (an under-estimate, never more).
+     * Merges the meters' buckets over the union of their bounds. Meters of one family share bounds; for those that do
+     * not, a meter contributes at each bound the count of its largest bound below it (an under-estimate, never more).
      */
-    static Histogram merge(Collection<Timer> timers) {
-        if (timers.isEmpty()) {
+    static Histogram merge(Collection<? extends HistogramSupport> meters) {
+        if (meters.isEmpty()) {
             return EMPTY;
         }
-        HistogramSnapshot[] snapshots = new HistogramSnapshot[timers.size()];
+        HistogramSnapshot[] snapshots = new HistogramSnapshot[meters.size()];
+        boolean[] timed = new boolean[meters.size()];
         TreeSet<Double> union = new TreeSet<>();
         double count = 0;
         int i = 0;
-        for (Timer timer : timers) {
-            HistogramSnapshot snapshot = timer.takeSnapshot();
+        for (HistogramSupport meter : meters) {
+            HistogramSnapshot snapshot = meter.takeSnapshot();
+            timed[i] = meter instanceof Timer;
             snapshots[i++] = snapshot;
             count += snapshot.count();
             for (CountAtBucket bucket : snapshot.histogramCounts()) {
-                union.add(bucket.bucket(TimeUnit.SECONDS));
+                union.add(bound(bucket, meter instanceof Timer));
             }
         }
         double[] bounds = union.stream().mapToDouble(Double::doubleValue).toArray();
         double[] cumulative = new double[bounds.length];
-        for (HistogramSnapshot snapshot : snapshots) {
-            CountAtBucket[] own = snapshot.histogramCounts();
+        for (int s = 0; s < snapshots.length; s++) {
+            CountAtBucket[] own = snapshots[s].histogramCounts();
             int j = -1;
             for (int b = 0; b < bounds.length; b++) {
-                while (j + 1 < own.length && own[j + 1].bucket(TimeUnit.SECONDS) <= bounds[b]) {
+                while (j + 1 < own.length && bound(own[j + 1], timed[s]) <= bounds[b]) {
                     j++;
                 }
                 cumulative[b] += j < 0 ? 0 : own[j].count();
             }
         }
         return new Histogram(bounds, cumulative, count);
+    }
+
+    /** A timer's bucket bound in seconds, a distribution summary's in its own unit. */
+    private static double bound(CountAtBucket bucket, boolean timed) {
+        return timed ? bucket.bucket(TimeUnit.SECONDS) : bucket.bucket();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Statistic;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSupport;
 import io.micrometer.core.instrument.search.Search;
 
 import java.util.Collection;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
@@ -51,23 +51,22 @@ final class MeterReader {
         return sum(registry.find(name), Statistic.COUNT, v -> true);
     }
 
-    /** Sum of the distribution summaries' totals ({@link Statistic#TOTAL}); empty when none is registered. */
-    OptionalDouble totalAmount(String name) {
-        return sum(registry.find(name), Statistic.TOTAL, v -> true);
+    /** Like {@link #count(String)}, restricted to meters carrying every one of {@code tags}. */
+    OptionalDouble count(String name, Map<String, String> tags) {
+        return sum(search(name, tags), Statistic.COUNT, v -> true);
     }
 
-    /** Counter totals per value of {@code tagKey}, sorted by tag value; empty map when none is registered. */
-    Map<String, Double> countByTag(String name, String tagKey) {
-        Map<String, Double> totals = new TreeMap<>();
-        for (Meter meter : registry.find(name).meters()) {
-            String key = Optional.ofNullable(meter.getId().getTag(tagKey)).orElse("unknown");
-            for (Measurement m : meter.measure()) {
-                if (m.getStatistic() == Statistic.COUNT && Double.isFinite(m.getValue())) {
-                    totals.merge(key, m.getValue(), Double::sum);
-                }
-            }
-        }
-        return totals;
+    /** Like {@link #value(String)}, restricted to meters carrying every one of {@code tags}. */
+    OptionalDouble value(String name, Map<String, String> tags) {
+        return sum(search(name, tags), Statistic.VALUE, v -> true);
+    }
+
+    /** The timers and distribution summaries of {@code name} carrying every one of {@code tags}. */
+    List<HistogramSupport> histograms(String name, Map<String, String> tags) {
+        return search(name, tags).meters().stream()
+                .filter(HistogramSupport.class::isInstance)
+                .map(HistogramSupport.class::cast)
+                .toList();
     }
 
     /** A time gauge in seconds (e.g. {@code process.uptime}); empty when absent. */
@@ -88,6 +87,14 @@ final class MeterReader {
         return registry.find(name).timers().stream()
                 .filter(t -> !excluded.contains(t.getId().getTag(tagKey)))
                 .toList();
+    }
+
+    private Search search(String name, Map<String, String> tags) {
+        Search search = registry.find(name);
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            search = search.tag(tag.getKey(), tag.getValue());
+        }
+        return search;
     }
 
     private static OptionalDouble sum(Search search, Statistic statistic, DoublePredicate keep) {

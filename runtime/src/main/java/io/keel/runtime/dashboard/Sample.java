@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,20 +19,18 @@ import java.util.concurrent.TimeUnit;
  * @param cpuRejected       CPU pool tasks that never ran
  * @param gcPauseSeconds    time spent in GC pauses
  * @param sseDropped        SSE clients dropped for being too slow
- * @param orders            orders placed
- * @param orderValueCents   sum of order values
- * @param orderValueCount   orders the order-value summary saw
+ * @param figures           the registered figures' cumulative readings by name (see {@link Figures#sample})
  * @param latency           HTTP latency buckets (dashboard polling excluded)
  * @param schedulerLag      scheduler lag buckets
  */
 record Sample(long nanos, double requests, double serverErrors, double clientErrors, double shed, double cpuRejected,
-              double gcPauseSeconds, double sseDropped, double orders, double orderValueCents,
-              double orderValueCount, Histogram latency, Histogram schedulerLag) {
+              double gcPauseSeconds, double sseDropped, Map<String, Object> figures, Histogram latency,
+              Histogram schedulerLag) {
 
     /** Routes left out of the HTTP figures: the dashboard's own polling would otherwise show as traffic. */
     static final List<String> EXCLUDED_ROUTES = List.of(Dashboard.STATS_PATH);
 
-    static Sample take(MeterReader meters, long nanos) {
+    static Sample take(MeterReader meters, Figures figures, long nanos) {
         Collection<Timer> http = meters.timersExcept("http.server.requests", "route", EXCLUDED_ROUTES);
         double requests = 0;
         double serverErrors = 0;
@@ -54,9 +53,7 @@ record Sample(long nanos, double requests, double serverErrors, double clientErr
                 meters.count("keel.cpu.pool.rejected").orElse(0),
                 gcPause,
                 meters.count("keel.sse.dropped").orElse(0),
-                meters.count("keel.orders").orElse(0),
-                meters.totalAmount("keel.order.value.cents").orElse(0),
-                meters.count("keel.order.value.cents").orElse(0),
+                figures.sample(),
                 Histogram.merge(http),
                 Histogram.merge(meters.timers("keel.scheduler.lag")));
     }

@@ -12,37 +12,38 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * Computes the {@code /api/stats} document from the registry: current gauges read directly, rates and windowed
- * percentiles from the difference between the current sample and one taken about {@link #RATE_WINDOW} (business
- * rates: {@link #BUSINESS_WINDOW}) earlier. A figure whose meter is missing is null.
+ * percentiles from the difference between the current sample and one taken about {@link #RATE_WINDOW} earlier (a
+ * service's figures choose their own window, up to {@link Figure#MAX_WINDOW}). A figure whose meter is missing is
+ * null. It names the runtime's own meters only; what a service adds comes through {@link Figures}.
  *
  * <p>Thread-safe: one lock serialises sampling; a document younger than {@link #REUSE} is served again, so any number
  * of pollers costs at most a few registry walks per second. Blocks only on gauges whose functions block.
  */
 final class StatsCollector {
     static final Duration RATE_WINDOW = Duration.ofSeconds(10);
-    static final Duration BUSINESS_WINDOW = Duration.ofSeconds(60);
     static final Duration REUSE = Duration.ofMillis(250);
     private static final int MAX_SAMPLES = 256;
 
     private final MeterReader meters;
-    private final BusinessFigures business;
+    private final Figures figures;
     private final LongSupplier nanoClock;
     private final Clock wallClock;
-    private final SampleWindow window = new SampleWindow(MAX_SAMPLES, Duration.ofMillis(500), BUSINESS_WINDOW);
+    private final SampleWindow window = new SampleWindow(MAX_SAMPLES, Duration.ofMillis(500), Figure.MAX_WINDOW);
     private final ReentrantLock lock = new ReentrantLock();
     private Map<String, Object> last;
     private long lastNanos;
 
-    StatsCollector(MeterReader meters, BusinessFigures business, LongSupplier nanoClock, Clock wallClock) {
+    StatsCollector(MeterReader meters, Figures figures, LongSupplier nanoClock, Clock wallClock) {
         this.meters = meters;
-        this.business = business;
+        this.figures = figures;
         this.nanoClock = nanoClock;
         this.wallClock = wallClock;
-        window.add(Sample.take(meters, nanoClock.getAsLong()));
+        window.add(Sample.take(meters, figures, nanoClock.getAsLong()));
     }
 
     /** The current document; a fresh one unless the previous is younger than {@link #REUSE}. */
@@ -51,9 +52,9 @@ final class StatsCollector {
         try {
             long now = nanoClock.getAsLong();
             if (last == null || now - lastNanos >= REUSE.toNanos()) {
-                Sample current = Sample.take(meters, now);
+                Sample current = Sample.take(meters, figures, now);
                 last = Collections.unmodifiableMap(build(current, window.baseline(now, RATE_WINDOW),
-                        window.baseline(now, BUSINESS_WINDOW)));
+                        span -> window.baseline(now, span)));
                 lastNanos = now;
                 window.add(current);
             }
@@ -63,7 +64,7 @@ final class StatsCollector {
         }
     }
 
-    private Map<String, Object> build(Sample now, Sample recent, Sample minute) {
+    private Map<String, Object> build(Sample now, Sample recent, Function<Duration, Sample> baseline) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("time", Instant.now(wallClock).toString());
         doc.put("uptimeSeconds", round(meters.seconds("process.uptime"), 1));
@@ -73,9 +74,8 @@ final class StatsCollector {
         doc.put("cpu", cpu());
         doc.put("scheduler", scheduler(now, recent));
         doc.put("cpuPool", cpuPool(now, recent));
-        doc.put("db", db());
         doc.put("sse", sse());
-        doc.put("business", business.figures(now, minute));
+        doc.put("figures", figures.render(now, baseline));
         return doc;
     }
 
@@ -155,15 +155,6 @@ final class StatsCollector {
         pool.put("rejectedPerSecond", rateIfPresent(rejected, now.cpuRejected() - recent.cpuRejected(),
                 now.seconds(recent)));
         return pool;
-    }
-
-    private Map<String, Object> db() {
-        Map<String, Object> db = new LinkedHashMap<>();
-        db.put("active", whole(meters.value("hikaricp.connections.active")));
-        db.put("idle", whole(meters.value("hikaricp.connections.idle")));
-        db.put("pending", whole(meters.value("hikaricp.connections.pending")));
-        db.put("max", whole(meters.value("hikaricp.connections.max")));
-        return db;
     }
 
     private Map<String, Object> sse() {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,9 +24,14 @@ import java.util.function.LongSupplier;
  * if (permit.isEmpty()) { return overloaded(); }
  * try (var p = permit.get()) { handle(); p.onSuccess(); }
  * }</pre>
- * Thread-safe; never blocks beyond a short internal lock. Bound: the limit itself (settings min..max).
- * Meters: {@code keel_concurrency_limit}, {@code keel_concurrency_inflight} (LIGHT + HEAVY in flight),
- * {@code keel_requests_shed_total{reason="concurrency"}}.
+ * Thread-safe and lock-free on the request path, as concurrency-limits' {@code SimpleLimiter}: the two in-flight counts
+ * live in one {@link AtomicLong} (all admitted in the low 32 bits, HEAVY in the high 32 bits), so admission checks
+ * both against the limit and takes a slot in one compare-and-set, and can never overshoot the limit. Feeding a
+ * round-trip time to Gradient2 (not thread-safe) takes a {@link ReentrantLock#tryLock() tryLock}: a sample that finds
+ * another thread updating the limit is skipped, never waited for. The limit is a smoothed average of many samples, and
+ * samples are skipped only when several requests end at the same instant, so skipping leaves it unbiased. Never
+ * blocks. Bound: the limit itself (settings min..max). Meters: {@code keel_concurrency_limit},
+ * {@code keel_concurrency_inflight} (LIGHT + HEAVY in flight), {@code keel_requests_shed_total{reason="concurrency"}}.
  */
 public final class ConcurrencyLimiter {
     private enum Outcome { SUCCESS, DROPPED, IGNORE }
@@ -33,11 +40,12 @@ public final class ConcurrencyLimiter {
     private final LongSupplier clock;
     private final Gradient2Limit algorithm;
     private final Counter shed;
-    private final Object lock = new Object();
-    // Written under lock; volatile so gauges and accessors read them without it.
+    /** Low 32 bits: LIGHT + HEAVY permits held; high 32 bits: HEAVY permits held. */
+    private final AtomicLong held = new AtomicLong();
+    /** Held only while one thread feeds a sample to the algorithm; never waited for. */
+    private final ReentrantLock sampling = new ReentrantLock();
+    // Written under sampling; volatile so admission reads it without a lock.
     private volatile int limit;
-    private volatile int inflight;
-    private int heavyInflight;
 
     private ConcurrencyLimiter(LimitSettings settings, MeterRegistry registry, LongSupplier clock) {
         this.settings = settings;
@@ -69,24 +77,31 @@ public final class ConcurrencyLimiter {
         if (priority == Priority.CRITICAL) {
             return Optional.of(new LimiterPermit(priority, 0, 0));
         }
-        int admittedAt;
-        synchronized (lock) {
-            boolean full = inflight >= limit
-                    || (priority == Priority.HEAVY && heavyInflight >= heavyCap(limit));
+        long step = step(priority);
+        long current;
+        do {
+            current = held.get();
+            int currentLimit = limit;
+            boolean full = all(current) >= currentLimit
+                    || (priority == Priority.HEAVY && heavy(current) >= heavyCap(currentLimit));
             if (full && settings.enabled()) {
-                admittedAt = -1;
-            } else {
-                admittedAt = ++inflight;
-                if (priority == Priority.HEAVY) {
-                    heavyInflight++;
-                }
+                shed.increment();
+                return Optional.empty();
             }
-        }
-        if (admittedAt < 0) {
-            shed.increment();
-            return Optional.empty();
-        }
-        return Optional.of(new LimiterPermit(priority, clock.getAsLong(), admittedAt));
+        } while (!held.compareAndSet(current, current + step));
+        return Optional.of(new LimiterPermit(priority, clock.getAsLong(), all(current) + 1));
+    }
+
+    private static long step(Priority priority) {
+        return priority == Priority.HEAVY ? (1L << 32) + 1 : 1;
+    }
+
+    private static int all(long held) {
+        return (int) held;
+    }
+
+    private static int heavy(long held) {
+        return (int) (held >>> 32);
     }
 
     private int heavyCap(int currentLimit) {
@@ -95,13 +110,12 @@ public final class ConcurrencyLimiter {
 
     private void release(LimiterPermit permit, Outcome outcome) {
         long rtt = clock.getAsLong() - permit.start;
-        synchronized (lock) {
-            inflight--;
-            if (permit.priority == Priority.HEAVY) {
-                heavyInflight--;
-            }
-            if (outcome != Outcome.IGNORE && settings.enabled()) {
+        held.addAndGet(-step(permit.priority));
+        if (outcome != Outcome.IGNORE && settings.enabled() && sampling.tryLock()) {
+            try {
                 limit = algorithm.update(rtt, permit.inflightAtStart);
+            } finally {
+                sampling.unlock();
             }
         }
     }
@@ -113,7 +127,12 @@ public final class ConcurrencyLimiter {
 
     /** LIGHT and HEAVY requests currently holding a permit. Non-blocking. */
     public int inflight() {
-        return inflight;
+        return all(held.get());
+    }
+
+    /** HEAVY requests currently holding a permit. Non-blocking. */
+    int heavyInflight() {
+        return heavy(held.get());
     }
 
     /** Most permits HEAVY requests may hold under the current limit. */

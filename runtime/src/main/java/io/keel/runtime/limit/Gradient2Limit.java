@@ -5,7 +5,7 @@ package io.keel.runtime.limit;
  * slowly moving long-term average. While latency stays within {@code rttTolerance} of it, the limit grows by about
  * {@code queueSize * smoothing} per sample; when latency rises the limit shrinks in proportion (at most halved per
  * sample before smoothing). It does not grow while the server is app-limited (less than half the limit in use).
- * Not thread-safe: the limiter calls it under its lock.
+ * Not thread-safe: the limiter calls it from one thread at a time (under a lock it only ever tries).
  */
 final class Gradient2Limit {
     private final LimitSettings settings;

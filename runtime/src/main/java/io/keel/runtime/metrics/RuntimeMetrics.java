@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.java21.instrument.binder.jdk.VirtualThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jdk.management.VirtualThreadSchedulerMXBean;
@@ -22,7 +21,10 @@ import java.util.List;
 /**
  * The service's Prometheus registry with the JVM and process meters bound: memory pools, GC, threads, classes,
  * heap pressure, CPU, open files, uptime, resident set size (read from /proc, which Micrometer lacks), and the
- * virtual-thread scheduler (pool size, mounted and queued virtual threads, pinning events).
+ * virtual-thread scheduler (pool size, mounted and queued virtual threads). Pinned and failed-to-start virtual threads
+ * are counted by {@link io.keel.runtime.lag.PinnedThreadMonitor}, the one JFR stream for them: Micrometer's
+ * {@code VirtualThreadMetrics} is not bound, since it would run a second stream over the same events and register
+ * the scheduler gauges below a second time under other names.
  *
  * <p>One instance per server; {@link #close()} stops the binders that run JFR streams or GC listeners.
  */
@@ -62,9 +64,6 @@ public final class RuntimeMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        VirtualThreadMetrics virtualThreads = new VirtualThreadMetrics();
-        virtualThreads.bindTo(registry);
-        closeables.add(virtualThreads);
         ProcessMemory memory = new ProcessMemory();
         Gauge.builder("process.resident.memory.bytes", memory, ProcessMemory::residentBytes)
                 .description("Resident set size of this process, from /proc/self/status")

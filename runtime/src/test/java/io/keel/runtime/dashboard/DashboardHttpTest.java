@@ -38,11 +38,16 @@ class DashboardHttpTest {
                 "admin-token", TOKEN));
         keel = Keel.create(KeelConfig.from(settings));
         MeterRegistry registry = keel.metrics();
-        Counter orders = registry.counter("keel.orders");
-        Counter revenue = registry.counter("keel.revenue.cents", "currency", "EUR");
-        DistributionSummary value = DistributionSummary.builder("keel.order.value.cents").register(registry);
-        Gauge.builder("keel.active.users", () -> 4).strongReference(true).register(registry);
-        Dashboard dashboard = Dashboard.create(registry, keel.json()).addFigure("openCarts", () -> 7);
+        Counter orders = registry.counter("shop.orders");
+        Counter revenue = registry.counter("shop.revenue.cents", "currency", "EUR");
+        DistributionSummary value = DistributionSummary.builder("shop.order.value.cents").register(registry);
+        Gauge.builder("shop.active.users", () -> 4).strongReference(true).register(registry);
+        keel.dashboard()
+                .addFigure(Figure.rate("orders", "shop.orders").perMinute().group("Shop"))
+                .addFigure(Figure.ratio("revenuePerOrder", "shop.revenue.cents", "shop.orders").scale(0.01)
+                        .unit("EUR").group("Shop"))
+                .addFigure(Figure.gauge("activeUsers", "shop.active.users").group("Shop"))
+                .addFigure(Figure.gauge("openCarts", () -> 7));
         keel.routes(r -> r
                 .get("/hello", (req, res) -> res.send("hi"))
                 .get("/order", (req, res) -> {
@@ -54,7 +59,6 @@ class DashboardHttpTest {
                 .get("/boom", (req, res) -> {
                     throw new IllegalStateException("boom");
                 }));
-        keel.routes(r -> dashboard.register(r, handler -> handler));
         keel.start();
         client = TestClient.of(keel.port());
     }
@@ -105,30 +109,32 @@ class DashboardHttpTest {
         assertThat(doc.get("cpu").get("processors").asLong()).isPositive();
         assertThat(doc.get("cpuPool").get("size").asLong()).isPositive();
 
-        JsonNode business = doc.get("business");
-        assertThat(business.get("ordersTotal").asLong()).isEqualTo(3);
-        assertThat(business.get("ordersPerMinute").asDouble()).isPositive();
-        assertThat(business.get("revenueCents").get("EUR").asLong()).isEqualTo(7500);
-        assertThat(business.get("avgOrderValueCents").asDouble()).isEqualTo(2500.0);
-        assertThat(business.get("activeUsers").asLong()).isEqualTo(4);
-        assertThat(business.get("openCarts").asInt()).isEqualTo(7);
+        JsonNode figures = doc.get("figures");
+        assertThat(figures).extracting(f -> f.get("name").asText())
+                .containsExactly("orders", "revenuePerOrder", "activeUsers", "openCarts");
+        assertThat(figures.get(0).get("total").asLong()).isEqualTo(3);
+        assertThat(figures.get(0).get("value").asDouble()).isPositive();
+        assertThat(figures.get(0).get("group").asText()).isEqualTo("Shop");
+        assertThat(figures.get(1).get("overall").asDouble()).isEqualTo(25.0);
+        assertThat(figures.get(1).get("unit").asText()).isEqualTo("EUR");
+        assertThat(figures.get(2).get("value").asLong()).isEqualTo(4);
+        assertThat(figures.get(3).get("value").asInt()).isEqualTo(7);
     }
 
     @Test
     void statsHaveEverySectionAndMetersThisServiceLacksAreNull() throws Exception {
         JsonNode doc = stats();
         for (String key : List.of("time", "uptimeSeconds", "windowSeconds", "http", "memory", "cpu", "scheduler",
-                "cpuPool", "db", "sse", "business")) {
+                "cpuPool", "sse", "figures")) {
             assertThat(doc.has(key)).as(key).isTrue();
         }
         for (String key : List.of("requestsPerSecond", "serverErrorRatio", "latencyP50Ms", "latencyP99Ms",
                 "latencyP999Ms", "inFlight", "shedTotal")) {
             assertThat(doc.get("http").has(key)).as(key).isTrue();
         }
-        // no database pool and no event stream in this service
-        assertThat(doc.get("db").get("active").isNull()).isTrue();
-        assertThat(doc.get("db").get("pending").isNull()).isTrue();
+        // no event stream in this service; and the runtime itself shows no service's database pool
         assertThat(doc.get("sse").get("clients").isNull()).isTrue();
+        assertThat(doc.has("db")).isFalse();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.keel.runtime.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keel.runtime.http.Json;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,13 +14,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 /** The stats document against a real Prometheus registry and a clock the test moves. */
 class DashboardStatsTest {
@@ -114,46 +110,10 @@ class DashboardStatsTest {
     }
 
     @Test
-    void businessFiguresComeFromTheStoreMetersAndTheApplication() throws Exception {
-        Counter orders = registry.counter("keel.orders");
-        DistributionSummary value = DistributionSummary.builder("keel.order.value.cents").register(registry);
-        gauge("keel.active.users", 12);
-        registry.counter("keel.revenue.cents", "currency", "EUR").increment(3000);
-        registry.counter("keel.revenue.cents", "currency", "USD").increment(500);
-        for (int i = 0; i < 30; i++) {
-            orders.increment();
-            value.record(i < 20 ? 100 : 400);
-        }
-        dashboard.addFigure("openCarts", () -> 7).addFigure("mood", () -> Optional.of("sunny"));
-        advance(Duration.ofSeconds(60));
-
-        JsonNode business = stats().get("business");
-        assertThat(business.get("ordersTotal").asLong()).isEqualTo(30);
-        assertThat(business.get("ordersPerMinute").asDouble()).isEqualTo(30.0);
-        assertThat(business.get("revenueCents").get("EUR").asLong()).isEqualTo(3000);
-        assertThat(business.get("revenueCents").get("USD").asLong()).isEqualTo(500);
-        assertThat(business.get("avgOrderValueCents").asDouble()).isEqualTo(200.0);
-        assertThat(business.get("recentAvgOrderValueCents").asDouble()).isEqualTo(200.0);
-        assertThat(business.get("activeUsers").asLong()).isEqualTo(12);
-        assertThat(business.get("openCarts").asInt()).isEqualTo(7);
-        assertThat(business.get("mood").asText()).isEqualTo("sunny");
-
-        for (int i = 0; i < 6; i++) {
-            orders.increment();
-            value.record(1000);
-        }
-        advance(Duration.ofSeconds(60));
-        JsonNode later = stats().get("business");
-        assertThat(later.get("ordersPerMinute").asDouble()).isEqualTo(6.0);
-        assertThat(later.get("recentAvgOrderValueCents").asDouble()).isEqualTo(1000.0);
-        assertThat(later.get("avgOrderValueCents").asDouble()).isCloseTo(12000.0 / 36, within(0.1));
-    }
-
-    @Test
     void missingMetersAreNullsNotErrors() throws Exception {
         SimpleMeterRegistry empty = new SimpleMeterRegistry();
         JsonNode doc = json.mapper().readTree(json.bytes(Dashboard.create(empty, json).stats()));
-        for (String section : List.of("http", "memory", "cpu", "scheduler", "cpuPool", "db", "sse", "business")) {
+        for (String section : List.of("http", "memory", "cpu", "scheduler", "cpuPool", "sse")) {
             assertThat(doc.get(section).isObject()).as(section).isTrue();
         }
         assertThat(doc.get("uptimeSeconds").isNull()).isTrue();
@@ -163,10 +123,8 @@ class DashboardStatsTest {
         assertThat(doc.get("http").get("inFlight").isNull()).isTrue();
         assertThat(doc.get("http").get("shedPerSecond").isNull()).isTrue();
         assertThat(doc.get("cpuPool").get("rejectedPerSecond").isNull()).isTrue();
-        assertThat(doc.get("db").get("pending").isNull()).isTrue();
-        assertThat(doc.get("business").get("ordersPerMinute").isNull()).isTrue();
-        assertThat(doc.get("business").get("revenueCents").isNull()).isTrue();
-        assertThat(doc.get("business").get("activeUsers").isNull()).isTrue();
+        assertThat(doc.get("figures").isArray()).isTrue();
+        assertThat(doc.get("figures")).isEmpty();
     }
 
     @Test
@@ -200,7 +158,6 @@ class DashboardStatsTest {
         gauge("keel.cpu.pool.queue.capacity", 64);
         registry.counter("keel.cpu.pool.rejected", "task", "thumb", "reason", "queue_full").increment(4);
         registry.counter("keel.cpu.pool.rejected", "task", "pdf", "reason", "queue_timeout").increment(1);
-        gauge("hikaricp.connections.pending", 2);
         gauge("keel.sse.clients", 5);
         gauge("keel.scheduler.lag.window.max", 0.042);
         Gauge.builder("jvm.memory.used", () -> 100).tags("area", "heap", "id", "old").register(registry);
@@ -222,36 +179,8 @@ class DashboardStatsTest {
         assertThat(doc.get("cpuPool").get("queueCapacity").asLong()).isEqualTo(64);
         assertThat(doc.get("cpuPool").get("rejectedTotal").asLong()).isEqualTo(5);
         assertThat(doc.get("cpuPool").get("rejectedPerSecond").asDouble()).isEqualTo(1.0);
-        assertThat(doc.get("db").get("pending").asLong()).isEqualTo(2);
+        assertThat(doc.has("db")).as("the runtime knows no service's database pool").isFalse();
         assertThat(doc.get("sse").get("clients").asLong()).isEqualTo(5);
         assertThat(doc.get("scheduler").get("lagMaxMs").asDouble()).isEqualTo(42.0);
-    }
-
-    @Test
-    void aFailingOrOddFigureReadsNullOrAsTextAndTheRestStillShows() throws Exception {
-        dashboard.addFigure("broken", () -> {
-            throw new IllegalStateException("backend down");
-        }).addFigure("notANumber", () -> Double.NaN).addFigure("thing", () -> List.of(1, 2)).addFigure("ok", () -> 1);
-        JsonNode business = stats().get("business");
-        assertThat(business.get("broken").isNull()).isTrue();
-        assertThat(business.get("notANumber").isNull()).isTrue();
-        assertThat(business.get("thing").asText()).isEqualTo("[1, 2]");
-        assertThat(business.get("ok").asInt()).isEqualTo(1);
-    }
-
-    @Test
-    void badFigureNamesAndTooManyFiguresAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> dashboard.addFigure("", () -> 1)).hasMessageContaining("figure name was ''");
-        assertThatThrownBy(() -> dashboard.addFigure("9lives", () -> 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> dashboard.addFigure("a b", () -> 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> dashboard.addFigure(null, () -> 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> dashboard.addFigure("x", null)).hasMessageContaining("no value supplier");
-        assertThatThrownBy(() -> dashboard.addFigure("ordersTotal", () -> 1)).hasMessageContaining("already taken");
-        dashboard.addFigure("carts", () -> 1);
-        assertThatThrownBy(() -> dashboard.addFigure("carts", () -> 2)).hasMessageContaining("already taken");
-        for (int i = 1; i < BusinessFigures.MAX_FIGURES; i++) {
-            dashboard.addFigure("f" + i, () -> 0);
-        }
-        assertThatThrownBy(() -> dashboard.addFigure("oneTooMany", () -> 0)).hasMessageContaining("limit");
     }
 }

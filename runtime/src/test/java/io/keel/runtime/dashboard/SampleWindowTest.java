@@ -3,6 +3,7 @@ package io.keel.runtime.dashboard;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +12,7 @@ class SampleWindowTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static Sample at(long seconds) {
-        return new Sample(seconds * SECOND, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, Histogram.EMPTY, Histogram.EMPTY);
+        return new Sample(seconds * SECOND, seconds, 0, 0, 0, 0, 0, 0, Map.of(), Histogram.EMPTY, Histogram.EMPTY);
     }
 
     @Test
@@ -36,7 +37,7 @@ class SampleWindowTest {
     void samplesCloserThanTheSpacingAreNotKept() {
         SampleWindow window = new SampleWindow(100, Duration.ofMillis(500), Duration.ofSeconds(60));
         for (int i = 0; i < 100; i++) {
-            window.add(new Sample(i * 100_000_000L, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Histogram.EMPTY, Histogram.EMPTY));
+            window.add(new Sample(i * 100_000_000L, 0, 0, 0, 0, 0, 0, 0, Map.of(), Histogram.EMPTY, Histogram.EMPTY));
         }
         assertThat(window.size()).isEqualTo(20);
     }

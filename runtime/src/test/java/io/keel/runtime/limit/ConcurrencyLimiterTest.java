@@ -186,4 +186,88 @@ class ConcurrencyLimiterTest {
         assertThat(admitted.get()).isPositive();
         assertThat(limiter.inflight()).isZero();
     }
+
+    /**
+     * A short stress run of the lock-free admission state machine (the microbench module measures its cost): racing
+     * platform threads, counted independently of the limiter, never hold more permits than the limit or more heavy
+     * ones than the heavy share, and every permit comes back.
+     */
+    @Test
+    void racingPlatformThreadsNeverExceedTheLimitOrTheHeavyShareAndReturnEveryPermit() throws Exception {
+        var limiter = ConcurrencyLimiter.create(LimitSettings.defaults().withLimits(16, 16, 16), registry);
+        var all = new AtomicInteger();
+        var heavy = new AtomicInteger();
+        var violations = new AtomicInteger();
+        var admitted = new AtomicInteger();
+        int threads = 4;
+        var start = new CountDownLatch(1);
+        var done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < 100_000; i++) {
+                        Priority priority = (i + id) % 2 == 0 ? Priority.HEAVY : Priority.LIGHT;
+                        Optional<Permit> permit = limiter.tryAcquire(priority);
+                        if (permit.isEmpty()) {
+                            continue;
+                        }
+                        admitted.incrementAndGet();
+                        boolean isHeavy = priority == Priority.HEAVY;
+                        if (all.incrementAndGet() > 16 || isHeavy && heavy.incrementAndGet() > 8) {
+                            violations.incrementAndGet();
+                        }
+                        all.decrementAndGet();
+                        if (isHeavy) {
+                            heavy.decrementAndGet();
+                        }
+                        try (Permit p = permit.get()) {
+                            p.onSuccess();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        start.countDown();
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(violations.get()).isZero();
+        assertThat(admitted.get()).isPositive();
+        assertThat(limiter.inflight()).isZero();
+        assertThat(limiter.heavyInflight()).isZero();
+    }
+
+    @Test
+    void racingSamplesKeepTheAdaptiveLimitWithinItsBounds() throws Exception {
+        var limiter = ConcurrencyLimiter.create(LimitSettings.defaults().withLimits(20, 10, 40), registry, clock::get);
+        var done = new CountDownLatch(4);
+        for (int t = 0; t < 4; t++) {
+            Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 50_000; i++) {
+                        int n = i;
+                        limiter.tryAcquire(Priority.LIGHT).ifPresent(permit -> {
+                            try (permit) {
+                                clock.addAndGet(n % 100 == 0 ? 50_000_000 : 1_000_000);
+                                if (n % 7 == 0) {
+                                    permit.onDropped();
+                                } else {
+                                    permit.onSuccess();
+                                }
+                            }
+                        });
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(limiter.limit()).isBetween(10, 40);
+        assertThat(limiter.inflight()).isZero();
+    }
 }

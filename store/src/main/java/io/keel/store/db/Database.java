@@ -17,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import io.keel.runtime.dashboard.Dashboard;
+import io.keel.runtime.dashboard.Figure;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -38,6 +40,20 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource pool, Dialect dialect) {
         this.pool = pool;
         this.dialect = dialect;
+    }
+
+    /** The pool's tiles on the dashboard: connections in use, idle and at most, and threads waiting for one. */
+    public void showOn(Dashboard dashboard) {
+        String group = "Database pool";
+        dashboard.addFigure(pool("dbActive", "active", "Connections in use", "connections", group))
+                .addFigure(pool("dbPending", "pending", "Threads waiting for a connection", "threads", group))
+                .addFigure(pool("dbIdle", "idle", "Idle connections", "connections", group))
+                .addFigure(pool("dbMax", "max", "Pool size", "connections", group));
+    }
+
+    private static Figure pool(String name, String meter, String label, String unit, String group) {
+        return Figure.gauge(name, "hikaricp.connections." + meter).tag("pool", POOL_NAME).label(label).unit(unit)
+                .group(group);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static io.keel.store.http.Problems.assertProblem;
@@ -106,6 +107,25 @@ abstract class OperationsHttpContract extends StoreContract {
                 .isCloseTo(8_749, within(0.1));
         assertThat(after.text()).contains("keel_order_value_cents_bucket{");
         assertThat(after.value("keel_active_users")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theDashboardStatsCarryTheFiguresTheStoreRegistered() {
+        Api.User buyer = api.newUser();
+        api.post("/api/orders", buyer.token(), OrdersHttpContract.items(OrdersHttpContract.line(lamp.id(), 1)));
+        HttpResponse<String> res = api.get("/api/stats", StoreUnderTest.OPERATOR_TOKEN);
+        assertThat(res.statusCode()).isEqualTo(200);
+        Map<String, JsonNode> figures = new LinkedHashMap<>();
+        Api.json(res).get("figures").forEach(f -> figures.put(f.get("name").asText(), f));
+
+        assertThat(figures).containsKeys("orders", "revenuePerOrder", "orderValueP90", "activeUsers", "dbActive",
+                "dbPending", "dbIdle", "dbMax");
+        assertThat(figures.get("orders").get("total").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(figures.get("orders").get("per").asText()).isEqualTo("minute");
+        assertThat(figures.get("revenuePerOrder").get("overall").asDouble()).isPositive();
+        assertThat(figures.get("activeUsers").get("value").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(figures.get("dbMax").get("value").asLong()).isPositive();
+        assertThat(figures.get("dbActive").get("group").asText()).isEqualTo("Database pool");
     }
 
     @Test
