@@ -2,6 +2,7 @@ package io.keel.bench;
 
 import io.keel.bench.scenario.DevLight;
 import io.keel.bench.scenario.ExportScale;
+import io.keel.bench.scenario.HeavyCost;
 import io.keel.bench.scenario.NaiveComparison;
 import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.ProdMix;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Keel benchmark tool (loopback only).",
         subcommands = {BenchMain.DevLightCmd.class, BenchMain.ProdMixCmd.class, BenchMain.NaiveCmd.class,
             BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class, BenchMain.ScaleOutCmd.class,
+            BenchMain.HeavyCostCmd.class,
             DocsCommand.class})
 public final class BenchMain {
     private BenchMain() {
@@ -90,6 +92,23 @@ public final class BenchMain {
         Outcome run(ServiceSource services, RunOptions options) {
             try (ServiceUnderTest service = services.start("store", true)) {
                 return DevLight.run(new ScenarioContext(service, options, log));
+            }
+        }
+    }
+
+    @Command(name = "heavy-cost", mixinStandardHelpOptions = true,
+            description = "Service CPU per thumbnail, invoice PDF and login, each closed-loop alone, "
+                    + "--rounds times (at least 3).")
+    static final class HeavyCostCmd extends ScenarioCommand {
+        @Override
+        String name() {
+            return "heavy-cost";
+        }
+
+        @Override
+        Outcome run(ServiceSource services, RunOptions options) {
+            try (ServiceUnderTest service = services.start("store", true)) {
+                return HeavyCost.run(new ScenarioContext(service, options, log));
             }
         }
     }

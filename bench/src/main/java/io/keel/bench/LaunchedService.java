@@ -1,6 +1,7 @@
 package io.keel.bench;
 
 import io.keel.bench.launch.LaunchSpec;
+import io.keel.bench.launch.Niceness;
 import io.keel.bench.launch.ProcessOutput;
 
 import java.io.File;
@@ -142,6 +143,7 @@ public final class LaunchedService implements ServiceUnderTest {
     }
 
     private static Process start(ProcessBuilder pb, Map<String, String> env, Path logFile) {
+        pb.command(Niceness.atServicePriority(pb.command()));
         pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // The person's own KEEL_* and PEER_* settings (port, database...) must not leak into a measured service.
         pb.environment().keySet().removeIf(k -> k.startsWith("KEEL_") || k.startsWith("PEER_"));

@@ -2,6 +2,7 @@ package io.keel.bench;
 
 import io.keel.bench.launch.JavaLocator;
 import io.keel.bench.launch.LaunchSpec;
+import io.keel.bench.launch.Niceness;
 import io.keel.bench.launch.StoreLocator;
 import io.keel.bench.load.Validity;
 import io.keel.bench.sample.QuietWait;
@@ -204,6 +205,9 @@ abstract class ScenarioCommand implements Callable<Integer> {
         Optional<String> generatorCpus = Optional.empty();
         @Option(names = "--pin-service", description = "CPU list for the services it starts (taskset), e.g. 1.")
         Optional<String> serviceCpus = Optional.empty();
+        @Option(names = "--generator-nice", description = "Nice value of this tool and wrk, -20..0; the services "
+                + "it starts run at 0 (default ${DEFAULT-VALUE}; needs root or CAP_SYS_NICE, else it stays at 0).")
+        int generatorNice = -10;
         @Option(names = "--template-cache", description = "Cache of seeded data dirs (default ~/.cache/keel-bench).")
         Optional<Path> templateCache = Optional.empty();
 
@@ -218,6 +222,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
 
         void pinGenerator(PrintStream log) {
             generatorCpus.ifPresent(cpus -> Pinning.pinSelf(cpus, log));
+            Niceness.raiseSelf(generatorNice, log);
         }
     }
 }

@@ -62,6 +62,27 @@ class LaunchedStoreSmokeTest {
     }
 
     @Test
+    void heavyCostMeasuresServiceCpuPerThumbnailInvoiceAndLoginInThreeRounds(@TempDir Path dir) throws IOException {
+        JsonNode json = run(dir, "heavy-cost", "--quick");
+
+        JsonNode metrics = json.path("metrics");
+        assertThat(metrics).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(metrics.get(i).path("name").asText()).endsWith("service CPU per request (median of 3)");
+            assertThat(metrics.get(i).path("unit").asText()).isEqualTo("ms");
+            assertThat(metrics.get(i).path("value").asDouble()).as(metrics.get(i).toString()).isPositive();
+        }
+        assertThat(metrics.get(2).path("name").asText()).startsWith("login");
+        assertThat(json.path("phases")).hasSize(9);
+        for (JsonNode phase : json.path("phases")) {
+            JsonNode c = phase.path("classes").get(0);
+            assertThat(c.path("ok").asLong()).as(phase.path("name").asText()).isPositive();
+            assertThat(c.path("ok").asLong()).isEqualTo(c.path("completed").asLong());
+        }
+        assertThat(json.path("notes").toString()).contains("thumbnail service CPU ms per request by round: ");
+    }
+
+    @Test
     void exportScaleMeasuresTheRealExportOrReportsTheRouteMissing(@TempDir Path dir) throws IOException {
         JsonNode json = run(dir, "export-scale", "--db", "h2", "--sizes", "500,1000");
 

@@ -108,7 +108,7 @@ public record Psql(String host, int port, String database, String user) {
 
     private Process start(String sql) {
         try {
-            return new ProcessBuilder(command(sql)).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            return new ProcessBuilder(Niceness.atServicePriority(command(sql))).redirectError(ProcessBuilder.Redirect.PIPE).start();
         } catch (IOException e) {
             throw new BenchException("cannot run psql (install the PostgreSQL client, e.g. apt-get install "
                     + "postgresql-client): " + e.getMessage(), e);

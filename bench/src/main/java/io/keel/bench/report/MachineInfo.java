@@ -1,5 +1,6 @@
 package io.keel.bench.report;
 
+import io.keel.bench.launch.Niceness;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
  *
  * @param memTotalBytes    from /proc/meminfo MemTotal; 0 when unreadable
  * @param kernel           /proc/version, else os.name + os.version
- * @param benchJvmFlags    heap/GC flags of the bench JVM itself
+ * @param benchJvmFlags    heap/GC flags of the bench JVM itself and its nice value (the services run at 0)
  * @param serviceJvmFlags  flags of the service under test, as far as the tool knows them
  */
 public record MachineInfo(int cores, long memTotalBytes, String kernel, String jdk, String benchJvmFlags,
@@ -21,8 +22,9 @@ public record MachineInfo(int cores, long memTotalBytes, String kernel, String j
         String flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("-Xm") || a.startsWith("-Xs") || a.startsWith("-XX:"))
                 .collect(Collectors.joining(" "));
+        // The generator's priority over the services it starts (at nice 0) belongs to how the figures were taken.
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), memTotal(), readKernel(), jdk,
-                flags.isEmpty() ? "(JVM defaults)" : flags, serviceJvmFlags);
+                (flags.isEmpty() ? "(JVM defaults)" : flags) + ", nice " + Niceness.own(), serviceJvmFlags);
     }
 
     private static long memTotal() {

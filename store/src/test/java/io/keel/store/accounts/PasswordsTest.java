@@ -1,10 +1,12 @@
 package io.keel.store.accounts;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.keel.store.NativePath;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PasswordsTest {
     private static final String PASSWORD = "correct horse battery staple";
@@ -18,20 +20,21 @@ class PasswordsTest {
     private final Passwords nativePath = new Passwords(null, 19456, 2, Argon2Engine.preferred());
     private final Passwords javaPath = new Passwords(null, 19456, 2,
             Argon2Engine.preferred(() -> {
-                throw new UnsatisfiedLinkError("no libargon2 in this test");
+                throw new UnsatisfiedLinkError("no libsodium in this test");
             }));
 
     @Test
     void theNativeLibraryLoadsOnThisPlatform() {
         assertThat(nativePath.path().nativeActive()).isTrue();
         assertThat(nativePath.path().path()).isEqualTo("native");
+        assertThat(nativePath.path().detail()).startsWith("libsodium ");
     }
 
     @Test
     void aLibraryThatCannotLoadFallsBackToPureJavaAndSaysWhy() {
         assertThat(javaPath.path().nativeActive()).isFalse();
         assertThat(javaPath.path().path()).isEqualTo("java");
-        assertThat(javaPath.path().detail()).contains("no libargon2 in this test");
+        assertThat(javaPath.path().detail()).contains("no libsodium in this test");
     }
 
     @Test
@@ -49,11 +52,46 @@ class PasswordsTest {
 
     @Test
     void bothPathsComputeTheSameBytesForTheSameSalt() {
-        byte[] salt = "sixteen byte slt".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] password = PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
 
         assertThat(Argon2Engine.preferred().derive(password, salt, 64, 3, 2))
                 .isEqualTo(new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 64, 3, 2));
+    }
+
+    @Test
+    void libsodiumComputesTheSameBytesAsBouncyCastleForTheShapeKeelWrites() {
+        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
+        Argon2Engine sodium = new SodiumArgon2(new FailingEngine());
+
+        assertThat(sodium.derive(password, salt, 19456, 2, 1))
+                .isEqualTo(new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 19456, 2, 1));
+    }
+
+    @Test
+    void shapesLibsodiumDoesNotComputeGoToTheOtherEngine() {
+        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
+        Argon2Engine java = new JavaArgon2(NativePath.loaded("argon2", "test"));
+        Argon2Engine sodium = new SodiumArgon2(java);
+        byte[] sixteen = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        byte[] eight = "8bytesal".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(sodium.derive(password, sixteen, 64, 3, 2)).isEqualTo(java.derive(password, sixteen, 64, 3, 2));
+        assertThat(sodium.derive(password, eight, 64, 3, 1)).isEqualTo(java.derive(password, eight, 64, 3, 1));
+    }
+
+    /** Stands where a shape must not be delegated: fails the test if it is. */
+    private static final class FailingEngine implements Argon2Engine {
+        @Override
+        public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
+            throw new AssertionError("delegated a shape libsodium computes itself");
+        }
+
+        @Override
+        public NativePath path() {
+            throw new AssertionError("not reported");
+        }
     }
 
     @Test
