@@ -21,6 +21,7 @@ import io.keel.store.catalog.CatalogRoutes;
 import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.DataAccessException;
 import io.keel.store.db.Database;
+import io.keel.store.db.Dialect;
 import io.keel.store.db.InvalidCursorException;
 import io.keel.store.docs.ApiDocs;
 import io.keel.store.events.OrderEvents;
@@ -41,6 +42,9 @@ import io.keel.store.orders.OrderRoutes;
 import io.keel.store.seed.SeedPlan;
 import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
+import io.keel.store.uploads.BlobStore;
+import io.keel.store.uploads.DatabaseBlobStore;
+import io.keel.store.uploads.DiskBlobStore;
 import io.keel.store.uploads.Downloads;
 import io.keel.store.uploads.UploadRepository;
 import io.keel.store.uploads.UploadRoutes;
@@ -100,7 +104,7 @@ public final class StoreService implements AutoCloseable {
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
         ProductRepository products = new ProductRepository(db.dataSource());
-        OrderRepository orders = new OrderRepository(db.dataSource());
+        OrderRepository orders = new OrderRepository(db.dataSource(), db.dialect());
         Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
         passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
@@ -113,7 +117,11 @@ public final class StoreService implements AutoCloseable {
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
         thumbnailer.path().report(keel.metrics());
         // Streams (issue 4): live order events, exports, uploads.
-        OrderEvents events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
+        // Issue 11: on PostgreSQL every instance's orders reach every instance's subscribers through the database.
+        OrderEvents events = db.dialect() == Dialect.POSTGRESQL
+                ? OrderEvents.shared(store.sse(), store.events(), store.db(), orders, auth, keel.json(), clock,
+                        keel.metrics())
+                : OrderEvents.inProcess(store.sse(), auth, keel.json(), keel.metrics());
         keel.beforeStop(events::close);
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
@@ -123,9 +131,14 @@ public final class StoreService implements AutoCloseable {
         Path uploadDir = config.dataDir().resolve("uploads");
         UploadRepository uploadRows = new UploadRepository(db.dataSource());
         UploadSweep.atStart(uploadDir, uploadRows); // what a killed process left: never kept half, never lost
-        UploadRoutes uploadRoutes = new UploadRoutes(UploadSink.create(uploadDir,
-                UploadSink.Config.ofMaxBytes(store.maxUploadSize()), keel.metrics()), uploadDir,
-                uploadRows, auth, new Downloads(keel.metrics()), keel.json(), config.protections(), clock);
+        UploadSink uploadSink = UploadSink.create(uploadDir, UploadSink.Config.ofMaxBytes(store.maxUploadSize()),
+                keel.metrics());
+        BlobStore blobs = switch (store.uploadStorage()) {
+            case DISK -> new DiskBlobStore(uploadSink, uploadDir, uploadRows);
+            case DATABASE -> new DatabaseBlobStore(uploadSink, db.dataSource(), uploadRows, store.uploadChunkSize());
+        };
+        UploadRoutes uploadRoutes = new UploadRoutes(blobs, uploadRows, auth, new Downloads(blobs, keel.metrics()),
+                keel.json(), config.protections(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);
