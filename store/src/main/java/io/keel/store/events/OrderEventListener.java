@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -40,6 +41,8 @@ import java.util.function.LongSupplier;
 final class OrderEventListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventListener.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    /** The listener connection's {@code application_name}, as {@code pg_stat_activity} shows it. */
+    static final String APPLICATION_NAME = "keel-order-events";
 
     private final DbSettings db;
     private final Duration poll;
@@ -86,8 +89,7 @@ final class OrderEventListener implements AutoCloseable {
     private void run() {
         Duration backoff = FIRST_BACKOFF;
         while (!closed) {
-            try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.jdbcUser(),
-                    db.jdbcPassword())) {
+            try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), connectionProperties())) {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 try (Statement listen = connection.createStatement()) {
                     listen.execute("LISTEN " + OrderRepository.EVENTS_CHANNEL);
@@ -113,6 +115,15 @@ final class OrderEventListener implements AutoCloseable {
             }
         }
         connected.set(0);
+    }
+
+    /** Credentials, and a name that tells this connection apart in {@code pg_stat_activity}. */
+    private Properties connectionProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("user", db.jdbcUser());
+        properties.setProperty("password", db.jdbcPassword());
+        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        return properties;
     }
 
     /** Delivers every committed event after the newest delivered one. */
