@@ -24,3 +24,13 @@ CREATE TABLE upload_chunks (
     CONSTRAINT upload_chunks_pk PRIMARY KEY (upload_id, start_offset),
     CONSTRAINT upload_chunks_upload_fk FOREIGN KEY (upload_id) REFERENCES uploads (id) ON DELETE CASCADE
 );
+
+-- Failed sign-ins counted for every instance at once (PostgreSQL), so spreading guesses over instances gains nothing:
+-- one row per throttled key (an email or a client address) with its fixed window. Rows of ended windows are deleted
+-- as new failures arrive, so the table holds at most the keys that failed within one window.
+CREATE TABLE login_failures (
+    throttle_key VARCHAR(400) PRIMARY KEY,
+    window_start TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    failures     INT NOT NULL
+);
+CREATE INDEX login_failures_window_idx ON login_failures (window_start);

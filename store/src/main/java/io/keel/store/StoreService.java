@@ -111,8 +111,12 @@ public final class StoreService implements AutoCloseable {
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
                 activeUsers::seen);
-        SignInThrottle throttle = new SignInThrottle(store.loginMaxFailures(), store.loginAddressMaxFailures(),
-                store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
+        // Issue 11: on PostgreSQL the failure counts are shared by every instance.
+        SignInThrottle throttle = db.dialect() == Dialect.POSTGRESQL
+                ? SignInThrottle.shared(store.loginMaxFailures(), store.loginAddressMaxFailures(), store.loginWindow(),
+                        store.loginMaxDelay(), config.trustedProxies(), db.dataSource(), clock)
+                : SignInThrottle.inMemory(store.loginMaxFailures(), store.loginAddressMaxFailures(),
+                        store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
         thumbnailer.path().report(keel.metrics());

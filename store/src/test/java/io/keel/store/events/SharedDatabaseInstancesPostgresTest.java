@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two stores on one PostgreSQL schema in one JVM, as two instances behind a balancer: every order reaches the event
  * subscribers of both, in one global order; {@code Last-Event-ID} resumes on the other instance; the listener comes
- * back after its connection is killed and delivers what it missed; sign-out and idempotency keys hold across them.
+ * back after its connection is killed and delivers what it missed; sign-out, idempotency keys and the sign-in bound
+ * hold across them.
  * (The two-process test behind a real HAProxy is {@code TwoInstancesBehindHaproxyPostgresTest}.)
  */
 @EnabledIfEnvironmentVariable(named = TestDatabase.PG_URL_ENV, matches = ".+")
@@ -135,6 +136,9 @@ class SharedDatabaseInstancesPostgresTest {
             assertThat(orderIds(next(onB, 5))).containsExactlyElementsOf(placed);
             await().atMost(WAIT).until(() -> b.counter("keel.events.listener.reconnects") > reconnects);
             await().atMost(WAIT).until(() -> gauge(b, "keel.events.listener.connected") == 1);
+            assertThat(gauge(b, "keel.events.listener.last.event.id"))
+                    .isEqualTo((double) b.count("SELECT MAX(event_id) FROM orders"));
+            assertThat(gauge(b, "keel.events.listener.lag")).isPositive().isLessThan(60);
         }
     }
 
@@ -173,6 +177,26 @@ class SharedDatabaseInstancesPostgresTest {
         assertThat(placed).isNotEmpty();
         assertThat(placed.stream().map(r -> StoreHarness.json(r.body()).get("id").asLong()).distinct()).hasSize(1);
         assertThat(a.count("SELECT COUNT(*) FROM orders WHERE idempotency_key = 'race-across'")).isEqualTo(1);
+    }
+
+    @Test
+    void failedSignInsSpreadOverBothInstancesAddUpToOneBound() {
+        String email = "spread@example.com";
+        assertThat(anonymousPost(a, "/api/accounts", "{\"email\":\"" + email
+                + "\",\"password\":\"correct horse battery\",\"name\":\"Spread\"}")).isEqualTo(201);
+        String wrong = "{\"email\":\"" + email + "\",\"password\":\"not the password\"}";
+        for (int i = 0; i < 5; i++) { // the default bound: 5 failures per account and window
+            assertThat(anonymousPost(i % 2 == 0 ? a : b, "/api/sessions", wrong)).isEqualTo(401);
+        }
+
+        String right = "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}";
+        assertThat(anonymousPost(a, "/api/sessions", right)).isEqualTo(429);
+        assertThat(anonymousPost(b, "/api/sessions", right)).isEqualTo(429);
+    }
+
+    private static int anonymousPost(StoreHarness store, String path, String json) {
+        return store.send(HttpRequest.newBuilder(store.uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static double gauge(StoreHarness store, String name) {
