@@ -10,6 +10,7 @@ import io.keel.runtime.stream.ChecksumMismatchException;
 import io.keel.runtime.stream.MalformedChecksumException;
 import io.keel.runtime.stream.RowStreams;
 import io.keel.runtime.stream.StreamLimitExceededException;
+import io.keel.runtime.stream.UploadOrphans;
 import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.AccountRoutes;
@@ -134,7 +135,11 @@ public final class StoreService implements AutoCloseable {
                 config.protections(), clock, keel.metrics());
         Path uploadDir = config.dataDir().resolve("uploads");
         UploadRepository uploadRows = new UploadRepository(db.dataSource());
-        UploadSweep.atStart(uploadDir, uploadRows); // what a killed process left: never kept half, never lost
+        // What a killed process left: never kept half, never lost. A database upload's part file is only staging.
+        switch (store.uploadStorage()) {
+            case DISK -> UploadSweep.atStart(uploadDir, uploadRows);
+            case DATABASE -> UploadOrphans.clean(uploadDir, name -> false);
+        }
         UploadSink uploadSink = UploadSink.create(uploadDir, UploadSink.Config.ofMaxBytes(store.maxUploadSize()),
                 keel.metrics());
         BlobStore blobs = switch (store.uploadStorage()) {

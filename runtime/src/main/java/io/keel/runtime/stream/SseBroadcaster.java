@@ -228,12 +228,15 @@ public final class SseBroadcaster<E> {
     /**
      * Registers a client. Does not block. When {@code lastEventId} is given, the retained events after it that
      * {@code filter} accepts are replayed first (an id newer than any published replays nothing); then live events.
+     * A hub with a {@link History} reads the replay from it when streaming starts, and skips live events up to
+     * {@code lastEventId} (the client has them).
      */
     public SseSubscription<E> subscribe(Predicate<? super E> filter, OptionalLong lastEventId) {
         Objects.requireNonNull(filter, "filter");
         lock.lock();
         try {
             Supplier<List<SseEvent>> replay;
+            long seenThrough = 0;
             if (lastEventId.isEmpty()) {
                 replay = List::of;
             } else if (history.isPresent()) {
@@ -241,6 +244,9 @@ public final class SseBroadcaster<E> {
                 long upTo = lastId.get();
                 long after = Math.max(lastEventId.getAsLong(), upTo - config.replaySize);
                 replay = () -> fromHistory(after, upTo, filter);
+                // Feed ids are global: a client that saw more than this process has (it resumed from a process
+                // further ahead in the feed) must not get those events again when they arrive here.
+                seenThrough = lastEventId.getAsLong();
             } else {
                 List<SseEvent> retained = new ArrayList<>();
                 for (Retained<E> candidate : ring) {
@@ -251,7 +257,8 @@ public final class SseBroadcaster<E> {
                 List<SseEvent> copy = List.copyOf(retained);
                 replay = () -> copy;
             }
-            SseSubscription<E> subscription = new SseSubscription<>(filter, replay, config.clientQueueSize);
+            SseSubscription<E> subscription = new SseSubscription<>(filter, replay, seenThrough,
+                    config.clientQueueSize);
             if (closed) {
                 subscription.end();
             } else {
@@ -304,6 +311,9 @@ public final class SseBroadcaster<E> {
                 SseEvent event = subscription.queue().poll(heartbeatNanos, TimeUnit.NANOSECONDS);
                 if (event == SseSubscription.END) {
                     break;
+                }
+                if (event != null && subscription.seen(event)) {
+                    continue;
                 }
                 write(out, event == null ? KEEPALIVE : event.frame());
             }

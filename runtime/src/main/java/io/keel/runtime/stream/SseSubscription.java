@@ -25,14 +25,17 @@ public final class SseSubscription<E> {
 
     private final Predicate<? super E> filter;
     private final Supplier<List<SseEvent>> replay;
+    private final long seenThrough;
     private final BlockingQueue<SseEvent> queue;
     private State state = State.OPEN;
     private Thread writer;
     private boolean streamed;
 
-    SseSubscription(Predicate<? super E> filter, Supplier<List<SseEvent>> replay, int queueSize) {
+    /** @param seenThrough live events up to this id are not sent: the client has them (0 = none) */
+    SseSubscription(Predicate<? super E> filter, Supplier<List<SseEvent>> replay, long seenThrough, int queueSize) {
         this.filter = filter;
         this.replay = replay;
+        this.seenThrough = seenThrough;
         this.queue = new ArrayBlockingQueue<>(queueSize + 1);
     }
 
@@ -43,6 +46,11 @@ public final class SseSubscription<E> {
 
     boolean accepts(E subject) {
         return filter.test(subject);
+    }
+
+    /** Whether the client already has {@code event} (it resumed after a newer id than this process had). */
+    boolean seen(SseEvent event) {
+        return event.id() <= seenThrough;
     }
 
     /** The events to send before live ones; may block (a hub's history reads a database). */

@@ -194,6 +194,28 @@ class SseBroadcasterTest {
     }
 
     @Test
+    void aClientResumingFromAProcessFurtherAheadInTheFeedDoesNotGetItsEventsAgain() throws Exception {
+        SseBroadcaster<String> fed = SseBroadcaster.create("fed-behind", new SseBroadcaster.Config(10, 16,
+                Duration.ofMillis(100)), registry, (after, upTo) -> List.of());
+        fed.advanceTo(5); // this process has read the feed up to 5; the client saw up to 7 elsewhere
+        SseSubscription<String> client = fed.subscribe(s -> true, OptionalLong.of(7));
+        WebServer other = WebServer.builder().port(0).routing(r -> r.get("/events", (req, res) ->
+                fed.stream(res, client))).build().start();
+        try {
+            for (long id = 6; id <= 9; id++) {
+                fed.publish(id, "order", "{}", "alice");
+            }
+            fed.close();
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port()
+                    + "/events")).build(), HttpResponse.BodyHandlers.ofString()).body();
+
+            assertThat(body).doesNotContain("id: 6\n", "id: 7\n").contains("id: 8\n", "id: 9\n");
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
     void aFedHubIgnoresAnEventItAlreadyPublishedSoEveryClientGetsEachOnceInOrder() {
         SseBroadcaster<String> fed = SseBroadcaster.create("fed-once", new SseBroadcaster.Config(10, 16,
                 Duration.ofSeconds(1)), registry, (after, upTo) -> List.of());
