@@ -2,7 +2,10 @@ package io.keel.store;
 
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.stream.SseBroadcaster;
+import io.keel.runtime.config.ConfigException;
 import io.keel.store.db.DbSettings;
+import io.keel.store.events.EventFeedSettings;
+import io.keel.store.uploads.UploadStorage;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +31,10 @@ import java.time.Duration;
  * @param exportFetchSize    rows per database round trip of an export cursor ({@code KEEL_EXPORT_FETCH_SIZE}, 1000)
  * @param sse                live order events: replay ring ({@code KEEL_SSE_REPLAY_SIZE}, 1000), per-client queue
  *                           ({@code KEEL_SSE_CLIENT_QUEUE}, 256), heartbeat ({@code KEEL_SSE_HEARTBEAT}, 2s)
+ * @param uploadStorage      where upload bytes live ({@code KEEL_UPLOAD_STORE}, disk; database for several instances)
+ * @param uploadChunkSize    bytes per database chunk of an upload ({@code KEEL_UPLOAD_CHUNK_SIZE}, 256k, 4k..1m)
+ * @param events             the shared order event feed on PostgreSQL ({@code KEEL_EVENTS_POLL},
+ *                           {@code KEEL_EVENTS_RECONNECT_MAX}, {@code KEEL_EVENTS_BATCH}; see {@link EventFeedSettings})
  */
 public record StoreConfig(
         DbSettings db,
@@ -43,7 +50,10 @@ public record StoreConfig(
         long maxImageSize,
         long maxUploadSize,
         int exportFetchSize,
-        SseBroadcaster.Config sse) {
+        SseBroadcaster.Config sse,
+        UploadStorage uploadStorage,
+        int uploadChunkSize,
+        EventFeedSettings events) {
 
     public static StoreConfig from(Settings s, Path dataDir) {
         return new StoreConfig(
@@ -67,7 +77,23 @@ public record StoreConfig(
                 s.bytes("max-image-size", 20L << 20, 1024, 1L << 30),
                 s.bytes("max-upload-size", 256L << 20, 1, 1L << 40),
                 s.integer("export-fetch-size", 1000, 1, 100_000),
-                sse(s));
+                sse(s),
+                uploadStorage(s),
+                (int) s.bytes("upload-chunk-size", 256 << 10, 4 << 10, 1 << 20),
+                new EventFeedSettings(
+                        s.duration("events-poll", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
+                        s.duration("events-reconnect-max", Duration.ofSeconds(10), Duration.ofMillis(100),
+                                Duration.ofMinutes(5)),
+                        s.integer("events-batch", 500, 1, 1000)));
+    }
+
+    private static UploadStorage uploadStorage(Settings s) {
+        String value = s.string("upload-store", "disk");
+        try {
+            return UploadStorage.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid setting upload-store='" + value + "': " + e.getMessage());
+        }
     }
 
     /** Defaults and ranges are the runtime's ({@link SseBroadcaster.Config}), checked here to fail with the key. */

@@ -10,6 +10,7 @@ import io.keel.runtime.stream.ChecksumMismatchException;
 import io.keel.runtime.stream.MalformedChecksumException;
 import io.keel.runtime.stream.RowStreams;
 import io.keel.runtime.stream.StreamLimitExceededException;
+import io.keel.runtime.stream.UploadOrphans;
 import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.AccountRoutes;
@@ -21,6 +22,7 @@ import io.keel.store.catalog.CatalogRoutes;
 import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.DataAccessException;
 import io.keel.store.db.Database;
+import io.keel.store.db.Dialect;
 import io.keel.store.db.InvalidCursorException;
 import io.keel.store.docs.ApiDocs;
 import io.keel.store.events.OrderEvents;
@@ -41,6 +43,9 @@ import io.keel.store.orders.OrderRoutes;
 import io.keel.store.seed.SeedPlan;
 import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
+import io.keel.store.uploads.BlobStore;
+import io.keel.store.uploads.DatabaseBlobStore;
+import io.keel.store.uploads.DiskBlobStore;
 import io.keel.store.uploads.Downloads;
 import io.keel.store.uploads.UploadRepository;
 import io.keel.store.uploads.UploadRoutes;
@@ -100,7 +105,7 @@ public final class StoreService implements AutoCloseable {
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
         ProductRepository products = new ProductRepository(db.dataSource());
-        OrderRepository orders = new OrderRepository(db.dataSource());
+        OrderRepository orders = new OrderRepository(db.dataSource(), db.dialect());
         Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
         passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
@@ -109,13 +114,21 @@ public final class StoreService implements AutoCloseable {
         db.showOn(keel.dashboard());
         Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
                 activeUsers::seen);
-        SignInThrottle throttle = new SignInThrottle(store.loginMaxFailures(), store.loginAddressMaxFailures(),
-                store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
+        // Issue 11: on PostgreSQL the failure counts are shared by every instance.
+        SignInThrottle throttle = db.dialect() == Dialect.POSTGRESQL
+                ? SignInThrottle.shared(store.loginMaxFailures(), store.loginAddressMaxFailures(), store.loginWindow(),
+                        store.loginMaxDelay(), config.trustedProxies(), db.dataSource(), clock)
+                : SignInThrottle.inMemory(store.loginMaxFailures(), store.loginAddressMaxFailures(),
+                        store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
         thumbnailer.path().report(keel.metrics());
         // Streams (issue 4): live order events, exports, uploads.
-        OrderEvents events = OrderEvents.create(store.sse(), auth, keel.json(), keel.metrics());
+        // Issue 11: on PostgreSQL every instance's orders reach every instance's subscribers through the database.
+        OrderEvents events = db.dialect() == Dialect.POSTGRESQL
+                ? OrderEvents.shared(store.sse(), store.events(), store.db(), orders, auth, keel.json(), clock,
+                        keel.metrics())
+                : OrderEvents.inProcess(store.sse(), auth, keel.json(), keel.metrics());
         keel.beforeStop(events::close);
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
@@ -124,10 +137,19 @@ public final class StoreService implements AutoCloseable {
                 config.protections(), clock, keel.metrics());
         Path uploadDir = config.dataDir().resolve("uploads");
         UploadRepository uploadRows = new UploadRepository(db.dataSource());
-        UploadSweep.atStart(uploadDir, uploadRows); // what a killed process left: never kept half, never lost
-        UploadRoutes uploadRoutes = new UploadRoutes(UploadSink.create(uploadDir,
-                UploadSink.Config.ofMaxBytes(store.maxUploadSize()), keel.metrics()), uploadDir,
-                uploadRows, auth, new Downloads(keel.metrics()), keel.json(), config.protections(), clock);
+        // What a killed process left: never kept half, never lost. A database upload's part file is only staging.
+        switch (store.uploadStorage()) {
+            case DISK -> UploadSweep.atStart(uploadDir, uploadRows);
+            case DATABASE -> UploadOrphans.clean(uploadDir, name -> false);
+        }
+        UploadSink uploadSink = UploadSink.create(uploadDir, UploadSink.Config.ofMaxBytes(store.maxUploadSize()),
+                keel.metrics());
+        BlobStore blobs = switch (store.uploadStorage()) {
+            case DISK -> new DiskBlobStore(uploadSink, uploadDir, uploadRows);
+            case DATABASE -> new DatabaseBlobStore(uploadSink, db.dataSource(), uploadRows, store.uploadChunkSize());
+        };
+        UploadRoutes uploadRoutes = new UploadRoutes(blobs, uploadRows, auth, new Downloads(blobs, keel.metrics()),
+                keel.json(), config.protections(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);

@@ -26,13 +26,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Server-Sent Events hub: publishers hand in events, every subscribed client gets those its filter accepts.
  * <p>
  * Ids increase monotonically from 1. The last {@code replaySize} events are kept so a client reconnecting with
- * {@code Last-Event-ID} resumes exactly after that id (as far back as the ring reaches). Each client has a queue of
+ * {@code Last-Event-ID} resumes exactly after that id (as far back as the ring reaches). A hub fed from outside the
+ * process ({@link #create(String, Config, MeterRegistry, History)}) takes its ids from the feed instead and replays
+ * from the feed's {@link History}, so a client resumes on any process that reads the same feed. Each client has a queue of
  * {@code clientQueueSize} events; a client whose queue is full when an event arrives is disconnected and counted in
  * {@code keel_sse_dropped_total}, so a slow client never blocks the publisher, other clients or the heap.
  * <p>
@@ -83,16 +86,32 @@ public final class SseBroadcaster<E> {
     private record Retained<E>(SseEvent event, E subject) {
     }
 
+    /** An event of a feed's history, as {@link History#between} returns it. */
+    public record Past<E>(long id, String event, String dataJson, E subject) {
+    }
+
+    /**
+     * Where a hub fed from outside the process replays {@code Last-Event-ID} from, for example a database table.
+     * Feed ids must be dense (no gaps), so "the last {@code replaySize} events" is an id range.
+     */
+    @FunctionalInterface
+    public interface History<E> {
+        /** The events with {@code after < id <= upTo}, in id order; blocks (called on the subscriber's thread). */
+        List<Past<E>> between(long after, long upTo);
+    }
+
     private final Config config;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong lastId = new AtomicLong();
     private final ArrayDeque<Retained<E>> ring;
     private final Set<SseSubscription<E>> clients = ConcurrentHashMap.newKeySet();
     private final Counter dropped;
+    private final Optional<History<E>> history;
     private boolean closed;
 
-    private SseBroadcaster(String name, Config config, MeterRegistry registry) {
+    private SseBroadcaster(String name, Config config, MeterRegistry registry, Optional<History<E>> history) {
         this.config = config;
+        this.history = history;
         this.ring = new ArrayDeque<>(Math.min(config.replaySize, 1024));
         this.dropped = Counter.builder("keel.sse.dropped").tag("stream", name)
                 .description("SSE clients disconnected because their queue was full").register(registry);
@@ -105,7 +124,18 @@ public final class SseBroadcaster<E> {
     /** @param name metric tag telling hubs apart, e.g. {@code orders} */
     public static <E> SseBroadcaster<E> create(String name, Config config, MeterRegistry registry) {
         return new SseBroadcaster<>(Objects.requireNonNull(name, "name"), Objects.requireNonNull(config, "config"),
-                Objects.requireNonNull(registry, "registry"));
+                Objects.requireNonNull(registry, "registry"), Optional.empty());
+    }
+
+    /**
+     * A hub fed from outside the process: events come in through {@link #publish(long, String, String, Object)} with
+     * the feed's ids, and {@code Last-Event-ID} replays the feed's last {@code replaySize} events from
+     * {@code history} (the in-memory ring is not used).
+     */
+    public static <E> SseBroadcaster<E> create(String name, Config config, MeterRegistry registry,
+                                               History<E> history) {
+        return new SseBroadcaster<>(Objects.requireNonNull(name, "name"), Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(registry, "registry"), Optional.of(history));
     }
 
     /**
@@ -122,27 +152,10 @@ public final class SseBroadcaster<E> {
         }
         Objects.requireNonNull(dataJson, "dataJson");
         Objects.requireNonNull(subject, "subject");
-        List<SseSubscription<E>> slow = new ArrayList<>(0);
         lock.lock();
         try {
             long id = lastId.incrementAndGet();
-            SseEvent encoded = new SseEvent(id, frame(id, event, dataJson));
-            if (config.replaySize > 0) {
-                if (ring.size() == config.replaySize) {
-                    ring.removeFirst();
-                }
-                ring.addLast(new Retained<>(encoded, subject));
-            }
-            for (SseSubscription<E> client : clients) {
-                if (client.accepts(subject) && !client.offer(encoded)) {
-                    slow.add(client);
-                }
-            }
-            for (SseSubscription<E> client : slow) {
-                clients.remove(client);
-                client.drop();
-                dropped.increment();
-            }
+            deliver(id, event, dataJson, subject);
             return id;
         } finally {
             lock.unlock();
@@ -150,22 +163,101 @@ public final class SseBroadcaster<E> {
     }
 
     /**
+     * Publishes an event of an outside feed under the feed's id. An id at or below the newest one already published
+     * is ignored (a feed re-read after a reconnect may hand it in again), so every client gets each event once and
+     * in id order. Never blocks on clients.
+     *
+     * @return whether the event was new and published
+     */
+    public boolean publish(long id, String event, String dataJson, E subject) {
+        if (!EVENT_NAME.matcher(event).matches()) {
+            throw new IllegalArgumentException("SSE event name must match " + EVENT_NAME + ", was '" + event + "'");
+        }
+        Objects.requireNonNull(dataJson, "dataJson");
+        Objects.requireNonNull(subject, "subject");
+        lock.lock();
+        try {
+            if (id <= lastId.get()) {
+                return false;
+            }
+            lastId.set(id);
+            deliver(id, event, dataJson, subject);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the newest id to {@code id} without publishing (a feed's position when this process starts reading it:
+     * what came before is history, replayed only on request). Never moves backwards.
+     */
+    public void advanceTo(long id) {
+        lock.lock();
+        try {
+            if (id > lastId.get()) {
+                lastId.set(id);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called under the lock. */
+    private void deliver(long id, String event, String dataJson, E subject) {
+        SseEvent encoded = new SseEvent(id, frame(id, event, dataJson));
+        if (config.replaySize > 0 && history.isEmpty()) {
+            if (ring.size() == config.replaySize) {
+                ring.removeFirst();
+            }
+            ring.addLast(new Retained<>(encoded, subject));
+        }
+        List<SseSubscription<E>> slow = new ArrayList<>(0);
+        for (SseSubscription<E> client : clients) {
+            if (client.accepts(subject) && !client.offer(encoded)) {
+                slow.add(client);
+            }
+        }
+        for (SseSubscription<E> client : slow) {
+            clients.remove(client);
+            client.drop();
+            dropped.increment();
+        }
+    }
+
+    /**
      * Registers a client. Does not block. When {@code lastEventId} is given, the retained events after it that
      * {@code filter} accepts are replayed first (an id newer than any published replays nothing); then live events.
+     * A hub with a {@link History} reads the replay from it when streaming starts, and skips live events up to
+     * {@code lastEventId} (the client has them).
      */
     public SseSubscription<E> subscribe(Predicate<? super E> filter, OptionalLong lastEventId) {
         Objects.requireNonNull(filter, "filter");
         lock.lock();
         try {
-            List<SseEvent> replay = new ArrayList<>();
-            if (lastEventId.isPresent()) {
-                for (Retained<E> retained : ring) {
-                    if (retained.event.id() > lastEventId.getAsLong() && filter.test(retained.subject)) {
-                        replay.add(retained.event);
+            Supplier<List<SseEvent>> replay;
+            long seenThrough = 0;
+            if (lastEventId.isEmpty()) {
+                replay = List::of;
+            } else if (history.isPresent()) {
+                // Live events after upTo reach the client's queue from now on; the history supplies the rest.
+                long upTo = lastId.get();
+                long after = Math.max(lastEventId.getAsLong(), upTo - config.replaySize);
+                replay = () -> fromHistory(after, upTo, filter);
+                // Feed ids are global: a client that saw more than this process has (it resumed from a process
+                // further ahead in the feed) must not get those events again when they arrive here.
+                seenThrough = lastEventId.getAsLong();
+            } else {
+                List<SseEvent> retained = new ArrayList<>();
+                for (Retained<E> candidate : ring) {
+                    if (candidate.event.id() > lastEventId.getAsLong() && filter.test(candidate.subject)) {
+                        retained.add(candidate.event);
                     }
                 }
+                List<SseEvent> copy = List.copyOf(retained);
+                replay = () -> copy;
             }
-            SseSubscription<E> subscription = new SseSubscription<>(filter, List.copyOf(replay),
+            SseSubscription<E> subscription = new SseSubscription<>(filter, replay, seenThrough,
                     config.clientQueueSize);
             if (closed) {
                 subscription.end();
@@ -178,9 +270,22 @@ public final class SseBroadcaster<E> {
         }
     }
 
+    private List<SseEvent> fromHistory(long after, long upTo, Predicate<? super E> filter) {
+        if (after >= upTo) {
+            return List.of();
+        }
+        List<SseEvent> replay = new ArrayList<>();
+        for (Past<E> past : history.orElseThrow().between(after, upTo)) {
+            if (filter.test(past.subject())) {
+                replay.add(new SseEvent(past.id(), frame(past.id(), past.event(), past.dataJson())));
+            }
+        }
+        return replay;
+    }
+
     /**
      * Streams {@code subscription} as {@code text/event-stream} until the client disconnects, is dropped for being
-     * slow, or the hub is closed. Blocks the calling (virtual) thread that long; the subscription is removed before
+     * slow, or the hub is closed; a hub with a {@link History} reads the replay from it first. Blocks the calling (virtual) thread that long; the subscription is removed before
      * it returns. A vanished client is a normal end here: the method returns and the server closes the connection.
      */
     public void stream(ServerResponse res, SseSubscription<E> subscription) {
@@ -194,9 +299,11 @@ public final class SseBroadcaster<E> {
                 res.send();
                 return;
             }
+            // Read before the headers go out, so a history that fails (database down) is still an error answer.
+            List<SseEvent> replay = subscription.replay();
             OutputStream out = res.outputStream();
             write(out, CONNECTED); // sends the headers now, so the client knows it is subscribed
-            for (SseEvent event : subscription.replay()) {
+            for (SseEvent event : replay) {
                 write(out, event.frame());
             }
             long heartbeatNanos = config.heartbeat.toNanos();
@@ -204,6 +311,9 @@ public final class SseBroadcaster<E> {
                 SseEvent event = subscription.queue().poll(heartbeatNanos, TimeUnit.NANOSECONDS);
                 if (event == SseSubscription.END) {
                     break;
+                }
+                if (event != null && subscription.seen(event)) {
+                    continue;
                 }
                 write(out, event == null ? KEEPALIVE : event.frame());
             }

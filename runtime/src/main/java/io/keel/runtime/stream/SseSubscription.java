@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * One client's place in an {@link SseBroadcaster}: its filter, the replayed events it still has to send and a
- * bounded queue of live events. Obtain with {@link SseBroadcaster#subscribe}, then hand it to
+ * One client's place in an {@link SseBroadcaster}: its filter, the replayed events it still has to send (read when
+ * streaming starts) and a bounded queue of live events. Obtain with {@link SseBroadcaster#subscribe}, then hand it to
  * {@link SseBroadcaster#stream}; a subscription is streamed once.
  * <p>
  * Thread-safe: the publisher offers to the queue without ever blocking, the request's thread drains it. The queue has
@@ -23,15 +24,18 @@ public final class SseSubscription<E> {
     static final SseEvent END = new SseEvent(-1, new byte[0]);
 
     private final Predicate<? super E> filter;
-    private final List<SseEvent> replay;
+    private final Supplier<List<SseEvent>> replay;
+    private final long seenThrough;
     private final BlockingQueue<SseEvent> queue;
     private State state = State.OPEN;
     private Thread writer;
     private boolean streamed;
 
-    SseSubscription(Predicate<? super E> filter, List<SseEvent> replay, int queueSize) {
+    /** @param seenThrough live events up to this id are not sent: the client has them (0 = none) */
+    SseSubscription(Predicate<? super E> filter, Supplier<List<SseEvent>> replay, long seenThrough, int queueSize) {
         this.filter = filter;
         this.replay = replay;
+        this.seenThrough = seenThrough;
         this.queue = new ArrayBlockingQueue<>(queueSize + 1);
     }
 
@@ -44,8 +48,14 @@ public final class SseSubscription<E> {
         return filter.test(subject);
     }
 
+    /** Whether the client already has {@code event} (it resumed after a newer id than this process had). */
+    boolean seen(SseEvent event) {
+        return event.id() <= seenThrough;
+    }
+
+    /** The events to send before live ones; may block (a hub's history reads a database). */
     List<SseEvent> replay() {
-        return replay;
+        return replay.get();
     }
 
     BlockingQueue<SseEvent> queue() {

@@ -154,7 +154,7 @@ public final class UploadSink {
         boolean moved = false;
         try {
             MessageDigest sha256 = sha256();
-            long size = copy(body, part, sha256);
+            long size = copy(body, part, sha256, true);
             String actual = HEX.formatHex(sha256.digest());
             if (expected.isPresent() && !expected.get().sha256Hex().equals(actual)) {
                 throw new ChecksumMismatchException(expected.get().sha256Hex(), actual);
@@ -173,6 +173,45 @@ public final class UploadSink {
         }
     }
 
+    /** Consumes a staged body: a complete, verified part file that is deleted after this returns or throws. */
+    @FunctionalInterface
+    public interface Staged<T> {
+        T accept(Path part, long size, String sha256Hex) throws IOException;
+    }
+
+    /**
+     * Reads {@code body} to its end into a part file, with the same limit, hashing, checksum check and failure
+     * handling as {@link #receive}, then hands the part file to {@code consumer} (for a store that keeps the bytes
+     * elsewhere, e.g. in a database) and deletes it, whether {@code consumer} returns or throws. Nothing is ever
+     * published in the sink's directory and the part is not fsynced (it is never the durable copy). Blocks.
+     *
+     * @throws StreamLimitExceededException when the body is (or is declared) larger than the limit
+     * @throws ChecksumMismatchException    when the body does not hash to {@code expected}
+     * @throws ClientGoneException          when reading the body fails (client abort, truncated body)
+     * @throws UncheckedIOException when the disk or {@code consumer} fails with an {@link IOException}
+     */
+    public <T> T stage(InputStream body, OptionalLong declaredLength, Optional<ExpectedChecksum> expected,
+                       String name, Staged<T> consumer) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(consumer, "consumer");
+        checkDeclaredLength(declaredLength);
+        Path part = incoming.resolve(checkName(name) + PART_SUFFIX);
+        try {
+            MessageDigest sha256 = sha256();
+            long size = copy(body, part, sha256, false);
+            String actual = HEX.formatHex(sha256.digest());
+            if (expected.isPresent() && !expected.get().sha256Hex().equals(actual)) {
+                throw new ChecksumMismatchException(expected.get().sha256Hex(), actual);
+            }
+            return consumer.accept(part, size, actual);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot stage upload " + name + " in " + incoming, e);
+        } finally {
+            deleteQuietly(part);
+        }
+    }
+
     /** Renames a durable part file to its final name and makes the rename itself durable. */
     static void publish(Path part, Path target) throws IOException {
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -181,7 +220,7 @@ public final class UploadSink {
         }
     }
 
-    private long copy(InputStream body, Path part, MessageDigest sha256) throws IOException {
+    private long copy(InputStream body, Path part, MessageDigest sha256, boolean durable) throws IOException {
         byte[] buffer = new byte[config.bufferBytes];
         long size = 0;
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -204,7 +243,9 @@ public final class UploadSink {
                     out.write(chunk);
                 }
             }
-            out.force(true); // the rename below must never publish a file whose bytes are still in the page cache
+            if (durable) {
+                out.force(true); // the rename must never publish a file whose bytes are still in the page cache
+            }
         }
         return size;
     }

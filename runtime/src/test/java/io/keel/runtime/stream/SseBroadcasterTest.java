@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -168,6 +169,71 @@ class SseBroadcasterTest {
                 .containsExactly(3L, 4L, 5L);
         assertThat(small.subscribe(s -> true, OptionalLong.of(99)).replay()).isEmpty();
         assertThat(registry.get("keel.sse.replay.events").tag("stream", "small").gauge().value()).isEqualTo(3);
+    }
+
+    @Test
+    void aFedHubReplaysFromItsHistoryUpToWhereLiveEventsTakeOverFilteredAndBounded() {
+        List<long[]> asked = new ArrayList<>();
+        SseBroadcaster<String> fed = SseBroadcaster.create("fed", new SseBroadcaster.Config(3, 16,
+                Duration.ofSeconds(1)), registry, (after, upTo) -> {
+                    asked.add(new long[] {after, upTo});
+                    return LongStream.rangeClosed(after + 1, upTo).mapToObj(id -> new SseBroadcaster.Past<>(id,
+                            "order", "{\"n\":" + id + "}", id % 2 == 0 ? "alice" : "bob")).toList();
+                });
+        fed.advanceTo(10); // the feed's position at start: ids 1..10 are history
+
+        SseSubscription<String> alice = fed.subscribe("alice"::equals, OptionalLong.of(5));
+        SseSubscription<String> everyone = fed.subscribe(s -> true, OptionalLong.of(1));
+        fed.publish(11, "order", "{}", "alice");
+
+        assertThat(alice.replay()).extracting(SseEvent::id).containsExactly(8L, 10L); // the last 3 ids: 8, 9, 10
+        assertThat(everyone.replay()).extracting(SseEvent::id).containsExactly(8L, 9L, 10L);
+        assertThat(asked).extracting(range -> range[1]).containsOnly(10L); // 11 comes live, not from history
+        assertThat(alice.queue()).extracting(SseEvent::id).containsExactly(11L);
+        assertThat(fed.subscribe(s -> true, OptionalLong.empty()).replay()).isEmpty();
+    }
+
+    @Test
+    void aClientResumingFromAProcessFurtherAheadInTheFeedDoesNotGetItsEventsAgain() throws Exception {
+        SseBroadcaster<String> fed = SseBroadcaster.create("fed-behind", new SseBroadcaster.Config(10, 16,
+                Duration.ofMillis(100)), registry, (after, upTo) -> List.of());
+        fed.advanceTo(5); // this process has read the feed up to 5; the client saw up to 7 elsewhere
+        SseSubscription<String> client = fed.subscribe(s -> true, OptionalLong.of(7));
+        WebServer other = WebServer.builder().port(0).routing(r -> r.get("/events", (req, res) ->
+                fed.stream(res, client))).build().start();
+        try {
+            for (long id = 6; id <= 9; id++) {
+                fed.publish(id, "order", "{}", "alice"); // queued for the client until it streams
+            }
+            HttpResponse<Stream<String>> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + other.port() + "/events")).build(), HttpResponse.BodyHandlers.ofLines());
+            List<String> ids = new ArrayList<>();
+            try (Stream<String> lines = res.body()) {
+                lines.filter(line -> line.startsWith("id: ")).takeWhile(id -> ids.add(id) && !id.equals("id: 9"))
+                        .forEach(id -> { });
+            }
+
+            assertThat(ids).containsExactly("id: 8", "id: 9");
+        } finally {
+            fed.close();
+            other.stop();
+        }
+    }
+
+    @Test
+    void aFedHubIgnoresAnEventItAlreadyPublishedSoEveryClientGetsEachOnceInOrder() {
+        SseBroadcaster<String> fed = SseBroadcaster.create("fed-once", new SseBroadcaster.Config(10, 16,
+                Duration.ofSeconds(1)), registry, (after, upTo) -> List.of());
+        SseSubscription<String> client = fed.subscribe(s -> true, OptionalLong.empty());
+
+        assertThat(fed.publish(4, "order", "{}", "alice")).isTrue();
+        assertThat(fed.publish(4, "order", "{}", "alice")).isFalse();
+        assertThat(fed.publish(3, "order", "{}", "alice")).isFalse();
+        assertThat(fed.publish(7, "order", "{}", "alice")).isTrue();
+        fed.advanceTo(5); // never backwards
+
+        assertThat(client.queue()).extracting(SseEvent::id).containsExactly(4L, 7L);
+        assertThat(fed.lastId()).isEqualTo(7);
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.Optional;
  * refused until its window ends. Memory is bounded: at most {@code maxKeys} keys, the least recently touched
  * evicted first. A success clears the key. Thread-safe (one lock; each call is a few map operations).
  */
-public final class LoginThrottle {
+public final class LoginThrottle implements FailureCounts {
     private record Window(Instant start, int failures) {
     }
 
@@ -33,7 +33,7 @@ public final class LoginThrottle {
         };
     }
 
-    /** How long {@code key} must wait, if it is currently refused. */
+    @Override
     public synchronized Optional<Duration> blocked(String key) {
         Window w = windows.get(key);
         Instant now = clock.instant();
@@ -43,12 +43,13 @@ public final class LoginThrottle {
         return w.failures() >= maxFailures ? Optional.of(Duration.between(now, w.start().plus(window))) : Optional.empty();
     }
 
-    /** Failures of {@code key} in its current window (0 when none or the window ended). */
+    @Override
     public synchronized int failures(String key) {
         Window w = windows.get(key);
         return w == null || !clock.instant().isBefore(w.start().plus(window)) ? 0 : w.failures();
     }
 
+    @Override
     public synchronized void failure(String key) {
         Instant now = clock.instant();
         windows.compute(key, (k, w) -> w == null || !now.isBefore(w.start().plus(window))
@@ -56,6 +57,7 @@ public final class LoginThrottle {
                 : new Window(w.start(), w.failures() + 1));
     }
 
+    @Override
     public synchronized void success(String key) {
         windows.remove(key);
     }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * How sign-in failures are limited, per account and per client address, with different bounds because they protect
@@ -19,11 +20,15 @@ import java.util.Optional;
  * refused: each attempt waits longer the more failures the address has, up to {@code login-max-delay} just before
  * the address bound. The client address is the direct peer unless that is a configured trusted proxy.
  *
+ * <p>The counts live in process memory ({@link #inMemory}: one instance, bounded by {@code maxKeys}) or in the
+ * database every instance shares ({@link #shared}: PostgreSQL), so that spreading attempts over instances gains an
+ * attacker nothing.
+ *
  * <p>Thread-safe; memory is bounded by the throttles' key limits.
  */
 public final class SignInThrottle {
-    private final LoginThrottle accounts;
-    private final LoginThrottle addresses;
+    private final FailureCounts accounts;
+    private final FailureCounts addresses;
     private final int accountMax;
     private final int addressMax;
     private final Duration maxDelay;
@@ -33,18 +38,33 @@ public final class SignInThrottle {
     public record Attempt(String account, String address) {
     }
 
-    public SignInThrottle(int accountMax, int addressMax, Duration window, Duration maxDelay, TrustedProxies proxies,
-                          int maxKeys, Clock clock) {
+    private SignInThrottle(FailureCounts accounts, FailureCounts addresses, int accountMax, int addressMax,
+                           Duration maxDelay, TrustedProxies proxies) {
         if (addressMax < accountMax) {
             throw new ConfigException("invalid setting login-address-max-failures=" + addressMax
                     + ": must be at least login-max-failures (" + accountMax + ")");
         }
-        this.accounts = new LoginThrottle(accountMax, window, maxKeys, clock);
-        this.addresses = new LoginThrottle(addressMax, window, maxKeys, clock);
+        this.accounts = accounts;
+        this.addresses = addresses;
         this.accountMax = accountMax;
         this.addressMax = addressMax;
         this.maxDelay = maxDelay;
         this.proxies = proxies;
+    }
+
+    /** Counts in this process's memory, at most {@code maxKeys} keys per kind (one instance). */
+    public static SignInThrottle inMemory(int accountMax, int addressMax, Duration window, Duration maxDelay,
+                                          TrustedProxies proxies, int maxKeys, Clock clock) {
+        return new SignInThrottle(new LoginThrottle(accountMax, window, maxKeys, clock),
+                new LoginThrottle(addressMax, window, maxKeys, clock), accountMax, addressMax, maxDelay, proxies);
+    }
+
+    /** Counts in the PostgreSQL database every instance shares ({@link SharedLoginThrottle}). */
+    public static SignInThrottle shared(int accountMax, int addressMax, Duration window, Duration maxDelay,
+                                        TrustedProxies proxies, DataSource dataSource, Clock clock) {
+        return new SignInThrottle(new SharedLoginThrottle(dataSource, accountMax, window, clock),
+                new SharedLoginThrottle(dataSource, addressMax, window, clock), accountMax, addressMax, maxDelay,
+                proxies);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.keel.store.orders;
 
+import io.keel.store.db.Dialect;
 import io.keel.store.db.Jdbc;
 import io.keel.store.db.Page;
 import java.sql.Connection;
@@ -7,10 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -19,6 +24,10 @@ import javax.sql.DataSource;
  *
  * <p>Idempotency is the database's job: a unique constraint on (user_id, idempotency_key) lets exactly one of any
  * number of racing placements insert; the others roll back and return that one's order.
+ *
+ * <p>On PostgreSQL every placed order also gets the next order event id and a {@code NOTIFY} on
+ * {@value #EVENTS_CHANNEL} in its transaction (see V5__global_events_and_upload_chunks.sql): the counter row's lock
+ * makes event ids follow commit order, and the notification is delivered only once the order is committed.
  */
 public final class OrderRepository {
     /** Largest page the repository serves; the HTTP layer enforces its own, smaller limit. */
@@ -28,10 +37,25 @@ public final class OrderRepository {
     public static final int MAX_ITEMS = 1_000;
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    private final DataSource dataSource;
+    /** The PostgreSQL channel told of every placed order's event id. */
+    public static final String EVENTS_CHANNEL = "keel_order_events";
+    /** Taken last in the order's transaction, so the counter row stays locked only for the commit. */
+    private static final String NEXT_EVENT = "WITH next AS (UPDATE event_counters SET last_id = last_id + 1"
+            + " WHERE name = 'orders' RETURNING last_id),"
+            + " stamped AS (UPDATE orders SET event_id = (SELECT last_id FROM next) WHERE id = ? RETURNING event_id)"
+            + " SELECT pg_notify('" + EVENTS_CHANNEL + "', CAST((SELECT event_id FROM stamped) AS TEXT))";
 
-    public OrderRepository(DataSource dataSource) {
+    /** A placed order under its global event id. */
+    public record Event(long id, Order order) {
+    }
+
+    private final DataSource dataSource;
+    private final boolean globalEvents;
+
+    /** @param dialect on {@link Dialect#POSTGRESQL} placed orders get global event ids and a notification */
+    public OrderRepository(DataSource dataSource, Dialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.globalEvents = Objects.requireNonNull(dialect, "dialect") == Dialect.POSTGRESQL;
     }
 
     /**
@@ -75,6 +99,12 @@ public final class OrderRepository {
             connection.setAutoCommit(false);
             try {
                 id = insert(connection, userId, idempotencyKey, fingerprint, items, currency, total, createdAt);
+                if (globalEvents) {
+                    try (PreparedStatement event = connection.prepareStatement(NEXT_EVENT)) {
+                        event.setLong(1, id);
+                        event.executeQuery().close();
+                    }
+                }
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -160,6 +190,61 @@ public final class OrderRepository {
         } catch (SQLException e) {
             throw Jdbc.failure("reading order " + id, e);
         }
+    }
+
+    /** The newest order event id handed out (0 before the first); reads one row. */
+    public long lastEventId() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT last_id FROM event_counters WHERE name = 'orders'");
+             ResultSet rows = select.executeQuery()) {
+            return rows.next() ? rows.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw Jdbc.failure("reading the last order event id", e);
+        }
+    }
+
+    /** {@link #events(Connection, long, long, int)} on a pooled connection. */
+    public List<Event> events(long after, long upTo, int limit) {
+        try (Connection connection = dataSource.getConnection()) {
+            return events(connection, after, upTo, limit);
+        } catch (SQLException e) {
+            throw Jdbc.failure("reading order events after " + after, e);
+        }
+    }
+
+    /**
+     * The orders with {@code after < event_id <= upTo}, at most {@code limit} (1..{@value #MAX_PAGE_SIZE}), in event
+     * id order, read on {@code connection} (the event listener's own) in two statements.
+     */
+    public static List<Event> events(Connection connection, long after, long upTo, int limit) throws SQLException {
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit was " + limit + "; allowed 1.." + MAX_PAGE_SIZE);
+        }
+        Map<Long, Long> orderIds = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT event_id, id FROM orders"
+                + " WHERE event_id > ? AND event_id <= ? ORDER BY event_id LIMIT ?")) {
+            select.setLong(1, after);
+            select.setLong(2, upTo);
+            select.setInt(3, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    orderIds.put(rows.getLong(1), rows.getLong(2));
+                }
+            }
+        }
+        if (orderIds.isEmpty()) {
+            return List.of();
+        }
+        String marks = orderIds.values().stream().map(id -> "?").collect(Collectors.joining(", "));
+        List<Long> ids = List.copyOf(orderIds.values());
+        Map<Long, Order> orders = OrderRows.query(connection, "SELECT " + OrderRows.ORDER_COLUMNS
+                + " FROM orders WHERE id IN (" + marks + ")", select -> {
+                    for (int i = 0; i < ids.size(); i++) {
+                        select.setLong(i + 1, ids.get(i));
+                    }
+                }).stream().collect(Collectors.toMap(Order::id, Function.identity()));
+        return orderIds.entrySet().stream().map(e -> new Event(e.getKey(), orders.get(e.getValue()))).toList();
     }
 
     private static Optional<Order> findByKey(Connection connection, long userId, String key) throws SQLException {

@@ -7,37 +7,36 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.http.ProblemException;
 import io.micrometer.core.instrument.Counter;
+import io.keel.runtime.stream.Carriers;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import io.keel.runtime.stream.Carriers;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Sends a stored file: {@code ETag} (its SHA-256), {@code If-None-Match} (304), a single {@code Range} (206, or 416
+ * Sends a stored upload from its {@link BlobStore}: {@code ETag} (its SHA-256), {@code If-None-Match} (304), a single {@code Range} (206, or 416
  * when no byte of it exists; other Range forms get the whole file, see {@link ByteRange}) and {@code If-Range}.
- * Streams through one buffer of {@value #BUFFER_BYTES} bytes per download, so memory does not grow with the file;
+ * Streams through one buffer of {@value #BUFFER_BYTES} bytes per download (plus the store's own, e.g. one database
+ * chunk), so memory does not grow with the file;
  * a slow reader blocks this thread in the socket write. Thread-safe. Metric:
  * {@code keel_stream_bytes_total{stream="download"}}.
  */
 public final class Downloads {
     static final int BUFFER_BYTES = 256 * 1024;
 
+    private final BlobStore store;
     private final Counter bytes;
 
-    public Downloads(MeterRegistry registry) {
+    public Downloads(BlobStore store, MeterRegistry registry) {
+        this.store = store;
         this.bytes = Counter.builder("keel.stream.bytes").tag("stream", "download")
                 .description("Body bytes streamed").baseUnit("bytes").register(registry);
     }
 
-    void send(ServerRequest req, ServerResponse res, Upload upload, Path file) {
+    void send(ServerRequest req, ServerResponse res, Upload upload) {
         String etag = "\"" + upload.sha256() + "\"";
         res.header(HeaderNames.ETAG, etag);
         res.header(HeaderNames.ACCEPT_RANGES, "bytes");
@@ -56,13 +55,13 @@ public final class Downloads {
             case ByteRange.Full full -> {
                 res.header(HeaderNames.CONTENT_TYPE, upload.contentType());
                 res.status(Status.OK_200);
-                copy(res, file, 0, size);
+                copy(res, upload, 0, size);
             }
             case ByteRange.Part part -> {
                 res.header(HeaderNames.CONTENT_TYPE, upload.contentType());
                 res.status(Status.PARTIAL_CONTENT_206);
                 res.header(HeaderNames.CONTENT_RANGE, part.range().contentRange(size));
-                copy(res, file, part.range().first(), part.range().length());
+                copy(res, upload, part.range().first(), part.range().length());
             }
             case ByteRange.Unsatisfiable unsatisfiable -> {
                 res.header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
@@ -71,31 +70,27 @@ public final class Downloads {
         }
     }
 
-    private void copy(ServerResponse res, Path file, long position, long length) {
-        try (FileChannel in = FileChannel.open(file)) {
+    private void copy(ServerResponse res, Upload upload, long position, long length) {
+        try (InputStream in = store.open(upload, position, length)) {
             res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
             if (length == 0) {
                 res.send();
                 return;
             }
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, length));
+            byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, length)];
             OutputStream out = res.outputStream();
             long sent = 0;
             while (sent < length) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), length - sent));
-                int n = in.read(buffer, position + sent);
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - sent));
                 if (n < 0) {
-                    throw new IllegalStateException("upload file " + file + " is shorter than its recorded size");
+                    throw new IllegalStateException("upload " + upload.id() + " is shorter than its recorded size");
                 }
-                write(out, buffer.array(), n);
+                write(out, buffer, n);
                 sent += n;
             }
             finish(out);
-        } catch (NoSuchFileException e) {
-            // Deleted between reading the row and opening the file: the upload is gone.
-            throw ProblemException.notFound("no upload " + file.getFileName());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read upload file " + file, e);
+            throw new UncheckedIOException("cannot read upload " + upload.id(), e);
         }
     }
 

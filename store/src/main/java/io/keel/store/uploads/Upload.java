@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A stored upload: its row in {@code uploads}; the bytes are the file {@code <data-dir>/uploads/<fileName>}.
+ * A stored upload: its row in {@code uploads}; the bytes are in its {@link BlobStore} (with the disk store, the file
+ * {@code <data-dir>/uploads/<fileName>}).
  *
  * @param id          public id, a random UUID
  * @param sha256      lower-case hex SHA-256 of the bytes, also the download's ETag

@@ -26,10 +26,18 @@ public final class UploadRepository {
 
     /** @throws io.keel.store.db.DataAccessException when the database fails */
     public void insert(Upload upload) {
+        try (Connection connection = dataSource.getConnection()) {
+            insert(connection, upload);
+        } catch (SQLException e) {
+            throw Jdbc.failure("recording upload " + upload.id(), e);
+        }
+    }
+
+    /** Inserts the row on {@code connection}, inside the caller's transaction if one is open. */
+    static void insert(Connection connection, Upload upload) throws SQLException {
         String sql = "INSERT INTO uploads (id, owner_id, size, sha256, content_type, file_name, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(sql)) {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, upload.id());
             insert.setLong(2, upload.ownerId());
             insert.setLong(3, upload.size());
@@ -38,8 +46,6 @@ public final class UploadRepository {
             insert.setString(6, upload.fileName());
             Jdbc.setInstant(insert, 7, upload.createdAt());
             insert.executeUpdate();
-        } catch (SQLException e) {
-            throw Jdbc.failure("recording upload " + upload.id(), e);
         }
     }
 

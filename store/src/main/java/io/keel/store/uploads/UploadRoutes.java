@@ -14,8 +14,6 @@ import io.keel.runtime.http.Routes;
 import io.keel.runtime.stream.ClientGoneException;
 import io.keel.runtime.stream.ExpectedChecksum;
 import io.keel.runtime.stream.StreamLimitExceededException;
-import io.keel.runtime.stream.UploadResult;
-import io.keel.runtime.stream.UploadSink;
 import io.keel.store.accounts.Account;
 import io.keel.store.accounts.Authenticator;
 import io.keel.store.accounts.Principal;
@@ -26,9 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,10 +34,8 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /api/uploads}, {@code GET /api/uploads/{id}}, {@code DELETE /api/uploads/{id}}.
  * <p>
- * An upload streams through {@link UploadSink} (hashed and size-checked while it arrives, moved into place only when
- * complete, verified and fsynced); its row is committed just before that move, so a row always names a complete file
- * (or, after a crash between the two, a part file {@link UploadSweep} puts in place at the next start), a visible
- * file always has its row, and a partial file is never visible. Another user's upload is a 404.
+ * An upload streams into the {@link BlobStore} (hashed and size-checked while it arrives); its bytes and its row become
+ * visible together or not at all, and a partial upload is never visible. Another user's upload is a 404.
  * With protections off (benchmark baseline only) the body is read whole into memory first, as naive services do.
  * Thread-safe; handlers block on the body, the disk and the database (virtual threads).
  */
@@ -51,8 +44,7 @@ public final class UploadRoutes {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int MAX_CONTENT_TYPE = 255;
 
-    private final UploadSink sink;
-    private final Path dir;
+    private final BlobStore blobs;
     private final UploadRepository uploads;
     private final Authenticator auth;
     private final Downloads downloads;
@@ -60,14 +52,10 @@ public final class UploadRoutes {
     private final boolean protections;
     private final Clock clock;
 
-    /**
-     * @param dir         the directory {@code sink} stores into
-     * @param protections false only for the benchmark's naive baseline: read each body whole into memory
-     */
-    public UploadRoutes(UploadSink sink, Path dir, UploadRepository uploads, Authenticator auth, Downloads downloads,
+    /** @param protections false only for the benchmark's naive baseline: read each body whole into memory */
+    public UploadRoutes(BlobStore blobs, UploadRepository uploads, Authenticator auth, Downloads downloads,
                         Json json, boolean protections, Clock clock) {
-        this.sink = sink;
-        this.dir = dir;
+        this.blobs = blobs;
         this.uploads = uploads;
         this.auth = auth;
         this.downloads = downloads;
@@ -90,12 +78,11 @@ public final class UploadRoutes {
                 req.headers().first(HeaderNames.create("X-Checksum-SHA256")));
         String id = UUID.randomUUID().toString();
         Instant created = Jdbc.truncate(clock.instant());
-        UploadResult stored;
+        Upload upload;
         try {
-            sink.checkDeclaredLength(declared); // before the first body byte is read
-            // The row is committed before the file gets its name, so a visible file always has its row.
-            stored = sink.receive(body(req), declared, expected, id,
-                    complete -> uploads.insert(record(id, user, complete, contentType, created)));
+            blobs.checkDeclaredLength(declared); // before the first body byte is read
+            upload = blobs.store(body(req), declared, expected, id,
+                    (size, sha256) -> new Upload(id, user.id(), size, sha256, contentType, id, created));
         } catch (StreamLimitExceededException e) {
             // Closing the connection spares reading (and discarding) the rest of an oversized body.
             res.header(HeaderValues.CONNECTION_CLOSE);
@@ -103,26 +90,9 @@ public final class UploadRoutes {
         } catch (ClientGoneException e) {
             LOG.info("upload {} abandoned: the client went away mid-body; nothing was kept", id);
             throw new ServerConnectionException("client went away during an upload", e);
-        } catch (UncheckedIOException e) {
-            forget(id, user, e); // the disk failed, maybe in the rename after the commit
-            throw e;
         }
-        Upload upload = record(id, user, stored, contentType, created);
         res.header(HeaderNames.LOCATION, "/api/uploads/" + id);
         json.write(res, Status.CREATED_201, upload.view());
-    }
-
-    /** No row may name a file that is not there: undoes a commit whose rename failed (a no-op without a row). */
-    private void forget(String id, Account user, RuntimeException cause) {
-        try {
-            uploads.delete(id, user.id());
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private static Upload record(String id, Account user, UploadResult stored, String contentType, Instant created) {
-        return new Upload(id, user.id(), stored.size(), stored.sha256Hex(), contentType, id, created);
     }
 
     private InputStream body(ServerRequest req) {
@@ -151,17 +121,15 @@ public final class UploadRoutes {
         Principal principal = auth.require(req);
         Upload upload = find(req).filter(u -> principal.canSee(u.ownerId()))
                 .orElseThrow(() -> notFound(req));
-        downloads.send(req, res, upload, dir.resolve(upload.fileName()));
+        downloads.send(req, res, upload);
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         Account user = auth.requireUser(req);
         Upload upload = find(req).orElseThrow(() -> notFound(req));
-        if (!uploads.delete(upload.id(), user.id())) {
+        if (!blobs.delete(upload, user.id())) {
             throw notFound(req);
         }
-        // The row is gone first, so the file is unreachable even if deleting it fails below.
-        deleteFile(dir.resolve(upload.fileName()), null);
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -172,17 +140,6 @@ public final class UploadRoutes {
 
     private static ProblemException notFound(ServerRequest req) {
         return ProblemException.notFound("no upload " + req.path().pathParameters().get("id"));
-    }
-
-    private static void deleteFile(Path file, RuntimeException cause) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            if (cause != null) {
-                cause.addSuppressed(e);
-            }
-            LOG.warn("could not delete upload file {}; it is no longer reachable", file, e);
-        }
     }
 
     /** A body that failed while being buffered: reading it reports the failure as a client abort would. */

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  *   other one deleted ({@link UploadOrphans});</li>
  *   <li>files whose row never committed (a database that lost its last commits in the kill) or whose row was deleted
  *   while deleting the file failed: deleted. Safe even while other processes serve uploads from the same directory,
- *   because a file gets its name only after its row committed ({@link UploadRoutes}).</li>
+ *   because a file gets its name only after its row committed ({@link DiskBlobStore}).</li>
  * </ul>
  * Stateless; blocks on the file system and the database. Run it once at start, before uploads are accepted.
  */

@@ -9,7 +9,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SignInThrottleTest {
-    private final SignInThrottle throttle = new SignInThrottle(5, 50, Duration.ofMinutes(15), Duration.ofSeconds(2),
+    private final SignInThrottle throttle = SignInThrottle.inMemory(5, 50, Duration.ofMinutes(15), Duration.ofSeconds(2),
             TrustedProxies.none(), 1000, Clock.systemUTC());
 
     @Test

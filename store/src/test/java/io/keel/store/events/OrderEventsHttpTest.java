@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** {@code GET /api/events} over real HTTP: live order events, who sees which, resumption, heartbeats, metrics. */
+/**
+ * {@code GET /api/events} over real HTTP: live order events, who sees which, resumption, heartbeats, metrics. On H2
+ * (in-process events) here; {@link OrderEventsPostgresTest} runs the same through the shared database feed.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderEventsHttpTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -24,9 +27,13 @@ class OrderEventsHttpTest {
 
     @BeforeAll
     void startStore() {
-        store = StoreHarness.h2(Map.of("seed-orders", "20", "sse-heartbeat", "200ms"));
+        store = start(Map.of("seed-orders", "20", "sse-heartbeat", "200ms"));
         alice = store.newUser();
         bob = store.newUser();
+    }
+
+    protected StoreHarness start(Map<String, String> settings) {
+        return StoreHarness.h2(settings);
     }
 
     @AfterAll

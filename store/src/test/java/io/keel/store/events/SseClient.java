@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * A test SSE client on a raw socket (closing it really ends the TCP connection, which java.net.http does not
  * promise): reads the chunked stream on a virtual thread and queues events and comments apart.
  */
-final class SseClient implements AutoCloseable {
-    record Event(long id, String event, String data) {
+public final class SseClient implements AutoCloseable {
+    public record Event(long id, String event, String data) {
     }
 
     private final Socket socket;
@@ -51,9 +51,14 @@ final class SseClient implements AutoCloseable {
     }
 
     static SseClient open(StoreHarness store, String token, String... headers) {
+        return open(store.port(), token, headers);
+    }
+
+    /** Subscribes to {@code GET /api/events} on 127.0.0.1:{@code port} (a store or a balancer in front of some). */
+    public static SseClient open(int port, String token, String... headers) {
         try {
             Socket socket = new Socket();
-            socket.connect(new InetSocketAddress("127.0.0.1", store.port()), 5_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             StringBuilder request = new StringBuilder("GET /api/events HTTP/1.1\r\nHost: localhost\r\n")
                     .append("Accept: text/event-stream\r\nAuthorization: Bearer ").append(token).append("\r\n");
             for (int i = 0; i < headers.length; i += 2) {
@@ -67,11 +72,11 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    String contentType() {
+    public String contentType() {
         return contentType;
     }
 
@@ -129,16 +134,16 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event, failing after {@code timeout}. */
-    Event next(Duration timeout) throws InterruptedException {
+    public Event next(Duration timeout) throws InterruptedException {
         return poll(timeout).orElseThrow(() -> new AssertionError("no event within " + timeout));
     }
 
     /** The next event if one arrives within {@code timeout}. */
-    Optional<Event> poll(Duration timeout) throws InterruptedException {
+    public Optional<Event> poll(Duration timeout) throws InterruptedException {
         return Optional.ofNullable(events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    String nextComment(Duration timeout) throws InterruptedException {
+    public String nextComment(Duration timeout) throws InterruptedException {
         String comment = comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (comment == null) {
             throw new AssertionError("no comment within " + timeout);

@@ -77,6 +77,16 @@ public final class StoreHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Another store (its own data directory, port and process state) on this one's database, as a second instance
+     * behind a load balancer would be; closing it leaves the database to this one.
+     */
+    public StoreHarness alongside(Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(extra);
+        settings.put("db-url", dbUrl());
+        return start(settings, Optional.empty());
+    }
+
     /** Settings for a fast test store in {@code dataDir}. */
     public static Map<String, String> baseSettings(Path dataDir) {
         return Map.of("port", "0", "host", "127.0.0.1", "data-dir", dataDir.toString(), "admin-token", ADMIN_TOKEN,

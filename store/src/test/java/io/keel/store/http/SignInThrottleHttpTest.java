@@ -16,10 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Sign-in throttling over real HTTP: small per account, an order of magnitude higher per client address, and the
  * client address taken from forwarding headers only when the direct peer is a trusted proxy. Every request here comes
  * from 127.0.0.1, which is what makes "one address" testable. The slow-down delay is off (its arithmetic is tested in
- * {@code SignInThrottleTest}); throttling lives in memory, so H2 stands for every backend.
+ * {@code SignInThrottleTest}). On H2 the counts live in memory; {@link SignInThrottleHttpPostgresTest} runs the same
+ * with the counts in the database every instance shares.
  */
 class SignInThrottleHttpTest {
     private StoreUnderTest store;
+
+    protected Backend backend() {
+        return Backend.H2;
+    }
 
     private Api start(String... extra) {
         Map<String, String> settings = new HashMap<>(Map.of("login-max-failures", "2",
@@ -27,7 +32,7 @@ class SignInThrottleHttpTest {
         for (int i = 0; i < extra.length; i += 2) {
             settings.put(extra[i], extra[i + 1]);
         }
-        store = StoreUnderTest.start(Backend.H2, settings);
+        store = StoreUnderTest.start(backend(), settings);
         return store.api();
     }
 

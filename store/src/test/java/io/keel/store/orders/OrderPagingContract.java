@@ -30,7 +30,7 @@ abstract class OrderPagingContract extends DatabaseTestBase {
 
     @BeforeAll
     void placeOrders() {
-        orders = new OrderRepository(db.dataSource());
+        orders = new OrderRepository(db.dataSource(), db.dialect());
         AccountRepository accounts = new AccountRepository(db.dataSource());
         user = accounts.create("pager@example.com", "Pager", Role.CUSTOMER, "hash", NOW).orElseThrow().id();
         otherUser = accounts.create("other@example.com", "Other", Role.CUSTOMER, "hash", NOW).orElseThrow().id();

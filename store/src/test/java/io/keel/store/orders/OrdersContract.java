@@ -43,7 +43,7 @@ abstract class OrdersContract extends DatabaseTestBase {
 
     @BeforeAll
     void createCatalog() {
-        orders = new OrderRepository(db.dataSource());
+        orders = new OrderRepository(db.dataSource(), db.dialect());
         ProductRepository products = new ProductRepository(db.dataSource());
         mug = products.create("MUG", "Mug", 1_250, "USD");
         lamp = products.create("LAMP", "Lamp", 4_999, "USD");

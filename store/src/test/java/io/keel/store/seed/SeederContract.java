@@ -80,7 +80,7 @@ abstract class SeederContract {
             long user = new AccountRepository(dataSource)
                     .create("new@example.com", "New", Role.CUSTOMER, "hash", NOW).orElseThrow().id();
             Product product = new ProductRepository(dataSource).create("NEW-1", "New", 100, "USD");
-            long order = new OrderRepository(dataSource).place(user, Optional.empty(),
+            long order = new OrderRepository(dataSource, testDb.database().dialect()).place(user, Optional.empty(),
                     List.of(OrderItem.of(product.id(), product.sku(), 1, 100)), "USD", NOW).order().id();
 
             assertThat(user).isEqualTo(51);
@@ -93,7 +93,7 @@ abstract class SeederContract {
     void constraintsAndIndexesAreInPlaceAfterSeeding() throws SQLException {
         try (TestDatabase testDb = openDatabase()) {
             seeder.seed(testDb.database(), SMALL);
-            var orders = new OrderRepository(testDb.database().dataSource());
+            var orders = new OrderRepository(testDb.database().dataSource(), testDb.database().dialect());
 
             assertThatThrownBy(() -> orders.place(1, Optional.empty(),
                     List.of(OrderItem.of(999_999, "GHOST", 1, 100)), "USD", NOW))

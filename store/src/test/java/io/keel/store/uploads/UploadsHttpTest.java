@@ -31,7 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Uploads and downloads over real HTTP against a real store: integrity, limits, aborts, ranges, ownership. */
+/**
+ * Uploads and downloads over real HTTP against a real store: integrity, limits, aborts, ranges, ownership. This class
+ * runs them on H2 with the disk store; its subclasses run the same tests with the database store (issue 11).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UploadsHttpTest {
     static final int LIMIT = 256 * 1024;
@@ -42,9 +45,24 @@ class UploadsHttpTest {
 
     @BeforeAll
     void startStore() {
-        store = StoreHarness.h2(Map.of("max-upload-size", Integer.toString(LIMIT)));
+        store = start(Map.of("max-upload-size", Integer.toString(LIMIT)));
         alice = store.newUser();
         bob = store.newUser();
+    }
+
+    /** The store under test with {@code settings}. */
+    protected StoreHarness start(Map<String, String> settings) {
+        return StoreHarness.h2(settings);
+    }
+
+    /** Bytes the store keeps for upload {@code id}: its file, or its chunks in the database; 0 when none. */
+    protected long storedBytes(StoreHarness store, String id) {
+        Path file = store.dataDir().resolve("uploads").resolve(id);
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -89,15 +107,15 @@ class UploadsHttpTest {
         return store.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** Stored files (final and partial) and rows: what a failed upload must not leave behind. */
-    private record Kept(List<Path> files, List<Path> parts, long rows) {
+    /** Stored files (final and partial), rows and database chunks: what a failed upload must not leave behind. */
+    private record Kept(List<Path> files, List<Path> parts, long rows, long chunks) {
     }
 
     private Kept kept() {
         Path dir = store.dataDir().resolve("uploads");
         try (Stream<Path> files = Files.list(dir); Stream<Path> parts = Files.list(dir.resolve(".incoming"))) {
             return new Kept(files.filter(Files::isRegularFile).toList(), parts.toList(),
-                    store.count("SELECT COUNT(*) FROM uploads"));
+                    store.count("SELECT COUNT(*) FROM uploads"), store.count("SELECT COUNT(*) FROM upload_chunks"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -221,6 +239,33 @@ class UploadsHttpTest {
     }
 
     @Test
+    void aLargeUploadComesBackWholeAndByRangesThatCrossChunkBoundaries() {
+        byte[] body = randomBytes(LIMIT);
+        String id = uploaded(alice, body).get("id").asText();
+
+        HttpResponse<byte[]> whole = download(id, alice.token());
+        HttpResponse<byte[]> across = download(id, alice.token(), "Range", "bytes=4000-150123");
+        HttpResponse<byte[]> tail = download(id, alice.token(), "Range", "bytes=-70000");
+
+        assertThat(whole.body()).isEqualTo(body);
+        assertThat(across.statusCode()).isEqualTo(206);
+        assertThat(across.body()).isEqualTo(Arrays.copyOfRange(body, 4000, 150_124));
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(body, LIMIT - 70_000, LIMIT));
+        assertThat(storedBytes(store, id)).isEqualTo(LIMIT);
+    }
+
+    @Test
+    void anEmptyUploadIsStoredAndReadBack() {
+        JsonNode stored = uploaded(alice, new byte[0]);
+
+        HttpResponse<byte[]> download = download(stored.get("id").asText(), alice.token());
+
+        assertThat(stored.get("size").asLong()).isZero();
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEmpty();
+    }
+
+    @Test
     void aRangeBeyondTheEndIs416AndOthersGetTheWholeFile() {
         byte[] body = randomBytes(1_000);
         String id = uploaded(alice, body).get("id").asText();
@@ -269,16 +314,16 @@ class UploadsHttpTest {
     }
 
     @Test
-    void deletingRemovesTheRowAndTheFile() {
+    void deletingRemovesTheRowAndTheBytes() {
         String id = uploaded(alice, randomBytes(100)).get("id").asText();
-        Path file = store.dataDir().resolve("uploads").resolve(id);
-        assertThat(file).exists();
+        assertThat(storedBytes(store, id)).isEqualTo(100);
 
         HttpResponse<String> deleted = store.send(store.request("/api/uploads/" + id, alice.token()).DELETE(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(deleted.statusCode()).isEqualTo(204);
-        assertThat(file).doesNotExist();
+        assertThat(storedBytes(store, id)).isZero();
+        assertThat(store.count("SELECT COUNT(*) FROM uploads WHERE id = '" + id + "'")).isZero();
         assertThat(download(id, alice.token()).statusCode()).isEqualTo(404);
     }
 

@@ -1,0 +1,54 @@
+package io.keel.store;
+
+import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Settings;
+import io.keel.store.uploads.UploadStorage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The settings issue 11 added: defaults, accepted values, and a refusal naming the key and the value. */
+class StoreConfigTest {
+    private static StoreConfig config(Map<String, String> flags) {
+        return StoreConfig.from(Settings.of(flags), Path.of("data"));
+    }
+
+    @Test
+    void theDefaultsKeepUploadsOnDiskAndReadTheEventFeedEverySecond() {
+        StoreConfig config = config(Map.of());
+
+        assertThat(config.uploadStorage()).isEqualTo(UploadStorage.DISK);
+        assertThat(config.uploadChunkSize()).isEqualTo(256 * 1024);
+        assertThat(config.events().poll()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.events().reconnectMax()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.events().batch()).isEqualTo(500);
+    }
+
+    @Test
+    void theDatabaseStoreAndItsChunkSizeAreChosenBySettings() {
+        StoreConfig config = config(Map.of("upload-store", "Database", "upload-chunk-size", "64k",
+                "events-poll", "200ms"));
+
+        assertThat(config.uploadStorage()).isEqualTo(UploadStorage.DATABASE);
+        assertThat(config.uploadChunkSize()).isEqualTo(64 * 1024);
+        assertThat(config.events().poll()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void anUnknownUploadStoreOrAnOutOfRangeValueStopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> config(Map.of("upload-store", "s3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("upload-store='s3'")
+                .hasMessageContaining("disk or database");
+        assertThatThrownBy(() -> config(Map.of("upload-chunk-size", "2m")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("upload-chunk-size");
+        assertThatThrownBy(() -> config(Map.of("events-batch", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("events-batch");
+        assertThatThrownBy(() -> config(Map.of("events-poll", "5ms")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("events-poll");
+    }
+}
