@@ -4,6 +4,7 @@ import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.process.PidFile;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * (exit 0). System properties from the launcher: {@code keel.worker.classpath}, {@code keel.worker.java-opts}.
  */
 public final class SupervisorMain {
+    private static final Path TCP_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+
     private SupervisorMain() {
     }
 
@@ -60,6 +63,10 @@ public final class SupervisorMain {
             if (!supervisor.start()) {
                 return 1;
             }
+            if (readFirstLine(TCP_MIGRATE_REQ).equals("0")) {
+                say("net.ipv4.tcp_migrate_req is 0: a connection still in a stopping worker's accept queue is reset "
+                        + "instead of handed to another worker; sysctl -w net.ipv4.tcp_migrate_req=1 fixes that", log);
+            }
             try (ControlServer control = new ControlServer(settings.controlHost(), settings.controlPort(),
                     supervisor)) {
                 writePort(settings.dataDir().resolve("supervisor.port"), control.port());
@@ -98,6 +105,16 @@ public final class SupervisorMain {
         command.addAll(SupervisorSettings.workerFlags(args));
         command.addAll(List.of("--reuse-port=true", "--parent-watch=true"));
         return command;
+    }
+
+    /** The file's first line, or "" when it cannot be read (no such sysctl before Linux 5.14, or no /proc). */
+    private static String readFirstLine(Path file) {
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
+            String line = reader.readLine();
+            return line == null ? "" : line.strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static void writePort(Path file, int port) {

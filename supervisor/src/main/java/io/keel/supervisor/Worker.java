@@ -90,10 +90,14 @@ final class Worker {
                 : "exited with code " + process.exitValue() + " before it was ready";
     }
 
-    /** SIGTERM: the worker turns unready, waits its drain delay, lets in-flight requests finish and exits. */
+    /**
+     * SIGTERM: the worker turns unready, waits its drain delay, lets in-flight requests finish and exits. Sent through
+     * the process handle: {@link Process#destroy()} would also close the pipes, and the worker's shutdown lines
+     * (how many requests and connections it drained) would never reach the log.
+     */
     void drain() {
         state = State.DRAINING;
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     void kill() {

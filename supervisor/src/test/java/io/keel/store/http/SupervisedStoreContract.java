@@ -109,7 +109,7 @@ abstract class SupervisedStoreContract {
         assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
         if (workers() > 1) {
             // Only requests in flight on the killed worker may fail: at most one per client.
-            assertThat(result.failed()).isLessThanOrEqualTo(4);
+            assertThat(result.failed()).as("failed requests: %s", result.failures()).isLessThanOrEqualTo(4);
         }
     }
 
@@ -119,16 +119,19 @@ abstract class SupervisedStoreContract {
         List<Long> before = workerPids();
         Launcher.Result reload;
         OrderLoad.Result result;
-        try (OrderLoad load = OrderLoad.reads(target, 4)) {
+        // Order placements, not reads: an HTTP client retries a GET that met a closing kept-alive connection by
+        // itself, never a POST, so only a POST load shows every connection a stopping worker cuts.
+        try (OrderLoad load = OrderLoad.orders(target, 4)) {
             load.awaitAcknowledged(50);
             reload = keel.run(START, "reload");
             load.awaitAcknowledged(load.acknowledged().size() + 50);
             result = load.stop();
         }
 
-        System.out.printf("[%s] reload under load: %s; %d reads, %d failed%n", backend(), reload.output().strip(),
-                result.acknowledged().size(), result.failed());
-        assertThat(result.failed()).as("failed requests during the reload").isZero();
+        System.out.printf("[%s] reload under order load: %s; %d acknowledged, %d failed%n", backend(),
+                reload.output().strip(), result.acknowledged().size(), result.failed());
+        assertThat(result.failed()).as("failed requests during the reload: %s", result.failures()).isZero();
+        assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
         if (backend() == Backend.H2) {
             // One process at a time opens the embedded file: the new worker cannot start, the old one serves on.
             assertThat(reload.code()).isNotZero();
