@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * {@code ./keel start} with {@code KEEL_WORKERS >= 1}: holds the pid file, starts the workers, prints the ready line,
@@ -51,8 +53,8 @@ public final class SupervisorMain {
         try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
              RotatingLog log = new RotatingLog(settings.dataDir().resolve("logs").resolve("keel.log"),
                      settings.logMaxSize(), settings.logFiles());
-             Supervisor supervisor = new Supervisor(settings, workerCommand(args), Map.of(), log,
-                     line -> say(line, log))) {
+             Supervisor supervisor = new Supervisor(settings, workerCommand(args, WorkerConfigFile.of(flags,
+                     System.getenv(), settings.dataDir())), Map.of(), log, line -> say(line, log))) {
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
@@ -93,7 +95,8 @@ public final class SupervisorMain {
         log.line("supervisor: " + line);
     }
 
-    private static List<String> workerCommand(List<String> args) {
+    /** The worker's command line; with a config file, its copy without the supervisor's keys is refreshed first. */
+    private static Supplier<List<String>> workerCommand(List<String> args, Optional<WorkerConfigFile> config) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getProperty("keel.worker.java-opts", "").strip();
@@ -102,9 +105,16 @@ public final class SupervisorMain {
         }
         command.addAll(List.of("-Dkeel.log.format=json", "-cp", System.getProperty("keel.worker.classpath",
                 System.getProperty("java.class.path")), "io.keel.store.StoreMain", "start"));
-        command.addAll(SupervisorSettings.workerFlags(args));
-        command.addAll(List.of("--reuse-port=true", "--parent-watch=true"));
-        return command;
+        command.addAll(SupervisorSettings.workerFlags(args).stream().filter(flag -> !flag.startsWith("--config="))
+                .toList());
+        config.ifPresent(file -> command.add("--config=" + file.copy()));
+        // Last, so they win over the same keys in args: every worker binds the shared port, and its management listener
+        // (loopback by default) takes a free port of its own, from which the supervisor reads its figures.
+        command.addAll(List.of("--reuse-port=true", "--parent-watch=true", "--management-port=0"));
+        return () -> {
+            config.ifPresent(WorkerConfigFile::refresh);
+            return command;
+        };
     }
 
     /** The file's first line, or "" when it cannot be read (no such sysctl before Linux 5.14, or no /proc). */

@@ -52,6 +52,9 @@ abstract class SupervisedStoreContract {
             cleanup.add(schema);
             env.put("KEEL_DB_URL", schema.settings().jdbcUrl());
         }
+        // The supervisor's own keys in the config file: workers, which refuse unknown keys, never see them.
+        env.put("KEEL_CONFIG", Files.writeString(tmp.resolve("keel.properties"), "workers=" + workers()
+                + "\nworker-heap-sustain=5s\nseed-orders=20\n").toString());
         keel = new Launcher(Files.createDirectory(tmp.resolve("data")), env);
         cleanup.add(keel);
         supervisor = keel.start(START);
@@ -75,14 +78,36 @@ abstract class SupervisedStoreContract {
     @Test
     @Order(1)
     void statusShowsOneReadyLinePerWorkerWithItsPidAndFigures() throws Exception {
-        Launcher.Result status = keel.run(Duration.ofSeconds(30), "status");
-
-        List<String> lines = status.output().lines().toList();
-        assertThat(lines.getFirst()).containsSubsequence("worker", "pid", "state", "uptime", "restarts", "cpu", "rss");
-        assertThat(lines).hasSize(workers() + 1);
+        // Heap, request rate, p99 and scheduler lag come from each worker's management listener, read every second.
+        await().atMost(START).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Launcher.Result status = keel.run(Duration.ofSeconds(30), "status");
+            List<String> lines = status.output().lines().toList();
+            assertThat(lines.getFirst()).containsSubsequence("worker", "pid", "state", "uptime", "restarts", "cpu",
+                    "rss", "heap", "heap-gc", "req/s", "p99", "lag-p99");
+            assertThat(lines).hasSize(workers() + 1);
+            assertThat(lines.get(1)).matches("1\\s+\\d+\\s+READY\\s+[0-9.]+s\\s+0\\s+[0-9.]+s\\s+\\d+MiB\\s+\\d+MiB\\s+"
+                    + "\\d+MiB\\s+[0-9.]+\\s+([0-9.]+ms|-)\\s+([0-9.]+ms|-)\\s*");
+        });
         List<Long> children = supervisor.children().map(ProcessHandle::pid).toList();
         assertThat(workerPids()).hasSize(workers()).allSatisfy(pid -> assertThat(children).contains(pid));
-        assertThat(lines.get(1)).matches("1\\s+\\d+\\s+READY\\s+[0-9.]+s\\s+0\\s+[0-9.]+s\\s+\\d+MiB\\s*");
+
+        Launcher.Result json = keel.run(Duration.ofSeconds(30), "status", "--json");
+        assertThat(json.code()).as(json.output()).isZero();
+        assertThat(Api.JSON.readTree(json.output())).hasSize(workers()).allSatisfy(row -> {
+            assertThat(row.get("state").asText()).isEqualTo("READY");
+            assertThat(row.get("heapUsedBytes").asDouble()).isPositive();
+            assertThat(row.get("managementPort").asInt()).isPositive();
+        });
+        // One scrape of the supervisor: its own figures and every worker's, told apart by the worker label.
+        int control = Integer.parseInt(Files.readString(keel.dataDir().resolve("supervisor.port")).strip());
+        await().atMost(START).untilAsserted(() -> {
+            // a worker that does not answer within the supervisor's probe timeout is left out of one scrape
+            String metrics = Api.of(control).get("/metrics").body();
+            assertThat(metrics).contains("keel_supervisor_workers_alive " + workers());
+            for (int slot = 1; slot <= workers(); slot++) {
+                assertThat(metrics).contains("jvm_memory_used_bytes{worker=\"" + slot + "\",");
+            }
+        });
     }
 
     @Test
