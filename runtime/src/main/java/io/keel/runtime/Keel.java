@@ -72,8 +72,12 @@ public final class Keel implements AutoCloseable {
     private final Routes routes;
     private static final String MANAGEMENT = "management";
     private static final String SERVICE = "service";
-    /** The connection drain ends early once no connection arrived this long (a client's reconnect takes less). */
-    private static final Duration CONNECTION_QUIET = Duration.ofMillis(100);
+    /**
+     * The connection drain ends early once no connection opened or closed this long: a client told to close
+     * reconnects at once, but on a loaded machine its thread may wait for a core (a reload lost a request to a
+     * reconnect that came after 100 ms; see ConnectionGuard#awaitNoConnections).
+     */
+    private static final Duration CONNECTION_QUIET = Duration.ofMillis(500);
 
     private final HttpLayer http;
     private final Admission admission;

@@ -41,7 +41,8 @@ public final class ConnectionGuard implements AutoCloseable {
     private final Duration headerTimeout;
     private final Problems problems;
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong accepted = new AtomicLong();
+    /** Connections opened plus connections closed: a change means a client came or left. */
+    private final AtomicLong comings = new AtomicLong();
     private final Counter refused;
     private final Counter timeouts;
     private final ConcurrentMap<ConnectionContext, HeaderDeadline> deadlines = new ConcurrentHashMap<>();
@@ -129,16 +130,17 @@ public final class ConnectionGuard implements AutoCloseable {
     }
 
     /**
-     * Blocks until no connection is open and none arrived for {@code quiet}, or until {@code within} has passed; the
-     * listener is still open meanwhile, so a client that reconnects to it is served. Returns the connections still
-     * open.
+     * Blocks until no connection is open and none opened or closed for {@code quiet}, or until {@code within} has
+     * passed; the listener is still open meanwhile, so a client that reconnects to it is served. Quiet counts from the
+     * last close too: a client told to close reconnects right after, and its new connection may reach this listener
+     * again. Returns the connections still open.
      */
     int awaitNoConnections(Duration within, Duration quiet) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        long seen = accepted.get();
+        long seen = comings.get();
         long quietSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            long now = accepted.get();
+            long now = comings.get();
             if (now != seen) {
                 seen = now;
                 quietSince = System.nanoTime();
@@ -166,7 +168,7 @@ public final class ConnectionGuard implements AutoCloseable {
 
         @Override
         public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
-            accepted.incrementAndGet();
+            comings.incrementAndGet();
             if (open.incrementAndGet() > maxConnections) {
                 open.decrementAndGet();
                 refused.increment();
@@ -183,6 +185,7 @@ public final class ConnectionGuard implements AutoCloseable {
                 deadline.cancel();
                 deadlines.remove(ctx);
                 open.decrementAndGet();
+                comings.incrementAndGet();
             }
         }
 
