@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -110,11 +111,12 @@ final class ControlServer implements AutoCloseable {
 
     /**
      * One worker as {@code GET /status.json} shows it; a figure not known is -1 (whole numbers) or NaN, written as
-     * null. {@code managementPort} is where the worker's own {@code /metrics} and {@code /api/stats} answer.
+     * null. {@code managementPort} is where the worker's own {@code /metrics} and {@code /api/stats} answer;
+     * {@code startupMs} the time from its process start to its ready line.
      */
     record Row(String worker, int slot, long pid, String state, long uptimeMs, int restarts, long cpuMs,
                long rssBytes, double heapUsedBytes, double heapAfterGcBytes, double requestsPerSecond, double p99Ms,
-               double schedulerLagP99Ms, int managementPort) {
+               double schedulerLagP99Ms, int managementPort, long startupMs) {
     }
 
     static List<Row> rows(Supervisor supervisor) {
@@ -125,7 +127,7 @@ final class ControlServer implements AutoCloseable {
                 WorkerStats none = WorkerStats.NONE;
                 rows.add(new Row(String.valueOf(slot.id), slot.id, -1, slot.givenUp ? "GIVEN_UP" : "BACKOFF", -1,
                         slot.restarts, -1, -1, none.heapUsedBytes(), none.heapAfterGcBytes(),
-                        none.requestsPerSecond(), none.p99Ms(), none.schedulerLagP99Ms(), -1));
+                        none.requestsPerSecond(), none.p99Ms(), none.schedulerLagP99Ms(), -1, -1));
             } else {
                 rows.add(row(String.valueOf(slot.id), worker, slot.restarts));
             }
@@ -140,7 +142,8 @@ final class ControlServer implements AutoCloseable {
         WorkerStats stats = worker.stats();
         return new Row(id, worker.slot(), worker.pid(), worker.state().name(), worker.uptime().toMillis(), restarts,
                 worker.cpu().toMillis(), worker.rssBytes(), stats.heapUsedBytes(), stats.heapAfterGcBytes(),
-                stats.requestsPerSecond(), stats.p99Ms(), stats.schedulerLagP99Ms(), worker.managementPort());
+                stats.requestsPerSecond(), stats.p99Ms(), stats.schedulerLagP99Ms(), worker.managementPort(),
+                worker.startup().map(Duration::toMillis).orElse(-1L));
     }
 
     private static String seconds(long millis) {

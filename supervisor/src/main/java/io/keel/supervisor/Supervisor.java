@@ -32,9 +32,10 @@ final class Supervisor implements AutoCloseable {
     private static final long MB = 1024 * 1024;
     /**
      * A worker's stats or metrics must answer within this (a loaded worker's first scrape took over 1 s on the shared
-     * test machine); status shows the last figures it got, a scrape leaves out a worker that did not answer.
+     * test machine; deploy/prometheus scrapes with a 4 s timeout); status shows the last figures it got, a scrape
+     * leaves out a worker that did not answer.
      */
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final SupervisorSettings settings;
     private final Supplier<List<String>> command;

@@ -30,16 +30,18 @@ import java.util.Set;
  *                        ({@code KEEL_SUPERVISOR_PORT}, 9180)
  * @param logMaxSize      worker log file size before rotation ({@code KEEL_LOG_MAX_SIZE}, 10m)
  * @param logFiles        rotated log files kept ({@code KEEL_LOG_FILES}, 5)
+ * @param aotCache        make and use a JDK AOT cache for the workers ({@code KEEL_AOT_CACHE}, on)
  */
 public record SupervisorSettings(int workers, Duration backoffInitial, Duration backoffMax, Duration stablePeriod,
                                  int crashLoopLimit, Duration readyTimeout, long workerRssLimit, long workerHeapLimit,
                                  Duration workerHeapSustain, String controlHost,
-                                 int controlPort, long logMaxSize, int logFiles, KeelConfig store) {
+                                 int controlPort, long logMaxSize, int logFiles, boolean aotCache,
+                                 KeelConfig store) {
     /** Keys the supervisor consumes; every other flag is passed on to the workers. */
     static final Set<String> KEYS = Set.of("workers", "restart-backoff", "restart-backoff-max", "restart-stable",
             "restart-crash-limit", "worker-ready-timeout", "worker-rss-limit", "worker-heap-limit", "worker-heap-sustain",
             "supervisor-host", "supervisor-port",
-            "log-max-size", "log-files", "pid-file");
+            "log-max-size", "log-files", "aot-cache", "pid-file");
     private static final long MB = 1024 * 1024;
 
     public static SupervisorSettings from(Settings s) {
@@ -59,6 +61,7 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
                 s.integer("supervisor-port", 9180, 0, 65535),
                 s.bytes("log-max-size", 10 * MB, 4096, 1L << 40),
                 s.integer("log-files", 5, 1, 100),
+                s.bool("aot-cache", true),
                 KeelConfig.from(s));
     }
 

@@ -155,9 +155,9 @@ final class Worker {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    /** From start to ready, or null while not ready. */
-    Duration startup() {
-        return readyNanos == 0 ? null : Duration.ofNanos(readyNanos - startedNanos);
+    /** From start to ready; empty while not ready. */
+    Optional<Duration> startup() {
+        return readyNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(readyNanos - startedNanos));
     }
 
     Duration cpu() {
