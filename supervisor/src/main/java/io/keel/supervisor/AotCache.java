@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +21,12 @@ import java.util.function.Consumer;
  * throwaway embedded database, stopped once ready, which writes the cache as it exits. Workers started before it
  * exists run without it. Not thread-safe: used from the supervisor thread, the training from one thread of its own.
  */
-final class AotCache {
+final class AotCache implements AutoCloseable {
     private static final Duration TRAINING_LIMIT = Duration.ofMinutes(5);
 
     private final Path file;
     private final List<Path> jars;
+    private volatile Process training;
 
     AotCache(Path file, List<Path> jars) {
         this.file = file;
@@ -49,8 +51,8 @@ final class AotCache {
         return new AotCache(dir.resolve("store.aot"), jars);
     }
 
-    Path file() {
-        return file;
+    private Path partial() {
+        return file.resolveSibling(file.getFileName() + ".new");
     }
 
     /** Whether the cache exists and is newer than every jar: the JVM would accept it. */
@@ -87,11 +89,29 @@ final class AotCache {
             return;
         }
         List<String> training = new ArrayList<>(command);
-        training.add(1, "-XX:AOTCacheOutput=" + file);
+        // written beside the cache and moved over it whole: a worker starting meanwhile never sees half a file
+        training.add(1, "-XX:AOTCacheOutput=" + partial());
         Path scratch = file.resolveSibling("training");
         training.addAll(List.of("--port=0", "--host=127.0.0.1", "--reuse-port=false", "--config=", "--db-url=",
                 "--data-dir=" + scratch, "--seed-orders=0", "--management-port=-1", "--parent-watch=true"));
         Thread.ofPlatform().daemon().name("keel-aot-training").start(() -> train(training, scratch, say));
+    }
+
+    /**
+     * Kills a training run still going (the service is stopping: it must leave no process behind; the next start
+     * trains again). Waits up to 10 s for it to go.
+     */
+    @Override
+    public void close() {
+        Process process = training;
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void train(List<String> training, Path scratch, Consumer<String> say) {
@@ -101,6 +121,7 @@ final class AotCache {
             Path log = file.resolveSibling("training.log");
             Process process = new ProcessBuilder(training).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
+            this.training = process;
             long deadline = System.nanoTime() + TRAINING_LIMIT.toNanos();
             while (process.isAlive() && System.nanoTime() < deadline
                     && !Files.readString(log).contains(Worker.READY_LINE)) {
@@ -109,6 +130,9 @@ final class AotCache {
             process.toHandle().destroy(); // SIGTERM: a clean exit writes the cache
             if (!process.waitFor(TRAINING_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
+            } else if (process.exitValue() == 0 && Files.isRegularFile(partial())) {
+                // exit 0: the JVM waited for the cache to be assembled before it exited
+                Files.move(partial(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             say.accept(fresh() ? "AOT cache " + file + " made in " + Duration.ofNanos(System.nanoTime() - started)
                     .toSeconds() + " s; workers started from now on use it"

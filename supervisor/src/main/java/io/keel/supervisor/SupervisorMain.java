@@ -89,6 +89,7 @@ public final class SupervisorMain {
                         + settings.store().port() + "/ (" + settings.workers() + " worker(s); ./keel status, "
                         + "./keel logs; supervisor on " + settings.controlHost() + ":" + control.port() + ")");
                 stop.await();
+                aot.ifPresent(AotCache::close);
             }
         }
         System.out.println("keel: stopped");
