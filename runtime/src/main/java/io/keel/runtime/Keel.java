@@ -71,6 +71,13 @@ public final class Keel implements AutoCloseable {
     private final HttpRouting.Builder routing = HttpRouting.builder();
     private final Routes routes;
     private static final String MANAGEMENT = "management";
+    private static final String SERVICE = "service";
+    /**
+     * The connection drain ends early once no connection opened or closed this long: a client told to close
+     * reconnects at once, but on a loaded machine its thread may wait for a core (a reload lost a request to a
+     * reconnect that came after 100 ms; see ConnectionGuard#awaitNoConnections).
+     */
+    private static final Duration CONNECTION_QUIET = Duration.ofMillis(500);
 
     private final HttpLayer http;
     private final Admission admission;
@@ -185,7 +192,7 @@ public final class Keel implements AutoCloseable {
         });
         http.finish(routes);
         resources.push(http);
-        WebServerConfig.Builder builder = http.listener(WebServer.builder(), "service", config)
+        WebServerConfig.Builder builder = http.listener(WebServer.builder(), SERVICE, config)
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
@@ -268,8 +275,9 @@ public final class Keel implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: readiness turns false, the listener closes after the drain delay, in-flight requests get up to
-     * the grace period, then the CPU pool and registered resources close. Every part is stopped even when one fails.
+     * Graceful stop: readiness turns false and responses say {@code Connection: close}; the listener closes after the
+     * drain delay and the connection drain, in-flight requests get up to the grace period, then the CPU pool and
+     * registered resources close. Every part is stopped even when one fails.
      */
     @Override
     public synchronized void close() {
@@ -279,6 +287,7 @@ public final class Keel implements AutoCloseable {
         stopped = true;
         long start = System.nanoTime();
         health.drain();
+        http.closeConnections();
         KeelException failure = new KeelException("shutdown was not clean");
         try {
             if (!config.drainDelay().isZero()) {
@@ -290,8 +299,10 @@ public final class Keel implements AutoCloseable {
         for (Runnable hook : beforeStop) {
             attempt(failure, hook::run);
         }
+        int open = drainConnections();
         int inFlight = http.inFlight();
-        LOG.info("draining: {} request(s) in flight, grace period {}", inFlight, config.shutdownGrace());
+        LOG.info("draining: {} request(s) in flight, {} connection(s) still open, grace period {}", inFlight, open,
+                config.shutdownGrace());
         attempt(failure, () -> Optional.ofNullable(server).ifPresent(WebServer::stop));
         attempt(failure, () -> cpuPool.close(config.shutdownGrace()));
         while (!resources.isEmpty()) {
@@ -301,6 +312,25 @@ public final class Keel implements AutoCloseable {
         LOG.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
         if (failure.getSuppressed().length > 0) {
             throw failure;
+        }
+    }
+
+    /**
+     * Keeps the listener serving while kept-alive clients move away: closing it at once would cut the connections
+     * waiting in its accept queue and race every client about to reuse an idle connection (the request meets a
+     * closing socket). Each response now says {@code Connection: close}, so clients close and reconnect, under
+     * {@code SO_REUSEPORT} to the other workers' listeners too; once none is open and none arrived for a moment, the
+     * listener closes. Returns the connections still open when the connection drain ran out.
+     */
+    private int drainConnections() {
+        if (server == null || config.connectionDrain().isZero()) {
+            return 0;
+        }
+        try {
+            return http.awaitNoConnections(SERVICE, config.connectionDrain(), CONNECTION_QUIET);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

@@ -51,6 +51,9 @@ import java.util.OptionalInt;
  *                         ({@code KEEL_MAX_CONNECTIONS}, 10000)
  * @param trustedProxies   peers whose {@code Forwarded} / {@code X-Forwarded-For} names the client
  *                         ({@code KEEL_TRUSTED_PROXIES}, none)
+ * @param connectionDrain  after the drain delay, how long at most the listener keeps serving kept-alive connections
+ *                         (each response then says {@code Connection: close}) before it closes; ends as soon as no
+ *                         connection is open and none arrived for a moment ({@code KEEL_CONNECTION_DRAIN}, 2s)
  */
 public record KeelConfig(
         String host,
@@ -78,7 +81,8 @@ public record KeelConfig(
         Duration headerTimeout,
         Duration idleTimeout,
         int maxConnections,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        Duration connectionDrain) {
 
     /**
      * The management listener: {@code /metrics}, {@code /api/stats} and {@code /} without a token, for a scraper on
@@ -131,7 +135,8 @@ public record KeelConfig(
                 s.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 s.duration("idle-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.integer("max-connections", 10_000, 1, 1_000_000),
-                TrustedProxies.parse(s.string("trusted-proxies", "")));
+                TrustedProxies.parse(s.string("trusted-proxies", "")),
+                s.duration("connection-drain", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1)));
     }
 
     private static Management management(Settings s) {

@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps {@code workers} store JVMs running on one port: restarts a dead one with exponential backoff (reset once it
@@ -25,9 +29,16 @@ import java.util.function.Consumer;
 final class Supervisor implements AutoCloseable {
     private static final Duration TICK = Duration.ofMillis(100);
     private static final int MEMORY_CHECK_TICKS = 10; // once a second
+    private static final long MB = 1024 * 1024;
+    /**
+     * A worker's stats or metrics must answer within this (a loaded worker's first scrape took over 1 s on the shared
+     * test machine; deploy/prometheus scrapes with a 4 s timeout); status shows the last figures it got, a scrape
+     * leaves out a worker that did not answer.
+     */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final SupervisorSettings settings;
-    private final List<String> command;
+    private final Supplier<List<String>> command;
     private final Map<String, String> env;
     private final RotatingLog log;
     private final Consumer<String> say;
@@ -36,6 +47,7 @@ final class Supervisor implements AutoCloseable {
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("keel-supervisor").factory());
     private final SupervisorMetrics metrics;
+    private final WorkerProbe probe = new WorkerProbe(PROBE_TIMEOUT);
     private long ticks;
     /** Why the last {@link #replace} failed; written and read on the supervisor thread only. */
     private String lastFailure = "";
@@ -48,6 +60,7 @@ final class Supervisor implements AutoCloseable {
         volatile boolean givenUp;
         int consecutiveCrashes;
         long recycleRetryNanos;
+        long heapOverSinceNanos;
         Duration backoff;
         long restartAtNanos;
 
@@ -57,7 +70,7 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
-    Supervisor(SupervisorSettings settings, List<String> command, Map<String, String> env, RotatingLog log,
+    Supervisor(SupervisorSettings settings, Supplier<List<String>> command, Map<String, String> env, RotatingLog log,
                Consumer<String> say) {
         this.settings = settings;
         this.command = command;
@@ -77,7 +90,7 @@ final class Supervisor implements AutoCloseable {
      */
     boolean start() throws InterruptedException {
         for (Slot slot : slots) {
-            slot.worker = Worker.start(slot.id, command, env, log);
+            slot.worker = Worker.start(slot.id, command.get(), env, log);
             if (slot.id == 1 && !ready(slot)) {
                 return false;
             }
@@ -121,19 +134,24 @@ final class Supervisor implements AutoCloseable {
         Worker worker = slot.worker;
         if (worker == null) {
             if (System.nanoTime() >= slot.restartAtNanos) {
-                slot.worker = Worker.start(slot.id, command, env, log);
+                slot.worker = Worker.start(slot.id, command.get(), env, log);
                 slot.restarts++;
             }
             return;
         }
         if (!worker.alive()) {
             crashed(slot, worker);
-        } else if (checkMemory && settings.workerRssLimit() > 0 && worker.state() == Worker.State.READY
-                && System.nanoTime() >= slot.recycleRetryNanos && worker.rssBytes() > settings.workerRssLimit()) {
-            say.accept("worker " + slot.id + " (pid " + worker.pid() + ") RSS " + worker.rssBytes() / (1024 * 1024)
-                    + " MiB is over the limit of " + settings.workerRssLimit() / (1024 * 1024) + " MiB; recycling");
+            return;
+        }
+        if (!checkMemory || worker.state() != Worker.State.READY) {
+            return;
+        }
+        worker.refreshStats(probe);
+        Optional<Overuse> over = memoryOver(slot, worker);
+        if (over.isPresent() && System.nanoTime() >= slot.recycleRetryNanos) {
+            say.accept("worker " + slot.id + " (pid " + worker.pid() + ") " + over.get().why() + "; recycling");
             if (replace(slot)) {
-                metrics.recycle();
+                metrics.recycle(over.get().limit());
             } else {
                 // e.g. embedded H2, which one process at a time can open: retry later, do not spin on it
                 slot.recycleRetryNanos = System.nanoTime() + settings.readyTimeout().toNanos();
@@ -141,6 +159,37 @@ final class Supervisor implements AutoCloseable {
                         + "one keeps serving; next try in " + settings.readyTimeout().toSeconds() + " s");
             }
         }
+    }
+
+    /** A memory limit a worker is over: {@code limit} names it for the metric, {@code why} for the log. */
+    private record Overuse(String limit, String why) {
+    }
+
+    /**
+     * The memory limit the worker is over, if any: RSS at once; heap after GC only once it stayed over the limit for
+     * the sustain period, since one reading can precede a collection that frees most of it.
+     */
+    private Optional<Overuse> memoryOver(Slot slot, Worker worker) {
+        long rss = worker.rssBytes();
+        if (settings.workerRssLimit() > 0 && rss > settings.workerRssLimit()) {
+            return Optional.of(new Overuse("rss", "RSS " + rss / MB + " MiB is over the limit of "
+                    + settings.workerRssLimit() / MB + " MiB"));
+        }
+        double heap = worker.stats().heapAfterGcBytes();
+        if (settings.workerHeapLimit() <= 0 || !(heap > settings.workerHeapLimit())) {
+            slot.heapOverSinceNanos = 0;
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        if (slot.heapOverSinceNanos == 0) {
+            slot.heapOverSinceNanos = now;
+        }
+        if (now - slot.heapOverSinceNanos < settings.workerHeapSustain().toNanos()) {
+            return Optional.empty();
+        }
+        slot.heapOverSinceNanos = 0;
+        return Optional.of(new Overuse("heap", "heap after GC " + (long) heap / MB + " MiB stayed over the limit of "
+                + settings.workerHeapLimit() / MB + " MiB for " + settings.workerHeapSustain().toMillis() + " ms"));
     }
 
     private void crashed(Slot slot, Worker worker) {
@@ -176,7 +225,7 @@ final class Supervisor implements AutoCloseable {
     private boolean replace(Slot slot) {
         lastFailure = "";
         Worker old = slot.worker;
-        Worker fresh = Worker.start(slot.id, command, env, log);
+        Worker fresh = Worker.start(slot.id, command.get(), env, log);
         boolean ready;
         try {
             ready = fresh.awaitReady(settings.readyTimeout());
@@ -250,6 +299,24 @@ final class Supervisor implements AutoCloseable {
 
     SupervisorMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The supervisor's own figures, then every current worker's series labelled {@code worker="<slot>"} (a worker
+     * that does not answer within the probe timeout is left out of this scrape). Blocks while the workers answer, in
+     * parallel.
+     */
+    String scrape() {
+        Map<Integer, String> scrapes = new ConcurrentSkipListMap<>();
+        try (ExecutorService scrapers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Slot slot : slots) {
+                Worker worker = slot.worker;
+                if (worker != null) {
+                    scrapers.submit(() -> worker.scrape(probe).ifPresent(text -> scrapes.put(slot.id, text)));
+                }
+            }
+        }
+        return metrics.scrape() + MetricsMerge.merge(scrapes);
     }
 
     /** SIGTERM to every worker at once; waits for all (drain delay + grace + 5 s), then kills what is left. */

@@ -4,6 +4,7 @@ import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.process.PidFile;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * {@code ./keel start} with {@code KEEL_WORKERS >= 1}: holds the pid file, starts the workers, prints the ready line,
@@ -21,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * (exit 0). System properties from the launcher: {@code keel.worker.classpath}, {@code keel.worker.java-opts}.
  */
 public final class SupervisorMain {
+    private static final Path TCP_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+
     private SupervisorMain() {
     }
 
@@ -45,10 +50,14 @@ public final class SupervisorMain {
         Settings s = Settings.load(System.getenv(), flags);
         SupervisorSettings settings = SupervisorSettings.from(s);
         String pidFile = s.string("pid-file", settings.dataDir().resolve("keel.pid").toString());
+        Optional<WorkerConfigFile> config = WorkerConfigFile.of(flags, System.getenv(), settings.dataDir());
+        List<String> command = workerCommand(args, config);
+        Optional<AotCache> aot = settings.aotCache() ? Optional.of(AotCache.forClasspath(classpath(),
+                settings.dataDir().resolve("aot"))) : Optional.empty();
         try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
              RotatingLog log = new RotatingLog(settings.dataDir().resolve("logs").resolve("keel.log"),
                      settings.logMaxSize(), settings.logFiles());
-             Supervisor supervisor = new Supervisor(settings, workerCommand(args), Map.of(), log,
+             Supervisor supervisor = new Supervisor(settings, workerCommand(command, config, aot), Map.of(), log,
                      line -> say(line, log))) {
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
@@ -59,6 +68,11 @@ public final class SupervisorMain {
             }
             if (!supervisor.start()) {
                 return 1;
+            }
+            aot.ifPresent(cache -> cache.trainInBackground(command, line -> say(line, log)));
+            if (readFirstLine(TCP_MIGRATE_REQ).equals("0")) {
+                say("net.ipv4.tcp_migrate_req is 0: a connection still in a stopping worker's accept queue is reset "
+                        + "instead of handed to another worker; sysctl -w net.ipv4.tcp_migrate_req=1 fixes that", log);
             }
             try (ControlServer control = new ControlServer(settings.controlHost(), settings.controlPort(),
                     supervisor)) {
@@ -75,6 +89,7 @@ public final class SupervisorMain {
                         + settings.store().port() + "/ (" + settings.workers() + " worker(s); ./keel status, "
                         + "./keel logs; supervisor on " + settings.controlHost() + ":" + control.port() + ")");
                 stop.await();
+                aot.ifPresent(AotCache::close);
             }
         }
         System.out.println("keel: stopped");
@@ -86,18 +101,49 @@ public final class SupervisorMain {
         log.line("supervisor: " + line);
     }
 
-    private static List<String> workerCommand(List<String> args) {
+    /**
+     * The command for each worker start: with a config file, its copy without the supervisor's keys is refreshed
+     * first; with a fresh AOT cache, the JVM uses it.
+     */
+    private static Supplier<List<String>> workerCommand(List<String> command, Optional<WorkerConfigFile> config,
+                                                        Optional<AotCache> aot) {
+        return () -> {
+            config.ifPresent(WorkerConfigFile::refresh);
+            List<String> start = new ArrayList<>(command);
+            aot.ifPresent(cache -> start.addAll(1, cache.flags()));
+            return start;
+        };
+    }
+
+    private static String classpath() {
+        return System.getProperty("keel.worker.classpath", System.getProperty("java.class.path"));
+    }
+
+    private static List<String> workerCommand(List<String> args, Optional<WorkerConfigFile> config) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getProperty("keel.worker.java-opts", "").strip();
         if (!opts.isEmpty()) {
             command.addAll(Arrays.asList(opts.split("\\s+")));
         }
-        command.addAll(List.of("-Dkeel.log.format=json", "-cp", System.getProperty("keel.worker.classpath",
-                System.getProperty("java.class.path")), "io.keel.store.StoreMain", "start"));
-        command.addAll(SupervisorSettings.workerFlags(args));
-        command.addAll(List.of("--reuse-port=true", "--parent-watch=true"));
-        return command;
+        command.addAll(List.of("-Dkeel.log.format=json", "-cp", classpath(), "io.keel.store.StoreMain", "start"));
+        command.addAll(SupervisorSettings.workerFlags(args).stream().filter(flag -> !flag.startsWith("--config="))
+                .toList());
+        config.ifPresent(file -> command.add("--config=" + file.copy()));
+        // Last, so they win over the same keys in args: every worker binds the shared port, and its management listener
+        // (loopback by default) takes a free port of its own, from which the supervisor reads its figures.
+        command.addAll(List.of("--reuse-port=true", "--parent-watch=true", "--management-port=0"));
+        return List.copyOf(command);
+    }
+
+    /** The file's first line, or "" when it cannot be read (no such sysctl before Linux 5.14, or no /proc). */
+    private static String readFirstLine(Path file) {
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
+            String line = reader.readLine();
+            return line == null ? "" : line.strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static void writePort(Path file, int port) {

@@ -13,7 +13,7 @@ import java.util.function.IntSupplier;
 final class SupervisorMetrics {
     private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> reloads = new ConcurrentHashMap<>();
-    private final AtomicLong recycles = new AtomicLong();
+    private final Map<String, AtomicLong> recycles = new ConcurrentHashMap<>();
     private final IntSupplier workersAlive;
     private final IntSupplier workersGivenUp;
 
@@ -30,8 +30,9 @@ final class SupervisorMetrics {
         reloads.computeIfAbsent(result, r -> new AtomicLong()).incrementAndGet();
     }
 
-    void recycle() {
-        recycles.incrementAndGet();
+    /** {@code reason}: {@code rss} or {@code heap} (heap after GC). */
+    void recycle(String reason) {
+        recycles.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
     }
 
     String scrape() {
@@ -42,10 +43,10 @@ final class SupervisorMetrics {
         out.append("# HELP keel_supervisor_reloads_total Rolling reloads, by result.\n")
                 .append("# TYPE keel_supervisor_reloads_total counter\n");
         labelled(out, "keel_supervisor_reloads_total", "result", reloads);
-        out.append("# HELP keel_supervisor_recycles_total Workers replaced for going over a memory limit.\n")
-                .append("# TYPE keel_supervisor_recycles_total counter\n")
-                .append("keel_supervisor_recycles_total ").append(recycles.get()).append('\n')
-                .append("# HELP keel_supervisor_workers_alive Worker processes running.\n")
+        out.append("# HELP keel_supervisor_recycles_total Workers replaced for going over a memory limit, by limit.\n")
+                .append("# TYPE keel_supervisor_recycles_total counter\n");
+        labelled(out, "keel_supervisor_recycles_total", "reason", recycles);
+        out.append("# HELP keel_supervisor_workers_alive Worker processes running.\n")
                 .append("# TYPE keel_supervisor_workers_alive gauge\n")
                 .append("keel_supervisor_workers_alive ").append(workersAlive.getAsInt()).append('\n')
                 .append("# HELP keel_supervisor_workers_given_up Worker slots left empty after a crash loop.\n")

@@ -22,19 +22,26 @@ import java.util.Set;
  * @param crashLoopLimit  consecutive crashes before a slot is given up ({@code KEEL_RESTART_CRASH_LIMIT}, 5)
  * @param readyTimeout    a new worker not ready within this is stopped (reload rollback) ({@code KEEL_WORKER_READY_TIMEOUT}, 60s)
  * @param workerRssLimit  RSS above which a worker is recycled, 0 = off ({@code KEEL_WORKER_RSS_LIMIT}, 0)
+ * @param workerHeapLimit heap after GC above which a worker is recycled once it stayed there {@code workerHeapSustain},
+ *                        0 = off ({@code KEEL_WORKER_HEAP_LIMIT}, 0)
+ * @param workerHeapSustain how long heap after GC must stay over its limit ({@code KEEL_WORKER_HEAP_SUSTAIN}, 5s)
  * @param controlHost     where status, reload and the supervisor's metrics listen ({@code KEEL_SUPERVISOR_HOST}, 127.0.0.1)
  * @param controlPort     their port, 0 = any free one, written to {@code <data-dir>/supervisor.port}
  *                        ({@code KEEL_SUPERVISOR_PORT}, 9180)
  * @param logMaxSize      worker log file size before rotation ({@code KEEL_LOG_MAX_SIZE}, 10m)
  * @param logFiles        rotated log files kept ({@code KEEL_LOG_FILES}, 5)
+ * @param aotCache        make and use a JDK AOT cache for the workers ({@code KEEL_AOT_CACHE}, on)
  */
 public record SupervisorSettings(int workers, Duration backoffInitial, Duration backoffMax, Duration stablePeriod,
-                                 int crashLoopLimit, Duration readyTimeout, long workerRssLimit, String controlHost,
-                                 int controlPort, long logMaxSize, int logFiles, KeelConfig store) {
+                                 int crashLoopLimit, Duration readyTimeout, long workerRssLimit, long workerHeapLimit,
+                                 Duration workerHeapSustain, String controlHost,
+                                 int controlPort, long logMaxSize, int logFiles, boolean aotCache,
+                                 KeelConfig store) {
     /** Keys the supervisor consumes; every other flag is passed on to the workers. */
     static final Set<String> KEYS = Set.of("workers", "restart-backoff", "restart-backoff-max", "restart-stable",
-            "restart-crash-limit", "worker-ready-timeout", "worker-rss-limit", "supervisor-host", "supervisor-port",
-            "log-max-size", "log-files", "pid-file");
+            "restart-crash-limit", "worker-ready-timeout", "worker-rss-limit", "worker-heap-limit", "worker-heap-sustain",
+            "supervisor-host", "supervisor-port",
+            "log-max-size", "log-files", "aot-cache", "pid-file");
     private static final long MB = 1024 * 1024;
 
     public static SupervisorSettings from(Settings s) {
@@ -48,10 +55,13 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
                 s.integer("restart-crash-limit", 5, 1, 1000),
                 s.duration("worker-ready-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30)),
                 s.bytes("worker-rss-limit", 0, 0, 1L << 44),
+                s.bytes("worker-heap-limit", 0, 0, 1L << 44),
+                s.duration("worker-heap-sustain", Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1)),
                 s.string("supervisor-host", "127.0.0.1"),
                 s.integer("supervisor-port", 9180, 0, 65535),
                 s.bytes("log-max-size", 10 * MB, 4096, 1L << 40),
                 s.integer("log-files", 5, 1, 100),
+                s.bool("aot-cache", true),
                 KeelConfig.from(s));
     }
 

@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One worker JVM. Its output is pumped line by line into the shared log by one platform thread per worker; the line
@@ -25,6 +29,9 @@ final class Worker {
 
     /** The store logs this once it listens; in JSON logs the slashes after it are escaped. */
     static final String READY_LINE = "store ready at http";
+    /** The runtime logs its management listener's address at start (slashes escaped in JSON logs). */
+    private static final Pattern MANAGEMENT_LINE = Pattern.compile(
+            "management listener .*? at http:(?:\\\\?/){2}([^:/\\\\]+):(\\d+)");
 
     private final int slot;
     private final Process process;
@@ -32,6 +39,10 @@ final class Worker {
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile State state = State.STARTING;
     private volatile long readyNanos;
+    private volatile String managementHost = "";
+    private volatile int managementPort = -1;
+    private volatile WorkerStats stats = WorkerStats.NONE;
+    private final AtomicBoolean polling = new AtomicBoolean();
 
     private Worker(int slot, Process process) {
         this.slot = slot;
@@ -59,6 +70,14 @@ final class Worker {
             String line;
             while ((line = reader.readLine()) != null) {
                 log.line(prefix + line);
+                if (managementPort < 0) {
+                    Matcher management = MANAGEMENT_LINE.matcher(line);
+                    if (management.find()) {
+                        String host = management.group(1);
+                        managementHost = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+                        managementPort = Integer.parseInt(management.group(2));
+                    }
+                }
                 if (ready.getCount() > 0 && line.contains(READY_LINE)) {
                     readyNanos = System.nanoTime();
                     state = State.READY;
@@ -90,10 +109,14 @@ final class Worker {
                 : "exited with code " + process.exitValue() + " before it was ready";
     }
 
-    /** SIGTERM: the worker turns unready, waits its drain delay, lets in-flight requests finish and exits. */
+    /**
+     * SIGTERM: the worker turns unready, waits its drain delay, lets in-flight requests finish and exits. Sent through
+     * the process handle: {@link Process#destroy()} would also close the pipes, and the worker's shutdown lines
+     * (how many requests and connections it drained) would never reach the log.
+     */
     void drain() {
         state = State.DRAINING;
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     void kill() {
@@ -132,13 +155,45 @@ final class Worker {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    /** From start to ready, or null while not ready. */
-    Duration startup() {
-        return readyNanos == 0 ? null : Duration.ofNanos(readyNanos - startedNanos);
+    /** From start to ready; empty while not ready. */
+    Optional<Duration> startup() {
+        return readyNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(readyNanos - startedNanos));
     }
 
     Duration cpu() {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The worker's management listener port (loopback, no token), or -1 until it logged it. */
+    int managementPort() {
+        return managementPort;
+    }
+
+    /** The last figures read from the worker ({@link WorkerStats#NONE} before the first). */
+    WorkerStats stats() {
+        return stats;
+    }
+
+    /** The worker's {@code /metrics}, if it has a management listener and answers. Blocks up to the probe timeout. */
+    Optional<String> scrape(WorkerProbe probe) {
+        return managementPort < 0 ? Optional.empty() : probe.metrics(managementHost, managementPort);
+    }
+
+    /**
+     * Reads fresh figures on a virtual thread; does nothing while the previous read is still running, so a worker
+     * that stopped answering never piles up readers.
+     */
+    void refreshStats(WorkerProbe probe) {
+        if (managementPort < 0 || !polling.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("keel-stats-" + process.pid()).start(() -> {
+            try {
+                probe.stats(managementHost, managementPort).ifPresent(s -> stats = s);
+            } finally {
+                polling.set(false);
+            }
+        });
     }
 
     /** Resident set size from /proc (Linux), or -1 where there is none. */

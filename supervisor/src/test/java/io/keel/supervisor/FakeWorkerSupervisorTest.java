@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The supervisor's process management over real processes, with shell scripts as workers (they start in
  * milliseconds, so backoff, crash loops, rollback and recycling are observable without JVM start-up time). The store
- * as a worker is covered by {@link SupervisedStoreTest}.
+ * as a worker is covered by SupervisedStoreContract (SupervisedH2Test, SupervisedPostgresTest).
  */
 class FakeWorkerSupervisorTest {
     @TempDir
@@ -37,14 +37,25 @@ class FakeWorkerSupervisorTest {
     }
 
     private Supervisor supervisor(int workers, String script, Map<String, String> extra) {
+        return supervisor(workers, List.of("sh", "-c", script), extra);
+    }
+
+    /** Workers that are {@link FakeWorkerMain}: a JVM with a management listener serving stats and metrics. */
+    private Supervisor javaSupervisor(int workers, Map<String, String> extra) {
+        return supervisor(workers, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                FakeWorkerMain.class.getName()), extra);
+    }
+
+    private Supervisor supervisor(int workers, List<String> command, Map<String, String> extra) {
         Map<String, String> flags = new HashMap<>(Map.of("workers", String.valueOf(workers), "data-dir",
                 dir.toString(), "restart-backoff", "100ms", "restart-backoff-max", "400ms", "restart-stable", "5s",
                 "restart-crash-limit", "3", "worker-ready-timeout", "3s", "shutdown-grace", "2s"));
         flags.putAll(extra);
         SupervisorSettings settings = SupervisorSettings.from(Settings.of(flags));
         RotatingLog log = new RotatingLog(dir.resolve("logs/keel.log"), 1 << 20, 2);
-        Supervisor supervisor = new Supervisor(settings, List.of("sh", "-c", script), Map.of("DIR", dir.toString()),
-                log, said::add);
+        Supervisor supervisor = new Supervisor(settings, () -> command, Map.of("DIR", dir.toString()), log,
+                said::add);
         cleanup.add(log);
         cleanup.add(supervisor);
         return supervisor;
@@ -138,6 +149,47 @@ class FakeWorkerSupervisorTest {
         assertThat(supervisor.slots().getFirst().worker.state()).isEqualTo(Worker.State.READY);
         await().atMost(Duration.ofSeconds(10)).until(() -> !first.alive());
         assertThat(said).anySatisfy(line -> assertThat(line).contains("over the limit").contains("recycling"));
-        assertThat(supervisor.metrics().scrape()).containsPattern("keel_supervisor_recycles_total [1-9]");
+        assertThat(supervisor.metrics().scrape()).containsPattern("keel_supervisor_recycles_total\\{reason=\"rss\"} [1-9]");
+    }
+
+    @Test
+    void statusShowsEachWorkersHeapRequestRateLatencyAndSchedulerLagAndMetricsCarryTheWorkerLabel() throws Exception {
+        Supervisor supervisor = javaSupervisor(2, Map.of());
+        assertThat(supervisor.start()).isTrue();
+
+        // The first worker reports a heap after GC of 300 MiB, the second 10 MiB; both 42.5 req/s, p99 7.25 ms.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ControlServer.status(supervisor))
+                .containsPattern("(?m)^1\\s+\\d+\\s+READY\\s+\\S+\\s+0\\s+\\S+\\s+\\d+MiB\\s+305MiB\\s+300MiB\\s+42\\.5\\s+"
+                        + "7\\.3ms\\s+0\\.5ms\\s*$")
+                .containsPattern("(?m)^2\\s+\\d+\\s+READY\\s.*\\s15MiB\\s+10MiB\\s+42\\.5\\s"));
+        assertThat(ControlServer.status(supervisor).lines().findFirst().orElseThrow()).containsSubsequence("worker",
+                "pid", "state", "uptime", "restarts", "cpu", "rss", "heap", "heap-gc", "req/s", "p99", "lag-p99");
+        assertThat(ControlServer.rows(supervisor)).allSatisfy(row -> assertThat(row.managementPort()).isPositive());
+
+        String metrics = supervisor.scrape();
+        assertThat(metrics).contains("keel_supervisor_workers_alive 2")
+                .contains("fake_requests_total{worker=\"1\",route=\"/x\"} 3.0")
+                .contains("fake_requests_total{worker=\"2\",route=\"/x\"} 3.0")
+                .contains("fake_up{worker=\"2\"} 1.0");
+        assertThat(metrics.lines().filter(line -> line.equals("# TYPE fake_requests_total counter"))).hasSize(1);
+    }
+
+    @Test
+    void aWorkerWhoseHeapAfterGcStaysOverTheLimitIsReplacedByAReadyOneBeforeItIsDrained() throws Exception {
+        Supervisor supervisor = javaSupervisor(1, Map.of("worker-heap-limit", "100m", "worker-heap-sustain", "2s"));
+        assertThat(supervisor.start()).isTrue();
+        Worker leaky = supervisor.slots().getFirst().worker;
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> supervisor.slots().getFirst().worker.pid() != leaky.pid());
+
+        Worker fresh = supervisor.slots().getFirst().worker;
+        assertThat(fresh.state()).isEqualTo(Worker.State.READY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !leaky.alive());
+        assertThat(said).anySatisfy(line -> assertThat(line).contains("heap after GC 300 MiB stayed over the limit "
+                + "of 100 MiB for 2000 ms; recycling"));
+        assertThat(supervisor.metrics().scrape()).contains("keel_supervisor_recycles_total{reason=\"heap\"} 1");
+        // The replacement reports 10 MiB: it stays.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .until(() -> supervisor.slots().getFirst().worker == fresh);
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Two connection-level protections Helidon does not give in the form we need (its {@code maxTcpConnections} stops
@@ -35,10 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread for all deadlines, closed by {@link #close()}.
  */
 public final class ConnectionGuard implements AutoCloseable {
+    private static final Duration DRAIN_POLL = Duration.ofMillis(10);
     private final int maxConnections;
     private final Duration headerTimeout;
     private final Problems problems;
     private final AtomicInteger open = new AtomicInteger();
+    /** Connections opened plus connections closed: a change means a client came or left. */
+    private final AtomicLong comings = new AtomicLong();
     private final Counter refused;
     private final Counter timeouts;
     private final ConcurrentMap<ConnectionContext, HeaderDeadline> deadlines = new ConcurrentHashMap<>();
@@ -125,6 +129,29 @@ public final class ConnectionGuard implements AutoCloseable {
         return open.get();
     }
 
+    /**
+     * Blocks until no connection is open and none opened or closed for {@code quiet}, or until {@code within} has
+     * passed; the listener is still open meanwhile, so a client that reconnects to it is served. Quiet counts from the
+     * last close too: a client told to close reconnects right after, and its new connection may reach this listener
+     * again. Returns the connections still open.
+     */
+    int awaitNoConnections(Duration within, Duration quiet) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long seen = comings.get();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = comings.get();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            } else if (open.get() == 0 && System.nanoTime() - quietSince >= quiet.toNanos()) {
+                return 0;
+            }
+            Thread.sleep(DRAIN_POLL);
+        }
+        return open.get();
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
@@ -141,6 +168,7 @@ public final class ConnectionGuard implements AutoCloseable {
 
         @Override
         public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
+            comings.incrementAndGet();
             if (open.incrementAndGet() > maxConnections) {
                 open.decrementAndGet();
                 refused.increment();
@@ -157,6 +185,7 @@ public final class ConnectionGuard implements AutoCloseable {
                 deadline.cancel();
                 deadlines.remove(ctx);
                 open.decrementAndGet();
+                comings.incrementAndGet();
             }
         }
 

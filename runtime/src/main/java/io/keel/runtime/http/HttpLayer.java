@@ -12,8 +12,10 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.keel.runtime.KeelConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP conventions every Keel service shares, installed on a routing: the request filter (ids, metrics), the error handler (problems),
@@ -24,7 +26,7 @@ public final class HttpLayer implements AutoCloseable {
     private final Problems problems;
     private final RequestFilter filter;
     private final ProblemErrorHandler errors;
-    private final List<ConnectionGuard> guards = new CopyOnWriteArrayList<>();
+    private final Map<String, ConnectionGuard> guards = new ConcurrentHashMap<>();
 
     public HttpLayer(MeterRegistry registry, Json json, ProblemMapper mapper, int maxHeaderSize) {
         this.registry = registry;
@@ -57,7 +59,7 @@ public final class HttpLayer implements AutoCloseable {
     public <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B builder, String name, KeelConfig config) {
         ConnectionGuard guard = new ConnectionGuard(config.maxConnections(), config.headerTimeout(), problems,
                 registry, name);
-        guards.add(guard);
+        guards.put(name, guard);
         DirectHandlers.Builder direct = DirectHandlers.builder();
         DirectHandler handler = directHandler();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -85,7 +87,20 @@ public final class HttpLayer implements AutoCloseable {
 
     @Override
     public void close() {
-        guards.forEach(ConnectionGuard::close);
+        guards.values().forEach(ConnectionGuard::close);
+    }
+
+    /** From now on every response says {@code Connection: close}: clients stop reusing their connections. */
+    public void closeConnections() {
+        filter.closeConnections();
+    }
+
+    /**
+     * Waits (at most {@code within}) until the listener {@code name} has no connection open and none arrived for
+     * {@code quiet}; returns how many are still open.
+     */
+    public int awaitNoConnections(String name, Duration within, Duration quiet) throws InterruptedException {
+        return guards.get(name).awaitNoConnections(within, quiet);
     }
 
     public int inFlight() {

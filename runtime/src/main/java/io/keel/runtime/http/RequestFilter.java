@@ -1,5 +1,6 @@
 package io.keel.runtime.http;
 
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -34,6 +35,8 @@ final class RequestFilter implements Filter {
     private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     private final int maxHeaderSize;
+    /** Set once shutdown begins: every response from then on asks the client to close its connection. */
+    private volatile boolean closeConnections;
 
     RequestFilter(MeterRegistry registry, int maxHeaderSize) {
         this.registry = registry;
@@ -45,12 +48,20 @@ final class RequestFilter implements Filter {
         return inFlight.get();
     }
 
+    void closeConnections() {
+        closeConnections = true;
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
         String requestId = RequestIds.accept(req.headers().first(REQUEST_ID).orElse(null));
         res.header(REQUEST_ID, requestId); // the prebuilt name: a String name is looked up on every call
         MDC.put(RequestIds.MDC_KEY, requestId);
+        if (closeConnections) {
+            // the client closes the connection after this response and reconnects, possibly to another worker
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
         inFlight.incrementAndGet();
         try {
             if (headerBytes(req) > maxHeaderSize) {

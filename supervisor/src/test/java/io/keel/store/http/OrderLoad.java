@@ -3,6 +3,7 @@ package io.keel.store.http;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -16,27 +17,29 @@ import java.util.concurrent.locks.LockSupport;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Closed-loop load from a few clients until stopped: order placements (recording the id of every 201) or reads of
- * one order (recording every 200). Anything else, including a connection error, counts as failed; a client pauses
+ * Closed-loop load from a few clients until stopped: order placements, recording the id of every 201. Anything
+ * else, including a connection error, counts as failed (the first few with their cause); a client pauses
  * 20 ms after a failure, so a service that is down is not hammered. Bounded by {@link #stop()} and by the callers'
  * awaits; thread-safe.
  */
 final class OrderLoad implements AutoCloseable {
+    private static final int MAX_FAILURES_KEPT = 20;
     private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failed = new AtomicInteger();
+    /** What the first failures were (status and body, or the exception), so a failed assertion says why. */
+    private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
 
-    /** The service under load: a product to order, one signed-in user per client, an order to read. */
-    record Target(Api api, long productId, List<Api.User> users, long readId) {
+    /** The service under load: a product to order, one signed-in user per client. */
+    record Target(Api api, long productId, List<Api.User> users) {
         static Target prepare(Api api) {
             long productId = Api.json(api.get("/api/products?limit=1")).get("items").get(0).get("id").asLong();
             List<Api.User> users = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 users.add(api.newUser());
             }
-            HttpResponse<String> order = api.post("/api/orders", users.getFirst().token(), body(productId));
-            return new Target(api, productId, users, Api.json(order).get("id").asLong());
+            return new Target(api, productId, users);
         }
 
         /** The acknowledged ids that the service does not answer 200 for now. */
@@ -46,7 +49,7 @@ final class OrderLoad implements AutoCloseable {
         }
     }
 
-    record Result(List<Long> acknowledged, int failed) {
+    record Result(List<Long> acknowledged, int failed, List<String> failures) {
     }
 
     private static String body(long productId) {
@@ -65,14 +68,6 @@ final class OrderLoad implements AutoCloseable {
         return load;
     }
 
-    static OrderLoad reads(Target target, int clients) {
-        OrderLoad load = new OrderLoad();
-        for (int c = 0; c < clients; c++) {
-            load.loop(() -> target.api().get("/api/orders/" + target.readId(), StoreUnderTest.OPERATOR_TOKEN), 200);
-        }
-        return load;
-    }
-
     private interface Call {
         HttpResponse<String> send();
     }
@@ -80,17 +75,22 @@ final class OrderLoad implements AutoCloseable {
     private void loop(Call call, int expected) {
         clients.submit(() -> {
             while (running.get()) {
+                String failure;
                 try {
                     HttpResponse<String> res = call.send();
                     if (res.statusCode() == expected) {
                         acknowledged.add(Api.json(res).get("id").asLong());
                         continue;
                     }
+                    failure = res.statusCode() + " " + res.body();
                 } catch (UncheckedIOException e) {
                     // connection refused or reset: failed, like any other answer
+                    failure = String.valueOf(e.getCause());
                 }
                 if (running.get()) {
-                    failed.incrementAndGet();
+                    if (failed.incrementAndGet() <= MAX_FAILURES_KEPT) {
+                        failures.add(Instant.now() + " " + failure);
+                    }
                     LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
                 }
             }
@@ -109,7 +109,7 @@ final class OrderLoad implements AutoCloseable {
     Result stop() {
         running.set(false);
         clients.close();
-        return new Result(List.copyOf(acknowledged), failed.get());
+        return new Result(List.copyOf(acknowledged), failed.get(), List.copyOf(failures));
     }
 
     @Override
