@@ -3,6 +3,7 @@ package io.keel.runtime;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.http.TrustedProxies;
 import io.keel.runtime.limit.LimitSettings;
+import io.keel.runtime.memory.MemorySettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,7 @@ import java.util.OptionalInt;
  *                         ({@code KEEL_MAX_CONNECTIONS}, 10000)
  * @param trustedProxies   peers whose {@code Forwarded} / {@code X-Forwarded-For} names the client
  *                         ({@code KEEL_TRUSTED_PROXIES}, none)
+ * @param memory           heap sizing, heap dumps kept and leak detection ({@link MemorySettings})
  */
 public record KeelConfig(
         String host,
@@ -78,7 +80,8 @@ public record KeelConfig(
         Duration headerTimeout,
         Duration idleTimeout,
         int maxConnections,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        MemorySettings memory) {
 
     /**
      * The management listener: {@code /metrics}, {@code /api/stats} and {@code /} without a token, for a scraper on
@@ -131,7 +134,8 @@ public record KeelConfig(
                 s.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 s.duration("idle-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.integer("max-connections", 10_000, 1, 1_000_000),
-                TrustedProxies.parse(s.string("trusted-proxies", "")));
+                TrustedProxies.parse(s.string("trusted-proxies", "")),
+                MemorySettings.from(s));
     }
 
     private static Management management(Settings s) {

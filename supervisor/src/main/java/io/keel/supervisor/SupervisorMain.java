@@ -2,6 +2,7 @@ package io.keel.supervisor;
 
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.memory.HeapSizing;
 import io.keel.runtime.process.PidFile;
 
 import java.io.IOException;
@@ -45,11 +46,13 @@ public final class SupervisorMain {
         Settings s = Settings.load(System.getenv(), flags);
         SupervisorSettings settings = SupervisorSettings.from(s);
         String pidFile = s.string("pid-file", settings.dataDir().resolve("keel.pid").toString());
+        HeapSizing.Plan memory = HeapSizing.plan(s, settings.workers(), true);
         try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
              RotatingLog log = new RotatingLog(settings.dataDir().resolve("logs").resolve("keel.log"),
                      settings.logMaxSize(), settings.logFiles());
-             Supervisor supervisor = new Supervisor(settings, workerCommand(args), Map.of(), log,
+             Supervisor supervisor = new Supervisor(settings, workerCommand(args, memory), Map.of(), log,
                      line -> say(line, log))) {
+            say("memory: " + memory.arithmetic(), log);
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
@@ -86,9 +89,10 @@ public final class SupervisorMain {
         log.line("supervisor: " + line);
     }
 
-    private static List<String> workerCommand(List<String> args) {
+    private static List<String> workerCommand(List<String> args, HeapSizing.Plan memory) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(memory.jvmFlags()); // before KEEL_JAVA_OPTS, so an -Xmx there still wins
         String opts = System.getProperty("keel.worker.java-opts", "").strip();
         if (!opts.isEmpty()) {
             command.addAll(Arrays.asList(opts.split("\\s+")));

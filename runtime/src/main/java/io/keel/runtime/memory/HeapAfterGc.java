@@ -1,0 +1,108 @@
+package io.keel.runtime.memory;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * Listens to every garbage collection and keeps the heap in use right after it (all heap pools), feeding a
+ * {@link HeapFloor}. Meters: {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
+ * {@code keel_memory_leak_suspected} (0/1) and {@code keel_memory_leak_threshold_bytes_per_second}. Old generation
+ * after GC, metaspace, classes, buffers, threads and descriptors come from Micrometer's JVM binders (see
+ * {@code RuntimeMetrics}); this adds only what they lack.
+ *
+ * <p>The listener runs on the JMX notification thread, once per collection, and takes microseconds.
+ * {@link #close()} removes it.
+ */
+public final class HeapAfterGc implements AutoCloseable {
+    private final HeapFloor floor;
+    private final LongSupplier clock;
+    private final AtomicLong last = new AtomicLong(-1);
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private final NotificationListener listener = this::onNotification;
+
+    private HeapAfterGc(HeapFloor floor, LongSupplier clock) {
+        this.floor = floor;
+        this.clock = clock;
+    }
+
+    /** Starts listening and registers the meters. */
+    public static HeapAfterGc start(MemorySettings settings, MeterRegistry registry) {
+        HeapAfterGc gc = new HeapAfterGc(new HeapFloor(settings.leakWindow(), settings.leakSlopePerHour()),
+                System::currentTimeMillis);
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (bean instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener(gc.listener, null, null);
+                gc.emitters.add(emitter);
+            }
+        }
+        Gauge.builder("keel.memory.heap.after.gc", gc.last, AtomicLong::get)
+                .description("Heap in use right after the most recent garbage collection (-1 before the first)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("keel.memory.heap.floor.slope", gc, g -> g.floor.slopePerSecond(g.clock.getAsLong()))
+                .description("Growth of the heap-after-GC floor over the leak window (KEEL_LEAK_WINDOW); NaN until "
+                        + "half the window has data")
+                .baseUnit("bytes.per.second")
+                .register(registry);
+        Gauge.builder("keel.memory.leak.suspected", gc, g -> g.floor.leakSuspected(g.clock.getAsLong()) ? 1 : 0)
+                .description("1 while the heap-after-GC floor grows faster than KEEL_LEAK_SLOPE over KEEL_LEAK_WINDOW")
+                .register(registry);
+        Gauge.builder("keel.memory.leak.threshold", gc.floor, HeapFloor::thresholdPerSecond)
+                .description("The floor growth (KEEL_LEAK_SLOPE) above which a leak is suspected")
+                .baseUnit("bytes.per.second")
+                .register(registry);
+        Gauge.builder("keel.memory.direct.limit", VmOptions::maxDirectMemory)
+                .description("Ceiling of NIO direct buffers (-XX:MaxDirectMemorySize); compare jvm_buffer_memory_used_bytes")
+                .baseUnit("bytes")
+                .register(registry);
+        return gc;
+    }
+
+    private void onNotification(Notification notification, Object handback) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            return;
+        }
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        long used = 0;
+        for (var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(pool.getKey())) {
+                MemoryUsage usage = pool.getValue();
+                used += usage.getUsed();
+            }
+        }
+        last.set(used);
+        floor.record(clock.getAsLong(), used);
+    }
+
+    @Override
+    public void close() {
+        for (NotificationEmitter emitter : emitters) {
+            try {
+                emitter.removeNotificationListener(listener);
+            } catch (ListenerNotFoundException e) {
+                // already gone
+            }
+        }
+    }
+}
