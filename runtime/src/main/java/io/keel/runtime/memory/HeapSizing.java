@@ -1,6 +1,5 @@
 package io.keel.runtime.memory;
 
-import io.keel.runtime.config.ByteSize;
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 
@@ -127,7 +126,8 @@ public final class HeapSizing {
         }
     }
 
+    /** Whole MiB, rounded down (as the heap flag is). */
     static String mib(long bytes) {
-        return bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : ByteSize.format(bytes) + " bytes";
+        return Math.floorDiv(bytes, 1L << 20) + " MiB";
     }
 }
