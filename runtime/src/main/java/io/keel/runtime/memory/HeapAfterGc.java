@@ -1,6 +1,7 @@
 package io.keel.runtime.memory;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -11,6 +12,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -22,8 +24,8 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Listens to every garbage collection and keeps the heap in use right after it (all heap pools), feeding a
- * {@link HeapFloor}. Meters: {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
+ * Listens to every garbage collection and keeps the heap in use right after it (all heap pools); after collections
+ * that gave back old-generation space it also feeds that figure to a {@link HeapFloor}, whose slope is the leak signal. Meters: {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
  * {@code keel_memory_leak_suspected} (0/1) and {@code keel_memory_leak_threshold_bytes_per_second}. Old generation
  * after GC, metaspace, classes, buffers, threads and descriptors come from Micrometer's JVM binders (see
  * {@code RuntimeMetrics}); this adds only what they lack.
@@ -37,6 +39,9 @@ public final class HeapAfterGc implements AutoCloseable {
     private final AtomicLong last = new AtomicLong(-1);
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    private final Set<String> oldPools = heapPools.stream()
+            .filter(name -> name.contains("Old") || name.contains("Tenured")).collect(Collectors.toSet());
+    private final AtomicLong reclaims = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
 
@@ -58,6 +63,9 @@ public final class HeapAfterGc implements AutoCloseable {
         Gauge.builder("keel.memory.heap.after.gc", gc.last, AtomicLong::get)
                 .description("Heap in use right after the most recent garbage collection (-1 before the first)")
                 .baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("keel.memory.old.reclaims", gc.reclaims, AtomicLong::get)
+                .description("Collections that gave back old-generation space: the samples of the heap floor")
                 .register(registry);
         Gauge.builder("keel.memory.heap.floor.slope", gc, g -> g.floor.slopePerSecond(g.clock.getAsLong()))
                 .description("Growth of the heap-after-GC floor over the leak window (KEEL_LEAK_WINDOW); NaN until "
@@ -85,14 +93,26 @@ public final class HeapAfterGc implements AutoCloseable {
         GarbageCollectionNotificationInfo info =
                 GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
         long used = 0;
-        for (var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        long oldBefore = 0;
+        long oldAfter = 0;
+        Map<String, MemoryUsage> before = info.getGcInfo().getMemoryUsageBeforeGc();
+        for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
             if (heapPools.contains(pool.getKey())) {
-                MemoryUsage usage = pool.getValue();
-                used += usage.getUsed();
+                used += pool.getValue().getUsed();
+            }
+            if (oldPools.contains(pool.getKey())) {
+                oldAfter += pool.getValue().getUsed();
+                oldBefore += before.get(pool.getKey()).getUsed();
             }
         }
         last.set(used);
-        floor.record(clock.getAsLong(), used);
+        // Only a collection that gave back old-generation space (G1 mixed, remark or cleanup, any full GC) shows
+        // what is really live: after a young collection the old generation holds everything ever promoted, so that
+        // figure climbs between old collections even without a leak. One-generation collectors qualify every time.
+        if (oldPools.isEmpty() || oldAfter < oldBefore) {
+            floor.record(clock.getAsLong(), used);
+            reclaims.incrementAndGet();
+        }
     }
 
     @Override
