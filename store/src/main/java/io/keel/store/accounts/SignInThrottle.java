@@ -4,10 +4,13 @@ import io.helidon.webserver.http.ServerRequest;
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.TrustedProxies;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +48,21 @@ public final class SignInThrottle {
         this.addressMax = addressMax;
         this.maxDelay = maxDelay;
         this.proxies = proxies;
+    }
+
+    /**
+     * Registers the two failure caches' sizes and their bound: {@code keel_cache_entries{cache}} and
+     * {@code keel_cache_max_entries{cache}}, caches {@code login-accounts} and {@code login-addresses}.
+     */
+    public void report(MeterRegistry registry) {
+        for (Map.Entry<String, LoginThrottle> cache : Map.of("login-accounts", accounts,
+                "login-addresses", addresses).entrySet()) {
+            Gauge.builder("keel.cache.entries", cache.getValue(), LoginThrottle::size).tag("cache", cache.getKey())
+                    .description("Entries in a bounded in-memory cache").register(registry);
+            Gauge.builder("keel.cache.max.entries", cache.getValue(), LoginThrottle::maxKeys)
+                    .tag("cache", cache.getKey())
+                    .description("The bound of a cache; the least recently used entry goes beyond it").register(registry);
+        }
     }
 
     /**
