@@ -37,6 +37,7 @@ public final class HeapAfterGc implements AutoCloseable {
     private final HeapFloor floor;
     private final LongSupplier clock;
     private final AtomicLong last = new AtomicLong(-1);
+    private final AtomicLong lastOld = new AtomicLong(-1);
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     private final Set<String> oldPools = heapPools.stream()
@@ -62,6 +63,11 @@ public final class HeapAfterGc implements AutoCloseable {
         }
         Gauge.builder("keel.memory.heap.after.gc", gc.last, AtomicLong::get)
                 .description("Heap in use right after the most recent garbage collection (-1 before the first)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("keel.memory.heap.after.old.gc", gc.lastOld, AtomicLong::get)
+                .description("Heap in use right after the most recent collection that gave back old-generation space "
+                        + "(-1 before the first): what is really live")
                 .baseUnit("bytes")
                 .register(registry);
         FunctionCounter.builder("keel.memory.old.reclaims", gc.reclaims, AtomicLong::get)
@@ -111,6 +117,7 @@ public final class HeapAfterGc implements AutoCloseable {
         // figure climbs between old collections even without a leak. One-generation collectors qualify every time.
         if (oldPools.isEmpty() || oldAfter < oldBefore) {
             floor.record(clock.getAsLong(), used);
+            lastOld.set(used);
             reclaims.incrementAndGet();
         }
     }
