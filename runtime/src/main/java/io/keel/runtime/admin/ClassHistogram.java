@@ -10,8 +10,8 @@ import javax.management.ObjectName;
 /**
  * The heap's classes by bytes, from the DiagnosticCommand MBean's {@code GC.class_histogram} (what
  * {@code jcmd <pid> GC.class_histogram} prints). With {@code live} it runs a full GC first and counts only reachable
- * objects; without it, it walks the heap as it is, garbage included, with no collection: one safepoint pause of a few
- * milliseconds per 100 MB of heap, cheap enough for a live service. Thread-safe; blocks for that pause.
+ * objects; without it, it walks the heap as it is, garbage included, at one safepoint with no collection, which is
+ * what makes it cheap enough for a live service. Thread-safe; blocks for that pause.
  */
 final class ClassHistogram {
     /** One line of the histogram. */
