@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Scenario 8, soak: the production mix, every request class open-loop at a moderate fixed rate (light reads at
@@ -124,7 +125,7 @@ public final class Soak {
     }
 
     private static double[] values(List<SoakSampler.Sample> samples,
-                                   java.util.function.ToDoubleFunction<SoakSampler.Sample> f) {
+                                   ToDoubleFunction<SoakSampler.Sample> f) {
         return samples.stream().mapToDouble(f).toArray();
     }
 }

@@ -4,7 +4,6 @@ import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -119,7 +118,7 @@ public final class HeapSizing {
         try {
             Plan plan = plan(Settings.load(System.getenv(), flags), 1, false);
             System.err.println("keel: memory: " + plan.arithmetic());
-            System.out.println(String.join(" ", new ArrayList<>(plan.jvmFlags())));
+            System.out.println(String.join(" ", plan.jvmFlags()));
         } catch (ConfigException e) {
             System.err.println("keel: " + e.getMessage());
             System.exit(2);

@@ -3,6 +3,7 @@ package io.keel.runtime.memory;
 import io.keel.runtime.config.Settings;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How the JVM's memory is split and how a leak is recognised. Read once at start; immutable.
@@ -50,6 +51,6 @@ public record MemorySettings(
 
     /** Defaults only: for tests and embedding. */
     public static MemorySettings defaults() {
-        return from(Settings.of(java.util.Map.of()));
+        return from(Settings.of(Map.of()));
     }
 }

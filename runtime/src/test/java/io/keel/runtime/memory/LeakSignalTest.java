@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -129,7 +129,7 @@ class LeakSignalTest {
     }
 
     private Map<String, Double> gauges(URI base) throws IOException, InterruptedException {
-        Map<String, Double> values = new java.util.TreeMap<>();
+        Map<String, Double> values = new TreeMap<>();
         Matcher m = GAUGE.matcher(send(base, "GET", "/metrics").body());
         while (m.find()) {
             values.put(m.group(1), Double.parseDouble(m.group(2)));
