@@ -30,7 +30,7 @@ public final class HeapSizing {
     public static final long MIN_HEAP = 64L << 20;
     /**
      * What the supervisor JVM itself takes (48 MiB heap and its non-heap) when it runs the workers: a running
-     * supervisor's RSS read 80-87 MiB (VmRSS, two readings 20 s apart, on the 2-core development machine).
+     * supervisor's RSS read 80-86 MiB (VmRSS, two readings 20 s apart, on the 2-core development machine).
      */
     public static final long SUPERVISOR_RESERVE = 96L << 20;
 
