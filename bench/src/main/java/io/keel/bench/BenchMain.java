@@ -9,6 +9,7 @@ import io.keel.bench.scenario.ProdMix;
 import io.keel.bench.scenario.RunOptions;
 import io.keel.bench.scenario.ScaleOut;
 import io.keel.bench.scenario.ScenarioContext;
+import io.keel.bench.scenario.Soak;
 import io.keel.bench.scenario.UploadScale;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Keel benchmark tool (loopback only).",
         subcommands = {BenchMain.DevLightCmd.class, BenchMain.ProdMixCmd.class, BenchMain.NaiveCmd.class,
             BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class, BenchMain.ScaleOutCmd.class,
-            BenchMain.HeavyCostCmd.class,
+            BenchMain.HeavyCostCmd.class, BenchMain.SoakCmd.class,
             DocsCommand.class})
 public final class BenchMain {
     private BenchMain() {
@@ -223,6 +224,44 @@ public final class BenchMain {
             long bytes = size > 0 ? size : quick ? 64L << 20 : 1L << 30;
             try (ServiceUnderTest service = services.start("store", true)) {
                 return UploadScale.run(new ScenarioContext(service, options, log), bytes);
+            }
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true, description = "The production mix at moderate fixed "
+            + "rates for a long run (--duration, default 30m; quick 8s): slopes per hour of heap after GC, RSS, "
+            + "threads, open files and connections.")
+    static final class SoakCmd extends ScenarioCommand {
+        @Option(names = "--sample-every", converter = DurationConverter.class, description = "Soak sampling "
+                + "interval (default 5s, quick 1s).")
+        Duration sampleEvery = Duration.ZERO;
+
+        @Override
+        String name() {
+            return "soak";
+        }
+
+        @Override
+        long defaultSeedOrders() {
+            return quick ? 2_000 : 100_000;
+        }
+
+        @Override
+        double defaultRate() {
+            return quick ? 20 : 100;
+        }
+
+        @Override
+        Outcome run(ServiceSource services, RunOptions options) {
+            Duration soak = options.duration().isZero()
+                    ? (quick ? Duration.ofSeconds(8) : Duration.ofMinutes(30)) : options.duration();
+            Duration every = sampleEvery.isZero() ? Duration.ofSeconds(quick ? 1 : 5) : sampleEvery;
+            if (every.compareTo(Duration.ofMillis(200)) < 0 || every.compareTo(soak) > 0) {
+                throw new BenchException("--sample-every must be 200ms..the soak duration (" + soak + "), got "
+                        + every);
+            }
+            try (ServiceUnderTest service = services.start("store", true)) {
+                return Soak.run(new ScenarioContext(service, options, log), soak, every);
             }
         }
     }

@@ -83,6 +83,34 @@ class LaunchedStoreSmokeTest {
     }
 
     @Test
+    void aShortSoakSamplesTheRealStoreFitsSlopesAndPlotsThem(@TempDir Path dir) throws IOException {
+        JsonNode json = run(dir, "soak", "--quick", "--duration", "4s", "--sample-every", "500ms");
+
+        JsonNode figures = json.path("figures");
+        assertThat(figures.path("soak-requests").asLong()).isPositive();
+        assertThat(figures.path("soak-errors").asLong()).as(json.path("phases").toString()).isZero();
+        for (String series : new String[] {"heap-after-GC", "RSS", "threads", "open-files"}) {
+            assertThat(figures.path("soak-" + series + "-slope-per-hour").isNumber()).as(series).isTrue();
+            assertThat(figures.path("soak-" + series + "-slope-error-per-hour").asDouble()).as(series)
+                    .isGreaterThanOrEqualTo(0);
+        }
+        assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("heap after GC slope");
+        assertThat(json.path("headlines").get(0).path("unit").asText()).isEqualTo("MB/h");
+        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "| RSS |", "soak-rss.svg");
+        assertThat(dir.resolve("soak-heap-after-gc.svg")).content().startsWith("<svg").contains("fit ");
+        assertThat(new ObjectMapper().readTree(dir.resolve("soak-samples.json").toFile()).size())
+                .as("about two samples a second for 4 s").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aSoakSampleIntervalLongerThanTheSoakIsRefused(@TempDir Path dir) {
+        int code = BenchMain.execute(new String[] {"soak", "--quick", "--duration", "2s", "--sample-every", "5s",
+            "--store-classpath", CP, "--out", dir.toString()}, out);
+        assertThat(code).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--sample-every must be 200ms..");
+    }
+
+    @Test
     void exportScaleMeasuresTheRealExportOrReportsTheRouteMissing(@TempDir Path dir) throws IOException {
         JsonNode json = run(dir, "export-scale", "--db", "h2", "--sizes", "500,1000");
 

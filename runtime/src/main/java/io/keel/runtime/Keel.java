@@ -26,7 +26,10 @@ import io.keel.runtime.http.Routes;
 import io.keel.runtime.lag.PinnedThreadMonitor;
 import io.keel.runtime.lag.SchedulerLagMonitor;
 import io.keel.runtime.limit.ConcurrencyLimiter;
+import io.keel.runtime.memory.DumpDirectory;
+import io.keel.runtime.memory.HeapAfterGc;
 import io.keel.runtime.memory.MemoryGuard;
+import io.keel.runtime.memory.VmOptions;
 import io.keel.runtime.metrics.RuntimeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +108,7 @@ public final class Keel implements AutoCloseable {
         resources.push(SchedulerLagMonitor.start(metrics.registry()));
         resources.push(PinnedThreadMonitor.start(metrics.registry()));
         health.add("memory", memory.healthCheck());
+        resources.push(HeapAfterGc.start(config.memory(), metrics.registry()));
         this.dashboard = Dashboard.create(metrics.registry(), json);
         this.adminGuard = new OperatorToken(config.adminToken());
         problemMapper.register(CpuPoolRejectedException.class, e -> ProblemException.unavailable(
@@ -214,6 +218,9 @@ public final class Keel implements AutoCloseable {
                     .routing(managementRouting)
                     .build());
         }
+        DumpDirectory.of(config.dataDir()).prune(config.memory().heapDumpsKept()); // e.g. the last crash's dump
+        LOG.info("memory: max heap {} MiB, max metaspace {}, max direct {}", Runtime.getRuntime().maxMemory() >> 20,
+                VmOptions.value("MaxMetaspaceSize"), VmOptions.value("MaxDirectMemorySize"));
         server = builder.build().start();
         if (!server.isRunning() || (config.management().port().isPresent() && server.port(MANAGEMENT) <= 0)) {
             // Helidon logs a bind failure and returns; a service that is not listening must not look started
@@ -249,7 +256,8 @@ public final class Keel implements AutoCloseable {
         }));
         target.route(Method.GET, "/health/live", Routes.Kind.CRITICAL, health::live)
                 .route(Method.GET, "/health/ready", Routes.Kind.CRITICAL, health::ready);
-        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective).register(target);
+        new AdminEndpoints(adminGuard, json, config.dataDir(), settings::effective, config.memory().heapDumpsKept())
+                .register(target);
         dashboard.register(target, protect);
     }
 

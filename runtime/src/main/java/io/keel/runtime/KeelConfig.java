@@ -3,6 +3,7 @@ package io.keel.runtime;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.http.TrustedProxies;
 import io.keel.runtime.limit.LimitSettings;
+import io.keel.runtime.memory.MemorySettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,7 @@ import java.util.OptionalInt;
  * @param connectionDrain  after the drain delay, how long at most the listener keeps serving kept-alive connections
  *                         (each response then says {@code Connection: close}) before it closes; ends as soon as no
  *                         connection is open and none arrived for a moment ({@code KEEL_CONNECTION_DRAIN}, 2s)
+ * @param memory           heap sizing, heap dumps kept and leak detection ({@link MemorySettings})
  */
 public record KeelConfig(
         String host,
@@ -82,7 +84,8 @@ public record KeelConfig(
         Duration idleTimeout,
         int maxConnections,
         TrustedProxies trustedProxies,
-        Duration connectionDrain) {
+        Duration connectionDrain,
+        MemorySettings memory) {
 
     /**
      * The management listener: {@code /metrics}, {@code /api/stats} and {@code /} without a token, for a scraper on
@@ -136,7 +139,8 @@ public record KeelConfig(
                 s.duration("idle-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.integer("max-connections", 10_000, 1, 1_000_000),
                 TrustedProxies.parse(s.string("trusted-proxies", "")),
-                s.duration("connection-drain", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1)));
+                s.duration("connection-drain", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1)),
+                MemorySettings.from(s));
     }
 
     private static Management management(Settings s) {

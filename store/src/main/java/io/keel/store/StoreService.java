@@ -120,6 +120,7 @@ public final class StoreService implements AutoCloseable {
                         store.loginMaxDelay(), config.trustedProxies(), db.dataSource(), clock)
                 : SignInThrottle.inMemory(store.loginMaxFailures(), store.loginAddressMaxFailures(),
                         store.loginWindow(), store.loginMaxDelay(), config.trustedProxies(), 100_000, clock);
+        throttle.report(keel.metrics());
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
         thumbnailer.path().report(keel.metrics());

@@ -2,6 +2,7 @@ package io.keel.supervisor;
 
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.memory.HeapSizing;
 import io.keel.runtime.process.PidFile;
 
 import java.io.BufferedReader;
@@ -51,7 +52,8 @@ public final class SupervisorMain {
         SupervisorSettings settings = SupervisorSettings.from(s);
         String pidFile = s.string("pid-file", settings.dataDir().resolve("keel.pid").toString());
         Optional<WorkerConfigFile> config = WorkerConfigFile.of(flags, System.getenv(), settings.dataDir());
-        List<String> command = workerCommand(args, config);
+        HeapSizing.Plan memory = HeapSizing.plan(s, settings.workers(), true);
+        List<String> command = baseCommand(args, config, memory);
         Optional<AotCache> aot = settings.aotCache() ? Optional.of(AotCache.forClasspath(classpath(),
                 settings.dataDir().resolve("aot"))) : Optional.empty();
         try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
@@ -59,6 +61,7 @@ public final class SupervisorMain {
                      settings.logMaxSize(), settings.logFiles());
              Supervisor supervisor = new Supervisor(settings, workerCommand(command, config, aot), Map.of(), log,
                      line -> say(line, log))) {
+            say("memory: " + memory.arithmetic(), log);
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
@@ -119,9 +122,11 @@ public final class SupervisorMain {
         return System.getProperty("keel.worker.classpath", System.getProperty("java.class.path"));
     }
 
-    private static List<String> workerCommand(List<String> args, Optional<WorkerConfigFile> config) {
+    private static List<String> baseCommand(List<String> args, Optional<WorkerConfigFile> config,
+                                            HeapSizing.Plan memory) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(memory.jvmFlags()); // before KEEL_JAVA_OPTS, so an -Xmx there still wins
         String opts = System.getProperty("keel.worker.java-opts", "").strip();
         if (!opts.isEmpty()) {
             command.addAll(Arrays.asList(opts.split("\\s+")));

@@ -9,19 +9,16 @@ import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.http.Json;
 import io.keel.runtime.http.Numbers;
+import io.keel.runtime.http.Params;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.Routes;
-import jdk.jfr.Configuration;
+import io.keel.runtime.memory.DumpDirectory;
 import jdk.jfr.Recording;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Operator endpoints: thread dump (virtual threads included), heap dump, JDK Flight Recorder profile, and the
+ * Operator endpoints: thread dump (virtual threads included), heap dump and class histogram ({@link HeapEndpoints}),
+ * JDK Flight Recorder profile (CPU, allocation or leak: {@link ProfileMode}), and the
  * effective configuration with secrets masked. Every route passes the {@link AdminGuard} first. Heap dumps and
  * profiles are one at a time (a second concurrent request gets 409), since each is expensive.
  */
@@ -45,11 +43,13 @@ public final class AdminEndpoints {
     private final Json json;
     private final Path dataDir;
     private final Supplier<Map<String, Settings.Entry>> config;
-    private final ReentrantLock heapLock = new ReentrantLock();
+    private final HeapEndpoints heap;
     private final ReentrantLock profileLock = new ReentrantLock();
 
-    public AdminEndpoints(AdminGuard guard, Json json, Path dataDir, Supplier<Map<String, Settings.Entry>> config) {
+    public AdminEndpoints(AdminGuard guard, Json json, Path dataDir, Supplier<Map<String, Settings.Entry>> config,
+                          int heapDumpsKept) {
         this.guard = guard;
+        this.heap = new HeapEndpoints(guard, json, DumpDirectory.of(dataDir), heapDumpsKept);
         this.json = json;
         this.dataDir = dataDir;
         this.config = config;
@@ -58,9 +58,9 @@ public final class AdminEndpoints {
     public void register(Routes routes) {
         // critical: an operator must be able to look inside a service that is shedding load
         routes.route(Method.GET, "/admin/threads", Routes.Kind.CRITICAL, this::threads)
-                .route(Method.POST, "/admin/heapdump", Routes.Kind.CRITICAL, this::heapDump)
                 .route(Method.POST, "/admin/profile", Routes.Kind.CRITICAL, this::profile)
                 .route(Method.GET, "/admin/config", Routes.Kind.CRITICAL, this::config);
+        heap.register(routes);
     }
 
     private void threads(ServerRequest req, ServerResponse res) throws IOException {
@@ -77,32 +77,17 @@ public final class AdminEndpoints {
         }
     }
 
-    private void heapDump(ServerRequest req, ServerResponse res) throws IOException {
-        guard.authorize(req);
-        if (!heapLock.tryLock()) {
-            throw ProblemException.conflict("a heap dump is already being written");
-        }
-        try {
-            Path dir = Files.createDirectories(dataDir.resolve("dumps"));
-            Path file = dir.resolve("heap-" + STAMP.format(Instant.now()) + "-" + ProcessHandle.current().pid() + ".hprof");
-            Files.deleteIfExists(file);
-            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(file.toString(), true);
-            json.write(res, Status.CREATED_201, artifact(file));
-        } finally {
-            heapLock.unlock();
-        }
-    }
-
-    private void profile(ServerRequest req, ServerResponse res) throws IOException, ParseException {
+    private void profile(ServerRequest req, ServerResponse res) throws IOException {
         guard.authorize(req);
         int seconds = req.query().first("seconds").map(AdminEndpoints::parseSeconds).orElse(30);
+        ProfileMode mode = Params.query(req, "mode").map(ProfileMode::parse).orElse(ProfileMode.CPU);
         if (!profileLock.tryLock()) {
             throw ProblemException.conflict("a profile is already being recorded");
         }
         Path file;
-        try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+        try (Recording recording = mode.recording()) {
             Path dir = Files.createDirectories(dataDir.resolve("profiles"));
-            file = dir.resolve("profile-" + STAMP.format(Instant.now()) + ".jfr");
+            file = dir.resolve("profile-" + mode.label() + "-" + STAMP.format(Instant.now()) + ".jfr");
             recording.setName("keel-profile");
             // No setDuration: JFR would stop the recording by itself after N seconds, racing the stop() below,
             // which then failed with "Can't stop an already stopped recording" (a 500). This handler owns the stop.
@@ -118,13 +103,7 @@ public final class AdminEndpoints {
         } finally {
             profileLock.unlock();
         }
-        res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
-        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + file.getFileName() + "\"");
-        res.header("X-Keel-Profile-Path", file.toString());
-        res.contentLength(Files.size(file));
-        try (InputStream in = Files.newInputStream(file); OutputStream out = res.outputStream()) {
-            in.transferTo(out);
-        }
+        Downloads.send(res, file, "X-Keel-Profile-Path");
     }
 
     private void config(ServerRequest req, ServerResponse res) {
@@ -134,20 +113,11 @@ public final class AdminEndpoints {
         json.write(res, Status.OK_200, body);
     }
 
-    private static Map<String, Object> artifact(Path file) {
-        try {
-            return Map.of("path", file.toAbsolutePath().toString(), "sizeBytes", Files.size(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static int parseSeconds(String text) {
         OptionalLong seconds = Numbers.parseNonNegative(text);
         if (seconds.isPresent() && seconds.getAsLong() >= 1 && seconds.getAsLong() <= MAX_PROFILE_SECONDS) {
             return (int) seconds.getAsLong();
         }
-        throw ProblemException.invalid(java.util.List.of(new ProblemException.FieldError(
-                "seconds", "must be an integer in 1.." + MAX_PROFILE_SECONDS)));
+        throw Params.field("seconds", "must be an integer in 1.." + MAX_PROFILE_SECONDS);
     }
 }

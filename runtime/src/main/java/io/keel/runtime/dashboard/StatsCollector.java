@@ -114,6 +114,12 @@ final class StatsCollector {
         memory.put("heapMaxBytes", whole(meters.positiveValue("jvm.memory.max", "area", "heap")));
         memory.put("liveDataAfterGcBytes", whole(meters.value("jvm.gc.live.data.size")));
         memory.put("rssBytes", whole(meters.value("process.resident.memory.bytes")));
+        // -1 before the first collection, NaN until the leak window can judge: both shown as "no figure"
+        memory.put("heapAfterGcBytes", whole(meters.value("keel.memory.heap.after.gc").stream()
+                .filter(v -> v >= 0).findFirst()));
+        memory.put("heapFloorSlopeBytesPerSecond", round(meters.value("keel.memory.heap.floor.slope").stream()
+                .filter(v -> !Double.isNaN(v)).findFirst(), 1));
+        memory.put("leakSuspected", whole(meters.value("keel.memory.leak.suspected")));
         Collection<Timer> pauses = meters.timers("jvm.gc.pause");
         boolean gc = !pauses.isEmpty();
         memory.put("gcPausesTotal", gc ? pauses.stream().mapToLong(Timer::count).sum() : null);

@@ -2,6 +2,7 @@ package io.keel.runtime.stream;
 
 import io.helidon.common.buffers.DataReader;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Streams request bodies into files of one directory without ever holding a body in memory and without ever making a
@@ -77,6 +79,19 @@ public final class UploadSink {
         this.config = config;
         this.bytes = Counter.builder("keel.stream.bytes").tag("stream", "upload")
                 .description("Body bytes streamed").baseUnit("bytes").register(registry);
+        Gauge.builder("keel.uploads.incoming.files", this, UploadSink::incomingFiles)
+                .description("Upload part files of this process on disk: uploads in progress, or leaked temp files")
+                .baseUnit("files")
+                .register(registry);
+    }
+
+    /** Part files in this process's incoming folder; at most max-streams while nothing leaks (one listing). */
+    private double incomingFiles() {
+        try (Stream<Path> files = Files.list(incoming)) {
+            return files.count();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 
     /**

@@ -106,6 +106,8 @@ class DashboardHttpTest {
         assertThat(doc.get("memory").get("heapMaxBytes").asLong())
                 .isGreaterThanOrEqualTo(doc.get("memory").get("heapUsedBytes").asLong());
         assertThat(doc.get("memory").get("rssBytes").asDouble()).isPositive();
+        assertThat(doc.get("memory").get("leakSuspected").asLong()).as("a fresh server has no verdict").isZero();
+        assertThat(doc.get("memory").get("heapFloorSlopeBytesPerSecond").isNull()).as("no verdict yet").isTrue();
         assertThat(doc.get("cpu").get("processors").asLong()).isPositive();
         assertThat(doc.get("cpuPool").get("size").asLong()).isPositive();
 

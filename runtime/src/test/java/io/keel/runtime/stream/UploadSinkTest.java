@@ -96,6 +96,14 @@ class UploadSinkTest {
         assertThat(Files.readAllBytes(dir.resolve("upload-1"))).isEqualTo(body);
         assertThat(storedFiles()).containsExactly(dir.resolve("upload-1"));
         assertThat(registry.get("keel.stream.bytes").tag("stream", "upload").counter().count()).isEqualTo(150_000);
+        assertThat(registry.get("keel.uploads.incoming.files").gauge().value()).as("no part file left").isZero();
+    }
+
+    @Test
+    void aPartFileLeftBehindShowsInTheIncomingFilesGauge() throws Exception {
+        Path own = dir.resolve(".incoming").resolve(IncomingOwner.current().folderName());
+        Files.writeString(own.resolve("stray.part"), "half");
+        assertThat(registry.get("keel.uploads.incoming.files").gauge().value()).isEqualTo(1);
     }
 
     @Test

@@ -20,9 +20,11 @@ public final class LoginThrottle implements FailureCounts {
     private final Duration window;
     private final Clock clock;
     private final Map<String, Window> windows;
+    private final int maxKeys;
 
     public LoginThrottle(int maxFailures, Duration window, int maxKeys, Clock clock) {
         this.maxFailures = maxFailures;
+        this.maxKeys = maxKeys;
         this.window = window;
         this.clock = clock;
         this.windows = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -60,6 +62,11 @@ public final class LoginThrottle implements FailureCounts {
     @Override
     public synchronized void success(String key) {
         windows.remove(key);
+    }
+
+    /** The bound on keys (accounts or addresses) remembered. */
+    public int maxKeys() {
+        return maxKeys;
     }
 
     public synchronized int size() {

@@ -4,10 +4,13 @@ import io.helidon.webserver.http.ServerRequest;
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.TrustedProxies;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -65,6 +68,25 @@ public final class SignInThrottle {
         return new SignInThrottle(new SharedLoginThrottle(dataSource, accountMax, window, clock),
                 new SharedLoginThrottle(dataSource, addressMax, window, clock), accountMax, addressMax, maxDelay,
                 proxies);
+    }
+
+    /**
+     * Registers the two in-memory failure caches' sizes and their bound: {@code keel_cache_entries{cache}} and
+     * {@code keel_cache_max_entries{cache}}, caches {@code login-accounts} and {@code login-addresses}. Counts kept in
+     * the shared database are no cache of this process: nothing to register.
+     */
+    public void report(MeterRegistry registry) {
+        for (Map.Entry<String, FailureCounts> cache : Map.of("login-accounts", accounts,
+                "login-addresses", addresses).entrySet()) {
+            if (cache.getValue() instanceof LoginThrottle throttle) {
+                Gauge.builder("keel.cache.entries", throttle, LoginThrottle::size).tag("cache", cache.getKey())
+                        .description("Entries in a bounded in-memory cache").register(registry);
+                Gauge.builder("keel.cache.max.entries", throttle, LoginThrottle::maxKeys)
+                        .tag("cache", cache.getKey())
+                        .description("The bound of a cache; the least recently used entry goes beyond it")
+                        .register(registry);
+            }
+        }
     }
 
     /**

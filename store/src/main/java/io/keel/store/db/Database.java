@@ -37,7 +37,10 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Dialect dialect;
 
-    private Database(HikariDataSource pool, Dialect dialect) {
+    private final HeldConnections heldConnections;
+
+    private Database(HikariDataSource pool, Dialect dialect, HeldConnections heldConnections) {
+        this.heldConnections = heldConnections;
         this.pool = pool;
         this.dialect = dialect;
     }
@@ -75,6 +78,7 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(settings.poolSize());
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        config.setLeakDetectionThreshold(settings.leakThreshold().toMillis());
         if (dialect == Dialect.POSTGRESQL) {
             // Lets the driver send a JDBC batch of inserts as multi-row INSERTs: one round trip instead of N.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -92,7 +96,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool, dialect);
+        return new Database(pool, dialect, HeldConnections.install(registry));
     }
 
     private static void migrate(DataSource dataSource, String jdbcUrl) {
@@ -158,6 +162,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        heldConnections.close();
     }
 
     @Override

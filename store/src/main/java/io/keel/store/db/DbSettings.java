@@ -23,9 +23,12 @@ import java.util.Objects;
  * @param connectionTimeout how long a caller waits for a pooled connection before failing (250 ms..10 min,
  *                          default 5 s)
  * @param dataDir           where the embedded database lives ({@code <dataDir>/db/keel.mv.db})
+ * @param leakThreshold     a connection held longer than this is counted and its borrower's stack logged once
+ *                          ({@code KEEL_DB_LEAK_THRESHOLD}, default 5 min; 0 = off, else at least 2 s, Hikari's minimum)
  */
 public record DbSettings(String url, String user, String password, int poolSize, Duration connectionTimeout,
-                         Path dataDir) {
+                         Path dataDir, Duration leakThreshold) {
+    public static final Duration DEFAULT_LEAK_THRESHOLD = Duration.ofMinutes(5);
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final int MAX_POOL_SIZE = 200;
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
@@ -49,6 +52,10 @@ public record DbSettings(String url, String user, String password, int poolSize,
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(leakThreshold, "leakThreshold");
+        if (!leakThreshold.isZero() && leakThreshold.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("db leakThreshold was " + leakThreshold + "; allowed 0 (off) or >= 2s");
+        }
         if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
             throw new IllegalArgumentException(
                     "db poolSize was " + poolSize + "; allowed 1.." + MAX_POOL_SIZE);
@@ -60,6 +67,12 @@ public record DbSettings(String url, String user, String password, int poolSize,
         }
         // Resolve once so a bad url fails at start, not on the first connection.
         resolve(url, user, password, dataDir);
+    }
+
+    /** Settings with the default leak threshold. */
+    public DbSettings(String url, String user, String password, int poolSize, Duration connectionTimeout,
+                      Path dataDir) {
+        this(url, user, password, poolSize, connectionTimeout, dataDir, DEFAULT_LEAK_THRESHOLD);
     }
 
     /** The embedded H2 database under {@code dataDir}, pool of {@value #DEFAULT_POOL_SIZE}, 5 s timeout. */

@@ -49,6 +49,33 @@ class LauncherTest {
     }
 
     @Test
+    void theHeapIsSizedByTheRuntimeWhichLogsTheArithmeticAndDumpsOnOutOfMemoryIntoTheDataDir() throws Exception {
+        Process service = keel.start(START);
+
+        assertThat(keel.output()).contains("keel: memory: no memory limit found", "heap 512 MiB default");
+        String cmdline = Files.readString(Path.of("/proc/" + service.pid() + "/cmdline")).replace('\0', ' ');
+        assertThat(cmdline).contains("-Xmx536870912", "-XX:MaxMetaspaceSize=201326592",
+                "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + keel.dataDir().resolve("dumps"),
+                "-XX:+ExitOnOutOfMemoryError");
+        assertThat(cmdline.indexOf("-Xmx256m")).as("KEEL_JAVA_OPTS come last, so their -Xmx wins")
+                .isGreaterThan(cmdline.indexOf("-Xmx536870912"));
+    }
+
+    @Test
+    void aBadMemorySettingStopsTheStartBeforeTheServiceRuns() throws Exception {
+        Map<String, String> env = new HashMap<>(Launcher.baseEnv(Launcher.freePort()));
+        env.put("KEEL_WORKERS", "0");
+        env.put("KEEL_MAX_METASPACE", "1m");
+        Launcher bad = new Launcher(Files.createDirectory(tmp.resolve("bad")), env);
+
+        Launcher.Result start = bad.run(Duration.ofSeconds(60), "start");
+
+        assertThat(start.code()).isEqualTo(2);
+        assertThat(start.output()).contains("keel: invalid setting max-metaspace").doesNotContain("store ready");
+        assertThat(bad.pidFile()).doesNotExist();
+    }
+
+    @Test
     void thePidFileNamesTheJvmAndItsStopTimeAndIsGoneAfterStop() throws Exception {
         Process service = keel.start(START);
         // exec: the pid the launcher got is the JVM's; the stop time is drain delay 2 s + shutdown grace 10 s

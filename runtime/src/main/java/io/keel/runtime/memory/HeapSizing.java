@@ -1,0 +1,135 @@
+package io.keel.runtime.memory;
+
+import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Settings;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Sizes a worker JVM's heap from the machine: the one place the launcher ({@code ./keel start} with no supervisor, via
+ * {@link #main}) and the supervisor (for each worker command line) get their memory flags from.
+ *
+ * <p>With {@code KEEL_MAX_HEAP} set, that is the heap. Otherwise, under a cgroup memory limit, each worker's budget is
+ * {@code (limit - supervisor) / workers}, and the heap is that budget minus metaspace, code cache, direct buffers,
+ * thread stacks and a native share (GC structures, malloc); the non-heap parts get matching JVM ceilings so the sum
+ * holds. Without either, the heap is 512 MiB. Every plan also writes a heap dump into {@code <data>/dumps} on
+ * {@code OutOfMemoryError} and exits, so the supervisor starts a fresh worker; {@link DumpDirectory} keeps the newest few.
+ *
+ * <p>Stateless and side-effect free; {@link #plan} fails with a {@link ConfigException} when the limit leaves less
+ * than {@link #MIN_HEAP} of heap, showing the arithmetic.
+ */
+public final class HeapSizing {
+    /** The heap when neither a limit nor {@code KEEL_MAX_HEAP} is given: what {@code ./keel start} always used. */
+    public static final long DEFAULT_HEAP = 512L << 20;
+    /** Below this a worker cannot hold the store's working set; refuse to start rather than thrash. */
+    public static final long MIN_HEAP = 64L << 20;
+    /**
+     * What the supervisor JVM itself takes (48 MiB heap and its non-heap) when it runs the workers: a running
+     * supervisor's RSS read 80-86 MiB (VmRSS, two readings 20 s apart, on the 2-core development machine).
+     */
+    public static final long SUPERVISOR_RESERVE = 96L << 20;
+
+    /** The JVM flags for one worker and the arithmetic behind them, as one log line. */
+    public record Plan(long heapBytes, List<String> jvmFlags, String arithmetic) {
+    }
+
+    private HeapSizing() {
+    }
+
+    /**
+     * @param settings   the memory settings
+     * @param limit      the cgroup limit, if any
+     * @param workers    worker JVMs sharing the limit (1 without a supervisor)
+     * @param supervised whether a supervisor JVM shares the limit too
+     * @param dumpDir    where a heap dump goes on OutOfMemoryError
+     */
+    public static Plan plan(MemorySettings settings, CgroupMemory.Limit limit, int workers, boolean supervised,
+                            Path dumpDir) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        long reserved = settings.maxMetaspace() + settings.codeCache() + settings.maxDirectMemory()
+                + settings.threadStacks();
+        String parts = "metaspace " + mib(settings.maxMetaspace()) + " + code cache " + mib(settings.codeCache())
+                + " + direct " + mib(settings.maxDirectMemory()) + " + stacks " + mib(settings.threadStacks());
+        long heap;
+        String arithmetic;
+        if (settings.maxHeap() > 0) {
+            heap = settings.maxHeap();
+            long perWorker = heap + reserved + heap * settings.nativePercent() / (100 - settings.nativePercent());
+            arithmetic = "heap " + mib(heap) + " from KEEL_MAX_HEAP; a worker needs about " + mib(perWorker)
+                    + " with " + parts + " + native " + settings.nativePercent() + "%";
+            OptionalLong cap = limit.bytes();
+            if (cap.isPresent() && perWorker * workers > cap.getAsLong()) {
+                arithmetic += "; WARNING: " + workers + " worker(s) need more than the cgroup limit "
+                        + mib(cap.getAsLong()) + " (" + limit.source() + "), expect OOM kills";
+            }
+        } else if (limit.bytes().isPresent()) {
+            long total = limit.bytes().getAsLong();
+            long shared = supervised ? total - SUPERVISOR_RESERVE : total;
+            long budget = shared / workers;
+            long nativeShare = budget * settings.nativePercent() / 100;
+            heap = budget - reserved - nativeShare;
+            arithmetic = "cgroup limit " + mib(total) + " (" + limit.source() + ")"
+                    + (supervised ? " - supervisor " + mib(SUPERVISOR_RESERVE) : "") + " / " + workers
+                    + " worker(s) = " + mib(budget) + " per worker - " + parts + " - native "
+                    + settings.nativePercent() + "% " + mib(nativeShare) + " = heap " + mib(heap);
+            if (heap < MIN_HEAP) {
+                throw new ConfigException("memory limit too small: " + arithmetic + ", below the minimum heap "
+                        + mib(MIN_HEAP) + "; raise the limit, run fewer workers (KEEL_WORKERS), lower the reserves "
+                        + "(KEEL_MAX_METASPACE, KEEL_CODE_CACHE, KEEL_MAX_DIRECT_MEMORY, KEEL_THREAD_STACK_RESERVE) "
+                        + "or set KEEL_MAX_HEAP");
+            }
+        } else {
+            heap = DEFAULT_HEAP;
+            arithmetic = "no memory limit found (" + limit.source() + "), KEEL_MAX_HEAP unset: heap " + mib(heap)
+                    + " default, " + parts;
+        }
+        heap &= ~((1L << 20) - 1); // whole MiB, so the flag reads like the log
+        List<String> flags = List.of(
+                "-Xmx" + heap,
+                "-Xms" + Math.min(heap, MIN_HEAP),
+                "-XX:MaxMetaspaceSize=" + settings.maxMetaspace(),
+                "-XX:ReservedCodeCacheSize=" + settings.codeCache(),
+                "-XX:MaxDirectMemorySize=" + settings.maxDirectMemory(),
+                "-XX:+HeapDumpOnOutOfMemoryError",
+                "-XX:HeapDumpPath=" + dumpDir.toAbsolutePath(),
+                "-XX:+ExitOnOutOfMemoryError");
+        return new Plan(heap, flags, arithmetic);
+    }
+
+    /** The plan for this machine and these settings, reading the cgroup limit from {@code /}. */
+    public static Plan plan(Settings s, int workers, boolean supervised) {
+        Path dumps = s.path("data-dir", "./data").resolve(DumpDirectory.FOLDER);
+        return plan(MemorySettings.from(s), CgroupMemory.system().limit(), workers, supervised, dumps);
+    }
+
+    /**
+     * The launcher's entry: prints the flags on one line on standard output and the arithmetic on standard error.
+     * Arguments are {@code ./keel start}'s {@code --key=value} flags (others are ignored: the service checks them).
+     * Exit status 2 with the reason when the settings or the limit do not allow a worker to start.
+     */
+    public static void main(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        Arrays.stream(args).filter(a -> a.startsWith("--") && a.indexOf('=') > 2)
+                .forEach(a -> flags.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1)));
+        try {
+            Plan plan = plan(Settings.load(System.getenv(), flags), 1, false);
+            System.err.println("keel: memory: " + plan.arithmetic());
+            System.out.println(String.join(" ", plan.jvmFlags()));
+        } catch (ConfigException e) {
+            System.err.println("keel: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Whole MiB, rounded down (as the heap flag is). */
+    static String mib(long bytes) {
+        return Math.floorDiv(bytes, 1L << 20) + " MiB";
+    }
+}
