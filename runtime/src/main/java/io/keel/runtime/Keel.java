@@ -88,7 +88,7 @@ public final class Keel implements AutoCloseable {
         this.config = config;
         this.metrics = RuntimeMetrics.create();
         this.cpuPool = CpuPool.create(new CpuPoolSettings(config.cpuThreads(), config.cpuQueue(),
-                config.cpuMaxQueueWait(), config.cpuTaskTimeouts(), !config.protections(), Map.of(),
+                config.cpuMaxQueueWait(), config.cpuTaskTimeouts(), Map.of(),
                 config.cpuTaskTimeout()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
@@ -216,10 +216,6 @@ public final class Keel implements AutoCloseable {
         }
         config.management().port().ifPresent(p -> LOG.info("management listener (metrics, stats, dashboard without "
                 + "a token) at http://{}:{}/", config.management().host(), server.port(MANAGEMENT)));
-        if (!config.protections()) {
-            LOG.warn("PROTECTIONS ARE OFF: CPU work runs on request threads without admission control. "
-                    + "This mode exists only for the benchmark's naive baseline; never run it in production.");
-        }
         return this;
     }
 

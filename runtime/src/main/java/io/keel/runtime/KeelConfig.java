@@ -23,8 +23,6 @@ import java.util.OptionalInt;
  * @param maxRequestLine   request line incl. URI ({@code KEEL_MAX_REQUEST_LINE}, 8k) - 414 beyond
  * @param shutdownGrace    how long in-flight requests may finish after SIGTERM ({@code KEEL_SHUTDOWN_GRACE}, 20s)
  * @param drainDelay       readiness is false this long before the listener closes ({@code KEEL_DRAIN_DELAY}, 0s)
- * @param protections      CPU pool, admission control and streaming protections ({@code KEEL_PROTECTIONS}, on);
- *                         off exists only for the benchmark's naive baseline
  * @param cpuThreads       CPU pool threads ({@code KEEL_CPU_THREADS}, number of cores)
  * @param cpuQueue         CPU pool queue capacity ({@code KEEL_CPU_QUEUE}, 8 per thread)
  * @param cpuMaxQueueWait  longest a CPU task may wait to start before it is refused ({@code KEEL_CPU_MAX_QUEUE_WAIT}, 2s)
@@ -34,7 +32,7 @@ import java.util.OptionalInt;
  *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
  * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (200), {@code KEEL_LIMIT_MIN} (100),
  *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
- *                         hold); disabled when protections are off
+ *                         hold)
  * @param maxStreams       concurrent streaming requests: exports, uploads, event streams ({@code KEEL_MAX_STREAMS}, 256)
  * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
  *                         readiness fails ({@code KEEL_HEAP_LIMIT_PERCENT}, 90)
@@ -63,7 +61,6 @@ public record KeelConfig(
         int maxRequestLine,
         Duration shutdownGrace,
         Duration drainDelay,
-        boolean protections,
         int cpuThreads,
         int cpuQueue,
         Duration cpuMaxQueueWait,
@@ -95,7 +92,6 @@ public record KeelConfig(
     public static KeelConfig from(Settings s) {
         int cores = Runtime.getRuntime().availableProcessors();
         int cpuThreads = s.integer("cpu-threads", cores, 1, 1024);
-        boolean protections = s.bool("protections", true);
         // The floor is where Gradient2 settles while heavy work raises latency, so it must hold a burst of light
         // requests (1,000 req/s through a 50 ms GC pause is 50 in flight) plus the heavy share.
         int limitMin = s.integer("limit-min", 100, 2, 100_000);
@@ -103,8 +99,7 @@ public record KeelConfig(
         LimitSettings limit = LimitSettings.defaults()
                 .withLimits(s.integer("limit-initial", Math.max(limitMin, Math.min(200, limitMax)), limitMin, limitMax),
                         limitMin, limitMax)
-                .withHeavyShare(s.integer("limit-heavy-percent", 50, 1, 99) / 100.0)
-                .withEnabled(protections);
+                .withHeavyShare(s.integer("limit-heavy-percent", 50, 1, 99) / 100.0);
         return new KeelConfig(
                 s.string("host", "0.0.0.0"),
                 s.integer("port", 8080, 0, 65535),
@@ -116,7 +111,6 @@ public record KeelConfig(
                 (int) s.bytes("max-request-line", 8 * KB, 256, MB),
                 s.duration("shutdown-grace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)),
                 s.duration("drain-delay", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)),
-                protections,
                 cpuThreads,
                 s.integer("cpu-queue", cpuThreads * 8, 1, 1_000_000),
                 s.duration("cpu-max-queue-wait", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(5)),

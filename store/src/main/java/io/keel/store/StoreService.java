@@ -4,6 +4,7 @@ import io.keel.runtime.Keel;
 import io.keel.runtime.KeelConfig;
 import io.keel.runtime.admin.OperatorToken;
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.runtime.health.HealthCheck;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.stream.ChecksumMismatchException;
@@ -72,6 +73,11 @@ public final class StoreService implements AutoCloseable {
     }
 
     public static StoreService start(Settings settings) {
+        return start(settings, StoreParts.SHIPPED);
+    }
+
+    /** The store assembled with {@code parts}: only the benchmark's baseline passes anything but the shipped parts. */
+    public static StoreService start(Settings settings, StoreParts parts) {
         KeelConfig config = KeelConfig.from(settings);
         StoreConfig store = StoreConfig.from(settings, config.dataDir());
         if (store.maxUploadSize() > config.maxStreamSize()) {
@@ -84,7 +90,7 @@ public final class StoreService implements AutoCloseable {
             Database db = Database.open(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db);
-            service.wire(config, store);
+            service.wire(config, store, parts);
             keel.start();
             LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
                     store.db().dialect());
@@ -95,13 +101,14 @@ public final class StoreService implements AutoCloseable {
         }
     }
 
-    private void wire(KeelConfig config, StoreConfig store) {
+    private void wire(KeelConfig config, StoreConfig store, StoreParts parts) {
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
         ProductRepository products = new ProductRepository(db.dataSource());
         OrderRepository orders = new OrderRepository(db.dataSource());
-        Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
+        CpuWork cpu = parts.cpuWork(keel.cpuPool());
+        Passwords passwords = new Passwords(cpu, store.passwordMemoryKib(), store.passwordIterations());
         passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
@@ -118,14 +125,14 @@ public final class StoreService implements AutoCloseable {
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
         ExportRoutes exportRoutes = new ExportRoutes(new OrderExporter(db, store.exportFetchSize()), auth,
-                RowStreams.create(RowStreams.Config.defaults(), keel.metrics()), keel.json().mapper(),
-                config.protections(), clock, keel.metrics());
+                RowStreams.create(RowStreams.Config.defaults(), keel.metrics()), keel.json().mapper(), clock,
+                keel.metrics());
         Path uploadDir = config.dataDir().resolve("uploads");
         UploadRepository uploadRows = new UploadRepository(db.dataSource());
         UploadSweep.atStart(uploadDir, uploadRows); // what a killed process left: never kept half, never lost
         UploadRoutes uploadRoutes = new UploadRoutes(UploadSink.create(uploadDir,
                 UploadSink.Config.ofMaxBytes(store.maxUploadSize()), keel.metrics()), uploadDir,
-                uploadRows, auth, new Downloads(keel.metrics()), keel.json(), config.protections(), clock);
+                uploadRows, auth, new Downloads(keel.metrics()), keel.json(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);
@@ -135,16 +142,17 @@ public final class StoreService implements AutoCloseable {
                 ? HealthCheck.Result.up(db.dialect().toString())
                 : HealthCheck.Result.down("no answer within 1 s"));
         keel.routes(routes -> {
+            parts.routesFirst(routes, this, store);
             new AccountRoutes(accounts, sessions, passwords, auth, throttle, keel.json(), config.maxBodySize(),
                     store.sessionTtl(), clock).register(routes);
             new CatalogRoutes(products, keel.json()).register(routes);
-            new InvoiceRoutes(InvoiceRenderer.create(), keel.cpuPool(), auth, orderRoutes, accounts, products)
+            new InvoiceRoutes(InvoiceRenderer.create(), cpu, auth, orderRoutes, accounts, products)
                     .register(routes);
             exportRoutes.register(routes); // before orderRoutes: /api/orders/{id} would take "export" as an id
             orderRoutes.register(routes);
             uploadRoutes.register(routes);
             events.register(routes);
-            new ImageRoutes(thumbnailer, imageLimits, keel.cpuPool(), auth).register(routes);
+            new ImageRoutes(thumbnailer, imageLimits, cpu, auth).register(routes);
             ApiDocs.load(keel.json().mapper()).register(routes);
         });
     }

@@ -73,7 +73,7 @@ public final class ConcurrencyLimiter {
         synchronized (lock) {
             boolean full = inflight >= limit
                     || (priority == Priority.HEAVY && heavyInflight >= heavyCap(limit));
-            if (full && settings.enabled()) {
+            if (full) {
                 admittedAt = -1;
             } else {
                 admittedAt = ++inflight;
@@ -100,7 +100,7 @@ public final class ConcurrencyLimiter {
             if (permit.priority == Priority.HEAVY) {
                 heavyInflight--;
             }
-            if (outcome != Outcome.IGNORE && settings.enabled()) {
+            if (outcome != Outcome.IGNORE) {
                 limit = algorithm.update(rtt, permit.inflightAtStart);
             }
         }

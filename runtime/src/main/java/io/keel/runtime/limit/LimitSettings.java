@@ -4,7 +4,6 @@ package io.keel.runtime.limit;
  * Immutable settings of the {@link ConcurrencyLimiter} (Gradient2 algorithm). Invalid values fail at construction
  * naming the key, the value and the allowed range.
  *
- * @param enabled      {@code limit.enabled}: false admits everything (benchmark baseline); default true
  * @param initialLimit {@code limit.initial}: starting limit; default 50
  * @param minLimit     {@code limit.min}: floor, at least 2 so a heavy request never takes the last slot; default 10
  * @param maxLimit     {@code limit.max}: ceiling, at most 100000; default 1000
@@ -15,7 +14,7 @@ package io.keel.runtime.limit;
  * @param heavyShare   {@code limit.heavy-share}: largest fraction of the limit HEAVY requests may hold, (0, 1);
  *                     default 0.5
  */
-public record LimitSettings(boolean enabled, int initialLimit, int minLimit, int maxLimit, double smoothing,
+public record LimitSettings(int initialLimit, int minLimit, int maxLimit, double smoothing,
                             double rttTolerance, int queueSize, int longWindow, double heavyShare) {
 
     public LimitSettings {
@@ -31,21 +30,16 @@ public record LimitSettings(boolean enabled, int initialLimit, int minLimit, int
     }
 
     public static LimitSettings defaults() {
-        return new LimitSettings(true, 50, 10, 1000, 0.2, 1.5, 4, 600, 0.5);
-    }
-
-    public LimitSettings withEnabled(boolean value) {
-        return new LimitSettings(value, initialLimit, minLimit, maxLimit, smoothing, rttTolerance, queueSize,
-                longWindow, heavyShare);
+        return new LimitSettings(50, 10, 1000, 0.2, 1.5, 4, 600, 0.5);
     }
 
     public LimitSettings withLimits(int initial, int min, int max) {
-        return new LimitSettings(enabled, initial, min, max, smoothing, rttTolerance, queueSize, longWindow,
+        return new LimitSettings(initial, min, max, smoothing, rttTolerance, queueSize, longWindow,
                 heavyShare);
     }
 
     public LimitSettings withHeavyShare(double value) {
-        return new LimitSettings(enabled, initialLimit, minLimit, maxLimit, smoothing, rttTolerance, queueSize,
+        return new LimitSettings(initialLimit, minLimit, maxLimit, smoothing, rttTolerance, queueSize,
                 longWindow, value);
     }
 

@@ -41,8 +41,6 @@ class SettingsTest {
                 .hasMessageContaining("max-body-size").hasMessageContaining("lots");
         assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("shutdown-grace", "soon"))))
                 .hasMessageContaining("shutdown-grace");
-        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("protections", "maybe"))))
-                .hasMessageContaining("protections");
     }
 
     @Test
@@ -83,8 +81,11 @@ class SettingsTest {
     }
 
     @Test
-    void turningProtectionsOffAlsoDisablesTheConcurrencyLimit() {
-        assertThat(KeelConfig.defaults().limit().enabled()).isTrue();
-        assertThat(KeelConfig.from(Settings.of(Map.of("protections", "off"))).limit().enabled()).isFalse();
+    void theProductHasNoSwitchThatTurnsItsProtectionsOff() {
+        Settings settings = Settings.of(Map.of("protections", "off"));
+        KeelConfig.from(settings);
+
+        assertThatThrownBy(settings::requireAllKnown).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting(s) [protections]");
     }
 }

@@ -16,7 +16,6 @@ class CpuPoolSettingsTest {
         assertThat(defaults.threads()).isEqualTo(cpus);
         assertThat(defaults.queueCapacity()).isEqualTo(cpus * 8);
         assertThat(defaults.maxQueueWait()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(defaults.inline()).isFalse();
         assertThat(defaults.queueWait("any")).isEqualTo(Duration.ofSeconds(2));
         assertThat(defaults.taskTimeout("any")).isEqualTo(Duration.ofSeconds(30));
     }

@@ -222,19 +222,6 @@ class CpuPoolTest {
     }
 
     @Test
-    void inlineModeRunsOnTheCallerThreadWithoutAdmissionControl() {
-        pool = CpuPool.create(CpuPoolSettings.defaults().withThreads(1).withQueueCapacity(1).withInline(true), registry);
-        Thread caller = Thread.currentThread();
-
-        assertThat(pool.run("t", Thread::currentThread)).isSameAs(caller);
-        var boom = new IllegalArgumentException();
-        assertThatThrownBy(() -> pool.run("t", () -> {
-            throw boom;
-        })).isSameAs(boom);
-        assertThat(registry.get("keel.cpu.task").tag("task", "t").timer().count()).isEqualTo(2);
-    }
-
-    @Test
     void closeInterruptsRunningTasksAndRefusesQueuedAndNewOnes() {
         var pool = pool(1, 2);
         var running = blockWorker(pool, "block");

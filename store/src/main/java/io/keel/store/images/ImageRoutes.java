@@ -4,7 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.keel.runtime.cpu.CpuPool;
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.runtime.http.Numbers;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.Routes;
@@ -24,11 +24,11 @@ public final class ImageRoutes {
     public static final String TASK = "thumbnail";
 
     private final Thumbnailer thumbnailer;
-    private final CpuPool pool;
+    private final CpuWork pool;
     private final Authenticator auth;
     private final ImageLimits limits;
 
-    public ImageRoutes(Thumbnailer thumbnailer, ImageLimits limits, CpuPool pool, Authenticator auth) {
+    public ImageRoutes(Thumbnailer thumbnailer, ImageLimits limits, CpuWork pool, Authenticator auth) {
         this.thumbnailer = thumbnailer;
         this.limits = limits;
         this.pool = pool;

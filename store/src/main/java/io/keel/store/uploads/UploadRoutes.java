@@ -23,7 +23,6 @@ import io.keel.store.db.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +42,6 @@ import java.util.regex.Pattern;
  * complete, verified and fsynced); its row is committed just before that move, so a row always names a complete file
  * (or, after a crash between the two, a part file {@link UploadSweep} puts in place at the next start), a visible
  * file always has its row, and a partial file is never visible. Another user's upload is a 404.
- * With protections off (benchmark baseline only) the body is read whole into memory first, as naive services do.
  * Thread-safe; handlers block on the body, the disk and the database (virtual threads).
  */
 public final class UploadRoutes {
@@ -57,22 +55,19 @@ public final class UploadRoutes {
     private final Authenticator auth;
     private final Downloads downloads;
     private final Json json;
-    private final boolean protections;
     private final Clock clock;
 
     /**
-     * @param dir         the directory {@code sink} stores into
-     * @param protections false only for the benchmark's naive baseline: read each body whole into memory
+     * @param dir the directory {@code sink} stores into
      */
     public UploadRoutes(UploadSink sink, Path dir, UploadRepository uploads, Authenticator auth, Downloads downloads,
-                        Json json, boolean protections, Clock clock) {
+                        Json json, Clock clock) {
         this.sink = sink;
         this.dir = dir;
         this.uploads = uploads;
         this.auth = auth;
         this.downloads = downloads;
         this.json = json;
-        this.protections = protections;
         this.clock = clock;
     }
 
@@ -125,18 +120,8 @@ public final class UploadRoutes {
         return new Upload(id, user.id(), stored.size(), stored.sha256Hex(), contentType, id, created);
     }
 
-    private InputStream body(ServerRequest req) {
-        InputStream body = req.content().inputStream();
-        if (protections) {
-            return body;
-        }
-        try {
-            byte[] whole = body.readAllBytes(); // the naive baseline: the whole body on the heap before saving it
-            LOG.warn("PROTECTIONS OFF: upload body of {} bytes read whole into memory", whole.length);
-            return new ByteArrayInputStream(whole);
-        } catch (IOException | RuntimeException e) { // Helidon reports a truncated body with a runtime exception
-            return new FailingStream(e);
-        }
+    private static InputStream body(ServerRequest req) {
+        return req.content().inputStream();
     }
 
     private static String contentType(ServerRequest req) {
@@ -182,20 +167,6 @@ public final class UploadRoutes {
                 cause.addSuppressed(e);
             }
             LOG.warn("could not delete upload file {}; it is no longer reachable", file, e);
-        }
-    }
-
-    /** A body that failed while being buffered: reading it reports the failure as a client abort would. */
-    private static final class FailingStream extends InputStream {
-        private final Exception failure;
-
-        FailingStream(Exception failure) {
-            this.failure = failure;
-        }
-
-        @Override
-        public int read() throws IOException {
-            throw new IOException("request body failed while buffering", failure);
         }
     }
 }
