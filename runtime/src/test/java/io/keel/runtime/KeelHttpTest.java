@@ -177,6 +177,9 @@ class KeelHttpTest {
         JsonNode doc = JSON.readTree(res.body());
         assertThat(doc.get("admin-token").get("value").asText()).isEqualTo("****");
         assertThat(doc.get("max-body-size").get("value").asText()).isEqualTo("1k");
+        assertThat(doc.get("max-body-size").get("default").asText()).isEqualTo("1m");
+        assertThat(doc.get("max-body-size").get("allowed").asText()).isEqualTo("bytes 1k..64m");
+        assertThat(doc.get("max-body-size").get("doc").asText()).isEqualTo(KeelSettingTable.MAX_BODY_SIZE.doc());
         assertThat(res.body()).doesNotContain("s3cret");
     }
 

@@ -1,6 +1,9 @@
 package io.keel.supervisor;
 
+import io.keel.runtime.KeelSettingTable;
 import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Setting;
+import io.keel.runtime.config.SettingTable;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.process.PidFile;
 
@@ -34,6 +37,10 @@ public final class SupervisorMain {
     }
 
     static int run(List<String> args) throws InterruptedException {
+        if (args.contains("--help") || args.contains("-h")) {
+            System.out.print(help());
+            return 0;
+        }
         Map<String, String> flags = new HashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -44,7 +51,8 @@ public final class SupervisorMain {
         }
         Settings s = Settings.load(System.getenv(), flags);
         SupervisorSettings settings = SupervisorSettings.from(s);
-        String pidFile = s.string("pid-file", settings.dataDir().resolve("keel.pid").toString());
+        String pidFile = s.string(KeelSettingTable.PID_FILE.withDefault(
+                settings.dataDir().resolve("keel.pid").toString()));
         try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
              RotatingLog log = new RotatingLog(settings.dataDir().resolve("logs").resolve("keel.log"),
                      settings.logMaxSize(), settings.logFiles());
@@ -106,5 +114,14 @@ public final class SupervisorMain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** {@code ./keel start --help}: the supervisor's and the runtime's settings, from their declarations. */
+    static String help() {
+        List<Setting> all = new ArrayList<>(SupervisorSettingTable.ALL);
+        all.addAll(KeelSettingTable.ALL);
+        return "Usage: ./keel start [--key=value ...]\nRuns the store's workers under the supervisor. Settings (flag "
+                + "--key=value, variable KEEL_KEY, or key=value in --config FILE); the store's own settings are "
+                + "listed in README.md and by the worker's `start --help`:\n" + SettingTable.text(all);
     }
 }
