@@ -1,30 +1,31 @@
 package io.keel.store.events;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.keel.store.exports.StoreHarness;
-import io.keel.store.exports.StoreHarness.User;
-import java.time.Duration;
-import java.util.Map;
+import io.keel.store.http.StoreUnderTest;
+import io.keel.store.http.StoreUnderTest.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code GET /api/events} over real HTTP: live order events, who sees which, resumption, heartbeats, metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderEventsHttpTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private StoreHarness store;
+    private StoreUnderTest store;
     private User alice;
     private User bob;
 
     @BeforeAll
     void startStore() {
-        store = StoreHarness.h2(Map.of("seed-orders", "20", "sse-heartbeat", "200ms"));
+        store = StoreUnderTest.h2(Map.of("seed-orders", "20", "sse-heartbeat", "200ms"));
         alice = store.newUser();
         bob = store.newUser();
     }
@@ -48,7 +49,7 @@ class OrderEventsHttpTest {
 
     @Test
     void theOperatorReceivesEveryOrderPlacedAfterConnecting() throws InterruptedException {
-        try (SseClient operator = subscribe(StoreHarness.ADMIN_TOKEN)) {
+        try (SseClient operator = subscribe(StoreUnderTest.OPERATOR_TOKEN)) {
             assertThat(operator.contentType()).startsWith("text/event-stream");
             JsonNode first = store.placeOrder(alice);
             JsonNode second = store.placeOrder(bob);
@@ -57,8 +58,8 @@ class OrderEventsHttpTest {
             SseClient.Event two = operator.next(WAIT);
 
             assertThat(one.event()).isEqualTo("order");
-            assertThat(StoreHarness.json(one.data())).isEqualTo(first);
-            assertThat(StoreHarness.json(two.data())).isEqualTo(second);
+            assertThat(StoreUnderTest.json(one.data())).isEqualTo(first);
+            assertThat(StoreUnderTest.json(two.data())).isEqualTo(second);
             assertThat(two.id()).isGreaterThan(one.id());
         }
     }
@@ -71,7 +72,7 @@ class OrderEventsHttpTest {
 
             SseClient.Event event = aliceEvents.next(WAIT);
 
-            assertThat(StoreHarness.json(event.data()).get("id")).isEqualTo(own.get("id"));
+            assertThat(StoreUnderTest.json(event.data()).get("id")).isEqualTo(own.get("id"));
             assertThat(aliceEvents.poll(Duration.ofMillis(300))).isEmpty();
         }
     }
@@ -88,8 +89,8 @@ class OrderEventsHttpTest {
         JsonNode missed2 = store.placeOrder(alice);
 
         try (SseClient resumed = subscribe(alice.token(), "Last-Event-ID", Long.toString(seen))) {
-            assertThat(StoreHarness.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed1.get("id"));
-            assertThat(StoreHarness.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed2.get("id"));
+            assertThat(StoreUnderTest.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed1.get("id"));
+            assertThat(StoreUnderTest.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed2.get("id"));
             assertThat(resumed.poll(Duration.ofMillis(300))).isEmpty();
         }
     }
@@ -117,7 +118,7 @@ class OrderEventsHttpTest {
 
     @Test
     void withTheDefaultHeartbeatADisconnectedClientIsNoticedWithinSeconds() throws InterruptedException {
-        try (StoreHarness plain = StoreHarness.h2(Map.of())) {
+        try (StoreUnderTest plain = StoreUnderTest.h2(Map.of())) {
             User carol = plain.newUser();
             SseClient client = SseClient.open(plain, carol.token());
             assertThat(client.nextComment(WAIT)).isEqualTo(": connected");
@@ -133,7 +134,7 @@ class OrderEventsHttpTest {
 
     @Test
     void stoppingTheStoreEndsOpenStreamsInsteadOfWaitingOutTheGracePeriod() throws InterruptedException {
-        StoreHarness other = StoreHarness.h2(Map.of("shutdown-grace", "10s"));
+        StoreUnderTest other = StoreUnderTest.h2(Map.of("shutdown-grace", "10s"));
         SseClient client = SseClient.open(other, other.newUser().token());
         assertThat(client.nextComment(WAIT)).isEqualTo(": connected");
         long started = System.nanoTime();

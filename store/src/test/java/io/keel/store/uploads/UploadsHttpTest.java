@@ -1,11 +1,13 @@
 package io.keel.store.uploads;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.keel.store.exports.StoreHarness;
-import io.keel.store.exports.StoreHarness.User;
+import io.keel.store.http.StoreUnderTest;
+import io.keel.store.http.StoreUnderTest.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,23 +28,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Uploads and downloads over real HTTP against a real store: integrity, limits, aborts, ranges, ownership. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UploadsHttpTest {
     static final int LIMIT = 256 * 1024;
 
-    private StoreHarness store;
+    private StoreUnderTest store;
     private User alice;
     private User bob;
 
     @BeforeAll
     void startStore() {
-        store = StoreHarness.h2(Map.of("max-upload-size", Integer.toString(LIMIT)));
+        store = StoreUnderTest.h2(Map.of("max-upload-size", Integer.toString(LIMIT)));
         alice = store.newUser();
         bob = store.newUser();
     }
@@ -78,7 +79,7 @@ class UploadsHttpTest {
     private JsonNode uploaded(User user, byte[] body) {
         HttpResponse<String> response = upload(user.token(), body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return StoreHarness.json(response.body());
+        return StoreUnderTest.json(response.body());
     }
 
     private HttpResponse<byte[]> download(String id, String token, String... headers) {
@@ -111,7 +112,7 @@ class UploadsHttpTest {
         HttpResponse<String> response = upload(alice.token(), body, "X-Checksum-SHA256", hex);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        JsonNode json = StoreHarness.json(response.body());
+        JsonNode json = StoreUnderTest.json(response.body());
         assertThat(json.get("size").asLong()).isEqualTo(body.length);
         assertThat(json.get("sha256").asText()).isEqualTo(hex);
         assertThat(json.get("contentType").asText()).isEqualTo("image/png");
@@ -261,8 +262,8 @@ class UploadsHttpTest {
         assertThat(download(id, bob.token()).statusCode()).isEqualTo(404);
         assertThat(store.send(store.request("/api/uploads/" + id, bob.token()).DELETE(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-        assertThat(download(id, StoreHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
-        assertThat(upload(StoreHarness.ADMIN_TOKEN, randomBytes(10)).statusCode()).isEqualTo(403);
+        assertThat(download(id, StoreUnderTest.OPERATOR_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(upload(StoreUnderTest.OPERATOR_TOKEN, randomBytes(10)).statusCode()).isEqualTo(403);
         assertThat(upload("nobody", randomBytes(10)).statusCode()).isEqualTo(401);
         assertThat(download("not-an-id", alice.token()).statusCode()).isEqualTo(404);
         assertThat(download(id, alice.token()).statusCode()).isEqualTo(200);
