@@ -28,12 +28,15 @@ import io.keel.runtime.lag.SchedulerLagMonitor;
 import io.keel.runtime.limit.ConcurrencyLimiter;
 import io.keel.runtime.memory.MemoryGuard;
 import io.keel.runtime.metrics.RuntimeMetrics;
+import io.keel.runtime.process.Signals;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +80,7 @@ public final class Keel implements AutoCloseable {
     private final MemoryGuard memory;
     private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final List<Runnable> beforeStop = new java.util.ArrayList<>();
+    private final List<Runnable> beforeStop = new ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private Settings settings = Settings.of(Map.of());
     private AdminGuard adminGuard;
@@ -116,7 +119,7 @@ public final class Keel implements AutoCloseable {
         return config;
     }
 
-    public io.micrometer.core.instrument.MeterRegistry metrics() {
+    public MeterRegistry metrics() {
         return metrics.registry();
     }
 
@@ -249,7 +252,7 @@ public final class Keel implements AutoCloseable {
      */
     public void awaitShutdownSignal() throws InterruptedException {
         for (String name : List.of("TERM", "INT")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+            Signals.handle(name, () -> {
                 LOG.info("received SIG{}, shutting down", name);
                 stopSignal.countDown();
             });

@@ -15,10 +15,10 @@ import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
-import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,6 +85,7 @@ public final class StoreMain {
         List<String> settings = new ArrayList<>();
 
         @Override
+        @SuppressWarnings("try") // the pid file is held for its lock, never read
         public Integer call() throws Exception {
             Settings s = Settings.load(System.getenv(), flags(settings));
             // Read before the service starts, so requireAllKnown() counts them as known.

@@ -3,9 +3,11 @@ package io.keel.store;
 import io.keel.runtime.Keel;
 import io.keel.runtime.KeelConfig;
 import io.keel.runtime.admin.OperatorToken;
+import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.cpu.CpuWork;
 import io.keel.runtime.health.HealthCheck;
+import io.keel.runtime.http.Params;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.stream.ChecksumMismatchException;
 import io.keel.runtime.stream.MalformedChecksumException;
@@ -81,7 +83,7 @@ public final class StoreService implements AutoCloseable {
         KeelConfig config = KeelConfig.from(settings);
         StoreConfig store = StoreConfig.from(settings, config.dataDir());
         if (store.maxUploadSize() > config.maxStreamSize()) {
-            throw new io.keel.runtime.config.ConfigException("invalid setting max-upload-size='" + store.maxUploadSize()
+            throw new ConfigException("invalid setting max-upload-size='" + store.maxUploadSize()
                     + "': must not exceed max-stream-size (" + config.maxStreamSize() + ")");
         }
         settings.requireAllKnown();
@@ -183,9 +185,9 @@ public final class StoreService implements AutoCloseable {
                 })
                 .register(IdempotencyKeyReusedException.class,
                         e -> ProblemException.unprocessable(e.getMessage()))
-                .register(InvalidThumbnailSpecException.class, e -> io.keel.runtime.http.Params.field(e.field(),
+                .register(InvalidThumbnailSpecException.class, e -> Params.field(e.field(),
                         e.getMessage()))
-                .register(InvalidCursorException.class, e -> io.keel.runtime.http.Params.field("after",
+                .register(InvalidCursorException.class, e -> Params.field("after",
                         "is not a cursor from a previous page"))
                 .register(DataAccessException.class, e -> e.getCause() instanceof SQLTransientConnectionException
                         ? ProblemException.unavailable("the database is busy; retry later", Duration.ofSeconds(1))

@@ -1,14 +1,15 @@
 package io.keel.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Setting;
 import io.keel.runtime.config.Settings;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StoreConfigTest {
     @Test

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -87,7 +88,8 @@ final class Supervisor implements AutoCloseable {
                 return false;
             }
         }
-        loop.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        // Closing the loop ends the ticks; tick() catches its own failures, so the future never holds one.
+        Future<?> _ = loop.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         return true;
     }
 
@@ -117,6 +119,7 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the loop thread writes a slot; volatile is for readers
     private void watch(Slot slot, boolean checkMemory) {
         Worker worker = slot.worker;
         if (worker == null) {

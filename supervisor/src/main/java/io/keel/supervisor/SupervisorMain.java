@@ -6,6 +6,7 @@ import io.keel.runtime.config.Setting;
 import io.keel.runtime.config.SettingTable;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.process.PidFile;
+import io.keel.runtime.process.Signals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,7 @@ public final class SupervisorMain {
         }
     }
 
+    @SuppressWarnings("try") // the pid file is held for its lock, never read
     static int run(List<String> args) throws InterruptedException {
         if (args.contains("--help") || args.contains("-h")) {
             System.out.print(help());
@@ -60,7 +62,7 @@ public final class SupervisorMain {
                      line -> say(line, log))) {
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                Signals.handle(name, () -> {
                     say("received SIG" + name + ", draining " + settings.workers() + " worker(s)", log);
                     stop.countDown();
                 });
@@ -71,7 +73,7 @@ public final class SupervisorMain {
             try (ControlServer control = new ControlServer(settings.controlHost(), settings.controlPort(),
                     supervisor)) {
                 writePort(settings.dataDir().resolve("supervisor.port"), control.port());
-                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> {
+                Signals.handle("HUP", () -> Thread.ofVirtual().start(() -> {
                     try {
                         say(supervisor.reload().message(), log);
                     } catch (InterruptedException e) {

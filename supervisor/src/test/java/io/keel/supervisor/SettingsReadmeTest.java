@@ -1,11 +1,11 @@
 package io.keel.supervisor;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.keel.runtime.KeelSettingTable;
 import io.keel.runtime.config.Setting;
 import io.keel.runtime.config.SettingTable;
 import io.keel.store.StoreSettingTable;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * README's settings table is generated from the declarations of the runtime, the store and the supervisor; this test

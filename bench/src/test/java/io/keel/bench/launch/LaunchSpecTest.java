@@ -1,15 +1,16 @@
 package io.keel.bench.launch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.keel.bench.BenchException;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LaunchSpecTest {
     private final LaunchSpec spec = new LaunchSpec(Path.of("/jdk/bin/java"), "/s.jar:/lib/*", LaunchSpec.STORE_MAIN,

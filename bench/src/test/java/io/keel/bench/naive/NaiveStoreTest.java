@@ -1,9 +1,10 @@
 package io.keel.bench.naive;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.keel.bench.LaunchedService;
 import io.keel.bench.launch.LaunchSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,8 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The naive baseline is a build the benchmark assembles, not a mode of the store: launched the way {@code ./keel bench

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -158,7 +159,7 @@ public final class AdminEndpoints {
         if (seconds.isPresent() && seconds.getAsLong() >= 1 && seconds.getAsLong() <= MAX_PROFILE_SECONDS) {
             return (int) seconds.getAsLong();
         }
-        throw ProblemException.invalid(java.util.List.of(new ProblemException.FieldError(
+        throw ProblemException.invalid(List.of(new ProblemException.FieldError(
                 "seconds", "must be an integer in 1.." + MAX_PROFILE_SECONDS)));
     }
 }

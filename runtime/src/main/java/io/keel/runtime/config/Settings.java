@@ -175,7 +175,7 @@ public final class Settings {
         String range = "name=duration pairs separated by commas, each in " + min + ".." + max;
         Map<String, Duration> value = lookup(key, defaultValue, text -> {
             Map<String, Duration> map = new LinkedHashMap<>();
-            for (String pair : text.split(",")) {
+            for (String pair : text.split(",", -1)) {
                 if (pair.isBlank()) {
                     continue;
                 }

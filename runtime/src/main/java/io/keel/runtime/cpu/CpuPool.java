@@ -56,6 +56,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         }
     };
 
+    @SuppressWarnings("ThreadPriorityCheck") // deliberate: see the comment on the thread factory below
     private CpuPool(CpuPoolSettings settings, MeterRegistry registry) {
         this.settings = settings;
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,

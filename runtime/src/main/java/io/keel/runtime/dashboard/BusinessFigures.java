@@ -109,7 +109,7 @@ final class BusinessFigures {
      */
     static Object plain(Object value) {
         Object v = value instanceof Optional<?> optional ? optional.orElse(null) : value;
-        if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+        if ((v instanceof Double d && !Double.isFinite(d)) || (v instanceof Float f && !Float.isFinite(f))) {
             return null;
         }
         if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {

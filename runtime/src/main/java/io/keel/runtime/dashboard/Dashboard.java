@@ -2,6 +2,7 @@ package io.keel.runtime.dashboard;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.KeelException;
@@ -84,7 +85,7 @@ public final class Dashboard {
      * Adds {@code GET /api/stats} (wrapped by {@code protect}, e.g. an operator check) and {@code GET /}; the page
      * itself holds no figures, so it loads for anyone and asks for a token when the stats answer 401.
      */
-    public void register(Routes routes, UnaryOperator<io.helidon.webserver.http.Handler> protect) {
+    public void register(Routes routes, UnaryOperator<Handler> protect) {
         routes.get(STATS_PATH, protect.apply(this::serveStats)).get(PAGE_PATH, this::servePage);
     }
 

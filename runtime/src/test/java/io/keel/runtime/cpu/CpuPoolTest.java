@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +99,7 @@ class CpuPoolTest {
         var pool = pool(2, 8);
         var running = new AtomicInteger();
         var peak = new AtomicInteger();
-        var calls = new java.util.ArrayList<Call<Boolean>>();
+        var calls = new ArrayList<Call<Boolean>>();
         for (int i = 0; i < 6; i++) {
             calls.add(call(pool, "t", () -> {
                 peak.accumulateAndGet(running.incrementAndGet(), Math::max);

@@ -73,14 +73,14 @@ public final class Passwords {
     }
 
     boolean verifyInline(String password, String phc) {
-        String[] parts = phc.split("\\$");
+        String[] parts = phc.split("\\$", -1);
         if (parts.length != 6 || !parts[1].equals("argon2id")) {
             return false;
         }
         int m = 0;
         int t = 0;
         int p = 0;
-        for (String kv : parts[3].split(",")) {
+        for (String kv : parts[3].split(",", -1)) {
             int value = Integer.parseInt(kv.substring(2));
             switch (kv.charAt(0)) {
                 case 'm' -> m = value;

@@ -1,8 +1,8 @@
 package io.keel.store.exports;
 
-import io.helidon.http.Method;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
@@ -89,7 +89,7 @@ public final class ExportRoutes {
         try {
             long count = cursor.writeTo(out, target -> format.open(target, mapper));
             complete = true;
-            rows.increment(count);
+            rows.increment((double) count);
         } finally {
             if (!complete) {
                 body.abort();

@@ -10,6 +10,7 @@ import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.Routes;
 import io.keel.store.accounts.Authenticator;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ public final class ImageRoutes {
         }
         byte[] body = readBounded(req);
         Thumbnail thumbnail = pool.run(TASK, () ->
-                thumbnailer.create(new java.io.ByteArrayInputStream(body), contentType, spec));
+                thumbnailer.create(new ByteArrayInputStream(body), contentType, spec));
         res.header(HeaderNames.CONTENT_TYPE, thumbnail.contentType());
         res.header("X-Image-Width", Integer.toString(thumbnail.width()));
         res.header("X-Image-Height", Integer.toString(thumbnail.height()));

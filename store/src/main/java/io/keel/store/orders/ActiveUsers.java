@@ -2,6 +2,7 @@ package io.keel.store.orders;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Distinct users seen in a sliding window (default 5 minutes), in bounded memory whatever the number of users: one
@@ -77,7 +78,7 @@ public final class ActiveUsers {
         long start = slot * bucketMillis;
         if (bucketStart[index] != start) {
             bucketStart[index] = start;
-            java.util.Arrays.fill(buckets[index], (byte) 0);
+            Arrays.fill(buckets[index], (byte) 0);
         }
         currentSlot = slot;
         return buckets[index];

@@ -6,10 +6,9 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.stream.Carriers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
-import io.keel.runtime.stream.Carriers;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -120,7 +119,7 @@ public final class Downloads {
 
     /** If-None-Match: {@code *} or a list of (possibly weak) entity tags; weak comparison, as RFC 9110 says. */
     static boolean matches(String header, String etag) {
-        for (String candidate : header.split(",")) {
+        for (String candidate : header.split(",", -1)) {
             String tag = candidate.strip();
             if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
                 return true;

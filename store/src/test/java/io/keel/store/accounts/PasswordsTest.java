@@ -1,10 +1,12 @@
 package io.keel.store.accounts;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.keel.store.NativePath;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PasswordsTest {
     private static final String PASSWORD = "correct horse battery staple";
@@ -49,8 +51,8 @@ class PasswordsTest {
 
     @Test
     void bothPathsComputeTheSameBytesForTheSameSalt() {
-        byte[] salt = "sixteen byte slt".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] password = PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
 
         assertThat(Argon2Engine.preferred().derive(password, salt, 64, 3, 2))
                 .isEqualTo(new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 64, 3, 2));

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -81,7 +82,7 @@ abstract class ExportBackpressureContract {
     void aClientThatReadsToTheEndGetsEveryRowAndTheConnectionReturns() {
         long lines;
         try (var body = store.send(store.request("/api/orders/export?format=ndjson", StoreUnderTest.OPERATOR_TOKEN),
-                java.net.http.HttpResponse.BodyHandlers.ofLines()).body()) {
+                HttpResponse.BodyHandlers.ofLines()).body()) {
             lines = body.count();
         }
 
