@@ -147,9 +147,9 @@ public final class StoreUnderTest implements AutoCloseable {
         return service;
     }
 
-    /** The db-url setting the store runs with; blank for the embedded H2 under the data dir. */
+    /** The database URL as an operator writes it ({@code db-url}); blank for the embedded H2 under the data dir. */
     public String dbUrl() {
-        return schema.map(db -> db.settings().jdbcUrl()).orElse("");
+        return schema.map(db -> db.settings().url()).orElse("");
     }
 
     public URI uri(String path) {
