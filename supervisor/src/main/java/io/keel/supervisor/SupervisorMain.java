@@ -124,6 +124,6 @@ public final class SupervisorMain {
         all.addAll(KeelSettingTable.ALL);
         return "Usage: ./keel start [--key=value ...]\nRuns the store's workers under the supervisor. Settings (flag "
                 + "--key=value, variable KEEL_KEY, or key=value in --config FILE); the store's own settings are "
-                + "listed in README.md and by the worker's `start --help`:\n" + SettingTable.text(all);
+                + "listed in README.md and by `KEEL_WORKERS=0 ./keel start --help`:\n" + SettingTable.text(all);
     }
 }
