@@ -1,7 +1,6 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
-import io.keel.bench.naive.NaiveStoreMain;
 
 import java.io.File;
 import java.net.URISyntaxException;
@@ -35,7 +34,8 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
                          Duration startTimeout, Duration stopGrace, Optional<String> cpus) {
     public static final String STORE_MAIN = "io.keel.store.StoreMain";
     /** The naive baseline: the store assembled by the benchmark (CPU work inline, whole bodies in memory). */
-    public static final String NAIVE_MAIN = NaiveStoreMain.class.getName();
+    // A name, not a class literal: the tool's own JVM has no store classes to load NaiveStoreMain with.
+    public static final String NAIVE_MAIN = "io.keel.bench.naive.NaiveStoreMain";
     public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
 
     public LaunchSpec {
@@ -130,7 +130,7 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
     /** Where this tool's classes are (its jar, or target/classes in tests): the naive build runs from there. */
     private static String benchClasses() {
         try {
-            return Path.of(NaiveStoreMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(LaunchSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {
             throw new BenchException("cannot locate the benchmark's own classes: " + e.getMessage(), e);
         }

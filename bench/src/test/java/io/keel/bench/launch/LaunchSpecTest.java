@@ -1,6 +1,7 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+import io.keel.bench.naive.NaiveStoreMain;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ class LaunchSpecTest {
                 .noneMatch(arg -> arg.startsWith("--protections"));
         assertThat(naive.get(naive.indexOf("-cp") + 1)).startsWith("/s.jar:/lib/*:");
         assertThat(spec.withProtections(false).seedCommand(10, 10)).contains(LaunchSpec.STORE_MAIN);
+        assertThat(LaunchSpec.NAIVE_MAIN).isEqualTo(NaiveStoreMain.class.getName());
         assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1 (naive "
                 + "store build)");
     }
