@@ -11,15 +11,19 @@ import io.keel.bench.scenario.ScaleOut;
 import io.keel.bench.scenario.ScenarioContext;
 import io.keel.bench.scenario.Soak;
 import io.keel.bench.scenario.UploadScale;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Command line of the benchmark tool: one subcommand per scenario of the scenarios spec, and {@code docs}, which
@@ -291,8 +295,8 @@ public final class BenchMain {
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String v) {
-            var m = java.util.regex.Pattern.compile("(\\d+)([kmg]?)")
-                    .matcher(v.trim().toLowerCase(java.util.Locale.ROOT));
+            var m = Pattern.compile("(\\d+)([kmg]?)")
+                    .matcher(v.trim().toLowerCase(Locale.ROOT));
             if (!m.matches()) {
                 throw new CommandLine.TypeConversionException("'" + v + "' is not a size like 1g, 64m, 4096");
             }
@@ -314,7 +318,7 @@ public final class BenchMain {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
-            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v.trim());
+            var m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v.trim());
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
                 return switch (m.group(2)) {
@@ -326,7 +330,7 @@ public final class BenchMain {
             }
             try {
                 return Duration.parse(v);
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 2m, 500ms");
             }
         }

@@ -1,9 +1,10 @@
 package io.keel.bench;
 
+import picocli.CommandLine.Option;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
-import picocli.CommandLine.Option;
 
 /**
  * Options naming a reference service to run every scenario against in the same invocation: the Node.js peer the

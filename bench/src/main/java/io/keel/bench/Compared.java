@@ -6,6 +6,7 @@ import io.keel.bench.report.MachineInfo;
 import io.keel.bench.report.ReportWriter;
 import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.RunOptions;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -87,7 +87,10 @@ public final class DataTemplates {
      * "unknown" when none is found.
      */
     static String schemaTag(String classpath) {
-        for (String entry : classpath.split(File.pathSeparator)) {
+        for (String entry : classpath.split(File.pathSeparator, -1)) {
+            if (entry.isBlank()) {
+                continue;
+            }
             List<String> names = migrations(Path.of(entry));
             if (!names.isEmpty()) {
                 try {

@@ -1,6 +1,7 @@
 package io.keel.bench;
 
 import io.keel.bench.launch.LaunchSpec;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 /**
  * Pins this JVM (every thread, and threads it creates later inherit it) to a CPU list with {@code taskset}, so the
  * load generator and the service, pinned with {@code --pin-service}, do not compete for the same cores. Only worth
@@ -21,7 +23,7 @@ final class Pinning {
         try {
             Process p = new ProcessBuilder("taskset", "-a", "-cp", cpus, Long.toString(pid))
                     .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
+            String out = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new BenchException("taskset could not pin the generator to CPUs " + cpus + ": " + out);
             }

@@ -8,11 +8,15 @@ import io.keel.bench.load.Validity;
 import io.keel.bench.sample.QuietWait;
 import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.RunOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +26,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Base of every scenario command: the options all scenarios share, where the service comes from (the store started
@@ -120,7 +122,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path outDir = out.orElseGet(() -> Path.of("bench-results", name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+                + LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         trust.pinGenerator(log);
         DataTemplates templates = new DataTemplates(trust.templateCache.orElseGet(DataTemplates::defaultRoot), log);
         Optional<String> token = adminToken.filter(t -> !t.isBlank());

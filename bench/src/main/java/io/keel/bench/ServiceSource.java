@@ -1,6 +1,7 @@
 package io.keel.bench;
 
 import io.keel.bench.launch.LaunchSpec;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -93,7 +94,7 @@ public final class ServiceSource implements AutoCloseable {
 
     /** A new data dir for {@code label} holding {@code orders} seeded orders (a template copy where possible). */
     public Path freshDataDir(Launcher l, long orders, String label) {
-        Path data = dataDir("data-" + label + "-" + (++runs));
+        Path data = dataDir("data-" + label + "-" + ++runs);
         if (orders <= 0) {
             return data;
         }

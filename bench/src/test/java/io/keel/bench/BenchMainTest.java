@@ -1,17 +1,19 @@
 package io.keel.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keel.bench.scenario.FakeStore;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class BenchMainTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -111,7 +113,7 @@ class BenchMainTest {
             assertThat(peak.path("name").asText()).isEqualTo("peak GET /api/orders/{id}");
             assertThat(peak.path("higherIsBetter").asBoolean()).isTrue();
             assertThat(peak.path("ratio").asDouble()).isCloseTo(
-                    peak.path("keel").asDouble() / peak.path("reference").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+                    peak.path("keel").asDouble() / peak.path("reference").asDouble(), Offset.offset(1e-9));
             assertThat(top.path("comparisons").toString()).contains("light-order p99 at", "\"higherIsBetter\":false");
             assertThat(Files.readString(dir.resolve("report.md"))).contains("Keel against the reference service",
                     "keel/report.md", "Keel ÷ reference");

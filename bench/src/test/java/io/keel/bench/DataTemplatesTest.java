@@ -1,15 +1,19 @@
 package io.keel.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DataTemplatesTest {
     private final PrintStream log = new PrintStream(new ByteArrayOutputStream());
@@ -18,13 +22,13 @@ class DataTemplatesTest {
     void aTemplateIsSeededOnceAndEveryRunGetsItsOwnCopy(@TempDir Path dir) throws Exception {
         DataTemplates templates = new DataTemplates(dir.resolve("cache"), log);
         AtomicInteger seeds = new AtomicInteger();
-        java.util.function.Consumer<Path> seed = d -> {
+        Consumer<Path> seed = d -> {
             seeds.incrementAndGet();
             try {
                 Files.createDirectories(d.resolve("db"));
                 Files.writeString(d.resolve("db/keel.mv.db"), "orders");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         };
         Path t1 = templates.ensure("keel-h2-1000-orders", seed);

@@ -31,12 +31,15 @@ import io.keel.runtime.memory.HeapAfterGc;
 import io.keel.runtime.memory.MemoryGuard;
 import io.keel.runtime.memory.VmOptions;
 import io.keel.runtime.metrics.RuntimeMetrics;
+import io.keel.runtime.process.Signals;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +90,7 @@ public final class Keel implements AutoCloseable {
     private final MemoryGuard memory;
     private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final List<Runnable> beforeStop = new java.util.ArrayList<>();
+    private final List<Runnable> beforeStop = new ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private Settings settings = Settings.of(Map.of());
     private AdminGuard adminGuard;
@@ -98,7 +101,7 @@ public final class Keel implements AutoCloseable {
         this.config = config;
         this.metrics = RuntimeMetrics.create();
         this.cpuPool = CpuPool.create(new CpuPoolSettings(config.cpuThreads(), config.cpuQueue(),
-                config.cpuMaxQueueWait(), config.cpuTaskTimeouts(), !config.protections(), Map.of(),
+                config.cpuMaxQueueWait(), config.cpuTaskTimeouts(), Map.of(),
                 config.cpuTaskTimeout()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
@@ -127,7 +130,7 @@ public final class Keel implements AutoCloseable {
         return config;
     }
 
-    public io.micrometer.core.instrument.MeterRegistry metrics() {
+    public MeterRegistry metrics() {
         return metrics.registry();
     }
 
@@ -230,10 +233,6 @@ public final class Keel implements AutoCloseable {
         }
         config.management().port().ifPresent(p -> LOG.info("management listener (metrics, stats, dashboard without "
                 + "a token) at http://{}:{}/", config.management().host(), server.port(MANAGEMENT)));
-        if (!config.protections()) {
-            LOG.warn("PROTECTIONS ARE OFF: CPU work runs on request threads without admission control. "
-                    + "This mode exists only for the benchmark's naive baseline; never run it in production.");
-        }
         return this;
     }
 
@@ -268,7 +267,7 @@ public final class Keel implements AutoCloseable {
      */
     public void awaitShutdownSignal() throws InterruptedException {
         for (String name : List.of("TERM", "INT")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+            Signals.handle(name, () -> {
                 LOG.info("received SIG{}, shutting down", name);
                 stopSignal.countDown();
             });

@@ -7,8 +7,11 @@ import io.keel.runtime.memory.MemorySettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+
+import static io.keel.runtime.KeelSettingTable.*;
 
 /**
  * The runtime's effective configuration: immutable, validated, built by {@link #from(Settings)} from defaults, an
@@ -24,8 +27,6 @@ import java.util.OptionalInt;
  * @param maxRequestLine   request line incl. URI ({@code KEEL_MAX_REQUEST_LINE}, 8k) - 414 beyond
  * @param shutdownGrace    how long in-flight requests may finish after SIGTERM ({@code KEEL_SHUTDOWN_GRACE}, 20s)
  * @param drainDelay       readiness is false this long before the listener closes ({@code KEEL_DRAIN_DELAY}, 0s)
- * @param protections      CPU pool, admission control and streaming protections ({@code KEEL_PROTECTIONS}, on);
- *                         off exists only for the benchmark's naive baseline
  * @param cpuThreads       CPU pool threads ({@code KEEL_CPU_THREADS}, number of cores)
  * @param cpuQueue         CPU pool queue capacity ({@code KEEL_CPU_QUEUE}, 8 per thread)
  * @param cpuMaxQueueWait  longest a CPU task may wait to start before it is refused ({@code KEEL_CPU_MAX_QUEUE_WAIT}, 2s)
@@ -35,7 +36,7 @@ import java.util.OptionalInt;
  *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
  * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (200), {@code KEEL_LIMIT_MIN} (100),
  *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
- *                         hold); disabled when protections are off
+ *                         hold)
  * @param maxStreams       concurrent streaming requests: exports, uploads, event streams ({@code KEEL_MAX_STREAMS}, 256)
  * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
  *                         readiness fails ({@code KEEL_HEAP_LIMIT_PERCENT}, 90)
@@ -68,12 +69,11 @@ public record KeelConfig(
         int maxRequestLine,
         Duration shutdownGrace,
         Duration drainDelay,
-        boolean protections,
         int cpuThreads,
         int cpuQueue,
         Duration cpuMaxQueueWait,
         Duration cpuTaskTimeout,
-        java.util.Map<String, Duration> cpuTaskTimeouts,
+        Map<String, Duration> cpuTaskTimeouts,
         LimitSettings limit,
         int maxStreams,
         int heapLimitPercent,
@@ -94,63 +94,53 @@ public record KeelConfig(
     public record Management(String host, OptionalInt port) {
     }
 
-    private static final long KB = 1024;
-    private static final long MB = KB * KB;
-    private static final long GB = MB * KB;
-
     /** Reads every runtime key from the settings; fails at the first invalid value, naming key, value and range. */
     public static KeelConfig from(Settings s) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        int cpuThreads = s.integer("cpu-threads", cores, 1, 1024);
-        boolean protections = s.bool("protections", true);
-        // The floor is where Gradient2 settles while heavy work raises latency, so it must hold a burst of light
-        // requests (1,000 req/s through a 50 ms GC pause is 50 in flight) plus the heavy share.
-        int limitMin = s.integer("limit-min", 100, 2, 100_000);
-        int limitMax = s.integer("limit-max", 2000, limitMin, 100_000);
+        int cpuThreads = s.integer(CPU_THREADS.withDefault(Runtime.getRuntime().availableProcessors()));
+        int limitMin = s.integer(LIMIT_MIN);
+        int limitMax = s.integer(LIMIT_MAX.withMin(limitMin));
+        int limitInitial = s.integer(LIMIT_INITIAL.withMin(limitMin).withMax(limitMax)
+                .withDefault(Math.max(limitMin, Math.min(Long.parseLong(LIMIT_INITIAL.defaultText()), limitMax))));
         LimitSettings limit = LimitSettings.defaults()
-                .withLimits(s.integer("limit-initial", Math.max(limitMin, Math.min(200, limitMax)), limitMin, limitMax),
-                        limitMin, limitMax)
-                .withHeavyShare(s.integer("limit-heavy-percent", 50, 1, 99) / 100.0)
-                .withEnabled(protections);
+                .withLimits(limitInitial, limitMin, limitMax)
+                .withHeavyShare(s.integer(LIMIT_HEAVY_PERCENT) / 100.0);
         return new KeelConfig(
-                s.string("host", "0.0.0.0"),
-                s.integer("port", 8080, 0, 65535),
-                s.path("data-dir", "./data"),
-                s.secret("admin-token"),
-                s.bytes("max-body-size", MB, KB, 64 * MB),
-                s.bytes("max-stream-size", 256 * MB, KB, 1024 * GB),
-                (int) s.bytes("max-header-size", 16 * KB, KB, MB),
-                (int) s.bytes("max-request-line", 8 * KB, 256, MB),
-                s.duration("shutdown-grace", Duration.ofSeconds(20), Duration.ZERO, Duration.ofMinutes(10)),
-                s.duration("drain-delay", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)),
-                protections,
+                s.string(HOST),
+                s.integer(PORT),
+                s.path(DATA_DIR),
+                s.secret(ADMIN_TOKEN),
+                s.bytes(MAX_BODY_SIZE),
+                s.bytes(MAX_STREAM_SIZE),
+                Math.toIntExact(s.bytes(MAX_HEADER_SIZE)),
+                Math.toIntExact(s.bytes(MAX_REQUEST_LINE)),
+                s.duration(SHUTDOWN_GRACE),
+                s.duration(DRAIN_DELAY),
                 cpuThreads,
-                s.integer("cpu-queue", cpuThreads * 8, 1, 1_000_000),
-                s.duration("cpu-max-queue-wait", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(5)),
-                s.duration("cpu-task-timeout", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofHours(1)),
-                s.durations("cpu-task-timeouts", "", Duration.ofMillis(10), Duration.ofHours(1)),
+                s.integer(CPU_QUEUE.withDefault(cpuThreads * 8L)),
+                s.duration(CPU_MAX_QUEUE_WAIT),
+                s.duration(CPU_TASK_TIMEOUT),
+                s.durations(CPU_TASK_TIMEOUTS),
                 limit,
-                s.integer("max-streams", 256, 1, 100_000),
-                s.integer("heap-limit-percent", 90, 10, 100),
-                s.bytes("rss-limit", 0, 0, 1L << 50),
-                s.bool("reuse-port", false),
+                s.integer(MAX_STREAMS),
+                s.integer(HEAP_LIMIT_PERCENT),
+                s.bytes(RSS_LIMIT),
+                s.bool(REUSE_PORT),
                 management(s),
-                s.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                s.duration("idle-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
-                s.integer("max-connections", 10_000, 1, 1_000_000),
-                TrustedProxies.parse(s.string("trusted-proxies", "")),
-                s.duration("connection-drain", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1)),
+                s.duration(HEADER_TIMEOUT),
+                s.duration(IDLE_TIMEOUT),
+                s.integer(MAX_CONNECTIONS),
+                TrustedProxies.parse(s.string(TRUSTED_PROXIES)),
+                s.duration(CONNECTION_DRAIN),
                 MemorySettings.from(s));
     }
 
     private static Management management(Settings s) {
-        int port = s.integer("management-port", -1, -1, 65535);
-        return new Management(s.string("management-host", "127.0.0.1"),
-                port < 0 ? OptionalInt.empty() : OptionalInt.of(port));
+        int port = s.integer(MANAGEMENT_PORT);
+        return new Management(s.string(MANAGEMENT_HOST), port < 0 ? OptionalInt.empty() : OptionalInt.of(port));
     }
 
     /** Defaults only, ignoring the environment: for tests and embedding. */
     public static KeelConfig defaults() {
-        return from(Settings.of(java.util.Map.of()));
+        return from(Settings.of(Map.of()));
     }
 }

@@ -3,6 +3,7 @@ package io.keel.runtime;
 import io.keel.runtime.config.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ConnectionGuardHttpTest {
     private static final String TOKEN = "guard-test-token";
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     Path dataDir;
     private Keel keel;
     private final List<Socket> sockets = new ArrayList<>();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A flood of client errors must not fill the log; server errors must be there with their request id. */
 class ErrorLoggingTest {
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     static Path dataDir;
     static Keel keel;
     static TestClient client;

@@ -2,15 +2,17 @@ package io.keel.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.Status;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.http.ProblemException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,7 +41,7 @@ class KeelHttpTest {
         keel.routes(r -> r
                 .post("/greet", (req, res) -> {
                     Greeting g = keel.json().read(req, Greeting.class, keel.config().maxBodySize());
-                    keel.json().write(res, io.helidon.http.Status.OK_200, Map.of("text", ("hi " + g.name()).repeat(g.times())));
+                    keel.json().write(res, Status.OK_200, Map.of("text", ("hi " + g.name()).repeat(g.times())));
                 })
                 .get("/items/{id}", (req, res) -> res.send("item " + req.path().pathParameters().get("id")))
                 .get("/boom", (req, res) -> {
@@ -187,6 +189,9 @@ class KeelHttpTest {
         JsonNode doc = JSON.readTree(res.body());
         assertThat(doc.get("admin-token").get("value").asText()).isEqualTo("****");
         assertThat(doc.get("max-body-size").get("value").asText()).isEqualTo("1k");
+        assertThat(doc.get("max-body-size").get("default").asText()).isEqualTo("1m");
+        assertThat(doc.get("max-body-size").get("allowed").asText()).isEqualTo("bytes 1k..64m");
+        assertThat(doc.get("max-body-size").get("doc").asText()).isEqualTo(KeelSettingTable.MAX_BODY_SIZE.doc());
         assertThat(res.body()).doesNotContain("s3cret");
     }
 
@@ -202,7 +207,7 @@ class KeelHttpTest {
         Keel second = Keel.create(KeelConfig.from(Settings.of(Map.of("port", Integer.toString(keel.port()),
                 "host", "127.0.0.1", "data-dir", dataDir.toString()))));
         try {
-            org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+            Assertions.assertThatThrownBy(second::start)
                     .isInstanceOf(KeelException.class).hasMessageContaining("could not start listening");
         } finally {
             second.close();

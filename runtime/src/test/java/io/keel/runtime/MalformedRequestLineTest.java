@@ -3,6 +3,7 @@ package io.keel.runtime;
 import io.keel.runtime.config.Settings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -10,13 +11,14 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Request lines a client may not send get a 4xx problem (or 501/505 where HTTP says so), never a 500. */
 class MalformedRequestLineTest {
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     static Path dataDir;
     static Keel keel;
 
@@ -44,7 +46,7 @@ class MalformedRequestLineTest {
     }
 
     private static void assertProblem(RawResponse res, int... statuses) {
-        assertThat(res.statusCode()).isIn((Object[]) java.util.Arrays.stream(statuses).boxed().toArray(Integer[]::new));
+        assertThat(res.statusCode()).isIn((Object[]) Arrays.stream(statuses).boxed().toArray(Integer[]::new));
         assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(res.body()).contains("\"status\":" + res.statusCode()).contains("\"requestId\"");
     }

@@ -4,6 +4,7 @@ import io.keel.runtime.config.Settings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OperationsAccessTest {
     private static final String TOKEN = "operations-access-token";
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     static Path dataDir;
     static Keel keel;
     static TestClient service;

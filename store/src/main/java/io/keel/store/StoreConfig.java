@@ -1,8 +1,8 @@
 package io.keel.store;
 
+import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.stream.SseBroadcaster;
-import io.keel.runtime.config.ConfigException;
 import io.keel.store.db.DbSettings;
 import io.keel.store.events.EventFeedSettings;
 import io.keel.store.uploads.UploadStorage;
@@ -10,8 +10,11 @@ import io.keel.store.uploads.UploadStorage;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static io.keel.store.StoreSettingTable.*;
+
 /**
- * The store's own settings, read from the same layered {@link Settings} as the runtime's.
+ * The store's own settings, read from the same layered {@link Settings} as the runtime's through the declarations in
+ * {@link StoreSettingTable}.
  *
  * @param db                 database: {@code KEEL_DB_URL} (JDBC or postgresql:// URL; default embedded H2 under the
  *                           data dir), {@code KEEL_DB_USER}, {@code KEEL_DB_PASSWORD}, {@code KEEL_DB_POOL_SIZE} (10)
@@ -25,7 +28,7 @@ import java.time.Duration;
  * @param loginWindow        window for counting failed logins ({@code KEEL_LOGIN_WINDOW}, 15m)
  * @param passwordMemoryKib  Argon2id memory cost ({@code KEEL_PASSWORD_MEMORY_KIB}, 19456 = OWASP minimum)
  * @param passwordIterations Argon2id iterations ({@code KEEL_PASSWORD_ITERATIONS}, 2)
- * @param maxImagePixels     largest declared image accepted for thumbnails ({@code KEEL_MAX_IMAGE_PIXELS}, 40M)
+ * @param maxImagePixels     largest declared image accepted for thumbnails ({@code KEEL_MAX_IMAGE_PIXELS}, 40000000, a count)
  * @param maxImageSize       largest thumbnail input body ({@code KEEL_MAX_IMAGE_SIZE}, 20m)
  * @param maxUploadSize      largest upload ({@code KEEL_MAX_UPLOAD_SIZE}, 256m, at most KEEL_MAX_STREAM_SIZE)
  * @param exportFetchSize    rows per database round trip of an export cursor ({@code KEEL_EXPORT_FETCH_SIZE}, 1000)
@@ -58,52 +61,39 @@ public record StoreConfig(
     public static StoreConfig from(Settings s, Path dataDir) {
         return new StoreConfig(
                 new DbSettings(
-                        s.string("db-url", ""),
-                        s.string("db-user", ""),
-                        s.secret("db-password").orElse(""),
-                        s.integer("db-pool-size", DbSettings.DEFAULT_POOL_SIZE, 1, DbSettings.MAX_POOL_SIZE),
-                        s.duration("db-connection-timeout", DbSettings.DEFAULT_CONNECTION_TIMEOUT,
-                                Duration.ofMillis(250), Duration.ofMinutes(1)),
+                        s.string(DB_URL),
+                        s.string(DB_USER),
+                        s.secret(DB_PASSWORD).orElse(""),
+                        s.integer(DB_POOL_SIZE),
+                        s.duration(DB_CONNECTION_TIMEOUT),
                         dataDir,
-                        s.duration("db-leak-threshold", DbSettings.DEFAULT_LEAK_THRESHOLD, Duration.ZERO,
-                                Duration.ofDays(1))),
-                s.bytes("seed-orders", 0, 0, 100_000_000),
-                s.duration("session-ttl", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(90)),
-                s.integer("login-max-failures", 5, 1, 1000),
-                s.duration("login-window", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
-                s.integer("login-address-max-failures", 50, 1, 1_000_000),
-                s.duration("login-max-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)),
-                s.integer("password-memory-kib", 19_456, 1024, 1 << 20),
-                s.integer("password-iterations", 2, 1, 20),
-                s.bytes("max-image-pixels", 40_000_000, 1, 1L << 32),
-                s.bytes("max-image-size", 20L << 20, 1024, 1L << 30),
-                s.bytes("max-upload-size", 256L << 20, 1, 1L << 40),
-                s.integer("export-fetch-size", 1000, 1, 100_000),
-                sse(s),
+                        s.duration(DB_LEAK_THRESHOLD)),
+                s.count(SEED_ORDERS),
+                s.duration(SESSION_TTL),
+                s.integer(LOGIN_MAX_FAILURES),
+                s.duration(LOGIN_WINDOW),
+                s.integer(LOGIN_ADDRESS_MAX_FAILURES),
+                s.duration(LOGIN_MAX_DELAY),
+                s.integer(PASSWORD_MEMORY_KIB),
+                s.integer(PASSWORD_ITERATIONS),
+                s.count(MAX_IMAGE_PIXELS),
+                s.bytes(MAX_IMAGE_SIZE),
+                s.bytes(MAX_UPLOAD_SIZE),
+                s.integer(EXPORT_FETCH_SIZE),
+                new SseBroadcaster.Config(s.integer(SSE_REPLAY_SIZE), s.integer(SSE_CLIENT_QUEUE),
+                        s.duration(SSE_HEARTBEAT)),
                 uploadStorage(s),
-                (int) s.bytes("upload-chunk-size", 256 << 10, 4 << 10, 1 << 20),
-                new EventFeedSettings(
-                        s.duration("events-poll", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
-                        s.duration("events-reconnect-max", Duration.ofSeconds(10), Duration.ofMillis(100),
-                                Duration.ofMinutes(5)),
-                        s.integer("events-batch", 500, 1, 1000)));
+                Math.toIntExact(s.bytes(UPLOAD_CHUNK_SIZE)),
+                new EventFeedSettings(s.duration(EVENTS_POLL), s.duration(EVENTS_RECONNECT_MAX),
+                        s.integer(EVENTS_BATCH)));
     }
 
     private static UploadStorage uploadStorage(Settings s) {
-        String value = s.string("upload-store", "disk");
+        String value = s.string(UPLOAD_STORE);
         try {
             return UploadStorage.parse(value);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid setting upload-store='" + value + "': " + e.getMessage());
         }
-    }
-
-    /** Defaults and ranges are the runtime's ({@link SseBroadcaster.Config}), checked here to fail with the key. */
-    private static SseBroadcaster.Config sse(Settings s) {
-        SseBroadcaster.Config defaults = SseBroadcaster.Config.defaults();
-        return new SseBroadcaster.Config(
-                s.integer("sse-replay-size", defaults.replaySize(), 0, 100_000),
-                s.integer("sse-client-queue", defaults.clientQueueSize(), 1, 100_000),
-                s.duration("sse-heartbeat", defaults.heartbeat(), Duration.ofMillis(10), Duration.ofSeconds(15)));
     }
 }

@@ -1,7 +1,10 @@
 package io.keel.store;
 
 import io.keel.runtime.KeelConfig;
+import io.keel.runtime.KeelSettingTable;
 import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Setting;
+import io.keel.runtime.config.SettingTable;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.process.ParentWatch;
 import io.keel.runtime.process.PidFile;
@@ -12,13 +15,14 @@ import io.keel.store.seed.SeedReport;
 import io.keel.store.seed.Seeder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
-import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +36,18 @@ public final class StoreMain {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new StoreMain())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, its {@code start --help} listing every setting from the declarations. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new StoreMain());
+        List<Setting> all = new ArrayList<>(KeelSettingTable.ALL);
+        all.addAll(StoreSettingTable.ALL);
+        cl.getSubcommands().get("start").getCommandSpec().usageMessage()
+                .footer("%nSettings (flag --key=value, variable KEEL_KEY, or key=value in --config FILE):%n",
+                        SettingTable.text(all).replace("%", "%%"));
+        return cl
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof ConfigException || e instanceof PidFile.AlreadyRunningException) {
                         cmd.getErr().println("keel: " + e.getMessage());
@@ -41,9 +56,7 @@ public final class StoreMain {
                     // never rethrow: non-daemon threads (pools, JFR streams) would keep a failed JVM alive
                     LoggerFactory.getLogger(StoreMain.class).error("keel failed: {}", e.toString(), e);
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 
     /** {@code --key=value} and {@code --key value} pairs for the layered settings. */
@@ -66,17 +79,18 @@ public final class StoreMain {
         return flags;
     }
 
-    @Command(name = "start", description = "Run the service in the foreground until SIGTERM/SIGINT.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Run the service in the foreground until SIGTERM/SIGINT.")
     static final class Start implements Callable<Integer> {
         @Unmatched
-        List<String> settings = new java.util.ArrayList<>();
+        List<String> settings = new ArrayList<>();
 
         @Override
+        @SuppressWarnings("try") // the pid file is held for its lock, never read
         public Integer call() throws Exception {
             Settings s = Settings.load(System.getenv(), flags(settings));
             // Read before the service starts, so requireAllKnown() counts them as known.
-            String pidFile = s.string("pid-file", "");
-            boolean parentWatch = s.bool("parent-watch", false);
+            String pidFile = s.string(KeelSettingTable.PID_FILE);
+            boolean parentWatch = s.bool(KeelSettingTable.PARENT_WATCH);
             KeelConfig config = KeelConfig.from(s);
             // The pid file is taken before the database: a second start on the same data is refused at once.
             try (PidFile pid = pidFile.isBlank() ? null
@@ -103,7 +117,7 @@ public final class StoreMain {
         int customers;
 
         @Unmatched
-        List<String> settings = new java.util.ArrayList<>();
+        List<String> settings = new ArrayList<>();
 
         @Override
         public Integer call() {

@@ -3,8 +3,11 @@ package io.keel.store;
 import io.keel.runtime.Keel;
 import io.keel.runtime.KeelConfig;
 import io.keel.runtime.admin.OperatorToken;
+import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.runtime.health.HealthCheck;
+import io.keel.runtime.http.Params;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.stream.ChecksumMismatchException;
 import io.keel.runtime.stream.MalformedChecksumException;
@@ -77,10 +80,15 @@ public final class StoreService implements AutoCloseable {
     }
 
     public static StoreService start(Settings settings) {
+        return start(settings, StoreParts.SHIPPED);
+    }
+
+    /** The store assembled with {@code parts}: only the benchmark's baseline passes anything but the shipped parts. */
+    public static StoreService start(Settings settings, StoreParts parts) {
         KeelConfig config = KeelConfig.from(settings);
         StoreConfig store = StoreConfig.from(settings, config.dataDir());
         if (store.maxUploadSize() > config.maxStreamSize()) {
-            throw new io.keel.runtime.config.ConfigException("invalid setting max-upload-size='" + store.maxUploadSize()
+            throw new ConfigException("invalid setting max-upload-size='" + store.maxUploadSize()
                     + "': must not exceed max-stream-size (" + config.maxStreamSize() + ")");
         }
         settings.requireAllKnown();
@@ -89,7 +97,7 @@ public final class StoreService implements AutoCloseable {
             Database db = Database.open(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db);
-            service.wire(config, store);
+            service.wire(config, store, parts);
             keel.start();
             LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
                     store.db().dialect());
@@ -100,13 +108,14 @@ public final class StoreService implements AutoCloseable {
         }
     }
 
-    private void wire(KeelConfig config, StoreConfig store) {
+    private void wire(KeelConfig config, StoreConfig store, StoreParts parts) {
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
         ProductRepository products = new ProductRepository(db.dataSource());
         OrderRepository orders = new OrderRepository(db.dataSource(), db.dialect());
-        Passwords passwords = new Passwords(keel.cpuPool(), store.passwordMemoryKib(), store.passwordIterations());
+        CpuWork cpu = parts.cpuWork(keel.cpuPool());
+        Passwords passwords = new Passwords(cpu, store.passwordMemoryKib(), store.passwordIterations());
         passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
@@ -134,8 +143,8 @@ public final class StoreService implements AutoCloseable {
         OrderRoutes orderRoutes = new OrderRoutes(orders, products, auth, business, events::placed, keel.json(),
                 config.maxBodySize(), clock);
         ExportRoutes exportRoutes = new ExportRoutes(new OrderExporter(db, store.exportFetchSize()), auth,
-                RowStreams.create(RowStreams.Config.defaults(), keel.metrics()), keel.json().mapper(),
-                config.protections(), clock, keel.metrics());
+                RowStreams.create(RowStreams.Config.defaults(), keel.metrics()), keel.json().mapper(), clock,
+                keel.metrics());
         Path uploadDir = config.dataDir().resolve("uploads");
         UploadRepository uploadRows = new UploadRepository(db.dataSource());
         // What a killed process left: never kept half, never lost. A database upload's part file is only staging.
@@ -150,7 +159,7 @@ public final class StoreService implements AutoCloseable {
             case DATABASE -> new DatabaseBlobStore(uploadSink, db.dataSource(), uploadRows, store.uploadChunkSize());
         };
         UploadRoutes uploadRoutes = new UploadRoutes(blobs, uploadRows, auth, new Downloads(blobs, keel.metrics()),
-                keel.json(), config.protections(), clock);
+                keel.json(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
         seedIfEmpty(store, passwords);
@@ -160,16 +169,17 @@ public final class StoreService implements AutoCloseable {
                 ? HealthCheck.Result.up(db.dialect().toString())
                 : HealthCheck.Result.down("no answer within 1 s"));
         keel.routes(routes -> {
+            parts.routesFirst(routes, this, store);
             new AccountRoutes(accounts, sessions, passwords, auth, throttle, keel.json(), config.maxBodySize(),
                     store.sessionTtl(), clock).register(routes);
             new CatalogRoutes(products, keel.json()).register(routes);
-            new InvoiceRoutes(InvoiceRenderer.create(), keel.cpuPool(), auth, orderRoutes, accounts, products)
+            new InvoiceRoutes(InvoiceRenderer.create(), cpu, auth, orderRoutes, accounts, products)
                     .register(routes);
             exportRoutes.register(routes); // before orderRoutes: /api/orders/{id} would take "export" as an id
             orderRoutes.register(routes);
             uploadRoutes.register(routes);
             events.register(routes);
-            new ImageRoutes(thumbnailer, imageLimits, keel.cpuPool(), auth).register(routes);
+            new ImageRoutes(thumbnailer, imageLimits, cpu, auth).register(routes);
             ApiDocs.load(keel.json().mapper()).register(routes);
         });
     }
@@ -200,9 +210,9 @@ public final class StoreService implements AutoCloseable {
                 })
                 .register(IdempotencyKeyReusedException.class,
                         e -> ProblemException.unprocessable(e.getMessage()))
-                .register(InvalidThumbnailSpecException.class, e -> io.keel.runtime.http.Params.field(e.field(),
+                .register(InvalidThumbnailSpecException.class, e -> Params.field(e.field(),
                         e.getMessage()))
-                .register(InvalidCursorException.class, e -> io.keel.runtime.http.Params.field("after",
+                .register(InvalidCursorException.class, e -> Params.field("after",
                         "is not a cursor from a previous page"))
                 .register(DataAccessException.class, e -> e.getCause() instanceof SQLTransientConnectionException
                         ? ProblemException.unavailable("the database is busy; retry later", Duration.ofSeconds(1))

@@ -36,7 +36,7 @@ final class AotCache implements AutoCloseable {
     /** The cache for a worker class path ({@code a.jar:lib/*}, as the launcher writes it), kept in {@code dir}. */
     static AotCache forClasspath(String classpath, Path dir) {
         List<Path> jars = new ArrayList<>();
-        for (String entry : classpath.split(":")) {
+        for (String entry : classpath.split(":", -1)) {
             if (entry.endsWith("/*")) {
                 try (DirectoryStream<Path> lib = Files.newDirectoryStream(Path.of(entry.substring(0,
                         entry.length() - 2)), "*.jar")) {

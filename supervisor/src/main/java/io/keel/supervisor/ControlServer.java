@@ -102,7 +102,7 @@ final class ControlServer implements AutoCloseable {
                 "heap", "heap-gc", "req/s", "p99", "lag-p99"));
         for (Row row : rows(supervisor)) {
             out.append(String.format(Locale.ROOT, format, row.worker(), row.pid() < 0 ? "-" : row.pid(), row.state(),
-                    seconds(row.uptimeMs()), row.restarts(), seconds(row.cpuMs()), mib(row.rssBytes()),
+                    seconds(row.uptimeMs()), row.restarts(), seconds(row.cpuMs()), mib((double) row.rssBytes()),
                     mib(row.heapUsedBytes()), mib(row.heapAfterGcBytes()), figure(row.requestsPerSecond(), ""),
                     figure(row.p99Ms(), "ms"), figure(row.schedulerLagP99Ms(), "ms")));
         }

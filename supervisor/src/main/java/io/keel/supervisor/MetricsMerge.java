@@ -23,7 +23,7 @@ final class MetricsMerge {
         Map<String, Family> families = new LinkedHashMap<>();
         scrapes.forEach((slot, text) -> {
             Family current = null;
-            for (String line : text.split("\n")) {
+            for (String line : text.split("\n", -1)) {
                 if (line.isBlank()) {
                     continue;
                 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -100,7 +101,8 @@ final class Supervisor implements AutoCloseable {
                 return false;
             }
         }
-        loop.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        // Closing the loop ends the ticks; tick() catches its own failures, so the future never holds one.
+        Future<?> _ = loop.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         return true;
     }
 
@@ -130,6 +132,7 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the loop thread writes a slot; volatile is for readers
     private void watch(Slot slot, boolean checkMemory) {
         Worker worker = slot.worker;
         if (worker == null) {
@@ -312,7 +315,7 @@ final class Supervisor implements AutoCloseable {
             for (Slot slot : slots) {
                 Worker worker = slot.worker;
                 if (worker != null) {
-                    scrapers.submit(() -> worker.scrape(probe).ifPresent(text -> scrapes.put(slot.id, text)));
+                    scrapers.execute(() -> worker.scrape(probe).ifPresent(text -> scrapes.put(slot.id, text)));
                 }
             }
         }

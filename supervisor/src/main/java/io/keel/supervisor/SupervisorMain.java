@@ -1,9 +1,13 @@
 package io.keel.supervisor;
 
+import io.keel.runtime.KeelSettingTable;
 import io.keel.runtime.config.ConfigException;
+import io.keel.runtime.config.Setting;
+import io.keel.runtime.config.SettingTable;
 import io.keel.runtime.config.Settings;
 import io.keel.runtime.memory.HeapSizing;
 import io.keel.runtime.process.PidFile;
+import io.keel.runtime.process.Signals;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,7 +43,12 @@ public final class SupervisorMain {
         }
     }
 
+    @SuppressWarnings("try") // the pid file is held for its lock, never read
     static int run(List<String> args) throws InterruptedException {
+        if (args.contains("--help") || args.contains("-h")) {
+            System.out.print(help());
+            return 0;
+        }
         Map<String, String> flags = new HashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -50,7 +59,8 @@ public final class SupervisorMain {
         }
         Settings s = Settings.load(System.getenv(), flags);
         SupervisorSettings settings = SupervisorSettings.from(s);
-        String pidFile = s.string("pid-file", settings.dataDir().resolve("keel.pid").toString());
+        String pidFile = s.string(KeelSettingTable.PID_FILE.withDefault(
+                settings.dataDir().resolve("keel.pid").toString()));
         Optional<WorkerConfigFile> config = WorkerConfigFile.of(flags, System.getenv(), settings.dataDir());
         HeapSizing.Plan memory = HeapSizing.plan(s, settings.workers(), true);
         List<String> command = baseCommand(args, config, memory);
@@ -64,7 +74,7 @@ public final class SupervisorMain {
             say("memory: " + memory.arithmetic(), log);
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                Signals.handle(name, () -> {
                     say("received SIG" + name + ", draining " + settings.workers() + " worker(s)", log);
                     stop.countDown();
                 });
@@ -80,7 +90,7 @@ public final class SupervisorMain {
             try (ControlServer control = new ControlServer(settings.controlHost(), settings.controlPort(),
                     supervisor)) {
                 writePort(settings.dataDir().resolve("supervisor.port"), control.port());
-                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> {
+                Signals.handle("HUP", () -> Thread.ofVirtual().start(() -> {
                     try {
                         say(supervisor.reload().message(), log);
                     } catch (InterruptedException e) {
@@ -157,5 +167,14 @@ public final class SupervisorMain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** {@code ./keel start --help}: the supervisor's and the runtime's settings, from their declarations. */
+    static String help() {
+        List<Setting> all = new ArrayList<>(SupervisorSettingTable.ALL);
+        all.addAll(KeelSettingTable.ALL);
+        return "Usage: ./keel start [--key=value ...]\nRuns the store's workers under the supervisor. Settings (flag "
+                + "--key=value, variable KEEL_KEY, or key=value in --config FILE); the store's own settings are "
+                + "listed in README.md and by `KEEL_WORKERS=0 ./keel start --help`:\n" + SettingTable.text(all);
     }
 }

@@ -1,6 +1,8 @@
 package io.keel.supervisor;
 
 import io.keel.runtime.KeelConfig;
+import io.keel.runtime.KeelSettingTable;
+import io.keel.runtime.config.Setting;
 import io.keel.runtime.config.Settings;
 
 import java.nio.file.Path;
@@ -8,6 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static io.keel.supervisor.SupervisorSettingTable.*;
 
 /**
  * The supervisor's own settings, read from the same layers as the store's ({@code KEEL_*}, {@code --config},
@@ -38,30 +44,27 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
                                  int controlPort, long logMaxSize, int logFiles, boolean aotCache,
                                  KeelConfig store) {
     /** Keys the supervisor consumes; every other flag is passed on to the workers. */
-    static final Set<String> KEYS = Set.of("workers", "restart-backoff", "restart-backoff-max", "restart-stable",
-            "restart-crash-limit", "worker-ready-timeout", "worker-rss-limit", "worker-heap-limit", "worker-heap-sustain",
-            "supervisor-host", "supervisor-port",
-            "log-max-size", "log-files", "aot-cache", "pid-file");
-    private static final long MB = 1024 * 1024;
+    static final Set<String> KEYS = Stream.concat(SupervisorSettingTable.ALL.stream(),
+            Stream.of(KeelSettingTable.PID_FILE)).map(Setting::key).collect(Collectors.toUnmodifiableSet());
 
     public static SupervisorSettings from(Settings s) {
-        Duration initial = s.duration("restart-backoff", Duration.ofMillis(100), Duration.ofMillis(10),
-                Duration.ofMinutes(1));
+        Duration initial = s.duration(RESTART_BACKOFF);
         return new SupervisorSettings(
-                s.integer("workers", defaultWorkers(s.string("db-url", "")), 0, 64),
+                // db-url is the store's setting (declared there); the supervisor only peeks at it to choose a default
+                s.integer(WORKERS.withDefault(defaultWorkers(s.string("db-url", "")))),
                 initial,
-                s.duration("restart-backoff-max", Duration.ofSeconds(10), initial, Duration.ofMinutes(10)),
-                s.duration("restart-stable", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
-                s.integer("restart-crash-limit", 5, 1, 1000),
-                s.duration("worker-ready-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30)),
-                s.bytes("worker-rss-limit", 0, 0, 1L << 44),
-                s.bytes("worker-heap-limit", 0, 0, 1L << 44),
-                s.duration("worker-heap-sustain", Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1)),
-                s.string("supervisor-host", "127.0.0.1"),
-                s.integer("supervisor-port", 9180, 0, 65535),
-                s.bytes("log-max-size", 10 * MB, 4096, 1L << 40),
-                s.integer("log-files", 5, 1, 100),
-                s.bool("aot-cache", true),
+                s.duration(RESTART_BACKOFF_MAX.withMin(initial.toMillis())),
+                s.duration(RESTART_STABLE),
+                s.integer(RESTART_CRASH_LIMIT),
+                s.duration(WORKER_READY_TIMEOUT),
+                s.bytes(WORKER_RSS_LIMIT),
+                s.bytes(WORKER_HEAP_LIMIT),
+                s.duration(WORKER_HEAP_SUSTAIN),
+                s.string(SUPERVISOR_HOST),
+                s.integer(SUPERVISOR_PORT),
+                s.bytes(LOG_MAX_SIZE),
+                s.integer(LOG_FILES),
+                s.bool(AOT_CACHE),
                 KeelConfig.from(s));
     }
 

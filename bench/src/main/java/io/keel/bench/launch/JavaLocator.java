@@ -1,6 +1,8 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,7 +60,7 @@ public final class JavaLocator {
 
     /** The JDK home of the first {@code java} on the PATH, following symlinks (/usr/bin/java -> alternatives). */
     private static Optional<Path> onPath(String path) {
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator, -1)) {
             if (dir.isBlank()) {
                 continue;
             }

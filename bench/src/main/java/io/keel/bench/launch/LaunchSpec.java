@@ -1,6 +1,9 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+
+import java.io.File;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import java.util.Optional;
  * @param mainClass      {@code io.keel.store.StoreMain} (tests use a stand-in)
  * @param jvmFlags       heap/GC flags, recorded in the report (default {@code -Xmx512m -XX:+UseG1GC})
  * @param dataDir        the service's data dir: embedded database and uploads (fresh, under the results folder)
- * @param protections    false only for the naive baseline ({@code --protections=off})
+ * @param protections    false only for the naive baseline: {@link #NAIVE_MAIN} on the store's class path plus this
+ *                       tool's classes, instead of {@code mainClass}
  * @param adminToken     operator token, passed as {@code KEEL_ADMIN_TOKEN} so it never shows in {@code ps}
  * @param dbUrl          database url ({@code KEEL_DB_URL}); empty = embedded H2 under the data dir
  * @param settings       further store settings, {@code --key=value}
@@ -29,15 +33,18 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
                          boolean protections, String adminToken, Optional<String> dbUrl, Map<String, String> settings,
                          Duration startTimeout, Duration stopGrace, Optional<String> cpus) {
     public static final String STORE_MAIN = "io.keel.store.StoreMain";
+    /** The naive baseline: the store assembled by the benchmark (CPU work inline, whole bodies in memory). */
+    // A name, not a class literal: the tool's own JVM has no store classes to load NaiveStoreMain with.
+    public static final String NAIVE_MAIN = "io.keel.bench.naive.NaiveStoreMain";
     public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
 
     public LaunchSpec {
         jvmFlags = List.copyOf(jvmFlags);
         settings = Map.copyOf(new LinkedHashMap<>(settings));
         for (String key : settings.keySet()) {
-            if (!key.matches("[a-z0-9-]+") || List.of("host", "port", "data-dir", "protections").contains(key)) {
+            if (!key.matches("[a-z0-9-]+") || List.of("host", "port", "data-dir").contains(key)) {
                 throw new BenchException("--service-setting " + key + " is not allowed: keys are lower-case "
-                        + "store settings, and host, port, data-dir, protections are set by the tool");
+                        + "store settings, and host, port, data-dir are set by the tool");
             }
         }
         if (cpus.isPresent() && !cpus.get().matches("[0-9]+([-,][0-9]+)*")) {
@@ -84,7 +91,7 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
 
     /** The flags as one string, for the report. */
     public String jvmFlagsText() {
-        return String.join(" ", jvmFlags) + (protections ? "" : " (store --protections=off)");
+        return String.join(" ", jvmFlags) + (protections ? "" : " (naive store build)");
     }
 
     /** {@code java <flags> -cp <cp> <main> start --host=127.0.0.1 --port=0 ...}. */
@@ -94,14 +101,13 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
         cmd.add("--host=127.0.0.1");
         cmd.add("--port=0");
         cmd.add("--data-dir=" + dataDir);
-        cmd.add("--protections=" + (protections ? "on" : "off"));
         settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
         return cmd;
     }
 
     /** {@code java <flags> -cp <cp> <main> seed --orders=N --data-dir=...}: fills an empty database. */
     public List<String> seedCommand(long orders, int customers) {
-        List<String> cmd = jvm();
+        List<String> cmd = jvm(classpath, mainClass);
         cmd.add("seed");
         cmd.add("--orders=" + orders);
         cmd.add("--customers=" + customers);
@@ -118,6 +124,19 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
     }
 
     private List<String> jvm() {
+        return protections ? jvm(classpath, mainClass) : jvm(classpath + File.pathSeparator + benchClasses(), NAIVE_MAIN);
+    }
+
+    /** Where this tool's classes are (its jar, or target/classes in tests): the naive build runs from there. */
+    private static String benchClasses() {
+        try {
+            return Path.of(LaunchSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new BenchException("cannot locate the benchmark's own classes: " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> jvm(String cp, String main) {
         List<String> cmd = new ArrayList<>();
         cpus.ifPresent(c -> cmd.addAll(List.of("taskset", "-c", c)));
         cmd.add(java.toString());
@@ -125,8 +144,8 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
         // Text logs: the tool reads the "store ready at" line; JSON would work too but is harder for people to read.
         cmd.add("-Dkeel.log.format=text");
         cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(mainClass);
+        cmd.add(cp);
+        cmd.add(main);
         return cmd;
     }
 }

@@ -1,8 +1,10 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public final class Niceness {
         cmd.addAll(threadIds());
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 log.println("load generator stays at nice " + own() + " (renice to " + nice + " refused; it needs "
                         + "root or CAP_SYS_NICE): " + out.lines().findFirst().orElse(""));
@@ -82,7 +84,7 @@ public final class Niceness {
         try {
             String s = Files.readString(stat);
             // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, nice 19.
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ", -1);
             return Integer.parseInt(f[16]);
         } catch (IOException | RuntimeException e) {
             return 0;

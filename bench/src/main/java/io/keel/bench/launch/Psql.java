@@ -2,14 +2,18 @@ package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
 import io.keel.bench.Loopback;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * The PostgreSQL side of the benchmark, through the {@code psql} client (no JDBC driver in the tool): fresh schemas
@@ -92,7 +96,7 @@ public record Psql(String host, int port, String database, String user) {
     public void execute(String sql) {
         Process p = start(sql);
         try (InputStream in = p.getInputStream()) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             p.destroyForcibly();
             throw new BenchException("psql failed: " + e.getMessage(), e);
@@ -122,7 +126,7 @@ public record Psql(String host, int port, String database, String user) {
                 throw new BenchException("psql did not finish within 10 minutes: " + sql);
             }
             if (p.exitValue() != 0) {
-                String err = new String(p.getErrorStream().readNBytes(2_000)).strip();
+                String err = new String(p.getErrorStream().readNBytes(2_000), UTF_8).strip();
                 throw new BenchException("psql failed (status " + p.exitValue() + ") on '" + sql + "': " + err);
             }
         } catch (IOException e) {

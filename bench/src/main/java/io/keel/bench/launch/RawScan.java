@@ -1,6 +1,7 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;

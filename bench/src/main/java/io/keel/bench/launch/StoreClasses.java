@@ -1,6 +1,7 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URL;
@@ -21,7 +22,7 @@ public final class StoreClasses implements AutoCloseable {
 
     public StoreClasses(String classpath) {
         List<URL> urls = new ArrayList<>();
-        for (String entry : classpath.split(File.pathSeparator)) {
+        for (String entry : classpath.split(File.pathSeparator, -1)) {
             try {
                 if (entry.endsWith(File.separator + "*") || entry.equals("*")) {
                     Path dir = Path.of(entry.substring(0, entry.length() - 1));

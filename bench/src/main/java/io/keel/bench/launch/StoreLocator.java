@@ -1,6 +1,7 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

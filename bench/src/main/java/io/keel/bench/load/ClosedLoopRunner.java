@@ -1,5 +1,7 @@
 package io.keel.bench.load;
 
+import io.keel.bench.BenchException;
+
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +54,7 @@ public final class ClosedLoopRunner {
     public Running start(RequestClass c, RequestFactory factory, int connections, Duration duration,
                          Supplier<LatencyRecorder> recorders) {
         if (connections < 1 || connections > 10_000) {
-            throw new io.keel.bench.BenchException("connections must be in 1..10000, got " + connections);
+            throw new BenchException("connections must be in 1..10000, got " + connections);
         }
         Duration capped = duration.compareTo(limits.maxPhaseDuration()) > 0 ? limits.maxPhaseDuration() : duration;
         long end = System.nanoTime() + capped.toNanos();

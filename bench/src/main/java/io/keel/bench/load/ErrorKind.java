@@ -3,6 +3,7 @@ package io.keel.bench.load;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.util.Optional;
 
 /** Why a request did not succeed, as counted per request class. */
 public enum ErrorKind {
@@ -30,14 +31,14 @@ public enum ErrorKind {
     }
 
     /** The error kind of an HTTP status, or none for 1xx..3xx. */
-    public static java.util.Optional<ErrorKind> ofStatus(int status) {
+    public static Optional<ErrorKind> ofStatus(int status) {
         if (status >= 500) {
-            return java.util.Optional.of(STATUS_5XX);
+            return Optional.of(STATUS_5XX);
         }
         if (status >= 400) {
-            return java.util.Optional.of(STATUS_4XX);
+            return Optional.of(STATUS_4XX);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Classifies an exception thrown by {@code HttpClient.send}. */

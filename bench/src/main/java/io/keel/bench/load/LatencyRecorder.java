@@ -1,5 +1,8 @@
 package io.keel.bench.load;
 
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,8 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Collects latencies and errors of one phase per request class, and cuts them into one-second intervals for plots.

@@ -1,6 +1,7 @@
 package io.keel.bench.load;
 
 import io.keel.bench.BenchException;
+
 import java.time.Duration;
 
 /**

@@ -1,5 +1,7 @@
 package io.keel.bench.load;
 
+import io.keel.bench.BenchException;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +37,7 @@ public record PhaseResult(String name, String tool, double seconds, double maxDi
     }
 
     public ClassResult get(String className) {
-        return find(className).orElseThrow(() -> new io.keel.bench.BenchException(
+        return find(className).orElseThrow(() -> new BenchException(
                 "phase '" + name + "' has no request class '" + className + "', only " + classes.stream()
                         .map(ClassResult::name).toList()));
     }

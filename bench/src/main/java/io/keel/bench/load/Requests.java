@@ -1,6 +1,7 @@
 package io.keel.bench.load;
 
 import io.keel.bench.Loopback;
+
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,6 +3,7 @@ package io.keel.bench.load;
 import io.keel.bench.BenchException;
 import io.keel.bench.Loopback;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class WrkRunner {
     /** The wrk executable on PATH, if any. */
     public static Optional<Path> find() {
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        return Stream.of(path.split(java.io.File.pathSeparator)).filter(s -> !s.isBlank())
+        return Stream.of(path.split(File.pathSeparator)).filter(s -> !s.isBlank())
                 .map(dir -> Path.of(dir, "wrk")).filter(Files::isExecutable).findFirst();
     }
 

@@ -3,9 +3,15 @@ package io.keel.bench.report;
 import io.keel.bench.load.PeakResult;
 import io.keel.bench.load.PhaseResult;
 import io.keel.bench.sample.ResourceSample;
+
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * Everything one benchmark invocation measured; serialised as report.json and rendered as report.md. Immutable.
@@ -42,7 +48,7 @@ public record BenchReport(String scenario, String startedAt, String gitCommit, S
     }
 
     /** Largest non-NaN value of a resource series, or NaN. */
-    public double peak(java.util.function.ToDoubleFunction<ResourceSample> f) {
+    public double peak(ToDoubleFunction<ResourceSample> f) {
         return resources.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
     }
 
@@ -50,11 +56,11 @@ public record BenchReport(String scenario, String startedAt, String gitCommit, S
     public static String readGitCommit() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            boolean done = p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            String out = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
+            boolean done = p.waitFor(5, TimeUnit.SECONDS);
             return Optional.of(out).filter(o -> done && p.exitValue() == 0 && o.matches("[0-9a-f]{40}"))
                     .orElse("unknown");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import io.keel.bench.load.ClassResult;
 import io.keel.bench.load.PeakResult;
 import io.keel.bench.load.PhaseResult;
 import io.keel.bench.sample.ResourceSample;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -7,6 +7,7 @@ import io.keel.bench.load.ClassResult;
 import io.keel.bench.load.PhaseResult;
 import io.keel.bench.load.SecondStats;
 import io.keel.bench.sample.ResourceSample;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keel.bench.BenchException;
 import io.keel.bench.load.Validity;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.keel.bench.report;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,6 +11,7 @@ import java.util.Locale;
  */
 public final class SvgLineChart {
     /** One line. {@code x} and {@code y} have equal length. Immutable. */
+    @SuppressWarnings("ArrayRecordComponent") // plotted once, never compared; boxing thousands of samples would buy nothing
     public record Series(String name, double[] x, double[] y) {
         public Series {
             if (x.length != y.length) {
@@ -116,7 +118,7 @@ public final class SvgLineChart {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
     }
 
     private static void line(StringBuilder s, double x1, double y1, double x2, double y2, String color) {

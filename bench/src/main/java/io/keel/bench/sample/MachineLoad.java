@@ -46,7 +46,7 @@ public final class MachineLoad {
         double idle = 0;
         try {
             String first = Files.readAllLines(proc.resolve("stat")).getFirst();
-            String[] f = first.trim().split("\\s+");
+            String[] f = first.trim().split("\\s+", -1);
             // cpu user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
             for (int i = 1; i < Math.min(f.length, 9); i++) {
                 total += Long.parseLong(f[i]);

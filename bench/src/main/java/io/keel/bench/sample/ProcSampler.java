@@ -73,7 +73,7 @@ public final class ProcSampler {
         try {
             for (String line : Files.readAllLines(dir.resolve("status"))) {
                 if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
+                    String[] parts = line.substring(6).trim().split("\\s+", -1);
                     return Long.parseLong(parts[0]) * 1024;
                 }
             }
@@ -87,7 +87,7 @@ public final class ProcSampler {
         try {
             String stat = Files.readString(dir.resolve("stat"));
             // The command name (field 2) may contain spaces and parentheses: fields are counted after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+", -1);
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
@@ -100,7 +100,7 @@ public final class ProcSampler {
             for (Path task : tasks) {
                 String text = Files.readString(task.resolve("children")).trim();
                 if (!text.isEmpty()) {
-                    for (String c : text.split("\\s+")) {
+                    for (String c : text.split("\\s+", -1)) {
                         out.add(Long.parseLong(c));
                     }
                 }

@@ -46,7 +46,7 @@ public final class ProcStatus {
         try {
             for (String line : Files.readAllLines(status)) {
                 if (line.startsWith(name)) {
-                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024.0;
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+", -1)[0]) * 1024.0;
                 }
             }
         } catch (IOException | RuntimeException e) {

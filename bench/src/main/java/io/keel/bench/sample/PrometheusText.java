@@ -1,6 +1,7 @@
 package io.keel.bench.sample;
 
 import io.keel.bench.BenchException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class PrometheusText {
 
     public static PrometheusText parse(String text) {
         List<Sample> out = new ArrayList<>();
-        String[] lines = text.split("\n");
+        String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -83,7 +84,7 @@ public final class PrometheusText {
         if (i < line.length() && line.charAt(i) == '{') {
             i = parseLabels(line, i + 1, labels);
         }
-        String[] rest = line.substring(i).strip().split("\\s+");
+        String[] rest = line.substring(i).strip().split("\\s+", -1);
         if (rest.length == 0 || rest[0].isEmpty()) {
             throw new IllegalArgumentException("no value");
         }

@@ -1,6 +1,7 @@
 package io.keel.bench.sample;
 
 import io.keel.bench.BenchException;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;

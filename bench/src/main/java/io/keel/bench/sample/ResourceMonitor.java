@@ -1,6 +1,7 @@
 package io.keel.bench.sample;
 
 import io.keel.bench.Loopback;
+
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Samples the service about once per second on its own platform thread: /proc figures of its process trees (when its
@@ -213,7 +215,7 @@ public final class ResourceMonitor implements AutoCloseable {
     }
 
     private static double value(Optional<PrometheusText> m,
-                                java.util.function.Function<PrometheusText, OptionalDouble> f) {
+                                Function<PrometheusText, OptionalDouble> f) {
         return m.map(f).filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble).orElse(Double.NaN);
     }
 }

@@ -8,6 +8,7 @@ import io.keel.bench.report.MachineInfo;
 import io.keel.bench.report.Metric;
 import io.keel.bench.report.ReportWriter;
 import io.keel.bench.sample.ResourceSample;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.keel.bench.load.RateSchedule;
 import io.keel.bench.load.RequestClass;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.Metric;
+
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class DevLight {
                 .validIf(valid, why));
         headlines.add(Headline.of("light-order p99.9 at " + (long) rate + "/s", order.latency().p999Ms(), "ms",
                 "health-live p99.9 at the same rate", h.latency().p999Ms(), "lower is better").validIf(valid, why));
-        ctx.figure("light-errors", order.errorCount() + lightPhase.get(LightLoad.PRODUCTS.name()).errorCount());
+        ctx.figure("light-errors", (double) (order.errorCount() + lightPhase.get(LightLoad.PRODUCTS.name()).errorCount()));
         ctx.metric(Metric.higher("peak GET /api/orders/{id}", "req/s", peak.okPerSec()));
         ctx.metric(Metric.higher("peak GET /api/orders/{id} per service CPU-second", "req/CPU-s",
                 peak.okPerServiceCpuSecond()));

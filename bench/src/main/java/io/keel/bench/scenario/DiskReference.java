@@ -1,6 +1,7 @@
 package io.keel.bench.scenario;
 
 import io.keel.bench.BenchException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

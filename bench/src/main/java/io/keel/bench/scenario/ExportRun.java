@@ -4,6 +4,7 @@ import io.keel.bench.BenchException;
 import io.keel.bench.launch.CsvCount;
 import io.keel.bench.report.Headline;
 import io.keel.bench.sample.ProcStatus;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -46,7 +47,7 @@ final class ExportRun {
                 } else {
                     long rows = Math.max(0, c.lines() - 1);
                     rate = rows / secs;
-                    ctx.figure(key + "-rows", rows);
+                    ctx.figure(key + "-rows", (double) rows);
                     ctx.figure(key + "-rows-per-sec", rate);
                     ctx.figure(key + "-mb-per-sec", c.bytes() / 1e6 / secs);
                     ctx.log().printf("export %s: %d rows in %.1f s, %.0f rows/s%n", key, rows, secs, rate);

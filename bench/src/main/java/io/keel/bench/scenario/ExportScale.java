@@ -12,6 +12,7 @@ import io.keel.bench.launch.RawScan;
 import io.keel.bench.launch.StoreClasses;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.Metric;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class ExportScale {
     public enum Db { H2, POSTGRES }
 
     /**
+     * What the scenario runs.
+     *
      * @param sizes  order counts, ascending (default 100k, 1M, 10M; quick 10k, 100k)
      * @param dbs    databases (default both); the peer always uses its embedded SQLite
      * @param pgUrl  PostgreSQL for the postgres runs and the COPY reference

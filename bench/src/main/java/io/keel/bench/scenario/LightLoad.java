@@ -3,6 +3,7 @@ package io.keel.bench.scenario;
 import io.keel.bench.load.LoadSpec;
 import io.keel.bench.load.RateSchedule;
 import io.keel.bench.load.RequestClass;
+
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;

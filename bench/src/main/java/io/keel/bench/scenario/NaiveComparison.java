@@ -83,7 +83,7 @@ public final class NaiveComparison {
         combined.metric(Metric.lower("naive light p99 with storm (median)", "ms", nP99));
         for (int m = 0; m < 2; m++) {
             long ooms = runs.get(m).stream().filter(Run::oom).count();
-            combined.figure(MODES[m] + "-runs-out-of-memory", ooms);
+            combined.figure(MODES[m] + "-runs-out-of-memory", (double) ooms);
         }
         return combined.write("naive", options, headlines, options.out());
     }

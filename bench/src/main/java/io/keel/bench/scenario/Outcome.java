@@ -1,6 +1,7 @@
 package io.keel.bench.scenario;
 
 import io.keel.bench.report.BenchReport;
+
 import java.nio.file.Path;
 
 /** What one scenario run produced: its report file and content. Immutable. */

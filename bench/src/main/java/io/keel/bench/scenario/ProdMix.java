@@ -7,6 +7,7 @@ import io.keel.bench.load.PhaseResult;
 import io.keel.bench.load.RequestClass;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.Metric;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,14 +83,14 @@ public final class ProdMix {
                 Headline.of(who + "light-order p99.9 with storm", m.latency().p999Ms(), "ms",
                         "light-order p99.9 alone", a.latency().p999Ms(), "lower is better").validIf(valid, why));
         long lightErrors = m.errorCount() + mix.get(LightLoad.PRODUCTS.name()).errorCount();
-        ctx.figure(prefix + "light-errors-with-storm", lightErrors);
-        ctx.figure(prefix + "light-errors-alone", a.errorCount() + alone.get(LightLoad.PRODUCTS.name()).errorCount());
+        ctx.figure(prefix + "light-errors-with-storm", (double) lightErrors);
+        ctx.figure(prefix + "light-errors-alone", (double) (a.errorCount() + alone.get(LightLoad.PRODUCTS.name()).errorCount()));
         long refused = 0;
         for (RequestClass c : HEAVY) {
             mix.find(c.name()).ifPresent(r -> ctx.figure(prefix + c.name() + "-ok-per-sec", r.throughputPerSec()));
             refused += mix.find(c.name()).map(r -> r.status(503)).orElse(0L);
         }
-        ctx.figure(prefix + "heavy-503-refusals", refused);
+        ctx.figure(prefix + "heavy-503-refusals", (double) refused);
         metrics(ctx, prefix, alone, mix, lightErrors, refused);
         return new MixResult(rate, headlines, peaks, List.of(alone, mix), a, m, lightErrors);
     }
@@ -104,7 +105,7 @@ public final class ProdMix {
         ctx.metric(Metric.lower(prefix + "light p99 with storm ÷ alone", "×",
                 m.latency().p99Ms() / a.latency().p99Ms()).validIf(alone.valid() && mix.valid()));
         ctx.metric(Metric.lower(prefix + "light p99.9 with storm", "ms", m.latency().p999Ms()).validIf(mix.valid()));
-        ctx.metric(Metric.lower(prefix + "light errors with storm", "requests", lightErrors).validIf(mix.valid()));
+        ctx.metric(Metric.lower(prefix + "light errors with storm", "requests", (double) lightErrors).validIf(mix.valid()));
         for (RequestClass c : List.of(Storm.THUMBNAIL, Storm.INVOICE, Storm.LOGIN)) {
             ClassResult r = mix.get(c.name());
             ctx.metric(Metric.higher(prefix + c.name() + " completed per second with storm", "ok/s",
@@ -112,7 +113,7 @@ public final class ProdMix {
             ctx.metric(Metric.lower(prefix + c.name() + " p50 with storm", "ms", r.latency().p50Ms())
                     .validIf(mix.valid()));
         }
-        ctx.metric(Metric.lower(prefix + "heavy requests refused with 503", "requests", refused)
+        ctx.metric(Metric.lower(prefix + "heavy requests refused with 503", "requests", (double) refused)
                 .validIf(mix.valid()));
     }
 

@@ -3,6 +3,7 @@ package io.keel.bench.scenario;
 import io.keel.bench.BenchException;
 import io.keel.bench.load.Validity;
 import io.keel.bench.sample.QuietWait;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -32,6 +32,8 @@ import java.util.Optional;
  */
 public final class ScaleOut {
     /**
+     * What to run.
+     *
      * @param instances  instance counts, ascending, the first (normally 1) being the reference
      * @param pgUrl      PostgreSQL holding the shared schema (a fresh one, dropped after)
      * @param seedOrders orders seeded once into that schema
@@ -151,7 +153,7 @@ public final class ScaleOut {
         c.figure(InstanceTable.key(n, "cpu-percent-per-instance"), 100 * m.storeCpuSeconds() / seconds / n);
         c.figure(InstanceTable.key(n, "haproxy-cpu-us-per-request"),
                 ok > 0 ? 1e6 * m.haproxyCpuSeconds() / ok : Double.NaN);
-        c.figure(InstanceTable.key(n, "light-errors"), m.light().classes().stream()
+        c.figure(InstanceTable.key(n, "light-errors"), (double) m.light().classes().stream()
                 .mapToLong(ClassResult::errorCount).sum());
         c.metric(Metric.higher("peak through HAProxy, " + label(n), "req/s", m.peak().okPerSec()));
         c.note(label(n) + ": " + service.instances().size() + " store JVM(s) (" + service.jvmFlags() + ") and "

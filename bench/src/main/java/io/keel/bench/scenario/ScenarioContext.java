@@ -14,6 +14,7 @@ import io.keel.bench.sample.MachineLoad;
 import io.keel.bench.sample.ProcSampler;
 import io.keel.bench.sample.ResourceMonitor;
 import io.keel.bench.sample.ResourceSample;
+
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.keel.bench.scenario;
 import io.keel.bench.load.ErrorKind;
 import io.keel.bench.load.LatencyRecorder;
 import io.keel.bench.load.RequestClass;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

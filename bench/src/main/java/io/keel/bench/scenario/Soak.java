@@ -35,6 +35,7 @@ public final class Soak {
     }
 
     /** One soak series: its name, unit, values per sample and the flatness floor for the verdict. */
+    @SuppressWarnings("ArrayRecordComponent") // plotted and fitted once, never compared or changed
     public record Series(String name, String unit, double[] values, double flatPerHour) {
     }
 
@@ -47,7 +48,7 @@ public final class Soak {
         open.runPhase("soak-warmup", light.specs(rate, ctx.options().warmupDuration()));
         StormWarmup.run(ctx, light, ctx.options().quick() ? 1 : 10);
         ctx.figure("soak-light-rate-per-sec", rate);
-        ctx.figure("soak-seconds", soak.toSeconds());
+        ctx.figure("soak-seconds", (double) soak.toSeconds());
         ctx.figure("soak-sample-every-seconds", every.toMillis() / 1000.0);
 
         Map<String, String> auth = ctx.options().adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
@@ -68,8 +69,8 @@ public final class Soak {
         ctx.endPhase();
         List<SoakSampler.Sample> samples = sampler.stop();
         long errors = phase.classes().stream().mapToLong(ClassResult::errorCount).sum();
-        ctx.figure("soak-errors", errors);
-        ctx.figure("soak-requests", phase.classes().stream().mapToLong(ClassResult::completed).sum());
+        ctx.figure("soak-errors", (double) errors);
+        ctx.figure("soak-requests", (double) phase.classes().stream().mapToLong(ClassResult::completed).sum());
         List<Series> series = series(samples);
         double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
         List<Headline> headlines = new ArrayList<>();
@@ -85,8 +86,8 @@ public final class Soak {
                             + "within noise; residual sd " + String.format("%.2f", fit.residualSd()) + " " + s.unit())
                     .validIf(phase.valid(), "load generator overloaded, see the phase"));
         }
-        headlines.add(Headline.of("failed requests", errors, "requests", "requests sent",
-                phase.classes().stream().mapToLong(ClassResult::completed).sum(), "0 = nothing failed"));
+        headlines.add(Headline.of("failed requests", (double) errors, "requests", "requests sent",
+                (double) phase.classes().stream().mapToLong(ClassResult::completed).sum(), "0 = nothing failed"));
         Outcome outcome = ctx.finish("soak", headlines, List.of(), List.of(phase));
         SoakReport.write(outcome.markdown().getParent(), samples, series);
         return outcome;

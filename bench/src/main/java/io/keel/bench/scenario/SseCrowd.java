@@ -1,8 +1,10 @@
 package io.keel.bench.scenario;
 
+import io.keel.bench.BenchException;
 import io.keel.bench.load.ErrorKind;
 import io.keel.bench.load.LatencyRecorder;
 import io.keel.bench.load.RequestClass;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +45,7 @@ final class SseCrowd {
 
     synchronized void start(int clients, int stalled) {
         if (clients > 1_000 || stalled > clients) {
-            throw new io.keel.bench.BenchException("SSE clients must be <= 1000 and stalled <= clients");
+            throw new BenchException("SSE clients must be <= 1000 and stalled <= clients");
         }
         for (int i = 0; i < clients; i++) {
             threads.add(Thread.ofVirtual().name("bench-sse-" + i).start(i < stalled ? this::neverRead : this::read));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keel.bench.BenchException;
 import io.keel.bench.Loopback;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -105,10 +105,10 @@ final class Storm {
             logins.await();
             sse.stop();
             join(streams, ctx.limits().requestTimeout().toMillis() + 10_000);
-            ctx.figure(prefix + "export-rows-read", exportRows.sum());
+            ctx.figure(prefix + "export-rows-read", (double) exportRows.sum());
             ctx.figure(prefix + "upload-mb-sent", uploaded.sum() / 1e6);
-            ctx.figure(prefix + "sse-events-received", sse.events.sum());
-            ctx.figure(prefix + "sse-streams-ended-by-server", sse.endedEarly.sum());
+            ctx.figure(prefix + "sse-events-received", (double) sse.events.sum());
+            ctx.figure(prefix + "sse-streams-ended-by-server", (double) sse.endedEarly.sum());
             PhaseResult measured = rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per "
                     + "heavy class), after " + settle.toSeconds() + " s of storm settling");
             List<ClassResult> classes = new ArrayList<>(measured.classes());

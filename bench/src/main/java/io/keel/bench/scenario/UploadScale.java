@@ -6,6 +6,7 @@ import io.keel.bench.BenchException;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.Metric;
 import io.keel.bench.sample.ProcStatus;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -86,7 +87,7 @@ public final class UploadScale {
                                   DiskReference.Result disk, double idleRss) {
         double peak = ctx.service().pid().isPresent() ? ProcStatus.treePeakRssBytes(ctx.service().pid().getAsLong())
                 : Double.NaN;
-        ctx.figure("bytes", size);
+        ctx.figure("bytes", (double) size);
         ctx.figure("peak-rss-mb", peak / 1e6);
         ctx.figure("idle-rss-mb", idleRss / 1e6);
         List<Headline> headlines = new ArrayList<>();

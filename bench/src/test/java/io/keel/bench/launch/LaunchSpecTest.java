@@ -1,15 +1,17 @@
 package io.keel.bench.launch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.keel.bench.BenchException;
+import io.keel.bench.naive.NaiveStoreMain;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LaunchSpecTest {
     private final LaunchSpec spec = new LaunchSpec(Path.of("/jdk/bin/java"), "/s.jar:/lib/*", LaunchSpec.STORE_MAIN,
@@ -21,10 +23,15 @@ class LaunchSpecTest {
     void startCommandBindsLoopbackOnAFreePortWithTextLogsAndTheChosenProtections() {
         assertThat(spec.startCommand()).containsExactly("/jdk/bin/java", "-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1",
                 "-Dkeel.log.format=text", "-cp", "/s.jar:/lib/*", "io.keel.store.StoreMain", "start",
-                "--host=127.0.0.1", "--port=0", "--data-dir=/out/data", "--protections=on", "--cpu-threads=2");
-        assertThat(spec.withProtections(false).startCommand()).contains("--protections=off");
-        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1 (store "
-                + "--protections=off)");
+                "--host=127.0.0.1", "--port=0", "--data-dir=/out/data", "--cpu-threads=2");
+        List<String> naive = spec.withProtections(false).startCommand();
+        assertThat(naive).contains(LaunchSpec.NAIVE_MAIN, "--cpu-threads=2").doesNotContain(LaunchSpec.STORE_MAIN)
+                .noneMatch(arg -> arg.startsWith("--protections"));
+        assertThat(naive.get(naive.indexOf("-cp") + 1)).startsWith("/s.jar:/lib/*:");
+        assertThat(spec.withProtections(false).seedCommand(10, 10)).contains(LaunchSpec.STORE_MAIN);
+        assertThat(LaunchSpec.NAIVE_MAIN).isEqualTo(NaiveStoreMain.class.getName());
+        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xmx512m -XX:+UseG1GC -XX:ThreadPriorityPolicy=1 (naive "
+                + "store build)");
     }
 
     @Test
@@ -43,7 +50,7 @@ class LaunchSpecTest {
 
     @Test
     void settingsTheToolControlsOrThatAreNotSettingNamesAreRefused() {
-        for (String key : List.of("port", "protections", "Bad Key")) {
+        for (String key : List.of("port", "data-dir", "Bad Key")) {
             assertThatThrownBy(() -> new LaunchSpec(spec.java(), spec.classpath(), spec.mainClass(), spec.jvmFlags(),
                     spec.dataDir(), true, "t", Optional.empty(), Map.of(key, "1"), spec.startTimeout(),
                     spec.stopGrace())).isInstanceOf(BenchException.class).hasMessageContaining(key);

@@ -1,14 +1,17 @@
 package io.keel.bench.load;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class OpenLoopRunnerTest {
     private static final RequestClass LIGHT = RequestClass.of("light");
@@ -42,8 +45,8 @@ class OpenLoopRunnerTest {
             for (int i = 0; i < sorted.size(); i++) {
                 offsets[i] = sorted.get(i) - i * 2_000_000L;
             }
-            long anchor = java.util.Arrays.stream(offsets).sorted().toArray()[offsets.length / 2];
-            long onTime = java.util.Arrays.stream(offsets).filter(o -> Math.abs(o - anchor) < 50_000_000L).count();
+            long anchor = Arrays.stream(offsets).sorted().toArray()[offsets.length / 2];
+            long onTime = Arrays.stream(offsets).filter(o -> Math.abs(o - anchor) < 50_000_000L).count();
             assertThat(onTime).as("sends within 50 ms of schedule").isGreaterThan(900);
             assertThat(light.series()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(light.series().stream().mapToLong(SecondStats::count).sum()).isEqualTo(1000);
@@ -180,7 +183,7 @@ class OpenLoopRunnerTest {
                 ex -> TestServer.answer(ex, ex.getRequestURI().getPath().equals("/busy") ? 503 : 404, new byte[0]))) {
             HttpRequest busy = HttpRequest.newBuilder(server.uri("/busy")).GET().build();
             HttpRequest missing = HttpRequest.newBuilder(server.uri("/missing")).GET().build();
-            HttpRequest closedPort = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:1/")).GET().build();
+            HttpRequest closedPort = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/")).GET().build();
             PhaseResult r = OpenLoopRunner.create(LoadLimits.DEFAULTS).runPhase("errors", List.of(
                     new LoadSpec(RequestClass.of("busy"), RateSchedule.of(50, Duration.ofMillis(200)), () -> busy),
                     new LoadSpec(RequestClass.of("missing"), RateSchedule.of(50, Duration.ofMillis(200)),

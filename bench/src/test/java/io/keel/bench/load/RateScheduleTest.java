@@ -1,11 +1,12 @@
 package io.keel.bench.load;
 
+import io.keel.bench.BenchException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.keel.bench.BenchException;
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
 
 class RateScheduleTest {
     @Test

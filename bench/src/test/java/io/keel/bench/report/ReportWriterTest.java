@@ -1,7 +1,5 @@
 package io.keel.bench.report;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keel.bench.load.ClassResult;
@@ -9,7 +7,11 @@ import io.keel.bench.load.LatencySummary;
 import io.keel.bench.load.PeakResult;
 import io.keel.bench.load.PhaseResult;
 import io.keel.bench.load.SecondStats;
+import io.keel.bench.load.Validity;
 import io.keel.bench.sample.ResourceSample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ReportWriterTest {
     static BenchReport sample() {
@@ -30,12 +32,12 @@ class ReportWriterTest {
         ClassResult upload = new ClassResult("upload", 3, 0, Map.of("status-4xx", 3L), Map.of("404", 3L),
                 LatencySummary.EMPTY, LatencySummary.EMPTY, 0, List.of(new SecondStats(1, 0, 0, 0, 0), new SecondStats(2, 3, 1, 1, 1)));
         PhaseResult phase = new PhaseResult("light-with-storm", "open-loop", 2.0, 0.8, 0.5, List.of(order, upload),
-                io.keel.bench.load.Validity.UNCHECKED);
+                Validity.UNCHECKED);
         return new BenchReport("prod-mix", "2025-01-01T00:00:00Z", "abc123", "bench prod-mix --admin-token ***",
                 MachineInfo.detect("-Xmx256m"),
                 List.of(Headline.of("light p99 mix vs alone", 12.5, "ms", "light p99 alone", 5.0, "1.0 = no cost")),
-                List.of(io.keel.bench.report.Metric.lower("light p99 with storm", "ms", 12.5)),
-                List.of(new io.keel.bench.report.Comparison("light p99 with storm", "ms", 12.5, 25.0, 0.5, false)),
+                List.of(Metric.lower("light p99 with storm", "ms", 12.5)),
+                List.of(new Comparison("light p99 with storm", "ms", 12.5, 25.0, 0.5, false)),
                 List.of(PeakResult.of("light-order", "closed-loop java (16 connections)", 4321.0, 43210, 0, 1.1,
                         7.7, 10.0).withServiceCpu(5.0)),
                 List.of(phase), Map.of("heavy-503-refusals", 10.0),

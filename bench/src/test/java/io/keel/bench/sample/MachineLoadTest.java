@@ -1,12 +1,14 @@
 package io.keel.bench.sample;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MachineLoadTest {
     @Test
@@ -24,7 +26,7 @@ class MachineLoadTest {
         stat(proc, 140, 10);
         MachineLoad.Reading after = load.read(List.of(42L));
 
-        assertThat(after.otherShareSince(before)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(after.otherShareSince(before)).isCloseTo(0.5, Offset.offset(1e-9));
         assertThat(MachineLoad.percent(0.5)).isEqualTo("50.0%");
         assertThat(MachineLoad.percent(Double.NaN)).isEqualTo("n/a");
     }

@@ -1,11 +1,12 @@
 package io.keel.bench.sample;
 
+import io.keel.bench.BenchException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.keel.bench.BenchException;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {
     static final String TEXT = """

@@ -1,11 +1,13 @@
 package io.keel.bench.scenario;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class GeneratedBytesTest {
     @Test
@@ -29,7 +31,7 @@ class GeneratedBytesTest {
     void consecutiveMebibytesDifferSoTheBodyIsNotOneBlockRepeated() throws IOException {
         try (GeneratedBytes in = new GeneratedBytes(2L << 20)) {
             byte[] all = in.readAllBytes();
-            assertThat(java.util.Arrays.equals(all, 0, 1 << 20, all, 1 << 20, 2 << 20)).isFalse();
+            assertThat(Arrays.equals(all, 0, 1 << 20, all, 1 << 20, 2 << 20)).isFalse();
         }
     }
 }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -109,7 +110,18 @@ public final class AdminEndpoints {
     private void config(ServerRequest req, ServerResponse res) {
         guard.authorize(req);
         Map<String, Object> body = new LinkedHashMap<>();
-        config.get().forEach((key, entry) -> body.put(key, Map.of("value", entry.value(), "source", entry.source())));
+        config.get().forEach((key, entry) -> {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("value", entry.value());
+            shown.put("source", entry.source());
+            entry.declaration().ifPresent(d -> {
+                shown.put("default", d.defaultDoc());
+                shown.put("allowed", d.type().unit() + (d.range().equals("text") || d.range().equals("on/off")
+                        ? "" : " " + d.range()));
+                shown.put("doc", d.doc());
+            });
+            body.put(key, shown);
+        });
         json.write(res, Status.OK_200, body);
     }
 

@@ -44,8 +44,8 @@ final class ClassHistogram {
         long totalInstances = 0;
         long totalBytes = 0;
         int classes = 0;
-        for (String line : text.split("\n")) {
-            String[] f = line.strip().split("\\s+");
+        for (String line : text.split("\n", -1)) {
+            String[] f = line.strip().split("\\s+", -1);
             if (f.length >= 4 && f[0].endsWith(":")) {
                 classes++;
                 if (rows.size() < top) {

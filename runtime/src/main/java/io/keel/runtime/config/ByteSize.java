@@ -12,7 +12,11 @@ public final class ByteSize {
     private ByteSize() {
     }
 
-    /** @throws IllegalArgumentException when the text is not a size */
+    /**
+     * The number of bytes {@code text} names.
+     *
+     * @throws IllegalArgumentException when the text is not a size
+     */
     public static long parse(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.endsWith("ib")) {
@@ -22,13 +26,13 @@ public final class ByteSize {
         }
         long multiplier = 1;
         if (!s.isEmpty()) {
-            switch (s.charAt(s.length() - 1)) {
-                case 'k' -> multiplier = 1L << 10;
-                case 'm' -> multiplier = 1L << 20;
-                case 'g' -> multiplier = 1L << 30;
-                case 't' -> multiplier = 1L << 40;
-                default -> multiplier = 1;
-            }
+            multiplier = switch (s.charAt(s.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                case 'g' -> 1L << 30;
+                case 't' -> 1L << 40;
+                default -> 1;
+            };
             if (multiplier != 1) {
                 s = s.substring(0, s.length() - 1);
             }

@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Raw settings in layers: defaults (given at each lookup), then an optional properties file, then {@code KEEL_*}
@@ -31,8 +32,11 @@ import java.util.function.Function;
  * <p>Not thread-safe while being read into config records; immutable in effect afterwards.
  */
 public final class Settings {
-    /** The effective value of one key and where it came from. */
-    public record Entry(String value, String source) {
+    /** The effective value of one key, where it came from, and its declaration when it was read through one. */
+    public record Entry(String value, String source, Optional<Setting> declaration) {
+        public Entry(String value, String source) {
+            this(value, source, Optional.empty());
+        }
     }
 
     private static final String MASK = "****";
@@ -83,9 +87,69 @@ public final class Settings {
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
-        String range = "an integer in " + min + ".." + max;
-        int value = lookup(key, Integer.toString(defaultValue), Settings::parseInt, false, range);
+        return Math.toIntExact(count(key, defaultValue, min, max));
+    }
+
+    /** A whole number written in plain digits; a size suffix ({@code 40m}) is refused, never multiplied. */
+    public long count(String key, long defaultValue, long min, long max) {
+        String range = "a whole number in " + min + ".." + max + " written in plain digits (size suffixes such as "
+                + "40m are refused for counts)";
+        long value = lookup(key, Long.toString(defaultValue), Settings::parseLong, false, range);
         return checkRange(key, value, min, max, range);
+    }
+
+    // Declared settings: the one way the runtime, the store and the supervisor read their settings.
+
+    /** A {@link Setting.Type#COUNT} setting that fits an int. */
+    public int integer(Setting setting) {
+        return Math.toIntExact(count(setting));
+    }
+
+    public long count(Setting setting) {
+        return declared(setting, Setting.Type.COUNT,
+                () -> count(setting.key(), Long.parseLong(setting.defaultText()), setting.min(), setting.max()));
+    }
+
+    public long bytes(Setting setting) {
+        return declared(setting, Setting.Type.SIZE,
+                () -> bytes(setting.key(), ByteSize.parse(setting.defaultText()), setting.min(), setting.max()));
+    }
+
+    public Duration duration(Setting setting) {
+        return declared(setting, Setting.Type.DURATION, () -> duration(setting.key(),
+                parseDuration(setting.defaultText()), Duration.ofMillis(setting.min()), Duration.ofMillis(setting.max())));
+    }
+
+    public Map<String, Duration> durations(Setting setting) {
+        return declared(setting, Setting.Type.DURATIONS, () -> durations(setting.key(), setting.defaultText(),
+                Duration.ofMillis(setting.min()), Duration.ofMillis(setting.max())));
+    }
+
+    public boolean bool(Setting setting) {
+        return declared(setting, Setting.Type.BOOLEAN,
+                () -> bool(setting.key(), parseBool(setting.defaultText())));
+    }
+
+    public String string(Setting setting) {
+        return declared(setting, Setting.Type.TEXT, () -> string(setting.key(), setting.defaultText()));
+    }
+
+    public Path path(Setting setting) {
+        return declared(setting, Setting.Type.PATH, () -> path(setting.key(), setting.defaultText()));
+    }
+
+    public Optional<String> secret(Setting setting) {
+        return declared(setting, Setting.Type.SECRET, () -> secret(setting.key()));
+    }
+
+    private <T> T declared(Setting setting, Setting.Type type, Supplier<T> read) {
+        if (setting.type() != type) {
+            throw new IllegalArgumentException("setting " + setting.key() + " is declared " + setting.type()
+                    + ", read as " + type);
+        }
+        T value = read.get();
+        effective.computeIfPresent(setting.key(), (k, e) -> new Entry(e.value(), e.source(), Optional.of(setting)));
+        return value;
     }
 
     public long bytes(String key, long defaultValue, long min, long max) {
@@ -111,7 +175,7 @@ public final class Settings {
         String range = "name=duration pairs separated by commas, each in " + min + ".." + max;
         Map<String, Duration> value = lookup(key, defaultValue, text -> {
             Map<String, Duration> map = new LinkedHashMap<>();
-            for (String pair : text.split(",")) {
+            for (String pair : text.split(",", -1)) {
                 if (pair.isBlank()) {
                     continue;
                 }
@@ -242,15 +306,12 @@ public final class Settings {
         return s + "s";
     }
 
-    /** An optionally negative integer in ASCII digits ({@link Integer#parseInt} also takes other Unicode digits). */
-    private static int parseInt(String text) {
+    /** An optionally negative integer in ASCII digits ({@link Long#parseLong} also takes other Unicode digits). */
+    private static long parseLong(String text) {
         boolean negative = text.startsWith("-");
         long value = Numbers.parseNonNegative(text, negative ? 1 : 0, text.length())
                 .orElseThrow(() -> new NumberFormatException(text));
-        if (value > Integer.MAX_VALUE) {
-            throw new NumberFormatException(text);
-        }
-        return (int) (negative ? -value : value);
+        return negative ? -value : value;
     }
 
     private static boolean parseBool(String text) {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. {@link #run} blocks the calling thread (meant for virtual threads). Bounds: {@code threads} workers,
  * {@code queueCapacity} waiting tasks. Meters: see {@link CpuPoolMetrics}.
  */
-public final class CpuPool implements AutoCloseable {
+public final class CpuPool implements CpuWork, AutoCloseable {
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
     private final CpuPoolSettings settings;
@@ -56,6 +56,7 @@ public final class CpuPool implements AutoCloseable {
         }
     };
 
+    @SuppressWarnings("ThreadPriorityCheck") // deliberate: see the comment on the thread factory below
     private CpuPool(CpuPoolSettings settings, MeterRegistry registry) {
         this.settings = settings;
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
@@ -95,10 +96,8 @@ public final class CpuPool implements AutoCloseable {
      * @throws CpuTaskFailedException   for a checked exception of the work, or when the caller is interrupted (flag
      *                                  restored; the task is dropped if not started, else interrupted)
      */
+    @Override
     public <T> T run(String task, Callable<T> work) {
-        if (settings.inline()) {
-            return runInline(task, work);
-        }
         var job = new CpuJob<>(task, work, settings.queueWait(task).toNanos(), hooks);
         try {
             executor.execute(job);
@@ -135,17 +134,6 @@ public final class CpuPool implements AutoCloseable {
             }
             Thread.currentThread().interrupt();
             throw new CpuTaskFailedException(task, "interrupted while waiting for cpu task '" + task + "'", e);
-        }
-    }
-
-    private <T> T runInline(String task, Callable<T> work) {
-        long start = System.nanoTime();
-        try {
-            return work.call();
-        } catch (Exception e) {
-            throw unwrap(task, e);
-        } finally {
-            metrics.runTime(task, System.nanoTime() - start);
         }
     }
 

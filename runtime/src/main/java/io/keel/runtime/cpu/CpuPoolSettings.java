@@ -1,42 +1,43 @@
 package io.keel.runtime.cpu;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Immutable settings of a {@link CpuPool}. Invalid values fail at construction with the key, the value and the
  * allowed range; nothing is clamped silently.
  *
- * @param threads            platform worker threads ({@code cpu.threads}), 1..4096; default: available processors
- * @param queueCapacity      tasks that may wait for a worker ({@code cpu.queue-capacity}), 1..1_000_000;
+ * @param threads            platform worker threads ({@code cpu-threads}), 1..{@value #MAX_THREADS}; default: available
+ *                           processors
+ * @param queueCapacity      tasks that may wait for a worker ({@code cpu-queue}), 1..{@value #MAX_QUEUE};
  *                           default threads * 8
- * @param maxQueueWait       default deadline for a task to START ({@code cpu.max-queue-wait}); default 2 s
- * @param taskTimeouts       run-time budget per task name ({@code cpu.task-timeouts.<task>}); a task without an entry
+ * @param maxQueueWait       default deadline for a task to START ({@code cpu-max-queue-wait}); default 2 s
+ * @param taskTimeouts       run-time budget per task name ({@code cpu-task-timeouts}); a task without an entry
  *                           gets {@code defaultTaskTimeout}
- * @param inline             {@code true} = no protection: work runs directly on the caller thread without admission
- *                           control or timeouts (the benchmark's naive baseline); default false
- * @param taskQueueWaits     start deadline per task name ({@code cpu.task-queue-waits.<task>}); default maxQueueWait
- * @param defaultTaskTimeout run-time budget of tasks not named in taskTimeouts ({@code cpu.default-task-timeout});
+ * @param taskQueueWaits     start deadline per task name (code only); default maxQueueWait
+ * @param defaultTaskTimeout run-time budget of tasks not named in taskTimeouts ({@code cpu-task-timeout});
  *                           default 30 s
  */
 public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts,
-                              boolean inline, Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout) {
+                              Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout) {
 
-    static final int MAX_THREADS = 4096;
-    static final int MAX_QUEUE = 1_000_000;
+    /** Largest pool: the same bound as the {@code cpu-threads} setting. */
+    public static final int MAX_THREADS = 1024;
+    public static final int MAX_QUEUE = 1_000_000;
 
     public CpuPoolSettings {
-        check(threads >= 1 && threads <= MAX_THREADS, "cpu.threads", threads, "1.." + MAX_THREADS);
-        check(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE, "cpu.queue-capacity", queueCapacity, "1.." + MAX_QUEUE);
+        check(threads >= 1 && threads <= MAX_THREADS, "cpu-threads", threads, "1.." + MAX_THREADS);
+        check(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE, "cpu-queue", queueCapacity, "1.." + MAX_QUEUE);
         checkPositive("cpu.max-queue-wait", maxQueueWait);
         checkPositive("cpu.default-task-timeout", defaultTaskTimeout);
         taskTimeouts = checkedCopy("cpu.task-timeouts", taskTimeouts);
         taskQueueWaits = checkedCopy("cpu.task-queue-waits", taskQueueWaits);
     }
 
-    /** Settings with no per-task overrides beyond {@code taskTimeouts}, protections on, 30 s default run budget. */
+    /** Settings with no per-task overrides beyond {@code taskTimeouts}, 30 s default run budget. */
     public CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts) {
-        this(threads, queueCapacity, maxQueueWait, taskTimeouts, false, Map.of(), Duration.ofSeconds(30));
+        this(threads, queueCapacity, maxQueueWait, taskTimeouts, Map.of(), Duration.ofSeconds(30));
     }
 
     /**
@@ -51,29 +52,24 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     }
 
     public CpuPoolSettings withThreads(int value) {
-        return new CpuPoolSettings(value, queueCapacity, maxQueueWait, taskTimeouts, inline, taskQueueWaits,
+        return new CpuPoolSettings(value, queueCapacity, maxQueueWait, taskTimeouts, taskQueueWaits,
                 defaultTaskTimeout);
     }
 
     public CpuPoolSettings withQueueCapacity(int value) {
-        return new CpuPoolSettings(threads, value, maxQueueWait, taskTimeouts, inline, taskQueueWaits,
-                defaultTaskTimeout);
-    }
-
-    public CpuPoolSettings withInline(boolean value) {
-        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, value, taskQueueWaits,
+        return new CpuPoolSettings(threads, value, maxQueueWait, taskTimeouts, taskQueueWaits,
                 defaultTaskTimeout);
     }
 
     /** Run-time budget for the named task; the caller stops waiting and the task is interrupted after it. */
     public CpuPoolSettings withTaskTimeout(String task, Duration timeout) {
-        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, plus(taskTimeouts, task, timeout), inline,
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, plus(taskTimeouts, task, timeout),
                 taskQueueWaits, defaultTaskTimeout);
     }
 
     /** Start deadline for the named task; a task that cannot start within it is refused. */
     public CpuPoolSettings withTaskQueueWait(String task, Duration deadline) {
-        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, inline,
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts,
                 plus(taskQueueWaits, task, deadline), defaultTaskTimeout);
     }
 
@@ -88,7 +84,7 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     }
 
     private static Map<String, Duration> plus(Map<String, Duration> map, String key, Duration value) {
-        var copy = new java.util.HashMap<>(map);
+        var copy = new HashMap<>(map);
         copy.put(key, value);
         return copy;
     }

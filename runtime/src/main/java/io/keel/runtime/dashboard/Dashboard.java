@@ -71,7 +71,7 @@ public final class Dashboard {
     }
 
     /**
-     * Adds a figure shown under {@code figures} in the stats and as a tile on the page, from the next stats refresh
+     * Adds a figure shown in the stats document's figure list and as a tile on the page, from the next stats refresh
      * on. Thread-safe.
      *
      * @throws IllegalArgumentException for a name already taken, or past 32 figures

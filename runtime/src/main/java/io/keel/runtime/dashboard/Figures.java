@@ -174,7 +174,7 @@ final class Figures {
      */
     static Object plain(Object value) {
         Object v = value instanceof Optional<?> optional ? optional.orElse(null) : value;
-        if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float x && !Float.isFinite(x)) {
+        if ((v instanceof Double d && !Double.isFinite(d)) || (v instanceof Float x && !Float.isFinite(x))) {
             return null;
         }
         if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * @param cumulative    how many values were at most the bound at the same index
  * @param count         all values, including those above the last bound
  */
+@SuppressWarnings("ArrayRecordComponent") // a read-only snapshot of a scrape, never compared; boxing buckets would buy nothing
 record Histogram(double[] boundsSeconds, double[] cumulative, double count) {
     static final Histogram EMPTY = new Histogram(new double[0], new double[0], 0);
 

@@ -1,9 +1,9 @@
 package io.keel.runtime.health;
 
 import io.helidon.http.Status;
-import io.keel.runtime.http.Json;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.keel.runtime.http.Json;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package io.keel.runtime.http;
 
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.limit.ConcurrencyLimiter;
 import io.keel.runtime.limit.Permit;
 import io.keel.runtime.limit.Priority;
@@ -66,8 +68,8 @@ public final class Admission {
         };
     }
 
-    private void limited(Priority priority, Handler handler, io.helidon.webserver.http.ServerRequest req,
-                         io.helidon.webserver.http.ServerResponse res) throws Exception {
+    private void limited(Priority priority, Handler handler, ServerRequest req,
+                         ServerResponse res) throws Exception {
         Optional<Permit> permit = limiter.tryAcquire(priority);
         if (permit.isEmpty()) {
             throw ProblemException.unavailable("the server is at its concurrency limit (" + limiter.limit()

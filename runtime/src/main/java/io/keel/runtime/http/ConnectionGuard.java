@@ -1,7 +1,9 @@
 package io.keel.runtime.http;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
@@ -9,6 +11,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,9 +58,9 @@ public final class ConnectionGuard implements AutoCloseable {
         this.headerTimeout = headerTimeout;
         this.problems = problems;
         registry.gauge("keel.http.connections.active", List.of(
-                io.micrometer.core.instrument.Tag.of("listener", listener)), open);
+                Tag.of("listener", listener)), open);
         registry.gauge("keel.http.connections.max", List.of(
-                io.micrometer.core.instrument.Tag.of("listener", listener)), maxConnections);
+                Tag.of("listener", listener)), maxConnections);
         this.refused = Counter.builder("keel.http.connections.refused")
                 .description("connections refused with 503 because the listener had max-connections open")
                 .tag("listener", listener).register(registry);
@@ -95,7 +98,7 @@ public final class ConnectionGuard implements AutoCloseable {
     public Http1ConnectionListener receiveListener() {
         return new Http1ConnectionListener() {
             @Override
-            public void prologue(ConnectionContext ctx, io.helidon.http.HttpPrologue prologue) {
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
                 HeaderDeadline deadline = deadlines.get(ctx);
                 if (deadline != null) {
                     deadline.requestStarted();
@@ -167,7 +170,7 @@ public final class ConnectionGuard implements AutoCloseable {
         }
 
         @Override
-        public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
+        public void handle(Limit limit) throws InterruptedException {
             comings.incrementAndGet();
             if (open.incrementAndGet() > maxConnections) {
                 open.decrementAndGet();

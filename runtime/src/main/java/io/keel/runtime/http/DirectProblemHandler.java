@@ -32,6 +32,7 @@ final class DirectProblemHandler implements DirectHandler {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // TransportRequest.empty() is Helidon's singleton for "no request"
     public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
                                     ServerResponseHeaders responseHeaders, String message) {
         int status = defaultStatus.code();

@@ -15,9 +15,11 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.keel.runtime.KeelException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serial;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
@@ -131,8 +133,8 @@ public final class Json {
     }
 
     /** Malformed client JSON, kept apart from serialisation bugs so only this one becomes a 400. */
-    static final class MalformedJsonException extends io.keel.runtime.KeelException {
-        @java.io.Serial
+    static final class MalformedJsonException extends KeelException {
+        @Serial
         private static final long serialVersionUID = 1L;
 
         MalformedJsonException(JsonProcessingException cause) {

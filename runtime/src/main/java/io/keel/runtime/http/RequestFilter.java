@@ -1,6 +1,9 @@
 package io.keel.runtime.http;
 
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Thread-safe.
  */
 final class RequestFilter implements Filter {
-    private static final io.helidon.http.HeaderName REQUEST_ID = io.helidon.http.HeaderNames.create(RequestIds.HEADER);
+    private static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private record TimerKey(String method, String route, int status) {
@@ -78,7 +82,7 @@ final class RequestFilter implements Filter {
 
     private static long headerBytes(RoutingRequest req) {
         long total = 0;
-        for (io.helidon.http.Header header : req.headers()) {
+        for (Header header : req.headers()) {
             total += header.name().length() + 4L;
             for (String value : header.allValues()) {
                 total += value.length();
@@ -102,6 +106,6 @@ final class RequestFilter implements Filter {
                         .minimumExpectedValue(Duration.ofMillis(1))
                         .maximumExpectedValue(Duration.ofSeconds(60))
                         .register(registry))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

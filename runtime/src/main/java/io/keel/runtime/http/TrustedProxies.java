@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 public final class TrustedProxies {
     private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
 
+    @SuppressWarnings("ArrayRecordComponent") // a private address prefix, built once, never compared or changed
     private record Block(byte[] network, int prefix) {
         boolean contains(byte[] address) {
             if (address.length != network.length) {
@@ -57,7 +58,7 @@ public final class TrustedProxies {
      */
     public static TrustedProxies parse(String text) {
         List<Block> blocks = new ArrayList<>();
-        for (String entry : text.split(",")) {
+        for (String entry : text.split(",", -1)) {
             String e = entry.trim();
             if (e.isEmpty()) {
                 continue;
@@ -129,8 +130,8 @@ public final class TrustedProxies {
         List<String> forwarded = req.headers().values(HeaderNames.FORWARDED);
         if (!forwarded.isEmpty()) {
             for (String value : forwarded) {
-                for (String element : value.split(",")) {
-                    for (String pair : element.split(";")) {
+                for (String element : value.split(",", -1)) {
+                    for (String pair : element.split(";", -1)) {
                         String p = pair.trim();
                         if (p.toLowerCase(Locale.ROOT).startsWith("for=")) {
                             chain.add(stripForwardedNode(p.substring(4)));
@@ -141,8 +142,10 @@ public final class TrustedProxies {
             return chain;
         }
         for (String value : req.headers().values(HeaderNames.X_FORWARDED_FOR)) {
-            for (String hop : value.split(",")) {
-                chain.add(hop.trim());
+            for (String hop : value.split(",", -1)) {
+                if (!hop.isBlank()) { // "a, b," names two hops, not three
+                    chain.add(hop.trim());
+                }
             }
         }
         return chain;

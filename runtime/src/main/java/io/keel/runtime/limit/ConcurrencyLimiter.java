@@ -84,7 +84,7 @@ public final class ConcurrencyLimiter {
             int currentLimit = limit;
             boolean full = all(current) >= currentLimit
                     || (priority == Priority.HEAVY && heavy(current) >= heavyCap(currentLimit));
-            if (full && settings.enabled()) {
+            if (full) {
                 shed.increment();
                 return Optional.empty();
             }
@@ -111,7 +111,7 @@ public final class ConcurrencyLimiter {
     private void release(LimiterPermit permit, Outcome outcome) {
         long rtt = clock.getAsLong() - permit.start;
         held.addAndGet(-step(permit.priority));
-        if (outcome != Outcome.IGNORE && settings.enabled() && sampling.tryLock()) {
+        if (outcome != Outcome.IGNORE && sampling.tryLock()) {
             try {
                 limit = algorithm.update(rtt, permit.inflightAtStart);
             } finally {

@@ -1,5 +1,6 @@
 package io.keel.runtime.memory;
 
+import io.keel.runtime.KeelSettingTable;
 import io.keel.runtime.config.ConfigException;
 import io.keel.runtime.config.Settings;
 
@@ -42,6 +43,8 @@ public final class HeapSizing {
     }
 
     /**
+     * The heap and the other areas' ceilings for each worker, from the settings and the limit.
+     *
      * @param settings   the memory settings
      * @param limit      the cgroup limit, if any
      * @param workers    worker JVMs sharing the limit (1 without a supervisor)
@@ -105,7 +108,7 @@ public final class HeapSizing {
 
     /** The plan for this machine and these settings, reading the cgroup limit from {@code /}. */
     public static Plan plan(Settings s, int workers, boolean supervised) {
-        Path dumps = s.path("data-dir", "./data").resolve(DumpDirectory.FOLDER);
+        Path dumps = s.path(KeelSettingTable.DATA_DIR).resolve(DumpDirectory.FOLDER);
         return plan(MemorySettings.from(s), CgroupMemory.system().limit(), workers, supervised, dumps);
     }
 

@@ -5,6 +5,8 @@ import io.keel.runtime.config.Settings;
 import java.time.Duration;
 import java.util.Map;
 
+import static io.keel.runtime.KeelSettingTable.*;
+
 /**
  * How the JVM's memory is split and how a leak is recognised. Read once at start; immutable.
  *
@@ -32,21 +34,18 @@ public record MemorySettings(
         Duration leakWindow,
         long leakSlopePerHour) {
 
-    private static final long MB = 1024 * 1024;
-    private static final long TB = MB * MB;
-
     /** Reads every memory key; fails at the first invalid value, naming key, value and range. */
     public static MemorySettings from(Settings s) {
         return new MemorySettings(
-                s.bytes("max-heap", 0, 0, TB),
-                s.bytes("max-metaspace", 192 * MB, 32 * MB, 64L * 1024 * MB),
-                s.bytes("code-cache", 96 * MB, 16 * MB, 2048 * MB),
-                s.bytes("max-direct-memory", 64 * MB, MB, TB),
-                s.bytes("thread-stack-reserve", 64 * MB, 0, 64L * 1024 * MB),
-                s.integer("native-overhead-percent", 10, 0, 50),
-                s.integer("heap-dumps-kept", 3, 1, 100),
-                s.duration("leak-window", Duration.ofMinutes(30), Duration.ofSeconds(20), Duration.ofDays(7)),
-                s.bytes("leak-slope", 64 * MB, 1024, TB));
+                s.bytes(MAX_HEAP),
+                s.bytes(MAX_METASPACE),
+                s.bytes(CODE_CACHE),
+                s.bytes(MAX_DIRECT_MEMORY),
+                s.bytes(THREAD_STACK_RESERVE),
+                s.integer(NATIVE_OVERHEAD_PERCENT),
+                s.integer(HEAP_DUMPS_KEPT),
+                s.duration(LEAK_WINDOW),
+                s.bytes(LEAK_SLOPE));
     }
 
     /** Defaults only: for tests and embedding. */

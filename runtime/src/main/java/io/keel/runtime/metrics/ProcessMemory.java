@@ -25,7 +25,7 @@ public final class ProcessMemory {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith(name)) {
-                    String[] parts = line.substring(name.length()).trim().split("\\s+");
+                    String[] parts = line.substring(name.length()).trim().split("\\s+", -1);
                     return Long.parseLong(parts[0]) * 1024.0;
                 }
             }

@@ -12,6 +12,7 @@ public final class Carriers {
     }
 
     /** Lets other virtual threads run before this one continues; does nothing on a platform thread. */
+    @SuppressWarnings("ThreadPriorityCheck") // on a virtual thread yield hands the carrier to the next one, its purpose
     public static void yieldIfVirtual() {
         if (Thread.currentThread().isVirtual()) {
             Thread.yield();

@@ -220,19 +220,19 @@ public final class CsvRowWriter implements AutoCloseable {
                 b[n++] = (byte) c;
             } else if (c < 0x800) {
                 b[n++] = (byte) (0xC0 | c >> 6);
-                b[n++] = (byte) (0x80 | c & 0x3F);
+                b[n++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, text.charAt(++i));
                 b[n++] = (byte) (0xF0 | cp >> 18);
-                b[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                b[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                b[n++] = (byte) (0x80 | cp & 0x3F);
+                b[n++] = (byte) (0x80 | (cp >> 12 & 0x3F));
+                b[n++] = (byte) (0x80 | (cp >> 6 & 0x3F));
+                b[n++] = (byte) (0x80 | (cp & 0x3F));
             } else if (Character.isSurrogate(c)) {
                 b[n++] = '?';
             } else {
                 b[n++] = (byte) (0xE0 | c >> 12);
-                b[n++] = (byte) (0x80 | c >> 6 & 0x3F);
-                b[n++] = (byte) (0x80 | c & 0x3F);
+                b[n++] = (byte) (0x80 | (c >> 6 & 0x3F));
+                b[n++] = (byte) (0x80 | (c & 0x3F));
             }
         }
         count = n;

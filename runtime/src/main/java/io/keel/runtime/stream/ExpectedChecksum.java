@@ -44,7 +44,10 @@ public record ExpectedChecksum(String sha256Hex) {
 
     private static Optional<ExpectedChecksum> fromDigest(String header) {
         Optional<ExpectedChecksum> found = Optional.empty();
-        for (String part : header.split(",")) {
+        for (String part : header.split(",", -1)) {
+            if (part.isBlank()) { // a trailing comma adds no entry
+                continue;
+            }
             int eq = part.indexOf('=');
             if (eq < 0) {
                 throw new MalformedChecksumException("Digest entry '" + part.strip() + "' is not algorithm=value");

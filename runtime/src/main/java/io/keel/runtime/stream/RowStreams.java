@@ -21,7 +21,11 @@ import java.util.regex.Pattern;
 public final class RowStreams {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
-    /** @param bufferBytes bytes buffered per open stream before a socket write, 512..16 MiB; default 64 KiB */
+    /**
+     * Settings of the row streams.
+     *
+     * @param bufferBytes bytes buffered per open stream before a socket write, 512..16 MiB; default 64 KiB
+     */
     public record Config(int bufferBytes) {
         public static final int DEFAULT_BUFFER_BYTES = 64 * 1024;
 

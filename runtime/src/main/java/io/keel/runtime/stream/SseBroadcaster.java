@@ -54,6 +54,8 @@ public final class SseBroadcaster<E> {
     private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.UTF_8);
 
     /**
+     * Settings of a broadcaster.
+     *
      * @param replaySize      events kept for Last-Event-ID resumption, 0..100000; default 1000
      * @param clientQueueSize events buffered per client before it is dropped, 1..100000; default 256
      * @param heartbeat       idle time after which a {@code : keepalive} comment is sent, 10 ms..15 s; default 2 s
@@ -121,7 +123,11 @@ public final class SseBroadcaster<E> {
                 .description("Events held for Last-Event-ID replay").register(registry);
     }
 
-    /** @param name metric tag telling hubs apart, e.g. {@code orders} */
+    /**
+     * A broadcaster with no subscribers yet.
+     *
+     * @param name metric tag telling hubs apart, e.g. {@code orders}
+     */
     public static <E> SseBroadcaster<E> create(String name, Config config, MeterRegistry registry) {
         return new SseBroadcaster<>(Objects.requireNonNull(name, "name"), Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(registry, "registry"), Optional.empty());
@@ -288,6 +294,7 @@ public final class SseBroadcaster<E> {
      * slow, or the hub is closed; a hub with a {@link History} reads the replay from it first. Blocks the calling (virtual) thread that long; the subscription is removed before
      * it returns. A vanished client is a normal end here: the method returns and the server closes the connection.
      */
+    @SuppressWarnings("ReferenceEquality") // END is a sentinel instance: identity is the point
     public void stream(ServerResponse res, SseSubscription<E> subscription) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");

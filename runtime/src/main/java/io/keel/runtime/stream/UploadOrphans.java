@@ -15,7 +15,12 @@ import java.util.function.Predicate;
  * Stateless; blocks on the file system. Call it once at start, before this process accepts uploads.
  */
 public final class UploadOrphans {
-    /** @param deleted part files of bodies that never completed; @param completed committed uploads put in place */
+    /**
+     * What a sweep did.
+     *
+     * @param deleted   part files of bodies that never completed
+     * @param completed committed uploads put in place
+     */
     public record Swept(int deleted, int completed) {
     }
 

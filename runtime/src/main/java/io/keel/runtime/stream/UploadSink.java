@@ -46,6 +46,8 @@ public final class UploadSink {
     private static final Logger LOG = LoggerFactory.getLogger(UploadSink.class);
 
     /**
+     * Settings of an upload sink.
+     *
      * @param maxBytes    largest body accepted, in bytes (at least 1)
      * @param bufferBytes read buffer per upload in progress, 1 KiB to 1 MiB; default 256 KiB (one hash update and
      *                    one file write per full buffer: the socket delivers 8 KiB per read)

@@ -1,6 +1,9 @@
 package io.keel.runtime.config;
 
 import io.keel.runtime.KeelConfig;
+import io.keel.runtime.KeelSettingTable;
+import io.keel.runtime.cpu.CpuPoolSettings;
+import io.keel.runtime.limit.LimitSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +29,9 @@ class SettingsTest {
         assertThat(config.host()).isEqualTo("127.0.0.2");
         assertThat(config.cpuThreads()).isEqualTo(3);
         assertThat(config.maxBodySize()).isEqualTo(1 << 20);
-        assertThat(s.effective().get("port")).isEqualTo(new Settings.Entry("7200", "flag --port"));
+        assertThat(s.effective().get("port").value()).isEqualTo("7200");
+        assertThat(s.effective().get("port").source()).isEqualTo("flag --port");
+        assertThat(s.effective().get("port").declaration()).contains(KeelSettingTable.PORT);
         assertThat(s.effective().get("host").source()).isEqualTo("env KEEL_HOST");
         assertThat(s.effective().get("cpu-threads").source()).startsWith("file ");
         assertThat(s.effective().get("max-body-size").source()).isEqualTo("default");
@@ -41,8 +46,6 @@ class SettingsTest {
                 .hasMessageContaining("max-body-size").hasMessageContaining("lots");
         assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("shutdown-grace", "soon"))))
                 .hasMessageContaining("shutdown-grace");
-        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("protections", "maybe"))))
-                .hasMessageContaining("protections");
     }
 
     @Test
@@ -83,8 +86,47 @@ class SettingsTest {
     }
 
     @Test
-    void turningProtectionsOffAlsoDisablesTheConcurrencyLimit() {
-        assertThat(KeelConfig.defaults().limit().enabled()).isTrue();
-        assertThat(KeelConfig.from(Settings.of(Map.of("protections", "off"))).limit().enabled()).isFalse();
+    void theProductHasNoSwitchThatTurnsItsProtectionsOff() {
+        Settings settings = Settings.of(Map.of("protections", "off"));
+        KeelConfig.from(settings);
+
+        assertThatThrownBy(settings::requireAllKnown).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting(s) [protections]");
+    }
+
+    @Test
+    void countsTakePlainIntegersAndRefuseSizeSuffixesWithAClearMessage() {
+        assertThat(KeelConfig.from(Settings.of(Map.of("cpu-threads", "12"))).cpuThreads()).isEqualTo(12);
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("cpu-threads", "4k"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cpu-threads='4k'")
+                .hasMessageContaining("a whole number in 1..1024 written in plain digits")
+                .hasMessageContaining("size suffixes such as 40m are refused");
+    }
+
+    @Test
+    void cpuThreadsAllowExactlyWhatTheCpuPoolAllows() {
+        assertThat(KeelConfig.from(Settings.of(Map.of("cpu-threads", "1024"))).cpuThreads()).isEqualTo(1024);
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("cpu-threads", "1025"))))
+                .hasMessageContaining("1..1024");
+        assertThat(KeelSettingTable.CPU_THREADS.max()).isEqualTo(CpuPoolSettings.MAX_THREADS);
+    }
+
+    @Test
+    void limitDefaultsAreTheLimiterDefaults() {
+        KeelConfig config = KeelConfig.defaults();
+        assertThat(config.limit()).isEqualTo(LimitSettings.defaults());
+        assertThat(config.limit().initialLimit()).isEqualTo(200);
+        assertThat(config.limit().minLimit()).isEqualTo(100);
+        assertThat(config.limit().maxLimit()).isEqualTo(2000);
+    }
+
+    @Test
+    void everyKeyTheRuntimeReadsIsDeclared() {
+        Settings s = Settings.of(Map.of());
+        KeelConfig.from(s);
+        assertThat(s.effective().values()).allSatisfy(e -> assertThat(e.declaration()).isPresent());
+        assertThat(s.effective().keySet()).containsExactlyInAnyOrderElementsOf(KeelSettingTable.ALL.stream()
+                .map(Setting::key).filter(k -> !k.equals("pid-file") && !k.equals("parent-watch")).toList());
     }
 }

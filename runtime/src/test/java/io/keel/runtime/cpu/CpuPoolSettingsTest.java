@@ -16,7 +16,6 @@ class CpuPoolSettingsTest {
         assertThat(defaults.threads()).isEqualTo(cpus);
         assertThat(defaults.queueCapacity()).isEqualTo(cpus * 8);
         assertThat(defaults.maxQueueWait()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(defaults.inline()).isFalse();
         assertThat(defaults.queueWait("any")).isEqualTo(Duration.ofSeconds(2));
         assertThat(defaults.taskTimeout("any")).isEqualTo(Duration.ofSeconds(30));
     }
@@ -33,9 +32,9 @@ class CpuPoolSettingsTest {
     @Test
     void invalidValuesFailNamingTheKeyTheValueAndTheAllowedRange() {
         assertThatThrownBy(() -> CpuPoolSettings.defaults().withThreads(0))
-                .hasMessage("cpu.threads was 0, allowed: 1..4096");
+                .hasMessage("cpu-threads was 0, allowed: 1..1024");
         assertThatThrownBy(() -> CpuPoolSettings.defaults().withQueueCapacity(-1))
-                .hasMessage("cpu.queue-capacity was -1, allowed: 1..1000000");
+                .hasMessage("cpu-queue was -1, allowed: 1..1000000");
         assertThatThrownBy(() -> new CpuPoolSettings(1, 1, Duration.ZERO, Map.of()))
                 .hasMessage("cpu.max-queue-wait was PT0S, allowed: a positive duration");
         assertThatThrownBy(() -> CpuPoolSettings.defaults().withTaskTimeout("pdf", Duration.ofSeconds(-1)))

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +99,7 @@ class CpuPoolTest {
         var pool = pool(2, 8);
         var running = new AtomicInteger();
         var peak = new AtomicInteger();
-        var calls = new java.util.ArrayList<Call<Boolean>>();
+        var calls = new ArrayList<Call<Boolean>>();
         for (int i = 0; i < 6; i++) {
             calls.add(call(pool, "t", () -> {
                 peak.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -219,19 +220,6 @@ class CpuPoolTest {
                     "keel_cpu_pool_queued 0");
         }
         assertThat(prometheus.scrape()).doesNotContain("keel_cpu_pool_size");
-    }
-
-    @Test
-    void inlineModeRunsOnTheCallerThreadWithoutAdmissionControl() {
-        pool = CpuPool.create(CpuPoolSettings.defaults().withThreads(1).withQueueCapacity(1).withInline(true), registry);
-        Thread caller = Thread.currentThread();
-
-        assertThat(pool.run("t", Thread::currentThread)).isSameAs(caller);
-        var boom = new IllegalArgumentException();
-        assertThatThrownBy(() -> pool.run("t", () -> {
-            throw boom;
-        })).isSameAs(boom);
-        assertThat(registry.get("keel.cpu.task").tag("task", "t").timer().count()).isEqualTo(2);
     }
 
     @Test

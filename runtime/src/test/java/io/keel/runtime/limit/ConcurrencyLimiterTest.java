@@ -137,15 +137,6 @@ class ConcurrencyLimiterTest {
     }
 
     @Test
-    void aDisabledLimiterAdmitsEverything() {
-        var limiter = ConcurrencyLimiter.create(LimitSettings.defaults().withLimits(10, 10, 10).withEnabled(false),
-                registry, clock::get);
-        acquire(limiter, Priority.HEAVY, 50);
-        assertThat(limiter.inflight()).isEqualTo(50);
-        assertThat(shed()).isZero();
-    }
-
-    @Test
     void exportsLimitInflightAndShedUnderTheirPrometheusNames() {
         var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var limiter = ConcurrencyLimiter.create(LimitSettings.defaults().withLimits(10, 10, 10), prometheus);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,8 @@ class CsvRowWriterTest {
         byte[] oracle = oracle(all.stream().map(t -> new Object[]{1, t.toString().substring(0, 4), t.toString()})
                 .toList());
 
-        assertThat(new String(typed, java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo(new String(oracle, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new String(typed, StandardCharsets.UTF_8))
+                .isEqualTo(new String(oracle, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -106,8 +107,8 @@ class CsvRowWriterTest {
     private static void assertSameBytes(List<Object[]> rows) {
         byte[] mine = write(csv -> rows.forEach(csv::row));
         byte[] theirs = oracle(rows);
-        assertThat(new String(mine, java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo(new String(theirs, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new String(mine, StandardCharsets.UTF_8))
+                .isEqualTo(new String(theirs, StandardCharsets.UTF_8));
         assertThat(mine).isEqualTo(theirs);
     }
 

@@ -2,6 +2,7 @@ package io.keel.runtime.stream;
 
 import org.junit.jupiter.api.Test;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +79,7 @@ class PlatformProducerTest {
     void aFailingSourceFailsTheCaller() {
         assertThatThrownBy(() -> new PlatformProducer<Integer>("test", 4, 1).forEach(sink -> {
             sink.accept(1);
-            throw new java.sql.SQLException("disk gone");
+            throw new SQLException("disk gone");
         }, item -> { })).hasMessageContaining("disk gone");
     }
 

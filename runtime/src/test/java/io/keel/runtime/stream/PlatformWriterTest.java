@@ -3,10 +3,12 @@ package io.keel.runtime.stream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -112,7 +114,7 @@ class PlatformWriterTest {
                     try {
                         out.write(new byte[100]);
                     } catch (RuntimeException e) {
-                        throw new java.io.IOException("formatter wrapped it", e); // as Jackson's writeValue does
+                        throw new IOException("formatter wrapped it", e); // as Jackson's writeValue does
                     }
                 }
             }, goneClient())).isInstanceOf(ClientGoneException.class);
@@ -128,7 +130,7 @@ class PlatformWriterTest {
 
         assertThatThrownBy(() -> new PlatformWriter("test", CHUNK, 2).run(out -> {
             out.write(new byte[CHUNK + 10]);
-            throw new java.sql.SQLException("disk gone");
+            throw new SQLException("disk gone");
         }, target)).hasMessageContaining("disk gone");
         assertThat(target.size()).isEqualTo(CHUNK);
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -174,10 +175,10 @@ class RowStreamWriterTest {
 
     @Test
     void badRowsAreRejected() {
-        CsvRowWriter csv = CsvRowWriter.create(java.io.OutputStream.nullOutputStream(), List.of("a", "b"));
+        CsvRowWriter csv = CsvRowWriter.create(OutputStream.nullOutputStream(), List.of("a", "b"));
         assertThatThrownBy(() -> csv.row(1)).hasMessageContaining("1 cells, header has 2");
         assertThatThrownBy(() -> csv.row(1, null)).hasMessageContaining("null");
-        assertThatThrownBy(() -> streams.open("Bad Name", java.io.OutputStream.nullOutputStream()))
+        assertThatThrownBy(() -> streams.open("Bad Name", OutputStream.nullOutputStream()))
                 .hasMessageContaining("Bad Name");
         assertThatThrownBy(() -> new RowStreams.Config(10)).hasMessageContaining("bufferBytes");
     }

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +89,7 @@ class UploadSinkTest {
     @Test
     void bodyWithTheRightChecksumIsStoredUnderItsFinalName() throws Exception {
         byte[] body = randomBytes(150_000);
-        String hex = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
 
         HttpResponse<String> response = post(HttpRequest.BodyPublishers.ofByteArray(body), "X-Checksum-SHA256", hex);
 
@@ -109,7 +111,7 @@ class UploadSinkTest {
     @Test
     void digestHeaderChecksumIsVerifiedToo() throws Exception {
         byte[] body = randomBytes(1000);
-        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+        byte[] sha = MessageDigest.getInstance("SHA-256").digest(body);
         UploadResult result = sink.receive(new ByteArrayInputStream(body), OptionalLong.empty(),
                 ExpectedChecksum.parse(Optional.of("sha-256=" + Base64.getEncoder().encodeToString(sha)),
                         Optional.empty()), "digest");
@@ -253,7 +255,7 @@ class UploadSinkTest {
 
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
-        new java.util.Random(n).nextBytes(bytes);
+        new Random(n).nextBytes(bytes);
         return bytes;
     }
 

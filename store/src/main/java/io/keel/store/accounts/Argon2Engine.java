@@ -1,6 +1,7 @@
 package io.keel.store.accounts;
 
 import io.keel.store.NativePath;
+
 import java.util.function.Supplier;
 
 /**

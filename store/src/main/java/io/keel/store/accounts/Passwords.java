@@ -1,6 +1,6 @@
 package io.keel.store.accounts;
 
-import io.keel.runtime.cpu.CpuPool;
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.store.NativePath;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ public final class Passwords {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
-    private final CpuPool pool;
+    private final CpuWork pool;
     private final Argon2Engine argon2;
     private final int memoryKib;
     private final int iterations;
@@ -29,12 +29,12 @@ public final class Passwords {
     /** Verified against when the email is unknown, so both failures cost the same time. */
     private final String decoy;
 
-    public Passwords(CpuPool pool, int memoryKib, int iterations) {
+    public Passwords(CpuWork pool, int memoryKib, int iterations) {
         this(pool, memoryKib, iterations, Argon2Engine.preferred());
     }
 
     /** Tests choose the engine, to cover the fallback on a machine where the native library loads. */
-    Passwords(CpuPool pool, int memoryKib, int iterations, Argon2Engine argon2) {
+    Passwords(CpuWork pool, int memoryKib, int iterations, Argon2Engine argon2) {
         this.pool = pool;
         this.argon2 = argon2;
         this.memoryKib = memoryKib;
@@ -73,14 +73,14 @@ public final class Passwords {
     }
 
     boolean verifyInline(String password, String phc) {
-        String[] parts = phc.split("\\$");
+        String[] parts = phc.split("\\$", -1);
         if (parts.length != 6 || !parts[1].equals("argon2id")) {
             return false;
         }
         int m = 0;
         int t = 0;
         int p = 0;
-        for (String kv : parts[3].split(",")) {
+        for (String kv : parts[3].split(",", -1)) {
             int value = Integer.parseInt(kv.substring(2));
             switch (kv.charAt(0)) {
                 case 'm' -> m = value;

@@ -1,6 +1,7 @@
 package io.keel.store.accounts;
 
 import io.keel.store.db.Jdbc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

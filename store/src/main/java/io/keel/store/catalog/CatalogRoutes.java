@@ -9,6 +9,7 @@ import io.keel.runtime.http.Params;
 import io.keel.runtime.http.Routes;
 import io.keel.store.db.Page;
 
+import java.util.List;
 import java.util.Optional;
 
 /** {@code GET /api/products}: the catalog, keyset-paged by id. Public. */
@@ -41,6 +42,6 @@ public final class CatalogRoutes {
     }
 
     /** The contract's page shape; {@code next} is JSON null on the last page. */
-    public record PageView<T>(java.util.List<T> items, String next) {
+    public record PageView<T>(List<T> items, String next) {
     }
 }

@@ -2,6 +2,7 @@ package io.keel.store.catalog;
 
 import io.keel.store.db.Jdbc;
 import io.keel.store.db.Page;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,7 +3,12 @@ package io.keel.store.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.keel.runtime.dashboard.Dashboard;
+import io.keel.runtime.dashboard.Figure;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,10 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import io.keel.runtime.dashboard.Dashboard;
-import io.keel.runtime.dashboard.Figure;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 
 /**
  * The store's database: a fixed-size HikariCP pool with its schema migrated by Flyway.
@@ -170,6 +171,7 @@ public final class Database implements AutoCloseable {
         return "Database[" + dialect + ", " + DbSettings.maskUrl(pool.getJdbcUrl()) + "]";
     }
 
+    @SuppressWarnings("ReferenceEquality") // a cause that is itself ends the chain: identity is the point
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

@@ -33,10 +33,10 @@ final class HeldConnections extends TurboFilter implements AutoCloseable {
     private final Counter heldTooLong;
     private final AtomicInteger stillHeld = new AtomicInteger();
     private final Set<String> stacksLogged = ConcurrentHashMap.newKeySet();
-    private final LoggerContext context;
+    private final LoggerContext loggerContext;
 
-    private HeldConnections(MeterRegistry registry, LoggerContext context) {
-        this.context = context;
+    private HeldConnections(MeterRegistry registry, LoggerContext loggerContext) {
+        this.loggerContext = loggerContext;
         this.heldTooLong = Counter.builder("keel.db.connections.held.too.long")
                 .description("Connections borrowed from the pool for longer than KEEL_DB_LEAK_THRESHOLD")
                 .register(registry);
@@ -47,11 +47,11 @@ final class HeldConnections extends TurboFilter implements AutoCloseable {
 
     /** Counts Hikari's leak reports in {@code registry}; a no-op filter when logback is not the SLF4J backend. */
     static HeldConnections install(MeterRegistry registry) {
-        LoggerContext context = LoggerFactory.getILoggerFactory() instanceof LoggerContext c ? c : null;
-        HeldConnections filter = new HeldConnections(registry, context);
-        if (context != null) {
+        LoggerContext loggerContext = LoggerFactory.getILoggerFactory() instanceof LoggerContext c ? c : null;
+        HeldConnections filter = new HeldConnections(registry, loggerContext);
+        if (loggerContext != null) {
             filter.start();
-            context.addTurboFilter(filter);
+            loggerContext.addTurboFilter(filter);
         }
         return filter;
     }
@@ -81,8 +81,8 @@ final class HeldConnections extends TurboFilter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (context != null) {
-            context.getTurboFilterList().remove(this);
+        if (loggerContext != null) {
+            loggerContext.getTurboFilterList().remove(this);
         }
         stop();
     }

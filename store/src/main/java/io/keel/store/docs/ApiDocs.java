@@ -74,9 +74,9 @@ public final class ApiDocs {
                 .append(esc(doc.path("info").path("description").asText()))
                 .append("</p><p>Machine-readable: <a href=\"/openapi.json\">/openapi.json</a> (OpenAPI ")
                 .append(esc(doc.path("openapi").asText())).append(").</p>");
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").properties().iterator(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
-            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().properties().iterator(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
                 operation(html, op.getKey(), path.getKey(), op.getValue());
             }
@@ -104,7 +104,7 @@ public final class ApiDocs {
                     .append("</pre>");
         }
         html.append("<table>");
-        for (Iterator<Map.Entry<String, JsonNode>> codes = op.path("responses").fields(); codes.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> codes = op.path("responses").properties().iterator(); codes.hasNext(); ) {
             Map.Entry<String, JsonNode> code = codes.next();
             html.append("<tr><td>").append(esc(code.getKey())).append("</td><td>")
                     .append(esc(code.getValue().path("description").asText())).append("</td></tr>");

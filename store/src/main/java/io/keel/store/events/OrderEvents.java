@@ -1,7 +1,7 @@
 package io.keel.store.events;
 
-import io.helidon.http.Method;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.http.Json;

@@ -15,7 +15,7 @@ import java.time.OffsetDateTime;
 import java.util.function.Function;
 
 /**
- * An open export query. {@link #forEach} reads it, fetching from the database as needed; {@link #close()} ends
+ * An open export query. {@link #writeTo} reads it, fetching from the database as needed; {@link #close()} ends
  * the query and returns the connection to the pool at once, also when the rows were not all read (a client that
  * went away). Not thread-safe; blocks on the database.
  */

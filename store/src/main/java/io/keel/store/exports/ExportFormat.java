@@ -50,7 +50,7 @@ public enum ExportFormat {
     }
 
     /** Starts a document on {@code out} (the CSV header is written at once); not thread-safe, blocks with out. */
-    RowSink open(OutputStream out, ObjectMapper mapper) {
+    public RowSink open(OutputStream out, ObjectMapper mapper) {
         return switch (this) {
             case CSV -> {
                 CsvRowWriter csv = CsvRowWriter.create(out, COLUMNS);
@@ -85,7 +85,7 @@ public enum ExportFormat {
     }
 
     /** Formats rows one at a time; {@link #close()} writes out what the formatter still buffers. */
-    interface RowSink extends AutoCloseable {
+    public interface RowSink extends AutoCloseable {
         void row(ExportRow row);
 
         @Override

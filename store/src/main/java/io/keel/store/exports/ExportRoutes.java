@@ -1,8 +1,8 @@
 package io.keel.store.exports;
 
-import io.helidon.http.Method;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,7 +28,6 @@ import java.time.format.DateTimeFormatter;
  * slows the cursor. A client that disconnects ends the query and frees the connection at once. A database failure
  * after the first bytes cuts the body off (no clean end of the chunked body), so a truncated file never looks whole.
  * <p>
- * With protections off (benchmark baseline only) the export is built in memory and sent at once, as naive services do.
  * Metrics: {@code keel_orders_export_rows_total}, {@code keel_orders_export_aborted_total} (client went away), plus
  * the runtime's {@code keel_stream_bytes_total{stream="orders_export"}} and {@code keel_streams_active}. Thread-safe.
  */
@@ -43,19 +41,16 @@ public final class ExportRoutes {
     private final AdminGuard admin;
     private final RowStreams streams;
     private final ObjectMapper mapper;
-    private final boolean protections;
     private final Clock clock;
     private final Counter rows;
     private final Counter aborted;
 
-    /** @param protections false only for the benchmark's naive baseline: buffer the whole export in memory */
     public ExportRoutes(OrderExporter exporter, AdminGuard admin, RowStreams streams, ObjectMapper mapper,
-                        boolean protections, Clock clock, MeterRegistry registry) {
+                        Clock clock, MeterRegistry registry) {
         this.exporter = exporter;
         this.admin = admin;
         this.streams = streams;
         this.mapper = mapper;
-        this.protections = protections;
         this.clock = clock;
         this.rows = Counter.builder("keel.orders.export.rows").description("Order rows in completed exports")
                 .register(registry);
@@ -72,17 +67,13 @@ public final class ExportRoutes {
         admin.authorize(req);
         ExportFormat format = ExportFormat.parse(Params.query(req, "format"));
         ExportWindow window = ExportWindow.parse(Params.query(req, "from"), Params.query(req, "to"));
-        try (ExportCursor cursor = exporter.open(window, protections)) {
+        try (ExportCursor cursor = exporter.open(window)) {
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, format.contentType());
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"orders-"
                     + FILE_TIME.format(clock.instant()) + "." + format.extension() + "\"");
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            if (protections) {
-                stream(res, format, cursor);
-            } else {
-                buffer(res, format, cursor);
-            }
+            stream(res, format, cursor);
         } catch (ClientGoneException e) {
             aborted.increment();
             LOG.info("order export stopped: the client went away");
@@ -98,21 +89,12 @@ public final class ExportRoutes {
         try {
             long count = cursor.writeTo(out, target -> format.open(target, mapper));
             complete = true;
-            rows.increment(count);
+            rows.increment((double) count);
         } finally {
             if (!complete) {
                 body.abort();
             }
             out.close();
         }
-    }
-
-    /** The naive way, kept only as the benchmark's baseline: the whole file in memory, then one write. */
-    private void buffer(ServerResponse res, ExportFormat format, ExportCursor cursor) {
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        long count = cursor.writeTo(whole, target -> format.open(target, mapper));
-        rows.increment(count);
-        LOG.warn("PROTECTIONS OFF: order export of {} rows buffered whole in memory ({} bytes)", count, whole.size());
-        res.send(whole.toByteArray());
     }
 }

@@ -44,11 +44,9 @@ public final class OrderExporter {
      * Runs the export query and returns its cursor, positioned before the first row. Blocks until the database
      * answers; a failure here happens before anything was sent, so the caller can still answer with an error.
      *
-     * @param streaming false reads the way a naive service does (whole result in memory): only for the benchmark
-     *                  baseline with protections off
      * @throws io.keel.store.db.DataAccessException when no connection can be had or the query fails
      */
-    public ExportCursor open(ExportWindow window, boolean streaming) {
+    public ExportCursor open(ExportWindow window) {
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM orders");
         if (window.from().isPresent() || window.to().isPresent()) {
             sql.append(" WHERE ");
@@ -61,7 +59,7 @@ public final class OrderExporter {
         ExportCursor.Settings restore = null;
         try {
             connection = db.dataSource().getConnection();
-            restore = prepare(connection, streaming);
+            restore = prepare(connection);
             PreparedStatement select = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
                     ResultSet.CONCUR_READ_ONLY);
             int index = 1;
@@ -71,9 +69,7 @@ public final class OrderExporter {
             if (window.to().isPresent()) {
                 Jdbc.setInstant(select, index, window.to().get());
             }
-            if (streaming) {
-                select.setFetchSize(fetchSize);
-            }
+            select.setFetchSize(fetchSize);
             return new ExportCursor(connection, select, select.executeQuery(), restore);
         } catch (SQLException | RuntimeException e) {
             if (connection != null) {
@@ -84,10 +80,7 @@ public final class OrderExporter {
         }
     }
 
-    private ExportCursor.Settings prepare(Connection connection, boolean streaming) throws SQLException {
-        if (!streaming) {
-            return ExportCursor.Settings.NONE;
-        }
+    private ExportCursor.Settings prepare(Connection connection) throws SQLException {
         if (db.dialect() == Dialect.POSTGRESQL) {
             connection.setAutoCommit(false); // without a transaction the driver ignores the fetch size
             connection.setReadOnly(true);

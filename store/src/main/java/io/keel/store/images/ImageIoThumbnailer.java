@@ -2,6 +2,7 @@ package io.keel.store.images;
 
 import io.keel.store.NativePath;
 import io.keel.store.images.ImageRejectedException.Reason;
+
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;

@@ -1,6 +1,7 @@
 package io.keel.store.images;
 
 import io.keel.runtime.KeelException;
+
 import java.io.Serial;
 
 /**

@@ -4,12 +4,13 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.keel.runtime.cpu.CpuPool;
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.runtime.http.Numbers;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.Routes;
 import io.keel.store.accounts.Authenticator;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,11 +25,11 @@ public final class ImageRoutes {
     public static final String TASK = "thumbnail";
 
     private final Thumbnailer thumbnailer;
-    private final CpuPool pool;
+    private final CpuWork pool;
     private final Authenticator auth;
     private final ImageLimits limits;
 
-    public ImageRoutes(Thumbnailer thumbnailer, ImageLimits limits, CpuPool pool, Authenticator auth) {
+    public ImageRoutes(Thumbnailer thumbnailer, ImageLimits limits, CpuWork pool, Authenticator auth) {
         this.thumbnailer = thumbnailer;
         this.limits = limits;
         this.pool = pool;
@@ -52,7 +53,7 @@ public final class ImageRoutes {
         }
         byte[] body = readBounded(req);
         Thumbnail thumbnail = pool.run(TASK, () ->
-                thumbnailer.create(new java.io.ByteArrayInputStream(body), contentType, spec));
+                thumbnailer.create(new ByteArrayInputStream(body), contentType, spec));
         res.header(HeaderNames.CONTENT_TYPE, thumbnail.contentType());
         res.header("X-Image-Width", Integer.toString(thumbnail.width()));
         res.header("X-Image-Height", Integer.toString(thumbnail.height()));

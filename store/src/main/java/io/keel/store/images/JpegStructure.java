@@ -32,7 +32,7 @@ record JpegStructure(int width, int height, int components, boolean complete) {
                 throw corrupt("JPEG segments are truncated or damaged before the image data");
             }
             int marker = jpeg[i] & 0xFF;
-            int length = (jpeg[i + 1] & 0xFF) << 8 | jpeg[i + 2] & 0xFF;
+            int length = (jpeg[i + 1] & 0xFF) << 8 | (jpeg[i + 2] & 0xFF);
             if (length < 2 || i + 1 + length > jpeg.length) {
                 throw corrupt("JPEG segment 0xFF" + Integer.toHexString(marker) + " has a broken length");
             }
@@ -40,8 +40,8 @@ record JpegStructure(int width, int height, int components, boolean complete) {
                 if (length < 8) {
                     throw corrupt("JPEG frame header is too short");
                 }
-                height = (jpeg[i + 4] & 0xFF) << 8 | jpeg[i + 5] & 0xFF;
-                width = (jpeg[i + 6] & 0xFF) << 8 | jpeg[i + 7] & 0xFF;
+                height = (jpeg[i + 4] & 0xFF) << 8 | (jpeg[i + 5] & 0xFF);
+                width = (jpeg[i + 6] & 0xFF) << 8 | (jpeg[i + 7] & 0xFF);
                 components = jpeg[i + 8] & 0xFF;
             }
             if (marker == SOS) {

@@ -1,14 +1,16 @@
 package io.keel.store.images;
 
 import io.keel.store.images.ImageRejectedException.Reason;
-import java.awt.Rectangle;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.core.MatOfInt;
+import org.opencv.core.Rect;
 import org.opencv.core.Size;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
+
+import java.awt.Rectangle;
 
 /**
  * JPEG thumbnails with OpenCV's bundled libjpeg-turbo: the decoder scales in the DCT domain by 1/2, 1/4 or 1/8, so a
@@ -101,13 +103,13 @@ final class OpenCvJpeg {
     }
 
     /** {@code region} in source pixels mapped onto the reduced image, which libjpeg rounds up to whole pixels. */
-    private static org.opencv.core.Rect scaled(Rectangle region, JpegStructure source, Mat decoded) {
+    private static Rect scaled(Rectangle region, JpegStructure source, Mat decoded) {
         double sx = (double) decoded.cols() / source.width();
         double sy = (double) decoded.rows() / source.height();
         int x = Math.min(decoded.cols() - 1, (int) Math.round(region.x * sx));
         int y = Math.min(decoded.rows() - 1, (int) Math.round(region.y * sy));
         int w = Math.max(1, Math.min(decoded.cols() - x, (int) Math.round(region.width * sx)));
         int h = Math.max(1, Math.min(decoded.rows() - y, (int) Math.round(region.height * sy)));
-        return new org.opencv.core.Rect(x, y, w, h);
+        return new Rect(x, y, w, h);
     }
 }

@@ -1,10 +1,13 @@
 package io.keel.store.images;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The encodings a thumbnail can be made from, recognised by media type and by magic bytes. */
+// The magic bytes (an array) and the media types (an unmodifiable List.of) are private, set once, only read here.
+@SuppressWarnings("ImmutableEnumChecker")
 enum SourceFormat {
     PNG("png", true, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, "image/png"),
     JPEG("jpeg", true, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, "image/jpeg", "image/jpg", "image/pjpeg"),
@@ -19,13 +22,13 @@ enum SourceFormat {
     private final String imageIoName;
     private final boolean partialReadsDetectTruncation;
     private final byte[] magic;
-    private final String[] mediaTypes;
+    private final List<String> mediaTypes;
 
     SourceFormat(String imageIoName, boolean partialReadsDetectTruncation, byte[] magic, String... mediaTypes) {
         this.imageIoName = imageIoName;
         this.partialReadsDetectTruncation = partialReadsDetectTruncation;
         this.magic = magic;
-        this.mediaTypes = mediaTypes;
+        this.mediaTypes = List.of(mediaTypes);
     }
 
     String imageIoName() {
@@ -44,7 +47,7 @@ enum SourceFormat {
                 .trim()
                 .toLowerCase(Locale.ROOT);
         return Arrays.stream(values())
-                .filter(f -> Arrays.asList(f.mediaTypes).contains(bare))
+                .filter(f -> f.mediaTypes.contains(bare))
                 .findFirst();
     }
 

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
  * @param width       pixel width of the encoded image
  * @param height      pixel height of the encoded image
  */
+@SuppressWarnings("ArrayRecordComponent") // the encoded image goes straight to the response; never compared, never changed
 public record Thumbnail(byte[] bytes, String contentType, int width, int height) {
     public Thumbnail {
         bytes = bytes.clone();

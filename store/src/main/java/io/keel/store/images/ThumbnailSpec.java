@@ -6,7 +6,7 @@ package io.keel.store.images;
  *
  * @param width  box width in pixels, {@value #MIN_SIDE}..{@value #MAX_SIDE}
  * @param height box height in pixels, {@value #MIN_SIDE}..{@value #MAX_SIDE}
- * @throws InvalidThumbnailSpecException naming the first bad field
+ * 
  */
 public record ThumbnailSpec(int width, int height, Fit fit, OutputFormat format) {
     public static final int MIN_SIDE = 1;

@@ -1,6 +1,7 @@
 package io.keel.store.images;
 
 import io.keel.store.NativePath;
+
 import java.io.InputStream;
 
 /**

@@ -1,9 +1,5 @@
 package io.keel.store.invoices;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.function.IntPredicate;
-import java.util.stream.Stream;
 import org.apache.fontbox.ttf.CmapLookup;
 import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
@@ -15,6 +11,11 @@ import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.font.encoding.GlyphList;
 import org.apache.pdfbox.pdmodel.font.encoding.WinAnsiEncoding;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.IntPredicate;
+import java.util.stream.Stream;
 
 /**
  * The font of one document. An invoice whose text is all in Windows-1252 (Western European, the common case) is set
@@ -53,7 +54,7 @@ final class InvoiceFonts {
 
     private static boolean winAnsi(int codePoint) {
         // Printable ASCII is in every encoding; the glyph-name lookup is for the rest.
-        return codePoint >= 0x20 && codePoint < 0x7F
+        return (codePoint >= 0x20 && codePoint < 0x7F)
                 || WinAnsiEncoding.INSTANCE.contains(GLYPHS.codePointToName(codePoint));
     }
 

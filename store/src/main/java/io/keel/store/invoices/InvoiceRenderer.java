@@ -16,7 +16,11 @@ package io.keel.store.invoices;
  */
 public interface InvoiceRenderer {
 
-    /** @throws InvoiceRenderingException when the bundled font cannot be read (a broken class path) */
+    /**
+     * The PDFBox renderer with the bundled font.
+     *
+     * @throws InvoiceRenderingException when the bundled font cannot be read (a broken class path)
+     */
     static InvoiceRenderer create() {
         return new PdfBoxInvoiceRenderer(InvoiceFonts.loadFontFile());
     }

@@ -1,6 +1,7 @@
 package io.keel.store.invoices;
 
 import io.keel.runtime.KeelException;
+
 import java.io.Serial;
 
 /** PDF generation failed for a reason that is a bug or a broken installation, never the invoice's content. */

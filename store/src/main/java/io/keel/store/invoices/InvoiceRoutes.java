@@ -4,7 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.keel.runtime.cpu.CpuPool;
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.runtime.http.Params;
 import io.keel.runtime.http.Routes;
 import io.keel.store.accounts.Account;
@@ -30,13 +30,13 @@ public final class InvoiceRoutes {
             List.of("1 Harbour Street", "Portsmouth PO1 2AB", "United Kingdom", "VAT GB 123 4567 89"));
 
     private final InvoiceRenderer renderer;
-    private final CpuPool pool;
+    private final CpuWork pool;
     private final Authenticator auth;
     private final OrderRoutes orders;
     private final AccountRepository accounts;
     private final ProductRepository products;
 
-    public InvoiceRoutes(InvoiceRenderer renderer, CpuPool pool, Authenticator auth, OrderRoutes orders,
+    public InvoiceRoutes(InvoiceRenderer renderer, CpuWork pool, Authenticator auth, OrderRoutes orders,
                          AccountRepository accounts, ProductRepository products) {
         this.renderer = renderer;
         this.pool = pool;

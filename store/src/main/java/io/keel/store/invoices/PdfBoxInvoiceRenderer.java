@@ -1,12 +1,13 @@
 package io.keel.store.invoices;
 
+import org.apache.fontbox.ttf.TrueTypeFont;
+import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.stream.Stream;
-import org.apache.fontbox.ttf.TrueTypeFont;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentInformation;
-import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
 
 /** {@link InvoiceRenderer} on Apache PDFBox. Immutable and thread-safe; see the interface for the contract. */
 final class PdfBoxInvoiceRenderer implements InvoiceRenderer {

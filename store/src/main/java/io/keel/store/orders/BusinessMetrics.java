@@ -58,11 +58,11 @@ public final class BusinessMetrics {
 
     public void placed(Order order) {
         orders.increment();
-        orderValue.record(order.totalCents());
+        orderValue.record((double) order.totalCents());
         revenue.computeIfAbsent(order.currency(), c -> Counter.builder("keel.revenue.cents")
                         .description("Revenue of placed orders, in minor units")
                         .tag("currency", c)
                         .register(registry))
-                .increment(order.totalCents());
+                .increment((double) order.totalCents());
     }
 }

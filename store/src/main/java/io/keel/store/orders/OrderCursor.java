@@ -1,8 +1,8 @@
 package io.keel.store.orders;
 
+import io.keel.runtime.http.Numbers;
 import io.keel.store.db.InvalidCursorException;
 import io.keel.store.db.Jdbc;
-import io.keel.runtime.http.Numbers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

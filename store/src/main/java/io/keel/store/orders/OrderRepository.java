@@ -3,6 +3,7 @@ package io.keel.store.orders;
 import io.keel.store.db.Dialect;
 import io.keel.store.db.Jdbc;
 import io.keel.store.db.Page;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

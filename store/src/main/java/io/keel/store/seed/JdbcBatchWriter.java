@@ -1,6 +1,7 @@
 package io.keel.store.seed;
 
 import io.keel.store.db.Jdbc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

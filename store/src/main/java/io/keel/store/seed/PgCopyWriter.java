@@ -1,14 +1,15 @@
 package io.keel.store.seed;
 
 import io.keel.store.db.Jdbc;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * PostgreSQL's COPY FROM STDIN in text format: the fastest way in, an order of magnitude beyond batched INSERTs.

@@ -4,6 +4,7 @@ import io.keel.store.db.DataAccessException;
 import io.keel.store.db.Database;
 import io.keel.store.db.Dialect;
 import io.keel.store.db.Jdbc;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

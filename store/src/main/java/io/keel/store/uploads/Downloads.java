@@ -6,6 +6,7 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.keel.runtime.http.ProblemException;
+import io.keel.runtime.stream.Carriers;
 import io.micrometer.core.instrument.Counter;
 import io.keel.runtime.stream.Carriers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -115,7 +116,7 @@ public final class Downloads {
 
     /** If-None-Match: {@code *} or a list of (possibly weak) entity tags; weak comparison, as RFC 9110 says. */
     static boolean matches(String header, String etag) {
-        for (String candidate : header.split(",")) {
+        for (String candidate : header.split(",", -1)) {
             String tag = candidate.strip();
             if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
                 return true;

@@ -10,8 +10,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** Rows of the {@code uploads} table. Thread-safe and stateless; each call borrows one pooled connection. */
@@ -24,7 +24,11 @@ public final class UploadRepository {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** @throws io.keel.store.db.DataAccessException when the database fails */
+    /**
+     * Records a stored upload.
+     *
+     * @throws io.keel.store.db.DataAccessException when the database fails
+     */
     public void insert(Upload upload) {
         try (Connection connection = dataSource.getConnection()) {
             insert(connection, upload);

@@ -1,8 +1,8 @@
 package io.keel.store.uploads;
 
-import io.helidon.http.Method;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,7 +21,6 @@ import io.keel.store.db.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  * <p>
  * An upload streams into the {@link BlobStore} (hashed and size-checked while it arrives); its bytes and its row become
  * visible together or not at all, and a partial upload is never visible. Another user's upload is a 404.
- * With protections off (benchmark baseline only) the body is read whole into memory first, as naive services do.
  * Thread-safe; handlers block on the body, the disk and the database (virtual threads).
  */
 public final class UploadRoutes {
@@ -49,18 +47,15 @@ public final class UploadRoutes {
     private final Authenticator auth;
     private final Downloads downloads;
     private final Json json;
-    private final boolean protections;
     private final Clock clock;
 
-    /** @param protections false only for the benchmark's naive baseline: read each body whole into memory */
     public UploadRoutes(BlobStore blobs, UploadRepository uploads, Authenticator auth, Downloads downloads,
-                        Json json, boolean protections, Clock clock) {
+                        Json json, Clock clock) {
         this.blobs = blobs;
         this.uploads = uploads;
         this.auth = auth;
         this.downloads = downloads;
         this.json = json;
-        this.protections = protections;
         this.clock = clock;
     }
 
@@ -95,18 +90,8 @@ public final class UploadRoutes {
         json.write(res, Status.CREATED_201, upload.view());
     }
 
-    private InputStream body(ServerRequest req) {
-        InputStream body = req.content().inputStream();
-        if (protections) {
-            return body;
-        }
-        try {
-            byte[] whole = body.readAllBytes(); // the naive baseline: the whole body on the heap before saving it
-            LOG.warn("PROTECTIONS OFF: upload body of {} bytes read whole into memory", whole.length);
-            return new ByteArrayInputStream(whole);
-        } catch (IOException | RuntimeException e) { // Helidon reports a truncated body with a runtime exception
-            return new FailingStream(e);
-        }
+    private static InputStream body(ServerRequest req) {
+        return req.content().inputStream();
     }
 
     private static String contentType(ServerRequest req) {
@@ -140,19 +125,5 @@ public final class UploadRoutes {
 
     private static ProblemException notFound(ServerRequest req) {
         return ProblemException.notFound("no upload " + req.path().pathParameters().get("id"));
-    }
-
-    /** A body that failed while being buffered: reading it reports the failure as a client abort would. */
-    private static final class FailingStream extends InputStream {
-        private final Exception failure;
-
-        FailingStream(Exception failure) {
-            this.failure = failure;
-        }
-
-        @Override
-        public int read() throws IOException {
-            throw new IOException("request body failed while buffering", failure);
-        }
     }
 }

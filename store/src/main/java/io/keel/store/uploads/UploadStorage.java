@@ -9,7 +9,11 @@ public enum UploadStorage {
     /** {@link DatabaseBlobStore}: chunks in the shared database; any number of instances. */
     DATABASE;
 
-    /** @throws IllegalArgumentException for anything but {@code disk} or {@code database} */
+    /**
+     * Parses the setting's value, ignoring case and surrounding blanks.
+     *
+     * @throws IllegalArgumentException for anything but {@code disk} or {@code database}
+     */
     public static UploadStorage parse(String text) {
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "disk" -> DISK;

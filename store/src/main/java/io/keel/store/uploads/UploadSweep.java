@@ -27,6 +27,8 @@ public final class UploadSweep {
     private static final Logger LOG = LoggerFactory.getLogger(UploadSweep.class);
 
     /**
+     * What a sweep found and did.
+     *
      * @param parts     part files of bodies that never completed, deleted
      * @param completed committed uploads whose rename was cut off, put in place
      * @param unnamed   files without a row, deleted

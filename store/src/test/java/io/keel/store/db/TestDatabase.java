@@ -1,6 +1,7 @@
 package io.keel.store.db;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,17 +1,18 @@
 package io.keel.store.events;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.keel.store.exports.StoreHarness;
-import io.keel.store.exports.StoreHarness.User;
-import java.time.Duration;
-import java.util.Map;
+import io.keel.store.http.StoreUnderTest;
+import io.keel.store.http.StoreUnderTest.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /api/events} over real HTTP: live order events, who sees which, resumption, heartbeats, metrics. On H2
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 class OrderEventsHttpTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private StoreHarness store;
+    private StoreUnderTest store;
     private User alice;
     private User bob;
 
@@ -32,8 +33,8 @@ class OrderEventsHttpTest {
         bob = store.newUser();
     }
 
-    protected StoreHarness start(Map<String, String> settings) {
-        return StoreHarness.h2(settings);
+    protected StoreUnderTest start(Map<String, String> settings) {
+        return StoreUnderTest.h2(settings);
     }
 
     @AfterAll
@@ -55,7 +56,7 @@ class OrderEventsHttpTest {
 
     @Test
     void theOperatorReceivesEveryOrderPlacedAfterConnecting() throws InterruptedException {
-        try (SseClient operator = subscribe(StoreHarness.ADMIN_TOKEN)) {
+        try (SseClient operator = subscribe(StoreUnderTest.OPERATOR_TOKEN)) {
             assertThat(operator.contentType()).startsWith("text/event-stream");
             JsonNode first = store.placeOrder(alice);
             JsonNode second = store.placeOrder(bob);
@@ -64,8 +65,8 @@ class OrderEventsHttpTest {
             SseClient.Event two = operator.next(WAIT);
 
             assertThat(one.event()).isEqualTo("order");
-            assertThat(StoreHarness.json(one.data())).isEqualTo(first);
-            assertThat(StoreHarness.json(two.data())).isEqualTo(second);
+            assertThat(StoreUnderTest.json(one.data())).isEqualTo(first);
+            assertThat(StoreUnderTest.json(two.data())).isEqualTo(second);
             assertThat(two.id()).isGreaterThan(one.id());
         }
     }
@@ -78,7 +79,7 @@ class OrderEventsHttpTest {
 
             SseClient.Event event = aliceEvents.next(WAIT);
 
-            assertThat(StoreHarness.json(event.data()).get("id")).isEqualTo(own.get("id"));
+            assertThat(StoreUnderTest.json(event.data()).get("id")).isEqualTo(own.get("id"));
             assertThat(aliceEvents.poll(Duration.ofMillis(300))).isEmpty();
         }
     }
@@ -95,8 +96,8 @@ class OrderEventsHttpTest {
         JsonNode missed2 = store.placeOrder(alice);
 
         try (SseClient resumed = subscribe(alice.token(), "Last-Event-ID", Long.toString(seen))) {
-            assertThat(StoreHarness.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed1.get("id"));
-            assertThat(StoreHarness.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed2.get("id"));
+            assertThat(StoreUnderTest.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed1.get("id"));
+            assertThat(StoreUnderTest.json(resumed.next(WAIT).data()).get("id")).isEqualTo(missed2.get("id"));
             assertThat(resumed.poll(Duration.ofMillis(300))).isEmpty();
         }
     }
@@ -124,7 +125,7 @@ class OrderEventsHttpTest {
 
     @Test
     void withTheDefaultHeartbeatADisconnectedClientIsNoticedWithinSeconds() throws InterruptedException {
-        try (StoreHarness plain = StoreHarness.h2(Map.of())) {
+        try (StoreUnderTest plain = StoreUnderTest.h2(Map.of())) {
             User carol = plain.newUser();
             SseClient client = SseClient.open(plain, carol.token());
             assertThat(client.nextComment(WAIT)).isEqualTo(": connected");
@@ -140,7 +141,7 @@ class OrderEventsHttpTest {
 
     @Test
     void stoppingTheStoreEndsOpenStreamsInsteadOfWaitingOutTheGracePeriod() throws InterruptedException {
-        StoreHarness other = StoreHarness.h2(Map.of("shutdown-grace", "10s"));
+        StoreUnderTest other = StoreUnderTest.h2(Map.of("shutdown-grace", "10s"));
         SseClient client = SseClient.open(other, other.newUser().token());
         assertThat(client.nextComment(WAIT)).isEqualTo(": connected");
         long started = System.nanoTime();

@@ -1,7 +1,7 @@
 package io.keel.store.events;
 
 import io.keel.store.db.TestDatabase;
-import io.keel.store.exports.StoreHarness;
+import io.keel.store.http.StoreUnderTest;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Map;
 @EnabledIfEnvironmentVariable(named = TestDatabase.PG_URL_ENV, matches = ".+")
 class OrderEventsPostgresTest extends OrderEventsHttpTest {
     @Override
-    protected StoreHarness start(Map<String, String> settings) {
-        return StoreHarness.postgres(settings);
+    protected StoreUnderTest start(Map<String, String> settings) {
+        return StoreUnderTest.postgres(settings);
     }
 }

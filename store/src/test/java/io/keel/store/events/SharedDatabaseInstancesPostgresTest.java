@@ -2,8 +2,8 @@ package io.keel.store.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keel.store.db.TestDatabase;
-import io.keel.store.exports.StoreHarness;
-import io.keel.store.exports.StoreHarness.User;
+import io.keel.store.http.StoreUnderTest;
+import io.keel.store.http.StoreUnderTest.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,14 +40,14 @@ import static org.awaitility.Awaitility.await;
 class SharedDatabaseInstancesPostgresTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private StoreHarness a;
-    private StoreHarness b;
+    private StoreUnderTest a;
+    private StoreUnderTest b;
     private User alice;
     private User bob;
 
     @BeforeAll
     void start() {
-        a = StoreHarness.postgres(Map.of("seed-orders", "20", "events-poll", "200ms"));
+        a = StoreUnderTest.postgres(Map.of("seed-orders", "20", "events-poll", "200ms"));
         b = a.alongside(Map.of("events-poll", "200ms"));
         alice = a.newUser();
         bob = a.newUser();
@@ -59,7 +59,7 @@ class SharedDatabaseInstancesPostgresTest {
         a.close();
     }
 
-    private static SseClient subscribe(StoreHarness store, String token, String... headers)
+    private static SseClient subscribe(StoreUnderTest store, String token, String... headers)
             throws InterruptedException {
         SseClient client = SseClient.open(store, token, headers);
         assertThat(client.status()).isEqualTo(200);
@@ -76,13 +76,13 @@ class SharedDatabaseInstancesPostgresTest {
     }
 
     private static List<Long> orderIds(List<SseClient.Event> events) {
-        return events.stream().map(event -> StoreHarness.json(event.data()).get("id").asLong()).toList();
+        return events.stream().map(event -> StoreUnderTest.json(event.data()).get("id").asLong()).toList();
     }
 
     @Test
     void ordersPlacedOnEitherInstanceReachSubscribersOnBothOnceAndInTheSameOrder() throws InterruptedException {
-        try (SseClient onA = subscribe(a, StoreHarness.ADMIN_TOKEN);
-             SseClient onB = subscribe(b, StoreHarness.ADMIN_TOKEN)) {
+        try (SseClient onA = subscribe(a, StoreUnderTest.OPERATOR_TOKEN);
+             SseClient onB = subscribe(b, StoreUnderTest.OPERATOR_TOKEN)) {
             List<Long> placed = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 placed.add((i % 2 == 0 ? a : b).placeOrder(i % 3 == 0 ? alice : bob).get("id").asLong());
@@ -116,7 +116,7 @@ class SharedDatabaseInstancesPostgresTest {
             SseClient.Event afterReplay = resumed.next(WAIT);
 
             assertThat(orderIds(replayed)).containsExactly(missed1.get("id").asLong(), missed2.get("id").asLong());
-            assertThat(StoreHarness.json(afterReplay.data()).get("id")).isEqualTo(live.get("id"));
+            assertThat(StoreUnderTest.json(afterReplay.data()).get("id")).isEqualTo(live.get("id"));
             assertThat(afterReplay.id()).isGreaterThan(replayed.getLast().id());
             assertThat(resumed.poll(Duration.ofMillis(500))).isEmpty();
         }
@@ -124,7 +124,7 @@ class SharedDatabaseInstancesPostgresTest {
 
     @Test
     void theListenerReconnectsAfterItsConnectionIsKilledAndDeliversWhatWasPlacedMeanwhile() throws Exception {
-        try (SseClient onB = subscribe(b, StoreHarness.ADMIN_TOKEN)) {
+        try (SseClient onB = subscribe(b, StoreUnderTest.OPERATOR_TOKEN)) {
             double reconnects = b.counter("keel.events.listener.reconnects");
             int killed = terminateListeners();
             assertThat(killed).as("listener connections of the two instances").isGreaterThanOrEqualTo(2);
@@ -160,7 +160,7 @@ class SharedDatabaseInstancesPostgresTest {
         String body = "{\"items\":[{\"productId\":1,\"quantity\":2}]}";
         List<Callable<HttpResponse<String>>> racers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            StoreHarness store = i % 2 == 0 ? a : b;
+            StoreUnderTest store = i % 2 == 0 ? a : b;
             racers.add(() -> store.send(store.request("/api/orders", bob.token())
                     .header("Content-Type", "application/json").header("Idempotency-Key", "race-across")
                     .POST(HttpRequest.BodyPublishers.ofString(body)), HttpResponse.BodyHandlers.ofString()));
@@ -175,7 +175,7 @@ class SharedDatabaseInstancesPostgresTest {
         List<HttpResponse<String>> placed = answers.stream().filter(r -> r.statusCode() < 300).toList();
         assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isIn(200, 201, 409));
         assertThat(placed).isNotEmpty();
-        assertThat(placed.stream().map(r -> StoreHarness.json(r.body()).get("id").asLong()).distinct()).hasSize(1);
+        assertThat(placed.stream().map(r -> StoreUnderTest.json(r.body()).get("id").asLong()).distinct()).hasSize(1);
         assertThat(a.count("SELECT COUNT(*) FROM orders WHERE idempotency_key = 'race-across'")).isEqualTo(1);
     }
 
@@ -194,12 +194,12 @@ class SharedDatabaseInstancesPostgresTest {
         assertThat(anonymousPost(b, "/api/sessions", right)).isEqualTo(429);
     }
 
-    private static int anonymousPost(StoreHarness store, String path, String json) {
+    private static int anonymousPost(StoreUnderTest store, String path, String json) {
         return store.send(HttpRequest.newBuilder(store.uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
-    private static double gauge(StoreHarness store, String name) {
+    private static double gauge(StoreUnderTest store, String name) {
         return store.service().keel().metrics().find(name).gauge().value();
     }
 

@@ -1,6 +1,7 @@
 package io.keel.store.events;
 
-import io.keel.store.exports.StoreHarness;
+import io.keel.store.http.StoreUnderTest;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
-    static SseClient open(StoreHarness store, String token, String... headers) {
+    static SseClient open(StoreUnderTest store, String token, String... headers) {
         return open(store.port(), token, headers);
     }
 

@@ -1,20 +1,23 @@
 package io.keel.store.exports;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import io.keel.store.http.StoreUnderTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A slow export reader holds the query back instead of the heap filling, and a reader that leaves ends the query and
@@ -25,9 +28,9 @@ abstract class ExportBackpressureContract {
     /** About 13 MB of NDJSON: far more than the socket buffers between server and client can hide. */
     static final int ORDERS = 100_000;
 
-    private StoreHarness store;
+    private StoreUnderTest store;
 
-    protected abstract StoreHarness openStore(Map<String, String> settings);
+    protected abstract StoreUnderTest openStore(Map<String, String> settings);
 
     @BeforeAll
     void startStore() {
@@ -47,7 +50,7 @@ abstract class ExportBackpressureContract {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET /api/orders/export?format=ndjson HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + StoreHarness.ADMIN_TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + StoreUnderTest.OPERATOR_TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
     }
@@ -78,8 +81,8 @@ abstract class ExportBackpressureContract {
     @Test
     void aClientThatReadsToTheEndGetsEveryRowAndTheConnectionReturns() {
         long lines;
-        try (var body = store.send(store.request("/api/orders/export?format=ndjson", StoreHarness.ADMIN_TOKEN),
-                java.net.http.HttpResponse.BodyHandlers.ofLines()).body()) {
+        try (var body = store.send(store.request("/api/orders/export?format=ndjson", StoreUnderTest.OPERATOR_TOKEN),
+                HttpResponse.BodyHandlers.ofLines()).body()) {
             lines = body.count();
         }
 

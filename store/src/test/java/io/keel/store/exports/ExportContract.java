@@ -1,12 +1,16 @@
 package io.keel.store.exports;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.keel.store.db.Jdbc;
+import io.keel.store.http.StoreUnderTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -20,21 +24,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /api/orders/export} over real HTTP against a real store, on every supported database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ExportContract {
     static final int ORDERS = 5_000;
-    private static final String ADMIN = StoreHarness.ADMIN_TOKEN;
+    private static final String ADMIN = StoreUnderTest.OPERATOR_TOKEN;
 
-    private StoreHarness store;
+    private StoreUnderTest store;
     private List<List<String>> expected;
 
-    protected abstract StoreHarness openStore(Map<String, String> settings);
+    protected abstract StoreUnderTest openStore(Map<String, String> settings);
 
     @BeforeAll
     void startStore() {
@@ -106,7 +108,7 @@ abstract class ExportContract {
         assertThat(response.headers().firstValue("Content-Disposition")).hasValueSatisfying(
                 value -> assertThat(value).endsWith(".ndjson\""));
         assertThat(response.body()).endsWith("}\n");
-        List<List<String>> rows = response.body().lines().map(StoreHarness::json)
+        List<List<String>> rows = response.body().lines().map(StoreUnderTest::json)
                 .map(ExportContract::fields).toList();
         assertThat(rows).isEqualTo(expected);
     }
@@ -153,12 +155,12 @@ abstract class ExportContract {
     private static void assertField(HttpResponse<String> response, String field) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-        assertThat(StoreHarness.json(response.body()).get("errors").get(0).get("field").asText()).isEqualTo(field);
+        assertThat(StoreUnderTest.json(response.body()).get("errors").get(0).get("field").asText()).isEqualTo(field);
     }
 
     @Test
     void onlyAdminsMayExport() {
-        StoreHarness.User customer = store.newUser();
+        StoreUnderTest.User customer = store.newUser();
 
         assertThat(store.get("/api/orders/export", customer.token()).statusCode()).isEqualTo(403);
         assertThat(store.get("/api/orders/export", "not-a-token").statusCode()).isEqualTo(401);

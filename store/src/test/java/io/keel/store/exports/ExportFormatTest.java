@@ -5,6 +5,7 @@ import io.keel.runtime.stream.CsvRowWriter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,8 @@ class ExportFormatTest {
                     r.totalCents(), r.itemCount()));
         }
 
-        assertThat(typed.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo(generic.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(typed.toString(StandardCharsets.UTF_8))
+                .isEqualTo(generic.toString(StandardCharsets.UTF_8));
         assertThat(typed.toByteArray()).isEqualTo(generic.toByteArray());
     }
 }

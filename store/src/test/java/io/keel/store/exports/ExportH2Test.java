@@ -1,10 +1,12 @@
 package io.keel.store.exports;
 
+import io.keel.store.http.StoreUnderTest;
+
 import java.util.Map;
 
 class ExportH2Test extends ExportContract {
     @Override
-    protected StoreHarness openStore(Map<String, String> settings) {
-        return StoreHarness.h2(settings);
+    protected StoreUnderTest openStore(Map<String, String> settings) {
+        return StoreUnderTest.h2(settings);
     }
 }

@@ -1,13 +1,15 @@
 package io.keel.store.exports;
 
 import io.keel.store.db.TestDatabase;
-import java.util.Map;
+import io.keel.store.http.StoreUnderTest;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import java.util.Map;
 
 @EnabledIfEnvironmentVariable(named = TestDatabase.PG_URL_ENV, matches = ".+")
 class ExportPostgresTest extends ExportContract {
     @Override
-    protected StoreHarness openStore(Map<String, String> settings) {
-        return StoreHarness.postgres(settings);
+    protected StoreUnderTest openStore(Map<String, String> settings) {
+        return StoreUnderTest.postgres(settings);
     }
 }

@@ -1,6 +1,7 @@
 package io.keel.store.exports;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.keel.store.http.StoreUnderTest;
+import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The export's memory does not grow with its size: a store process with a 64 MB heap exports far more than 64 MB of
@@ -33,14 +35,14 @@ abstract class ExportSmallHeapContract {
     /** About 75 MB of NDJSON. */
     static final int ORDERS = 600_000;
 
-    protected abstract StoreHarness openStore(Map<String, String> settings);
+    protected abstract StoreUnderTest openStore(Map<String, String> settings);
 
     /** Settings that make the child process use the same database as {@code store}. */
-    protected abstract List<String> databaseFlags(StoreHarness store);
+    protected abstract List<String> databaseFlags(StoreUnderTest store);
 
     @Test
     void aStoreWithA64MbHeapExportsFarMoreThanItsHeap() throws Exception {
-        try (StoreHarness store = openStore(Map.of("seed-orders", "20"))) {
+        try (StoreUnderTest store = openStore(Map.of("seed-orders", "20"))) {
             long started = System.nanoTime();
             store.generateOrders(ORDERS);
             System.out.printf("generated %d orders in %d ms%n", ORDERS, (System.nanoTime() - started) / 1_000_000);
@@ -52,9 +54,10 @@ abstract class ExportSmallHeapContract {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
                     "-XX:+ExitOnOutOfMemoryError", "-Dkeel.log.format=text",
-                    "-cp", System.getProperty("java.class.path"), "io.keel.store.StoreMain", "start",
-                    "--port=" + port, "--host=127.0.0.1", "--data-dir=" + store.dataDir(),
-                    "--admin-token=" + StoreHarness.ADMIN_TOKEN));
+                    "-cp", System.getProperty("java.class.path"), "io.keel.store.StoreMain", "start"));
+            Map<String, String> settings = StoreUnderTest.settings(store.dataDir());
+            settings.put("port", Integer.toString(port));
+            command.addAll(StoreUnderTest.flags(settings));
             command.addAll(databaseFlags(store));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -86,7 +89,7 @@ abstract class ExportSmallHeapContract {
     private static long[] export(HttpClient http, int port) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/api/orders/export?format=ndjson"))
-                .header("Authorization", "Bearer " + StoreHarness.ADMIN_TOKEN).timeout(Duration.ofSeconds(60)).build();
+                .header("Authorization", "Bearer " + StoreUnderTest.OPERATOR_TOKEN).timeout(Duration.ofSeconds(60)).build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         long rows = 0;

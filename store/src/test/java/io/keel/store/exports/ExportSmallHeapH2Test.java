@@ -1,16 +1,18 @@
 package io.keel.store.exports;
 
+import io.keel.store.http.StoreUnderTest;
+
 import java.util.List;
 import java.util.Map;
 
 class ExportSmallHeapH2Test extends ExportSmallHeapContract {
     @Override
-    protected StoreHarness openStore(Map<String, String> settings) {
-        return StoreHarness.h2(settings);
+    protected StoreUnderTest openStore(Map<String, String> settings) {
+        return StoreUnderTest.h2(settings);
     }
 
     @Override
-    protected List<String> databaseFlags(StoreHarness store) {
+    protected List<String> databaseFlags(StoreUnderTest store) {
         return List.of(); // embedded H2 under the same data dir
     }
 }

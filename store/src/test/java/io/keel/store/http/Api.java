@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A blocking HTTP/1.1 client for one store on localhost, with the few calls every contract needs (sign up, sign in,
  * JSON posts). Thread-safe: {@link HttpClient} is.
  */
-record Api(HttpClient http, URI base) {
+public record Api(HttpClient http, URI base) {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "correct horse battery";
 

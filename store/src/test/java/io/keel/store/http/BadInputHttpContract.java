@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -145,7 +147,7 @@ abstract class BadInputHttpContract extends StoreContract {
     void tooManyLinesIs400() {
         String line = "{\"productId\":" + mug.id() + ",\"quantity\":1}";
         assertThat(fields(assertProblem(post("/api/orders", "{\"items\":[" + String.join(",",
-                java.util.Collections.nCopies(101, line)) + "]}"), 400))).containsExactly("items");
+                Collections.nCopies(101, line)) + "]}"), 400))).containsExactly("items");
         assertNothingStored();
     }
 
@@ -170,7 +172,7 @@ abstract class BadInputHttpContract extends StoreContract {
         String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Authorization: Bearer " + user.token() + "\r\nContent-Length: " + TEN_MB + "\r\n\r\n";
         byte[] body = new byte[TEN_MB];
-        java.util.Arrays.fill(body, (byte) ' ');
+        Arrays.fill(body, (byte) ' ');
         body[0] = '{';
 
         assertProblem(RawHttp.exchange(store.port(), head, body), 413);

@@ -14,6 +14,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +56,7 @@ class HostileInputProperties {
             assertThat(contentType).isEqualTo("application/problem+json");
             assertThat(body).contains("\"status\":" + status).contains("\"requestId\"");
         } else {
-            assertThat(status).isIn(java.util.Arrays.stream(successes).boxed().toList());
+            assertThat(status).isIn(Arrays.stream(successes).boxed().toList());
         }
     }
 
@@ -82,10 +84,10 @@ class HostileInputProperties {
     Arbitrary<String> cursors() {
         Arbitrary<String> base64 = Arbitraries.strings().withChars(
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=").ofMaxLength(40);
-        Arbitrary<String> encodedText = Arbitraries.strings().ofMaxLength(30).map(text -> java.util.Base64
+        Arbitrary<String> encodedText = Arbitraries.strings().ofMaxLength(30).map(text -> Base64
                 .getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
         Arbitrary<String> nearMiss = Combinators.combine(Arbitraries.longs(), Arbitraries.longs())
-                .as((a, b) -> java.util.Base64.getUrlEncoder().withoutPadding()
+                .as((a, b) -> Base64.getUrlEncoder().withoutPadding()
                         .encodeToString((a + ":" + b).getBytes(StandardCharsets.US_ASCII)));
         return Arbitraries.<String>oneOf(base64, encodedText, nearMiss);
     }
@@ -147,7 +149,7 @@ class HostileInputProperties {
                 "BM".getBytes(StandardCharsets.US_ASCII), new byte[0]);
         return Combinators.combine(Arbitraries.of(signatures), Arbitraries.bytes().array(byte[].class).ofMaxSize(300))
                 .as((signature, rest) -> {
-                    byte[] body = java.util.Arrays.copyOf(signature, signature.length + rest.length);
+                    byte[] body = Arrays.copyOf(signature, signature.length + rest.length);
                     System.arraycopy(rest, 0, body, signature.length, rest.length);
                     return body;
                 });

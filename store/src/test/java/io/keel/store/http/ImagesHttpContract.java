@@ -1,8 +1,7 @@
 package io.keel.store.http;
 
-import io.keel.store.images.TestImages;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keel.store.images.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,8 +95,8 @@ abstract class ImagesHttpContract extends StoreContract {
         assertProblem(refused(user.token(), "width=100&height=100", "image/webp", "RIFF....WEBP".getBytes()), 415);
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"image/png", "image/jpeg", "image/gif", "image/bmp",
+    @ParameterizedTest
+    @ValueSource(strings = {"image/png", "image/jpeg", "image/gif", "image/bmp",
             "image/jpg", "IMAGE/PNG; charset=x"})
     void aBodyDeclaredAsAnImageThatIsNotOneIs422AndAnEmptyOneIs400(String type) {
         assertProblem(refused(user.token(), "width=100&height=100", type, "plain text, not an image".getBytes()),

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 import static io.keel.store.http.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,6 @@ abstract class InvoiceHttpContract extends StoreContract {
         HttpResponse<byte[]> res = api.sendForBytes(api.request("/api/orders/" + id + "/invoice.pdf",
                 StoreUnderTest.OPERATOR_TOKEN));
         assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(new String(res.body(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        assertThat(new String(res.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
     }
 }

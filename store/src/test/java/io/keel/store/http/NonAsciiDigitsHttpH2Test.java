@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
@@ -36,7 +37,7 @@ class NonAsciiDigitsHttpH2Test extends StoreContract {
                 OrdersHttpContract.items(OrdersHttpContract.line(mug.id(), 1)))).get("id").asLong();
         HttpResponse<String> upload = api.send(api.request("/api/uploads", user.token())
                 .header("Content-Type", "application/octet-stream")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("0123456789")));
+                .POST(HttpRequest.BodyPublishers.ofString("0123456789")));
         uploadId = Api.json(upload).get("id").asText();
     }
 
@@ -52,10 +53,10 @@ class NonAsciiDigitsHttpH2Test extends StoreContract {
         assertProblem(api.get("/api/products?after=" + q(number), user.token()), 400);
         JsonNode thumbnail = assertProblem(api.send(api.request("/api/images/thumbnail?width=" + q(number)
                         + "&height=10", user.token()).header("Content-Type", "image/png")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {1}))), 400);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1}))), 400);
         assertThat(thumbnail.toString()).contains("width");
         assertProblem(api.send(api.request("/admin/profile?seconds=" + q(number), StoreUnderTest.OPERATOR_TOKEN)
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())), 400);
+                .POST(HttpRequest.BodyPublishers.noBody())), 400);
     }
 
     @ParameterizedTest

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -11,7 +17,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import javax.net.ssl.SSLSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,12 +104,12 @@ class OpenApiContractH2Test extends StoreContract {
         }
         // the event stream never ends by itself: ask for it, read the head, and let go
         if (path.equals("/api/events") && token != null) {
-            HttpResponse<java.io.InputStream> stream = api.send(request.GET(),
+            HttpResponse<InputStream> stream = api.send(request.GET(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream body = stream.body()) {
+            try (InputStream body = stream.body()) {
                 return new HeadOnly(stream);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return api.send(request.method(method, HttpRequest.BodyPublishers.noBody()));
@@ -117,11 +125,11 @@ class OpenApiContractH2Test extends StoreContract {
             return head.request();
         }
 
-        public java.util.Optional<HttpResponse<String>> previousResponse() {
-            return java.util.Optional.empty();
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
         }
 
-        public java.net.http.HttpHeaders headers() {
+        public HttpHeaders headers() {
             return head.headers();
         }
 
@@ -129,15 +137,15 @@ class OpenApiContractH2Test extends StoreContract {
             return "";
         }
 
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-            return java.util.Optional.empty();
+        public Optional<SSLSession> sslSession() {
+            return Optional.empty();
         }
 
-        public java.net.URI uri() {
+        public URI uri() {
             return head.uri();
         }
 
-        public java.net.http.HttpClient.Version version() {
+        public HttpClient.Version version() {
             return head.version();
         }
     }

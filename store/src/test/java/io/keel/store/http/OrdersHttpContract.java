@@ -5,7 +5,9 @@ import io.keel.store.catalog.Product;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,8 +193,8 @@ abstract class OrdersHttpContract extends StoreContract {
                 break;
             }
             assertThat(pages).as("pages").isLessThan(5);
-            path = "/api/orders?limit=2&after=" + java.net.URLEncoder.encode(page.get("next").asText(),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            path = "/api/orders?limit=2&after=" + URLEncoder.encode(page.get("next").asText(),
+                    StandardCharsets.UTF_8);
         }
 
         assertThat(pages).isEqualTo(3);

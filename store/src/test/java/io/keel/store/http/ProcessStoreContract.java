@@ -34,14 +34,12 @@ abstract class ProcessStoreContract {
 
     /**
      * Flags for a store on a new data directory (and a new schema on PostgreSQL): any port on loopback, the test
-     * operator token, cheap password hashing, then {@code extra}.
+     * operator token, cheap password hashing ({@link StoreUnderTest#settings}), then {@code extra}.
      */
     protected List<String> flags(String... extra) throws IOException {
         Path dataDir = Files.createTempDirectory("keel-store-process");
         cleanup.add(() -> StoreUnderTest.deleteRecursively(dataDir));
-        List<String> flags = new ArrayList<>(List.of("--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
-                "--admin-token=" + StoreUnderTest.OPERATOR_TOKEN, "--password-memory-kib=1024",
-                "--password-iterations=1"));
+        List<String> flags = new ArrayList<>(StoreUnderTest.flags(StoreUnderTest.settings(dataDir)));
         if (backend() == Backend.POSTGRES) {
             flags.add("--db-url=" + closeAfter(TestDatabase.postgres()).settings().jdbcUrl());
         }

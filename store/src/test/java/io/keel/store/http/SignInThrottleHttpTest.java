@@ -1,5 +1,6 @@
 package io.keel.store.http;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,14 +114,14 @@ class SignInThrottleHttpTest {
 
     @Test
     void anAddressBoundBelowTheAccountBoundIsRefusedAtStartNamingBothSettings() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("login-max-failures", "10",
+        Assertions.assertThatThrownBy(() -> start("login-max-failures", "10",
                         "login-address-max-failures", "5"))
                 .hasMessageContaining("login-address-max-failures").hasMessageContaining("login-max-failures");
     }
 
     @Test
     void aTrustedProxyThatIsNotAnAddressIsRefusedAtStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("trusted-proxies", "proxy.example.com"))
+        Assertions.assertThatThrownBy(() -> start("trusted-proxies", "proxy.example.com"))
                 .hasMessageContaining("trusted-proxies").hasMessageContaining("proxy.example.com");
     }
 }

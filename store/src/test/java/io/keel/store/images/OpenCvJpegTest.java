@@ -1,14 +1,16 @@
 package io.keel.store.images;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.keel.store.images.ImageRejectedException.Reason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OpenCvJpegTest {
 
@@ -80,7 +82,7 @@ class OpenCvJpegTest {
             }
         }
 
-        ImageRejectedException e = org.assertj.core.api.Assertions.catchThrowableOfType(ImageRejectedException.class,
+        ImageRejectedException e = Assertions.catchThrowableOfType(ImageRejectedException.class,
                 () -> Thumbnailer.create(ImageLimits.defaults()).create(new ByteArrayInputStream(jpeg), "image/jpeg",
                         new ThumbnailSpec(50, 50, Fit.CONTAIN, OutputFormat.PNG)));
 

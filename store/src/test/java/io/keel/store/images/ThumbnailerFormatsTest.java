@@ -1,15 +1,16 @@
 package io.keel.store.images;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs on the production thumbnailer (native JPEG path); {@link FallbackFormatsTest} runs it on ImageIO alone. */
 class ThumbnailerFormatsTest {

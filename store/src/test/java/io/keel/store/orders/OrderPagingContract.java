@@ -1,8 +1,5 @@
 package io.keel.store.orders;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.Role;
 import io.keel.store.catalog.Product;
@@ -10,6 +7,9 @@ import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.DatabaseTestBase;
 import io.keel.store.db.InvalidCursorException;
 import io.keel.store.db.Page;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +17,9 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Newest-first cursor paging of a user's orders on every supported database. */
 abstract class OrderPagingContract extends DatabaseTestBase {

@@ -1,9 +1,5 @@
 package io.keel.store.orders;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.Role;
 import io.keel.store.catalog.Product;
@@ -11,6 +7,9 @@ import io.keel.store.catalog.ProductRepository;
 import io.keel.store.db.DataAccessException;
 import io.keel.store.db.DatabaseTestBase;
 import io.keel.store.db.Jdbc;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +26,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Placement, idempotency and lookup of orders on every supported database. Paging is in

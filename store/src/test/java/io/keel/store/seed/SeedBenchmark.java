@@ -3,6 +3,7 @@ package io.keel.store.seed;
 import io.keel.store.db.Database;
 import io.keel.store.db.DbSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,16 +1,15 @@
 package io.keel.store.seed;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.Role;
 import io.keel.store.catalog.Product;
 import io.keel.store.catalog.ProductRepository;
+import io.keel.store.db.DataAccessException;
 import io.keel.store.db.TestDatabase;
 import io.keel.store.orders.OrderItem;
 import io.keel.store.orders.OrderRepository;
-import io.keel.store.db.DataAccessException;
+import org.junit.jupiter.api.Test;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Seeding on every supported database; each test gets its own empty database. */
 abstract class SeederContract {

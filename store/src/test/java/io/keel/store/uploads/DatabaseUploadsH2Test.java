@@ -1,6 +1,6 @@
 package io.keel.store.uploads;
 
-import io.keel.store.exports.StoreHarness;
+import io.keel.store.http.StoreUnderTest;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,18 +17,18 @@ class DatabaseUploadsH2Test extends UploadsHttpTest {
         return all;
     }
 
-    static long chunkBytes(StoreHarness store, String id) {
+    static long chunkBytes(StoreUnderTest store, String id) {
         return store.count("SELECT COALESCE(SUM(OCTET_LENGTH(data)), 0) FROM upload_chunks WHERE upload_id = '"
                 + id + "'");
     }
 
     @Override
-    protected StoreHarness start(Map<String, String> settings) {
-        return StoreHarness.h2(databaseStore(settings));
+    protected StoreUnderTest start(Map<String, String> settings) {
+        return StoreUnderTest.h2(databaseStore(settings));
     }
 
     @Override
-    protected long storedBytes(StoreHarness store, String id) {
+    protected long storedBytes(StoreUnderTest store, String id) {
         return chunkBytes(store, id);
     }
 }

@@ -1,7 +1,7 @@
 package io.keel.store.uploads;
 
 import io.keel.store.db.TestDatabase;
-import io.keel.store.exports.StoreHarness;
+import io.keel.store.http.StoreUnderTest;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import java.util.Map;
@@ -10,12 +10,12 @@ import java.util.Map;
 @EnabledIfEnvironmentVariable(named = TestDatabase.PG_URL_ENV, matches = ".+")
 class DatabaseUploadsPostgresTest extends UploadsHttpTest {
     @Override
-    protected StoreHarness start(Map<String, String> settings) {
-        return StoreHarness.postgres(DatabaseUploadsH2Test.databaseStore(settings));
+    protected StoreUnderTest start(Map<String, String> settings) {
+        return StoreUnderTest.postgres(DatabaseUploadsH2Test.databaseStore(settings));
     }
 
     @Override
-    protected long storedBytes(StoreHarness store, String id) {
+    protected long storedBytes(StoreUnderTest store, String id) {
         return DatabaseUploadsH2Test.chunkBytes(store, id);
     }
 }

@@ -1,11 +1,13 @@
 package io.keel.store.uploads;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.keel.store.exports.StoreHarness;
-import io.keel.store.exports.StoreHarness.User;
+import io.keel.store.http.StoreUnderTest;
+import io.keel.store.http.StoreUnderTest.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -26,10 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Uploads and downloads over real HTTP against a real store: integrity, limits, aborts, ranges, ownership. This class
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.TestInstance;
 class UploadsHttpTest {
     static final int LIMIT = 256 * 1024;
 
-    private StoreHarness store;
+    private StoreUnderTest store;
     private User alice;
     private User bob;
 
@@ -51,12 +53,12 @@ class UploadsHttpTest {
     }
 
     /** The store under test with {@code settings}. */
-    protected StoreHarness start(Map<String, String> settings) {
-        return StoreHarness.h2(settings);
+    protected StoreUnderTest start(Map<String, String> settings) {
+        return StoreUnderTest.h2(settings);
     }
 
     /** Bytes the store keeps for upload {@code id}: its file, or its chunks in the database; 0 when none. */
-    protected long storedBytes(StoreHarness store, String id) {
+    protected long storedBytes(StoreUnderTest store, String id) {
         Path file = store.dataDir().resolve("uploads").resolve(id);
         try {
             return Files.exists(file) ? Files.size(file) : 0;
@@ -79,7 +81,7 @@ class UploadsHttpTest {
     private static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -96,7 +98,7 @@ class UploadsHttpTest {
     private JsonNode uploaded(User user, byte[] body) {
         HttpResponse<String> response = upload(user.token(), body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return StoreHarness.json(response.body());
+        return StoreUnderTest.json(response.body());
     }
 
     private HttpResponse<byte[]> download(String id, String token, String... headers) {
@@ -129,7 +131,7 @@ class UploadsHttpTest {
         HttpResponse<String> response = upload(alice.token(), body, "X-Checksum-SHA256", hex);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        JsonNode json = StoreHarness.json(response.body());
+        JsonNode json = StoreUnderTest.json(response.body());
         assertThat(json.get("size").asLong()).isEqualTo(body.length);
         assertThat(json.get("sha256").asText()).isEqualTo(hex);
         assertThat(json.get("contentType").asText()).isEqualTo("image/png");
@@ -306,8 +308,8 @@ class UploadsHttpTest {
         assertThat(download(id, bob.token()).statusCode()).isEqualTo(404);
         assertThat(store.send(store.request("/api/uploads/" + id, bob.token()).DELETE(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-        assertThat(download(id, StoreHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
-        assertThat(upload(StoreHarness.ADMIN_TOKEN, randomBytes(10)).statusCode()).isEqualTo(403);
+        assertThat(download(id, StoreUnderTest.OPERATOR_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(upload(StoreUnderTest.OPERATOR_TOKEN, randomBytes(10)).statusCode()).isEqualTo(403);
         assertThat(upload("nobody", randomBytes(10)).statusCode()).isEqualTo(401);
         assertThat(download("not-an-id", alice.token()).statusCode()).isEqualTo(404);
         assertThat(download(id, alice.token()).statusCode()).isEqualTo(200);

@@ -36,12 +36,21 @@ final class Launcher implements AutoCloseable {
         this.env = env;
     }
 
-    /** Settings every test shares: small seed, cheap password hashing, an operator token. */
+    /**
+     * The store test kit's settings ({@link StoreUnderTest#settings}) as variables, with what launcher tests need on
+     * top: a fixed port, a small seed, a supervisor on any port, a grace that lets a loaded worker drain, small JVMs.
+     * The data directory is the launcher's own ({@code KEEL_DATA_DIR}, set per launcher).
+     */
     static Map<String, String> baseEnv(int port) {
-        return Map.of("KEEL_PORT", String.valueOf(port), "KEEL_HOST", "127.0.0.1", "KEEL_SEED_ORDERS", "20",
-                "KEEL_PASSWORD_MEMORY_KIB", "1024", "KEEL_PASSWORD_ITERATIONS", "1", "KEEL_ADMIN_TOKEN",
-                StoreUnderTest.OPERATOR_TOKEN, "KEEL_SUPERVISOR_PORT", "0", "KEEL_SHUTDOWN_GRACE", "10s",
-                "KEEL_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        Map<String, String> settings = StoreUnderTest.settings(Path.of("unused"));
+        settings.remove("data-dir");
+        settings.put("port", String.valueOf(port));
+        settings.put("seed-orders", "20");
+        settings.put("supervisor-port", "0");
+        settings.put("shutdown-grace", "10s");
+        Map<String, String> env = StoreUnderTest.environment(settings);
+        env.put("KEEL_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        return env;
     }
 
     static int freePort() {
