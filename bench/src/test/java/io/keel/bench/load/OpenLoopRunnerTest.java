@@ -37,7 +37,9 @@ class OpenLoopRunnerTest {
             assertThat(arrivals).hasSize(1000);
             List<Long> arrived = arrivals.stream().sorted().toList();
             double spanMs = (arrived.getLast() - arrived.getFirst()) / 1e6;
-            assertThat(spanMs).as("server saw 999 intervals of about 2 ms").isBetween(1800.0, 2600.0);
+            // Spread over the schedule, not a burst; the upper bound only catches a stalled dispatcher (the server's own
+            // threads may lag on a loaded machine, the send times below are what the schedule is checked against).
+            assertThat(spanMs).as("server saw 999 intervals of about 2 ms").isBetween(1800.0, 4000.0);
             List<Long> sorted = sends.stream().sorted().toList();
             assertThat(sorted).hasSize(1000);
             // Anchor on the median offset: the first request also pays for connection setup.
