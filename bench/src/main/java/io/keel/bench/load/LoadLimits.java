@@ -34,4 +34,8 @@ public record LoadLimits(int maxInFlight, Duration requestTimeout, Duration maxP
     public LoadLimits withRequestTimeout(Duration d) {
         return new LoadLimits(maxInFlight, d, maxPhaseDuration);
     }
+
+    public LoadLimits withMaxPhaseDuration(Duration d) {
+        return new LoadLimits(maxInFlight, requestTimeout, d);
+    }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,21 +24,36 @@ public final class SoakReport {
     private SoakReport() {
     }
 
-    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series) {
+    /**
+     * Writes the samples, the slopes table and one plot per series; {@code series} holds every sample's values, and
+     * the lines are fitted over the samples from {@code fitFromSeconds} on (all of them when fewer than 3 are left).
+     */
+    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series,
+                             double fitFromSeconds) {
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(dir.resolve("soak-samples.json").toFile(), samples);
             double[] seconds = samples.stream().mapToDouble(SoakSampler.Sample::second).toArray();
             double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
+            int first = 0;
+            while (first < seconds.length && seconds[first] < fitFromSeconds) {
+                first++;
+            }
+            if (seconds.length - first < 3) {
+                first = 0;
+            }
+            double[] fitHours = Arrays.copyOfRange(hours, first, hours.length);
             StringBuilder md = new StringBuilder("\n## Soak: slopes\n\n")
-                    .append(samples.size()).append(" samples, a least-squares line through each series. Noise is two "
+                    .append(samples.size()).append(" samples; a least-squares line through each series from second ")
+                    .append(fmt(seconds.length == 0 ? 0 : seconds[first])).append(" on (before it the JVM is still "
+                            + "warming up: plotted, not fitted). Noise is two "
                             + "standard errors of the slope; a slope inside it (or below 1 MB/h, half a thread or "
                             + "descriptor per hour) is FLAT.\n\n")
                     .append("| series | slope per hour | noise (2 SE) | residual sd | verdict |\n")
                     .append("|---|---:|---:|---:|---|\n");
             List<String> plots = new ArrayList<>();
             for (Soak.Series s : series) {
-                LineFit fit = LineFit.of(hours, s.values());
+                LineFit fit = LineFit.of(fitHours, Arrays.copyOfRange(s.values(), first, s.values().length));
                 md.append("| ").append(s.name()).append(" | ").append(fmt(fit.slope())).append(' ').append(s.unit())
                         .append(" | ± ").append(fmt(2 * fit.slopeError())).append(" | ").append(fmt(fit.residualSd()))
                         .append(' ').append(s.unit()).append(" | ")

@@ -2,6 +2,7 @@ package io.keel.bench.scenario;
 
 import io.keel.bench.load.ClassResult;
 import io.keel.bench.load.LatencyRecorder;
+import io.keel.bench.load.LoadLimits;
 import io.keel.bench.load.LoadSpec;
 import io.keel.bench.load.OpenLoopRunner;
 import io.keel.bench.load.PhaseResult;
@@ -11,6 +12,7 @@ import io.keel.bench.report.LineFit;
 import io.keel.bench.report.Metric;
 import io.keel.bench.report.SoakReport;
 import io.keel.bench.sample.SoakSampler;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,17 +41,39 @@ public final class Soak {
     public record Series(String name, String unit, double[] values, double flatPerHour) {
     }
 
+    /**
+     * The run's bounds: the soak phase is as long as asked (the default cap of one phase, 10 minutes, would cut a
+     * 30-minute soak to a third while the report still said 30), plus a minute for the last answers.
+     */
+    static LoadLimits limits(LoadLimits base, Duration soak) {
+        Duration phase = soak.plusMinutes(1);
+        return phase.compareTo(base.maxPhaseDuration()) > 0 ? base.withMaxPhaseDuration(phase) : base;
+    }
+
+    /**
+     * Samples before this are plotted but left out of the fitted lines: a fresh JVM still grows its committed heap,
+     * code cache and metaspace for its first minutes, which is warm-up, not a leak. A sixth of the soak, at most
+     * five minutes.
+     */
+    static Duration settle(Duration soak) {
+        Duration sixth = soak.dividedBy(6);
+        return sixth.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : sixth;
+    }
+
     public static Outcome run(ScenarioContext ctx, Duration soak, Duration every) {
         ctx.monitor().start();
         LightLoad light = Setup.light(ctx);
         double rate = ctx.options().rate();
-        OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
+        LoadLimits limits = limits(ctx.limits(), soak);
+        OpenLoopRunner open = OpenLoopRunner.create(limits);
         ctx.monitor().phase("soak-warmup");
         open.runPhase("soak-warmup", light.specs(rate, ctx.options().warmupDuration()));
         StormWarmup.run(ctx, light, ctx.options().quick() ? 1 : 10);
         ctx.figure("soak-light-rate-per-sec", rate);
         ctx.figure("soak-seconds", (double) soak.toSeconds());
         ctx.figure("soak-sample-every-seconds", every.toMillis() / 1000.0);
+        double fitFrom = settle(soak).toMillis() / 1000.0;
+        ctx.figure("soak-fit-from-seconds", fitFrom);
 
         Map<String, String> auth = ctx.options().adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
                 .orElse(Map.of());
@@ -59,7 +83,7 @@ public final class Soak {
         ctx.log().println("soak: production mix at " + rate + " light req/s for " + soak.toSeconds() + " s, sampling "
                 + "every " + every.toMillis() + " ms");
         PhaseResult phase;
-        try (LatencyRecorder rec = LatencyRecorder.start("soak", ctx.limits())) {
+        try (LatencyRecorder rec = LatencyRecorder.start("soak", limits)) {
             SseCrowd sse = new SseCrowd(ctx, () -> rec, ctx.options().adminToken().orElse(light.user().token()));
             sse.start(10, 0);
             open.run(mix(ctx, light, rate, soak), rec);
@@ -71,8 +95,10 @@ public final class Soak {
         long errors = phase.classes().stream().mapToLong(ClassResult::errorCount).sum();
         ctx.figure("soak-errors", (double) errors);
         ctx.figure("soak-requests", (double) phase.classes().stream().mapToLong(ClassResult::completed).sum());
-        List<Series> series = series(samples);
-        double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
+        List<SoakSampler.Sample> settled = samples.stream().filter(s -> s.second() >= fitFrom).toList();
+        List<Series> series = series(settled.size() >= 3 ? settled : samples);
+        double[] hours = (settled.size() >= 3 ? settled : samples).stream().mapToDouble(s -> s.second() / 3600)
+                .toArray();
         List<Headline> headlines = new ArrayList<>();
         for (Series s : series) {
             LineFit fit = LineFit.of(hours, s.values());
@@ -89,7 +115,7 @@ public final class Soak {
         headlines.add(Headline.of("failed requests", (double) errors, "requests", "requests sent",
                 (double) phase.classes().stream().mapToLong(ClassResult::completed).sum(), "0 = nothing failed"));
         Outcome outcome = ctx.finish("soak", headlines, List.of(), List.of(phase));
-        SoakReport.write(outcome.markdown().getParent(), samples, series);
+        SoakReport.write(outcome.markdown().getParent(), samples, series(samples), fitFrom);
         return outcome;
     }
 
