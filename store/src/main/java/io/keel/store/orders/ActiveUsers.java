@@ -4,8 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Distinct users seen in a sliding window (default 5 minutes), in bounded memory whatever the number of users: one
@@ -13,9 +12,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * their union. Memory is 4 KiB per minute bucket.
  *
  * <p>Thread-safe and lock-free: {@link #seen} (once per signed-in request) raises one register with a compare-and-set
- * (usually a single read: once a register holds a rank, most sightings find it already high enough), and a bucket is
- * claimed for a new minute by a compare-and-set on its period; the winner clears it. A sighting that races that clear
- * may be lost, which the estimate's error dwarfs. {@link #estimate} reads without locking and may miss a sighting
+ * (usually a single read: once a register holds a rank, most sightings find it already high enough), and a new minute
+ * replaces its bucket with a fresh one (period and zeroed registers together) by one compare-and-set, so no sighting
+ * of the new minute can land in registers that are about to be cleared. Only a sighting that read the old bucket just
+ * before the swap and writes just after it is lost. {@link #estimate} reads without locking and may miss a sighting
  * made at the same instant. Apache DataSketches' HLL would replace the sketch but not the windowing, and it is not
  * thread-safe, so each update would need a lock again; this sketch is 100 lines and tested for its error bound.
  */
@@ -27,18 +27,20 @@ public final class ActiveUsers {
 
     private final Clock clock;
     private final long bucketMillis;
-    private final byte[][] buckets;
-    /** The bucket period (clock millis / bucketMillis) each bucket holds; -1 = none yet. */
-    private final AtomicLongArray periods;
+    private final AtomicReferenceArray<Bucket> buckets;
+
+    /** One minute's registers and the period (clock millis / bucketMillis) they count; -1 = none yet. */
+    @SuppressWarnings("ArrayRecordComponent") // the registers are shared mutable state by design, never compared
+    private record Bucket(long period, byte[] registers) {
+    }
 
     public ActiveUsers(Clock clock, Duration window) {
         this.clock = clock;
         int count = (int) Math.max(1, window.toMinutes());
         this.bucketMillis = window.toMillis() / count;
-        this.buckets = new byte[count][M];
-        this.periods = new AtomicLongArray(count);
+        this.buckets = new AtomicReferenceArray<>(count);
         for (int b = 0; b < count; b++) {
-            periods.set(b, -1);
+            buckets.set(b, new Bucket(-1, new byte[M]));
         }
     }
 
@@ -48,12 +50,17 @@ public final class ActiveUsers {
         int index = (int) (hash >>> (64 - P));
         byte rank = (byte) (Long.numberOfLeadingZeros((hash << P) | (1L << (P - 1))) + 1);
         long period = clock.millis() / bucketMillis;
-        int b = (int) (period % buckets.length);
-        long held = periods.get(b);
-        if (held < period && periods.compareAndSet(b, held, period)) {
-            Arrays.fill(buckets[b], (byte) 0); // this thread won the new period: the bucket's old minute goes
+        int b = (int) (period % buckets.length());
+        Bucket bucket = buckets.get(b);
+        while (bucket.period() < period) { // a new minute: its fresh bucket replaces the old one's
+            Bucket fresh = new Bucket(period, new byte[M]);
+            if (buckets.compareAndSet(b, bucket, fresh)) {
+                bucket = fresh;
+            } else {
+                bucket = buckets.get(b); // another thread won; use (or, if still older, replace) what it put
+            }
         }
-        byte[] registers = buckets[b];
+        byte[] registers = bucket.registers();
         byte current;
         while ((current = (byte) REGISTER.getOpaque(registers, index)) < rank) {
             if (REGISTER.compareAndSet(registers, index, current, rank)) {
@@ -66,10 +73,10 @@ public final class ActiveUsers {
     public long estimate() {
         long now = clock.millis() / bucketMillis;
         byte[] union = new byte[M];
-        for (int b = 0; b < buckets.length; b++) {
-            long period = periods.get(b);
-            if (period >= 0 && now - period < buckets.length) {
-                byte[] registers = buckets[b];
+        for (int b = 0; b < buckets.length(); b++) {
+            Bucket bucket = buckets.get(b);
+            if (bucket.period() >= 0 && now - bucket.period() < buckets.length()) {
+                byte[] registers = bucket.registers();
                 for (int i = 0; i < M; i++) {
                     union[i] = (byte) Math.max(union[i], (byte) REGISTER.getOpaque(registers, i));
                 }
