@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link AdminGuard} first.
  */
 final class HeapEndpoints {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
     private static final int MAX_TOP = 10_000;
 
     private final AdminGuard guard;
@@ -54,9 +54,12 @@ final class HeapEndpoints {
         boolean download = flag(req, "download");
         Path file = locked("a heap dump", () -> {
             Path dir = Files.createDirectories(dumps.path());
-            Path target = dir.resolve("heap-" + STAMP.format(Instant.now()) + "-" + ProcessHandle.current().pid()
-                    + ".hprof");
-            Files.deleteIfExists(target);
+            // Never over an earlier dump: two in the same millisecond get a sequence number.
+            String name = "heap-" + STAMP.format(Instant.now()) + "-" + ProcessHandle.current().pid();
+            Path target = dir.resolve(name + ".hprof");
+            for (int n = 2; Files.exists(target); n++) {
+                target = dir.resolve(name + "-" + n + ".hprof");
+            }
             ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(target.toString(), true);
             dumps.prune(kept);
             return target;
