@@ -13,6 +13,7 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -24,8 +25,9 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Listens to every garbage collection and keeps the heap in use right after it (all heap pools); after collections
- * that gave back old-generation space it also feeds that figure to a {@link HeapFloor}, whose slope is the leak signal. Meters: {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
+ * Listens to every garbage collection and keeps the heap in use right after it (all heap pools); the collections that
+ * show what is really live (chosen by {@link FloorSampler}: full collections, ZGC major cycles, the end of a G1
+ * marking cycle) also feed that figure to a {@link HeapFloor}, whose slope is the leak signal. Meters: {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
  * {@code keel_memory_leak_suspected} (0/1) and {@code keel_memory_leak_threshold_bytes_per_second}. Old generation
  * after GC, metaspace, classes, buffers, threads and descriptors come from Micrometer's JVM binders (see
  * {@code RuntimeMetrics}); this adds only what they lack.
@@ -43,6 +45,7 @@ public final class HeapAfterGc implements AutoCloseable {
     private final Set<String> oldPools = heapPools.stream()
             .filter(name -> name.contains("Old") || name.contains("Tenured")).collect(Collectors.toSet());
     private final AtomicLong reclaims = new AtomicLong();
+    private final FloorSampler sampler = new FloorSampler(this::sample);
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
 
@@ -66,12 +69,14 @@ public final class HeapAfterGc implements AutoCloseable {
                 .baseUnit("bytes")
                 .register(registry);
         Gauge.builder("keel.memory.heap.after.old.gc", gc.lastOld, AtomicLong::get)
-                .description("Heap in use right after the most recent collection that gave back old-generation space "
-                        + "(-1 before the first): what is really live")
+                .description("Heap in use after the most recent collection that showed what is really live (full "
+                        + "collection, ZGC major cycle, end of a G1 marking cycle): the latest floor sample, -1 before "
+                        + "the first")
                 .baseUnit("bytes")
                 .register(registry);
         FunctionCounter.builder("keel.memory.old.reclaims", gc.reclaims, AtomicLong::get)
-                .description("Collections that gave back old-generation space: the samples of the heap floor")
+                .description("Samples of the heap floor: collections that showed what is really live (full, ZGC major, "
+                        + "end of a G1 marking cycle)")
                 .register(registry);
         Gauge.builder("keel.memory.heap.floor.slope", gc, g -> g.floor.slopePerSecond(g.clock.getAsLong()))
                 .description("Growth of the heap-after-GC floor over the leak window (KEEL_LEAK_WINDOW); NaN until "
@@ -98,6 +103,10 @@ public final class HeapAfterGc implements AutoCloseable {
         }
         GarbageCollectionNotificationInfo info =
                 GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        Optional<FloorSampler.Kind> kind = kind(info.getGcName(), info.getGcAction(), !oldPools.isEmpty());
+        if (kind.isEmpty()) {
+            return;
+        }
         long used = 0;
         long oldBefore = 0;
         long oldAfter = 0;
@@ -111,15 +120,33 @@ public final class HeapAfterGc implements AutoCloseable {
                 oldBefore += before.get(pool.getKey()).getUsed();
             }
         }
-        last.set(used);
-        // Only a collection that gave back old-generation space (G1 mixed, remark or cleanup, any full GC) shows
-        // what is really live: after a young collection the old generation holds everything ever promoted, so that
-        // figure climbs between old collections even without a leak. One-generation collectors qualify every time.
-        if (oldPools.isEmpty() || oldAfter < oldBefore) {
-            floor.record(clock.getAsLong(), used);
-            lastOld.set(used);
-            reclaims.incrementAndGet();
+        if (kind.get() != FloorSampler.Kind.MARKING_DONE) {
+            last.set(used); // G1's remark and cleanup pauses leave eden as it was: not "after GC"
         }
+        sampler.accept(new FloorSampler.GcEvent(kind.get(), clock.getAsLong(), used, oldAfter < oldBefore));
+    }
+
+    /**
+     * What a collection says about liveness, from its collector's name and action (as HotSpot reports them in JDK 25);
+     * empty for notifications that carry no heap figures (ZGC's and Shenandoah's pauses).
+     */
+    static Optional<FloorSampler.Kind> kind(String gcName, String gcAction, boolean generational) {
+        if (gcName.endsWith(" Pauses")) {
+            return Optional.empty(); // the cycle's own notification follows, with the figures
+        }
+        if (gcName.equals("G1 Concurrent GC")) {
+            return Optional.of(FloorSampler.Kind.MARKING_DONE); // remark and cleanup: both end the marking
+        }
+        if (!generational || gcAction.equals("end of major GC") || gcName.equals("ZGC Major Cycles")) {
+            return Optional.of(FloorSampler.Kind.WHOLE_HEAP);
+        }
+        return Optional.of(FloorSampler.Kind.YOUNG);
+    }
+
+    private void sample(long atMillis, long heapBytes) {
+        floor.record(atMillis, heapBytes);
+        lastOld.set(heapBytes);
+        reclaims.incrementAndGet();
     }
 
     @Override
