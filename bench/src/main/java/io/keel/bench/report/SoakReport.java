@@ -26,22 +26,14 @@ public final class SoakReport {
 
     /**
      * Writes the samples, the slopes table and one plot per series; {@code series} holds every sample's values, and
-     * the lines are fitted over the samples from {@code fitFromSeconds} on (all of them when fewer than 3 are left).
+     * the lines are fitted over the samples from index {@code first} on ({@link Soak#firstFitted}).
      */
-    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series,
-                             double fitFromSeconds) {
+    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series, int first) {
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(dir.resolve("soak-samples.json").toFile(), samples);
             double[] seconds = samples.stream().mapToDouble(SoakSampler.Sample::second).toArray();
             double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
-            int first = 0;
-            while (first < seconds.length && seconds[first] < fitFromSeconds) {
-                first++;
-            }
-            if (seconds.length - first < 3) {
-                first = 0;
-            }
             double[] fitHours = Arrays.copyOfRange(hours, first, hours.length);
             StringBuilder md = new StringBuilder("\n## Soak: slopes\n\n")
                     .append(samples.size()).append(" samples; a least-squares line through each series from second ")

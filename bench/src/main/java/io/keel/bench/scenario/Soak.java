@@ -60,6 +60,19 @@ public final class Soak {
         return sixth.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : sixth;
     }
 
+    /**
+     * The index of the first sample the lines are fitted from: the first at or after {@code fitFromSeconds}, or 0
+     * (all samples) when fewer than 3 would be left. The one rule for both the verdict and the report's table and
+     * plots.
+     */
+    public static int firstFitted(List<SoakSampler.Sample> samples, double fitFromSeconds) {
+        int first = 0;
+        while (first < samples.size() && samples.get(first).second() < fitFromSeconds) {
+            first++;
+        }
+        return samples.size() - first < 3 ? 0 : first;
+    }
+
     public static Outcome run(ScenarioContext ctx, Duration soak, Duration every) {
         ctx.monitor().start();
         LightLoad light = Setup.light(ctx);
@@ -95,10 +108,10 @@ public final class Soak {
         long errors = phase.classes().stream().mapToLong(ClassResult::errorCount).sum();
         ctx.figure("soak-errors", (double) errors);
         ctx.figure("soak-requests", (double) phase.classes().stream().mapToLong(ClassResult::completed).sum());
-        List<SoakSampler.Sample> settled = samples.stream().filter(s -> s.second() >= fitFrom).toList();
-        List<Series> series = series(settled.size() >= 3 ? settled : samples);
-        double[] hours = (settled.size() >= 3 ? settled : samples).stream().mapToDouble(s -> s.second() / 3600)
-                .toArray();
+        int firstFitted = firstFitted(samples, fitFrom);
+        List<SoakSampler.Sample> fitted = samples.subList(firstFitted, samples.size());
+        List<Series> series = series(fitted);
+        double[] hours = fitted.stream().mapToDouble(s -> s.second() / 3600).toArray();
         List<Headline> headlines = new ArrayList<>();
         for (Series s : series) {
             LineFit fit = LineFit.of(hours, s.values());
@@ -115,7 +128,7 @@ public final class Soak {
         headlines.add(Headline.of("failed requests", (double) errors, "requests", "requests sent",
                 (double) phase.classes().stream().mapToLong(ClassResult::completed).sum(), "0 = nothing failed"));
         Outcome outcome = ctx.finish("soak", headlines, List.of(), List.of(phase));
-        SoakReport.write(outcome.markdown().getParent(), samples, series(samples), fitFrom);
+        SoakReport.write(outcome.markdown().getParent(), samples, series(samples), firstFitted);
         return outcome;
     }
 
