@@ -27,7 +27,8 @@ import javax.management.openmbean.CompositeData;
 /**
  * Listens to every garbage collection and keeps the heap in use right after it (all heap pools); the collections that
  * show what is really live (chosen by {@link FloorSampler}: full collections, ZGC major cycles, the end of a G1
- * marking cycle) also feed that figure to a {@link HeapFloor}, whose slope is the leak signal. Meters: {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
+ * marking cycle) also feed that figure to a {@link HeapFloor}, whose slope is the leak signal. Meters:
+ * {@code keel_memory_heap_after_gc_bytes}, {@code keel_memory_heap_floor_slope_bytes_per_second},
  * {@code keel_memory_leak_suspected} (0/1) and {@code keel_memory_leak_threshold_bytes_per_second}. Old generation
  * after GC, metaspace, classes, buffers, threads and descriptors come from Micrometer's JVM binders (see
  * {@code RuntimeMetrics}); this adds only what they lack.
