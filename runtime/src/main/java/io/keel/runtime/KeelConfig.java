@@ -34,6 +34,7 @@ import static io.keel.runtime.KeelSettingTable.*;
  *                         ({@code KEEL_CPU_TASK_TIMEOUT}, 30s)
  * @param cpuTaskTimeouts  per task type budgets, e.g. {@code thumbnail=10s,invoice=10s}
  *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
+ * @param cpuNice          Linux nice value of the CPU pool threads ({@code KEEL_CPU_NICE}, 19; 0 = unchanged)
  * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (200), {@code KEEL_LIMIT_MIN} (100),
  *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
  *                         hold)
@@ -74,6 +75,7 @@ public record KeelConfig(
         Duration cpuMaxQueueWait,
         Duration cpuTaskTimeout,
         Map<String, Duration> cpuTaskTimeouts,
+        int cpuNice,
         LimitSettings limit,
         int maxStreams,
         int heapLimitPercent,
@@ -120,6 +122,7 @@ public record KeelConfig(
                 s.duration(CPU_MAX_QUEUE_WAIT),
                 s.duration(CPU_TASK_TIMEOUT),
                 s.durations(CPU_TASK_TIMEOUTS),
+                s.integer(CPU_NICE),
                 limit,
                 s.integer(MAX_STREAMS),
                 s.integer(HEAP_LIMIT_PERCENT),

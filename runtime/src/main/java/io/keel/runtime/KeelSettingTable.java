@@ -48,6 +48,9 @@ public final class KeelSettingTable {
             "run-time budget of a CPU task; past it the caller gets 503 and the task is interrupted");
     public static final Setting CPU_TASK_TIMEOUTS = Setting.durations("cpu-task-timeouts", Duration.ofMillis(10),
             Duration.ofHours(1), "per task type budgets, e.g. `thumbnail=10s,invoice=10s`");
+    public static final Setting CPU_NICE = Setting.count("cpu-nice", CpuPoolSettings.DEFAULT_NICE, 0,
+            CpuPoolSettings.MAX_NICE, "Linux nice value of the CPU pool threads, so heavy work yields the cores to "
+                    + "requests; 0 = unchanged");
     // The floor is where Gradient2 settles while heavy work raises latency, so it must hold a burst of light
     // requests (1,000 req/s through a 50 ms GC pause is 50 in flight) plus the heavy share.
     public static final Setting LIMIT_MIN = Setting.count("limit-min", LIMIT.minLimit(), 2,
@@ -114,7 +117,7 @@ public final class KeelSettingTable {
     /** Every runtime setting, in the order the README lists them. */
     public static final List<Setting> ALL = List.of(PORT, HOST, DATA_DIR, ADMIN_TOKEN, MAX_BODY_SIZE, MAX_STREAM_SIZE,
             MAX_HEADER_SIZE, MAX_REQUEST_LINE, SHUTDOWN_GRACE, DRAIN_DELAY, CPU_THREADS, CPU_QUEUE, CPU_MAX_QUEUE_WAIT,
-            CPU_TASK_TIMEOUT, CPU_TASK_TIMEOUTS, LIMIT_INITIAL, LIMIT_MIN, LIMIT_MAX, LIMIT_HEAVY_PERCENT, MAX_STREAMS,
+            CPU_TASK_TIMEOUT, CPU_TASK_TIMEOUTS, CPU_NICE, LIMIT_INITIAL, LIMIT_MIN, LIMIT_MAX, LIMIT_HEAVY_PERCENT, MAX_STREAMS,
             HEAP_LIMIT_PERCENT, RSS_LIMIT, REUSE_PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT,
             MAX_CONNECTIONS, TRUSTED_PROXIES, CONNECTION_DRAIN, MAX_HEAP, MAX_METASPACE, CODE_CACHE, MAX_DIRECT_MEMORY,
             THREAD_STACK_RESERVE, NATIVE_OVERHEAD_PERCENT, HEAP_DUMPS_KEPT, LEAK_WINDOW, LEAK_SLOPE, PID_FILE,

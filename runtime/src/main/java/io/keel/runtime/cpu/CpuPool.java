@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +32,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
 
     private final CpuPoolSettings settings;
     private final CpuPoolMetrics metrics;
+    private final WorkerNice niceness;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,17 +58,29 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         }
     };
 
-    @SuppressWarnings("ThreadPriorityCheck") // deliberate: see the comment on the thread factory below
     private CpuPool(CpuPoolSettings settings, MeterRegistry registry) {
         this.settings = settings;
+        this.niceness = new WorkerNice(settings.nice(), ThreadNice.available());
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.queueCapacity()),
-                // lowest priority: with -XX:ThreadPriorityPolicy=1 (the launcher sets it) Linux runs these threads at a
-                // higher nice value, so the carriers that serve light requests win every contended time slice
-                Thread.ofPlatform().name("keel-cpu-", 0).daemon(true).priority(Thread.MIN_PRIORITY).factory(),
+                new ArrayBlockingQueue<>(settings.queueCapacity()), workerFactory(niceness),
                 new ThreadPoolExecutor.AbortPolicy());
         this.metrics = new CpuPoolMetrics(registry, settings.threads(), settings.queueCapacity(),
-                active::get, () -> executor.getQueue().size());
+                active::get, () -> executor.getQueue().size(), niceness::applied);
+    }
+
+    /**
+     * Workers yield the cores to the threads that serve requests: each lowers its own Linux nice value as it starts
+     * ({@link WorkerNice}), and runs at Java's lowest priority as well, which is all that remains where the nice value
+     * cannot be set (with {@code -XX:ThreadPriorityPolicy=1} that is nice 4).
+     */
+    @SuppressWarnings("ThreadPriorityCheck") // deliberate, see above
+    private static ThreadFactory workerFactory(WorkerNice niceness) {
+        ThreadFactory base = Thread.ofPlatform().name("keel-cpu-", 0).daemon(true).priority(Thread.MIN_PRIORITY)
+                .factory();
+        return work -> base.newThread(() -> {
+            niceness.applyToCurrentThread();
+            work.run();
+        });
     }
 
     /** Creates and starts the pool; threads are started lazily on first use. */

@@ -16,13 +16,16 @@ final class CpuPoolMetrics {
     private final MeterRegistry registry;
     private final List<Meter> gauges;
 
-    CpuPoolMetrics(MeterRegistry registry, int size, int capacity, Supplier<Number> active, Supplier<Number> queued) {
+    CpuPoolMetrics(MeterRegistry registry, int size, int capacity, Supplier<Number> active, Supplier<Number> queued,
+                   Supplier<Number> nice) {
         this.registry = registry;
         this.gauges = List.of(
                 gauge("keel.cpu.pool.active", "Workers running a task", active),
                 gauge("keel.cpu.pool.queued", "Tasks waiting for a worker", queued),
                 gauge("keel.cpu.pool.size", "Worker threads", () -> size),
-                gauge("keel.cpu.pool.queue.capacity", "Bound of the wait queue", () -> capacity));
+                gauge("keel.cpu.pool.queue.capacity", "Bound of the wait queue", () -> capacity),
+                gauge("keel.cpu.pool.nice", "Linux nice value the workers run at (-1: none started yet or it could not "
+                        + "be set, see the log; 0: left as started)", nice));
     }
 
     private Meter gauge(String name, String help, Supplier<Number> value) {

@@ -18,26 +18,32 @@ import java.util.Map;
  * @param taskQueueWaits     start deadline per task name (code only); default maxQueueWait
  * @param defaultTaskTimeout run-time budget of tasks not named in taskTimeouts ({@code cpu-task-timeout});
  *                           default 30 s
+ * @param nice               Linux nice value of the worker threads ({@code cpu-nice}), 0..{@value #MAX_NICE}; default
+ *                           {@value #DEFAULT_NICE}; 0 leaves them at the JVM's choice (see {@link ThreadNice})
  */
 public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts,
-                              Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout) {
+                              Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout, int nice) {
 
     /** Largest pool: the same bound as the {@code cpu-threads} setting. */
     public static final int MAX_THREADS = 1024;
     public static final int MAX_QUEUE = 1_000_000;
+    /** Heavy work yields to request threads as far as Linux allows without privileges. */
+    public static final int DEFAULT_NICE = 19;
+    public static final int MAX_NICE = 19;
 
     public CpuPoolSettings {
         check(threads >= 1 && threads <= MAX_THREADS, "cpu-threads", threads, "1.." + MAX_THREADS);
         check(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE, "cpu-queue", queueCapacity, "1.." + MAX_QUEUE);
         checkPositive("cpu.max-queue-wait", maxQueueWait);
         checkPositive("cpu.default-task-timeout", defaultTaskTimeout);
+        check(nice >= 0 && nice <= MAX_NICE, "cpu-nice", nice, "0.." + MAX_NICE);
         taskTimeouts = checkedCopy("cpu.task-timeouts", taskTimeouts);
         taskQueueWaits = checkedCopy("cpu.task-queue-waits", taskQueueWaits);
     }
 
-    /** Settings with no per-task overrides beyond {@code taskTimeouts}, 30 s default run budget. */
+    /** Settings with no per-task overrides beyond {@code taskTimeouts}, 30 s default run budget, default nice. */
     public CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts) {
-        this(threads, queueCapacity, maxQueueWait, taskTimeouts, Map.of(), Duration.ofSeconds(30));
+        this(threads, queueCapacity, maxQueueWait, taskTimeouts, Map.of(), Duration.ofSeconds(30), DEFAULT_NICE);
     }
 
     /**
@@ -53,24 +59,30 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
 
     public CpuPoolSettings withThreads(int value) {
         return new CpuPoolSettings(value, queueCapacity, maxQueueWait, taskTimeouts, taskQueueWaits,
-                defaultTaskTimeout);
+                defaultTaskTimeout, nice);
     }
 
     public CpuPoolSettings withQueueCapacity(int value) {
         return new CpuPoolSettings(threads, value, maxQueueWait, taskTimeouts, taskQueueWaits,
-                defaultTaskTimeout);
+                defaultTaskTimeout, nice);
+    }
+
+    /** Nice value of the worker threads: 0 = as the JVM starts them, up to {@value #MAX_NICE} = yield the most. */
+    public CpuPoolSettings withNice(int value) {
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, taskQueueWaits,
+                defaultTaskTimeout, value);
     }
 
     /** Run-time budget for the named task; the caller stops waiting and the task is interrupted after it. */
     public CpuPoolSettings withTaskTimeout(String task, Duration timeout) {
         return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, plus(taskTimeouts, task, timeout),
-                taskQueueWaits, defaultTaskTimeout);
+                taskQueueWaits, defaultTaskTimeout, nice);
     }
 
     /** Start deadline for the named task; a task that cannot start within it is refused. */
     public CpuPoolSettings withTaskQueueWait(String task, Duration deadline) {
         return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts,
-                plus(taskQueueWaits, task, deadline), defaultTaskTimeout);
+                plus(taskQueueWaits, task, deadline), defaultTaskTimeout, nice);
     }
 
     /** The run-time budget of {@code task}. */

@@ -34,7 +34,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 final class ImageIoThumbnailer implements Thumbnailer {
     /** Visually clean for photos at about a third of the size of 0.95. */
-    private static final float JPEG_QUALITY = 0.85f;
+    private static final float JPEG_QUALITY = 0.80f;
 
     private final ImageLimits limits;
     private final boolean subsample;

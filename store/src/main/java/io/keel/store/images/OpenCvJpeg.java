@@ -26,7 +26,7 @@ import java.awt.Rectangle;
 final class OpenCvJpeg {
     static final String FEATURE = "jpeg";
     private static final int[] REDUCTIONS = {8, 4, 2};
-    private static final int JPEG_QUALITY = 85;
+    private static final int JPEG_QUALITY = 80;
 
     private OpenCvJpeg() {
     }
