@@ -97,8 +97,12 @@ public final class StoreService implements AutoCloseable {
             Database db = Database.open(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db);
-            service.wire(config, store, parts);
+            Thumbnailer thumbnailer = service.wire(config, store, parts);
             keel.start();
+            // After ready: loading OpenCV costs about half a second of CPU that a restarting worker must not spend
+            // first. A JPEG thumbnail asked for meanwhile waits for the same load.
+            Thread.ofPlatform().daemon().name("keel-jpeg-load").start(() -> thumbnailer.path()
+                    .report(keel.metrics()));
             LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
                     store.db().dialect());
             return service;
@@ -108,7 +112,8 @@ public final class StoreService implements AutoCloseable {
         }
     }
 
-    private void wire(KeelConfig config, StoreConfig store, StoreParts parts) {
+    /** Wires every part onto the server; returns the thumbnailer, whose native library loads after start. */
+    private Thumbnailer wire(KeelConfig config, StoreConfig store, StoreParts parts) {
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
@@ -132,7 +137,6 @@ public final class StoreService implements AutoCloseable {
         throttle.report(keel.metrics());
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
-        thumbnailer.path().report(keel.metrics());
         // Streams (issue 4): live order events, exports, uploads.
         // Issue 11: on PostgreSQL every instance's orders reach every instance's subscribers through the database.
         OrderEvents events = db.dialect() == Dialect.POSTGRESQL
@@ -182,6 +186,7 @@ public final class StoreService implements AutoCloseable {
             new ImageRoutes(thumbnailer, imageLimits, cpu, auth).register(routes);
             ApiDocs.load(keel.json().mapper()).register(routes);
         });
+        return thumbnailer;
     }
 
     private void seedIfEmpty(StoreConfig store, Passwords passwords) {
@@ -189,8 +194,8 @@ public final class StoreService implements AutoCloseable {
             return;
         }
         int customers = (int) Math.max(10, Math.min(10_000, store.seedOrders() / 20));
-        SeedReport report = new Seeder(Clock.systemUTC()).seed(db, new SeedPlan(customers, 200, store.seedOrders(),
-                passwords.hashInline(DEMO_PASSWORD), 42));
+        SeedReport report = new Seeder(Clock.systemUTC()).seed(db, () -> new SeedPlan(customers, 200,
+                store.seedOrders(), passwords.hashInline(DEMO_PASSWORD), 42));
         if (report.skipped()) {
             LOG.info("database already holds data; not seeding");
         } else {

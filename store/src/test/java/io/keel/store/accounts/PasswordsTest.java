@@ -1,10 +1,14 @@
 package io.keel.store.accounts;
 
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.store.NativePath;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,5 +121,39 @@ class PasswordsTest {
 
         assertThat(registry.get("keel.native.library").tag("feature", "argon2").tag("path", "java").gauge().value())
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void theDecoyCostsNoHashAtStartAndOneDerivationWithTheConfiguredCostPerUnknownAccount() {
+        List<String> derivations = new ArrayList<>();
+        Argon2Engine java = new JavaArgon2(NativePath.loaded("argon2", "test"));
+        Argon2Engine counting = new Argon2Engine() {
+            @Override
+            public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
+                derivations.add("m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism);
+                return java.derive(password, salt, memoryKib, iterations, parallelism);
+            }
+
+            @Override
+            public NativePath path() {
+                return java.path();
+            }
+        };
+        CpuWork inline = new CpuWork() {
+            @Override
+            public <T> T run(String task, Callable<T> work) {
+                try {
+                    return work.call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        Passwords passwords = new Passwords(inline, 256, 2, counting);
+        assertThat(derivations).isEmpty();
+
+        assertThat(passwords.verifyDecoy(PASSWORD)).isFalse();
+        assertThat(derivations).containsExactly("m=256,t=2,p=1");
     }
 }
