@@ -97,12 +97,11 @@ public final class StoreService implements AutoCloseable {
             Database db = Database.open(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db);
-            Thumbnailer thumbnailer = service.wire(config, store, parts);
+            Runnable loadNativeLibraries = service.wire(config, store, parts);
             keel.start();
-            // After ready: loading OpenCV costs about half a second of CPU that a restarting worker must not spend
-            // first. A JPEG thumbnail asked for meanwhile waits for the same load.
-            Thread.ofPlatform().daemon().name("keel-jpeg-load").start(() -> thumbnailer.path()
-                    .report(keel.metrics()));
+            // After ready: loading OpenCV and libsodium costs about 0.6 s of CPU that a restarting worker must not
+            // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
+            Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
             LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
                     store.db().dialect());
             return service;
@@ -112,8 +111,11 @@ public final class StoreService implements AutoCloseable {
         }
     }
 
-    /** Wires every part onto the server; returns the thumbnailer, whose native library loads after start. */
-    private Thumbnailer wire(KeelConfig config, StoreConfig store, StoreParts parts) {
+    /**
+     * Wires every part onto the server; returns what loads the native libraries and reports which paths are active
+     * (one log line and gauge per feature), to run after start.
+     */
+    private Runnable wire(KeelConfig config, StoreConfig store, StoreParts parts) {
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
@@ -121,7 +123,6 @@ public final class StoreService implements AutoCloseable {
         OrderRepository orders = new OrderRepository(db.dataSource(), db.dialect());
         CpuWork cpu = parts.cpuWork(keel.cpuPool());
         Passwords passwords = new Passwords(cpu, store.passwordMemoryKib(), store.passwordIterations());
-        passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         business.showOn(keel.dashboard());
@@ -186,7 +187,10 @@ public final class StoreService implements AutoCloseable {
             new ImageRoutes(thumbnailer, imageLimits, cpu, auth).register(routes);
             ApiDocs.load(keel.json().mapper()).register(routes);
         });
-        return thumbnailer;
+        return () -> {
+            passwords.path().report(keel.metrics());
+            thumbnailer.path().report(keel.metrics());
+        };
     }
 
     private void seedIfEmpty(StoreConfig store, Passwords passwords) {
