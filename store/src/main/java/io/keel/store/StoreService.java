@@ -97,8 +97,11 @@ public final class StoreService implements AutoCloseable {
             Database db = Database.open(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db);
-            service.wire(config, store, parts);
+            Runnable loadNativeLibraries = service.wire(config, store, parts);
             keel.start();
+            // After ready: loading OpenCV and libsodium costs about 0.6 s of CPU that a restarting worker must not
+            // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
+            Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
             LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
                     store.db().dialect());
             return service;
@@ -108,7 +111,11 @@ public final class StoreService implements AutoCloseable {
         }
     }
 
-    private void wire(KeelConfig config, StoreConfig store, StoreParts parts) {
+    /**
+     * Wires every part onto the server; returns what loads the native libraries and reports which paths are active
+     * (one log line and gauge per feature), to run after start.
+     */
+    private Runnable wire(KeelConfig config, StoreConfig store, StoreParts parts) {
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
@@ -116,7 +123,6 @@ public final class StoreService implements AutoCloseable {
         OrderRepository orders = new OrderRepository(db.dataSource(), db.dialect());
         CpuWork cpu = parts.cpuWork(keel.cpuPool());
         Passwords passwords = new Passwords(cpu, store.passwordMemoryKib(), store.passwordIterations());
-        passwords.path().report(keel.metrics());
         ActiveUsers activeUsers = new ActiveUsers(clock, Duration.ofMinutes(5));
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         business.showOn(keel.dashboard());
@@ -132,7 +138,6 @@ public final class StoreService implements AutoCloseable {
         throttle.report(keel.metrics());
         ImageLimits imageLimits = new ImageLimits(store.maxImagePixels(), store.maxImageSize());
         Thumbnailer thumbnailer = Thumbnailer.create(imageLimits);
-        thumbnailer.path().report(keel.metrics());
         // Streams (issue 4): live order events, exports, uploads.
         // Issue 11: on PostgreSQL every instance's orders reach every instance's subscribers through the database.
         OrderEvents events = db.dialect() == Dialect.POSTGRESQL
@@ -182,6 +187,10 @@ public final class StoreService implements AutoCloseable {
             new ImageRoutes(thumbnailer, imageLimits, cpu, auth).register(routes);
             ApiDocs.load(keel.json().mapper()).register(routes);
         });
+        return () -> {
+            passwords.path().report(keel.metrics());
+            thumbnailer.path().report(keel.metrics());
+        };
     }
 
     private void seedIfEmpty(StoreConfig store, Passwords passwords) {
@@ -189,8 +198,8 @@ public final class StoreService implements AutoCloseable {
             return;
         }
         int customers = (int) Math.max(10, Math.min(10_000, store.seedOrders() / 20));
-        SeedReport report = new Seeder(Clock.systemUTC()).seed(db, new SeedPlan(customers, 200, store.seedOrders(),
-                passwords.hashInline(DEMO_PASSWORD), 42));
+        SeedReport report = new Seeder(Clock.systemUTC()).seed(db, () -> new SeedPlan(customers, 200,
+                store.seedOrders(), passwords.hashInline(DEMO_PASSWORD), 42));
         if (report.skipped()) {
             LOG.info("database already holds data; not seeding");
         } else {

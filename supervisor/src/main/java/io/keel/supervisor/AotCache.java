@@ -114,6 +114,15 @@ final class AotCache implements AutoCloseable {
         }
     }
 
+    /**
+     * 0, or 143 (SIGTERM's default action): the store installs its own SIGTERM handler just after it logs ready, so
+     * on a loaded machine the signal can come first; the JVM writes the cache on that exit path too (seen in a
+     * training at load 20 that was thrown away for exiting 143).
+     */
+    private static boolean cleanExit(int code) {
+        return code == 0 || code == 128 + 15;
+    }
+
     private void train(List<String> training, Path scratch, Consumer<String> say) {
         long started = System.nanoTime();
         try {
@@ -130,8 +139,8 @@ final class AotCache implements AutoCloseable {
             process.toHandle().destroy(); // SIGTERM: a clean exit writes the cache
             if (!process.waitFor(TRAINING_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-            } else if (process.exitValue() == 0 && Files.isRegularFile(partial())) {
-                // exit 0: the JVM waited for the cache to be assembled before it exited
+            } else if (cleanExit(process.exitValue()) && Files.isRegularFile(partial())) {
+                // the JVM waited for the cache to be assembled before it exited
                 Files.move(partial(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             say.accept(fresh() ? "AOT cache " + file + " made in " + Duration.ofNanos(System.nanoTime() - started)

@@ -91,7 +91,7 @@ final class Supervisor implements AutoCloseable {
      */
     boolean start() throws InterruptedException {
         for (Slot slot : slots) {
-            slot.worker = Worker.start(slot.id, command.get(), env, log);
+            slot.worker = Worker.start(slot.id, command.get(), env, log, this::workerReady);
             if (slot.id == 1 && !ready(slot)) {
                 return false;
             }
@@ -113,6 +113,14 @@ final class Supervisor implements AutoCloseable {
         say.accept("worker " + slot.id + " (pid " + slot.worker.pid() + ") "
                 + slot.worker.notReadyReason(settings.readyTimeout()) + "; see " + logFile());
         return false;
+    }
+
+    /** On a worker's log thread once it is ready: the start-up figures operators and the benchmark read. */
+    private void workerReady(Worker worker) {
+        Duration took = worker.startup().orElseThrow();
+        metrics.workerStarted(took);
+        say.accept("worker " + worker.slot() + " (pid " + worker.pid() + ") ready in " + took.toMillis() + " ms (CPU "
+                + worker.cpuToReady().toMillis() + " ms)");
     }
 
     private Path logFile() {
@@ -137,7 +145,7 @@ final class Supervisor implements AutoCloseable {
         Worker worker = slot.worker;
         if (worker == null) {
             if (System.nanoTime() >= slot.restartAtNanos) {
-                slot.worker = Worker.start(slot.id, command.get(), env, log);
+                slot.worker = Worker.start(slot.id, command.get(), env, log, this::workerReady);
                 slot.restarts++;
             }
             return;
@@ -228,7 +236,7 @@ final class Supervisor implements AutoCloseable {
     private boolean replace(Slot slot) {
         lastFailure = "";
         Worker old = slot.worker;
-        Worker fresh = Worker.start(slot.id, command.get(), env, log);
+        Worker fresh = Worker.start(slot.id, command.get(), env, log, this::workerReady);
         boolean ready;
         try {
             ready = fresh.awaitReady(settings.readyTimeout());

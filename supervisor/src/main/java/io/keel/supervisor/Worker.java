@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,30 +36,40 @@ final class Worker {
 
     private final int slot;
     private final Process process;
-    private final long startedNanos = System.nanoTime();
+    private final long startedNanos;
+    private final Consumer<Worker> onReady;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile State state = State.STARTING;
     private volatile long readyNanos;
+    private volatile Duration cpuToReady = Duration.ZERO;
     private volatile String managementHost = "";
     private volatile int managementPort = -1;
     private volatile WorkerStats stats = WorkerStats.NONE;
     private final AtomicBoolean polling = new AtomicBoolean();
 
-    private Worker(int slot, Process process) {
+    private Worker(int slot, Process process, long startedNanos, Consumer<Worker> onReady) {
         this.slot = slot;
         this.process = process;
+        this.startedNanos = startedNanos;
+        this.onReady = onReady;
     }
 
-    static Worker start(int slot, List<String> command, Map<String, String> env, RotatingLog log) {
+    /**
+     * Spawns the worker; {@code onReady} runs once on its log thread when it logs its ready line (it must not block).
+     * Start-up time counts from just before the spawn.
+     */
+    static Worker start(int slot, List<String> command, Map<String, String> env, RotatingLog log,
+                        Consumer<Worker> onReady) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
+        long started = System.nanoTime();
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker " + slot + ": " + command.getFirst(), e);
         }
-        Worker worker = new Worker(slot, process);
+        Worker worker = new Worker(slot, process, started, onReady);
         Thread.ofPlatform().daemon().name("keel-worker-" + slot + "-log").start(() -> worker.pump(log));
         return worker;
     }
@@ -80,6 +91,8 @@ final class Worker {
                 }
                 if (ready.getCount() > 0 && line.contains(READY_LINE)) {
                     readyNanos = System.nanoTime();
+                    cpuToReady = cpu();
+                    onReady.accept(this); // first, so whoever sees READY also sees its figures counted
                     state = State.READY;
                     ready.countDown();
                 }
@@ -158,6 +171,11 @@ final class Worker {
     /** From start to ready; empty while not ready. */
     Optional<Duration> startup() {
         return readyNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(readyNanos - startedNanos));
+    }
+
+    /** The worker's CPU time (user + system) when it logged its ready line; zero while not ready. */
+    Duration cpuToReady() {
+        return cpuToReady;
     }
 
     Duration cpu() {

@@ -77,8 +77,14 @@ class FakeWorkerSupervisorTest {
             return now != null && now.pid() != first.pid() && now.state() == Worker.State.READY;
         });
         assertThat(supervisor.slots().getFirst().restarts).isEqualTo(1);
+        Worker replacement = supervisor.slots().getFirst().worker;
         assertThat(supervisor.metrics().scrape()).contains("keel_supervisor_restarts_total{reason=\"signal\"} 1")
-                .contains("keel_supervisor_workers_alive 2");
+                .contains("keel_supervisor_workers_alive 2")
+                .contains("keel_supervisor_worker_start_seconds_count 3")
+                .contains("keel_supervisor_worker_start_seconds_bucket{le=\"+Inf\"} 3")
+                .containsPattern("keel_supervisor_worker_last_start_seconds \\d+\\.\\d+");
+        assertThat(said).anyMatch(line -> line.matches("worker 1 \\(pid " + replacement.pid()
+                + "\\) ready in \\d+ ms \\(CPU \\d+ ms\\)"));
         assertThat(ControlServer.status(supervisor)).contains(" READY ").containsPattern("(?m)^1\\s+\\d+\\s+READY");
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.Supplier;
 
 /**
  * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), always on
@@ -22,7 +23,10 @@ public final class Passwords {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final CpuWork pool;
-    private final Argon2Engine argon2;
+    /** Makes the engine: loading libsodium costs about a tenth of a second of CPU, so it happens on first use. */
+    private final Supplier<Argon2Engine> engines;
+    /** Written once, under this object's lock, by {@link #argon2()}; null until then. */
+    private volatile Argon2Engine argon2;
     private final int memoryKib;
     private final int iterations;
     private final SecureRandom random = new SecureRandom();
@@ -30,21 +34,43 @@ public final class Passwords {
     private final String decoy;
 
     public Passwords(CpuWork pool, int memoryKib, int iterations) {
-        this(pool, memoryKib, iterations, Argon2Engine.preferred());
+        this(pool, memoryKib, iterations, Argon2Engine::preferred);
     }
 
     /** Tests choose the engine, to cover the fallback on a machine where the native library loads. */
-    Passwords(CpuWork pool, int memoryKib, int iterations, Argon2Engine argon2) {
+    Passwords(CpuWork pool, int memoryKib, int iterations, Supplier<Argon2Engine> engines) {
         this.pool = pool;
-        this.argon2 = argon2;
+        this.engines = engines;
         this.memoryKib = memoryKib;
         this.iterations = iterations;
-        this.decoy = hashInline("decoy-password-" + random.nextLong());
+        // Random bytes in place of a hash: verifying against it costs the same derivation as a real one, and no
+        // password matches it, so start-up need not spend a whole Argon2 hash (tens of milliseconds of CPU) on it.
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] noHash = new byte[Argon2Engine.HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(noHash);
+        this.decoy = phc(salt, noHash);
     }
 
-    /** Which Argon2 implementation is active, for the start-up log line and metric. */
+    /**
+     * Which Argon2 implementation is active, for the log line and metric. The first call (or the first hash or
+     * verification) loads the native library and blocks while it does; later calls return at once.
+     */
     public NativePath path() {
-        return argon2.path();
+        return argon2().path();
+    }
+
+    private Argon2Engine argon2() {
+        Argon2Engine engine = argon2;
+        if (engine != null) {
+            return engine;
+        }
+        synchronized (this) { // since JDK 24 a virtual thread waiting here does not pin its carrier
+            if (argon2 == null) {
+                argon2 = engines.get();
+            }
+            return argon2;
+        }
     }
 
     /** Hashes on the CPU pool; blocks the caller until done or refused (503). */
@@ -67,7 +93,11 @@ public final class Passwords {
     public String hashInline(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = derive(password, salt, memoryKib, iterations, 1);
+        return phc(salt, derive(password, salt, memoryKib, iterations, 1));
+    }
+
+    /** The PHC string of an Argon2id hash with this instance's cost settings. */
+    private String phc(byte[] salt, byte[] hash) {
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt) + "$"
                 + B64.encodeToString(hash);
     }
@@ -97,6 +127,6 @@ public final class Passwords {
     }
 
     private byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism) {
-        return argon2.derive(password.getBytes(StandardCharsets.UTF_8), salt, memoryKib, iterations, parallelism);
+        return argon2().derive(password.getBytes(StandardCharsets.UTF_8), salt, memoryKib, iterations, parallelism);
     }
 }

@@ -38,33 +38,48 @@ final class ImageIoThumbnailer implements Thumbnailer {
 
     private final ImageLimits limits;
     private final boolean subsample;
-    private final Optional<OpenCvJpeg> nativeJpeg;
-    private final NativePath path;
+    private final Supplier<OpenCvJpeg> nativeLoader;
+    /** Written once, under this object's lock, by {@link #jpegPath()}; null until then. */
+    private volatile JpegPath jpegPath;
+
+    /** The JPEG codec chosen: the native one, or none (ImageIO), and the path that says which. */
+    private record JpegPath(Optional<OpenCvJpeg> codec, NativePath path) {
+    }
 
     /**
      * {@code subsample} off decodes every source pixel; only measurements and tests turn it off. {@code nativeJpeg}
-     * is {@link OpenCvJpeg#load}; when it throws, JPEGs take the ImageIO path (tests pass one that throws).
+     * is {@link OpenCvJpeg#load}, called on the first {@link #path()} or JPEG thumbnail, not here: loading OpenCV
+     * costs about half a second of CPU, which a restarting worker must not spend before it is ready. When it throws,
+     * JPEGs take the ImageIO path (tests pass one that throws).
      */
     ImageIoThumbnailer(ImageLimits limits, boolean subsample, Supplier<OpenCvJpeg> nativeJpeg) {
         this.limits = limits;
         this.subsample = subsample;
-        Optional<OpenCvJpeg> loaded;
-        NativePath active;
-        try {
-            OpenCvJpeg jpeg = nativeJpeg.get();
-            loaded = Optional.of(jpeg);
-            active = NativePath.loaded(OpenCvJpeg.FEATURE, jpeg.describe());
-        } catch (LinkageError | RuntimeException e) {
-            loaded = Optional.empty();
-            active = NativePath.fallback(OpenCvJpeg.FEATURE, e);
+        this.nativeLoader = nativeJpeg;
+    }
+
+    private JpegPath jpegPath() {
+        JpegPath chosen = jpegPath;
+        if (chosen != null) {
+            return chosen;
         }
-        this.nativeJpeg = loaded;
-        this.path = active;
+        synchronized (this) { // since JDK 24 a virtual thread waiting here does not pin its carrier
+            if (jpegPath == null) {
+                try {
+                    OpenCvJpeg jpeg = nativeLoader.get();
+                    jpegPath = new JpegPath(Optional.of(jpeg), NativePath.loaded(OpenCvJpeg.FEATURE,
+                            jpeg.describe()));
+                } catch (LinkageError | RuntimeException e) {
+                    jpegPath = new JpegPath(Optional.empty(), NativePath.fallback(OpenCvJpeg.FEATURE, e));
+                }
+            }
+            return jpegPath;
+        }
     }
 
     @Override
     public NativePath path() {
-        return path;
+        return jpegPath().path();
     }
 
     @Override
@@ -77,7 +92,8 @@ final class ImageIoThumbnailer implements Thumbnailer {
         try {
             BufferedInputStream buffered = new BufferedInputStream(bounded);
             SourceFormat format = sniff(buffered);
-            if (format == SourceFormat.JPEG && nativeJpeg.isPresent()) {
+            Optional<OpenCvJpeg> nativeJpeg = format == SourceFormat.JPEG ? jpegPath().codec() : Optional.empty();
+            if (nativeJpeg.isPresent()) {
                 byte[] jpeg = buffered.readAllBytes();
                 Optional<Thumbnail> made = nativeThumbnail(nativeJpeg.get(), jpeg, spec);
                 if (made.isPresent()) {

@@ -18,7 +18,11 @@ public interface Thumbnailer {
         return new ImageIoThumbnailer(limits, true, OpenCvJpeg::load);
     }
 
-    /** Whether JPEGs are decoded natively at reduced scale or by ImageIO, for the start-up log line and metric. */
+    /**
+     * Whether JPEGs are decoded natively at reduced scale or by ImageIO, for the log line and metric. The first call
+     * (or the first JPEG thumbnail) loads the native library and blocks while it does (about half a second of CPU);
+     * later calls return at once.
+     */
     NativePath path();
 
     /**

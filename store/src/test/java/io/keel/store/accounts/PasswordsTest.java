@@ -1,10 +1,15 @@
 package io.keel.store.accounts;
 
+import io.keel.runtime.cpu.CpuWork;
 import io.keel.store.NativePath;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +22,10 @@ class PasswordsTest {
     private static final String WRITTEN_BY_NODE = "$argon2id$v=19$m=19456,p=1,t=2$McPfnC1+vFVFEip0DObxDA"
             + "$CLRuBQSecRNMJ5d60qS5pxwoVMlSAfMFLpL2YarKLQQ";
 
-    private final Passwords nativePath = new Passwords(null, 19456, 2, Argon2Engine.preferred());
-    private final Passwords javaPath = new Passwords(null, 19456, 2,
-            Argon2Engine.preferred(() -> {
-                throw new UnsatisfiedLinkError("no libsodium in this test");
-            }));
+    private final Passwords nativePath = new Passwords(null, 19456, 2, Argon2Engine::preferred);
+    private final Passwords javaPath = new Passwords(null, 19456, 2, () -> Argon2Engine.preferred(() -> {
+        throw new UnsatisfiedLinkError("no libsodium in this test");
+    }));
 
     @Test
     void theNativeLibraryLoadsOnThisPlatform() {
@@ -117,5 +121,46 @@ class PasswordsTest {
 
         assertThat(registry.get("keel.native.library").tag("feature", "argon2").tag("path", "java").gauge().value())
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void neitherTheEngineNorTheDecoyCostAnythingAtStartAndAnUnknownAccountCostsOneDerivationAtTheConfiguredCost() {
+        List<String> derivations = new ArrayList<>();
+        Argon2Engine java = new JavaArgon2(NativePath.loaded("argon2", "test"));
+        Argon2Engine counting = new Argon2Engine() {
+            @Override
+            public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
+                derivations.add("m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism);
+                return java.derive(password, salt, memoryKib, iterations, parallelism);
+            }
+
+            @Override
+            public NativePath path() {
+                return java.path();
+            }
+        };
+        CpuWork inline = new CpuWork() {
+            @Override
+            public <T> T run(String task, Callable<T> work) {
+                try {
+                    return work.call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        AtomicInteger loads = new AtomicInteger();
+        Passwords passwords = new Passwords(inline, 256, 2, () -> {
+            loads.incrementAndGet();
+            return counting;
+        });
+        assertThat(derivations).isEmpty();
+        assertThat(loads).as("the engine loads on first use, not at start").hasValue(0);
+
+        assertThat(passwords.verifyDecoy(PASSWORD)).isFalse();
+        assertThat(derivations).containsExactly("m=256,t=2,p=1");
+        assertThat(passwords.path().feature()).isEqualTo("argon2");
+        assertThat(loads).hasValue(1);
     }
 }

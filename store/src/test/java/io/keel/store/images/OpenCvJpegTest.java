@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +39,26 @@ class OpenCvJpegTest {
                 new ThumbnailSpec(100, 100, Fit.CONTAIN, OutputFormat.JPEG));
         assertThat(thumb.width()).isEqualTo(100);
         assertThat(thumb.height()).isEqualTo(75);
+    }
+
+    @Test
+    void theNativeLibraryLoadsOnceOnTheFirstJpegThumbnailNotWhenTheThumbnailerIsMadeNorForAPng() {
+        AtomicInteger loads = new AtomicInteger();
+        Thumbnailer thumbnailer = new ImageIoThumbnailer(ImageLimits.defaults(), true, () -> {
+            loads.incrementAndGet();
+            return OpenCvJpeg.load();
+        });
+        BufferedImage picture = TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB);
+        ThumbnailSpec spec = new ThumbnailSpec(100, 100, Fit.CONTAIN, OutputFormat.JPEG);
+
+        thumbnailer.create(new ByteArrayInputStream(TestImages.encode(picture, "png")), "image/png", spec);
+        assertThat(loads).hasValue(0);
+        thumbnailer.create(new ByteArrayInputStream(TestImages.encode(picture, "jpeg")), "image/jpeg", spec);
+        thumbnailer.create(new ByteArrayInputStream(TestImages.encode(picture, "jpeg")), "image/jpeg", spec);
+
+        assertThat(loads).hasValue(1);
+        assertThat(thumbnailer.path().nativeActive()).isTrue();
+        assertThat(loads).hasValue(1);
     }
 
     @Test

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,6 +122,22 @@ abstract class SeederContract {
             }
         }
         return names;
+    }
+
+    @Test
+    void aDatabaseThatHoldsDataIsSkippedWithoutMakingThePlanWhoseHashCostsCpu() {
+        try (TestDatabase testDb = openDatabase()) {
+            AtomicInteger plansMade = new AtomicInteger();
+            Supplier<SeedPlan> plans = () -> {
+                plansMade.incrementAndGet();
+                return SMALL;
+            };
+
+            assertThat(seeder.seed(testDb.database(), plans).skipped()).isFalse();
+            assertThat(seeder.seed(testDb.database(), plans).skipped()).isTrue();
+
+            assertThat(plansMade).hasValue(1);
+        }
     }
 
     @Test
