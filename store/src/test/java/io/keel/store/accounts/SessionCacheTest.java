@@ -168,14 +168,17 @@ class SessionCacheTest extends DatabaseTestBase {
                         }
                     }));
                 }
-                looked.await();
+                try {
+                    looked.await();
 
-                assertThat(cache.delete(hash)).isTrue();
+                    assertThat(cache.delete(hash)).isTrue();
 
-                for (int check = 0; check < 20; check++) {
-                    assertThat(cache.findAccount(hash)).as("round %d, check %d", round, check).isEmpty();
+                    for (int check = 0; check < 20; check++) {
+                        assertThat(cache.findAccount(hash)).as("round %d, check %d", round, check).isEmpty();
+                    }
+                } finally {
+                    stop.set(true); // a failed check must end the readers, or closing the executor would wait forever
                 }
-                stop.set(true);
                 for (Future<?> reader : readers) {
                     reader.get();
                 }
