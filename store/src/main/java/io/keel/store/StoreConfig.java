@@ -20,6 +20,8 @@ import static io.keel.store.StoreSettingTable.*;
  *                           data dir), {@code KEEL_DB_USER}, {@code KEEL_DB_PASSWORD}, {@code KEEL_DB_POOL_SIZE} (10)
  * @param seedOrders         demo orders seeded into an empty database at start ({@code KEEL_SEED_ORDERS}, 0 = none)
  * @param sessionTtl         how long a login token lives ({@code KEEL_SESSION_TTL}, 24h)
+ * @param sessionCacheSize   live sessions kept in memory, on an exclusive database only
+ *                           ({@code KEEL_SESSION_CACHE_SIZE}, 10000; 0 = off)
  * @param loginMaxFailures   failed logins per account within {@code loginWindow} before 429
  *                           ({@code KEEL_LOGIN_MAX_FAILURES}, 5)
  * @param loginAddressMaxFailures failed logins per client address within {@code loginWindow} before 429
@@ -43,6 +45,7 @@ public record StoreConfig(
         DbSettings db,
         long seedOrders,
         Duration sessionTtl,
+        int sessionCacheSize,
         int loginMaxFailures,
         Duration loginWindow,
         int loginAddressMaxFailures,
@@ -70,6 +73,7 @@ public record StoreConfig(
                         s.duration(DB_LEAK_THRESHOLD)),
                 s.count(SEED_ORDERS),
                 s.duration(SESSION_TTL),
+                s.integer(SESSION_CACHE_SIZE),
                 s.integer(LOGIN_MAX_FAILURES),
                 s.duration(LOGIN_WINDOW),
                 s.integer(LOGIN_ADDRESS_MAX_FAILURES),

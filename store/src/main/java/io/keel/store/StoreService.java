@@ -19,6 +19,7 @@ import io.keel.store.accounts.AccountRepository;
 import io.keel.store.accounts.AccountRoutes;
 import io.keel.store.accounts.Authenticator;
 import io.keel.store.accounts.Passwords;
+import io.keel.store.accounts.SessionCache;
 import io.keel.store.accounts.SessionRepository;
 import io.keel.store.accounts.SignInThrottle;
 import io.keel.store.catalog.CatalogRoutes;
@@ -127,7 +128,12 @@ public final class StoreService implements AutoCloseable {
         BusinessMetrics business = new BusinessMetrics(keel.metrics(), activeUsers);
         business.showOn(keel.dashboard());
         db.showOn(keel.dashboard());
-        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessions, clock,
+        SessionCache sessionCache = SessionCache.create(sessions, store.sessionCacheSize(), store.db().exclusive(),
+                clock, keel.metrics());
+        LOG.info("session cache {}", sessionCache.enabled() ? "on, at most " + store.sessionCacheSize() + " sessions"
+                : store.db().exclusive() ? "off (session-cache-size=0)"
+                : "off: other processes may share the database, so every request reads its session");
+        Authenticator auth = new Authenticator(new OperatorToken(config.adminToken()), sessionCache,
                 activeUsers::seen);
         // Issue 11: on PostgreSQL the failure counts are shared by every instance.
         SignInThrottle throttle = db.dialect() == Dialect.POSTGRESQL

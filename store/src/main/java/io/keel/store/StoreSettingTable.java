@@ -32,6 +32,10 @@ public final class StoreSettingTable {
             "demo orders seeded into an empty database at start (`./keel start`: 100000)");
     public static final Setting SESSION_TTL = Setting.duration("session-ttl", Duration.ofHours(24),
             Duration.ofMinutes(1), Duration.ofDays(90), "sign-in token lifetime");
+    public static final Setting SESSION_CACHE_SIZE = Setting.count("session-cache-size", 10_000, 0, 10_000_000,
+            "signed-in sessions kept in memory so a request skips the session read; only on an embedded database no "
+                    + "other process opens (on a shared one every request reads its session, so a sign-out anywhere "
+                    + "takes effect at once); 0 = off");
     public static final Setting LOGIN_MAX_FAILURES = Setting.count("login-max-failures", 5, 1, 1000,
             "failed sign-ins per account within the login window before 429");
     public static final Setting LOGIN_WINDOW = Setting.duration("login-window", Duration.ofMinutes(15),
@@ -77,7 +81,8 @@ public final class StoreSettingTable {
 
     /** Every store setting, in the order the README lists them. */
     public static final List<Setting> ALL = List.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_CONNECTION_TIMEOUT,
-            SEED_ORDERS, SESSION_TTL, LOGIN_MAX_FAILURES, LOGIN_WINDOW, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_MAX_DELAY,
+            SEED_ORDERS, SESSION_TTL, SESSION_CACHE_SIZE,
+            LOGIN_MAX_FAILURES, LOGIN_WINDOW, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_MAX_DELAY,
             PASSWORD_MEMORY_KIB, PASSWORD_ITERATIONS, MAX_IMAGE_PIXELS, MAX_IMAGE_SIZE, MAX_UPLOAD_SIZE,
             EXPORT_FETCH_SIZE, SSE_REPLAY_SIZE, SSE_CLIENT_QUEUE, SSE_HEARTBEAT, DB_LEAK_THRESHOLD, UPLOAD_STORE,
             UPLOAD_CHUNK_SIZE, EVENTS_POLL, EVENTS_RECONNECT_MAX, EVENTS_BATCH);

@@ -9,7 +9,9 @@ import io.keel.store.StoreConfig;
 import io.keel.store.StoreParts;
 import io.keel.store.StoreService;
 import io.keel.store.accounts.Authenticator;
+import io.keel.store.accounts.SessionCache;
 import io.keel.store.accounts.SessionRepository;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -39,8 +41,10 @@ final class NaiveParts implements StoreParts {
     public void routesFirst(Routes routes, StoreService store, StoreConfig config) {
         KeelConfig keel = store.keel().config();
         Clock clock = Clock.systemUTC();
-        Authenticator auth = new Authenticator(new OperatorToken(keel.adminToken()),
-                new SessionRepository(store.database().dataSource()), clock, user -> { });
+        // Uncached: sign-out goes through the store's own authenticator, which this one would not hear of.
+        SessionCache sessions = SessionCache.create(new SessionRepository(store.database().dataSource()), 0, false,
+                clock, new SimpleMeterRegistry());
+        Authenticator auth = new Authenticator(new OperatorToken(keel.adminToken()), sessions, user -> { });
         new NaiveExport(store.database(), auth, store.keel().json().mapper(), clock).register(routes);
         new NaiveUpload(store, auth, config.maxUploadSize(), clock).register(routes);
     }

@@ -119,7 +119,7 @@ public final class AccountRoutes {
         Principal principal = auth.require(req);
         String tokenHash = principal.tokenHash().orElseThrow(() ->
                 ProblemException.forbidden("the operator token is not a session and cannot sign out"));
-        sessions.delete(tokenHash);
+        auth.signOut(tokenHash);
         res.status(Status.NO_CONTENT_204).send();
     }
 

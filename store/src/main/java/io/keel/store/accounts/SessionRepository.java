@@ -43,20 +43,31 @@ public final class SessionRepository {
         }
     }
 
+    /** A session that has not expired: its account, and when it expires. */
+    public record Live(Account account, Instant expiresAt) {
+    }
+
     /**
      * The account whose session has this token hash and expires after {@code now}: one indexed join, so
-     * authenticating a request costs one statement. Nothing is cached, so a deleted session stops working at once
-     * in every process that shares the database.
+     * authenticating a request costs one statement. Nothing is cached here, so a deleted session stops working at
+     * once in every process that shares the database ({@link SessionCache} caches in front of this).
      */
     public Optional<Account> findAccount(String tokenHash, Instant now) {
-        String sql = "SELECT " + AccountRepository.COLUMNS + " FROM sessions s JOIN accounts a ON a.id = s.account_id"
-                + " WHERE s.token_hash = ? AND s.expires_at > ?";
+        return find(tokenHash, now).map(Live::account);
+    }
+
+    /** {@link #findAccount} with the session's expiry. */
+    public Optional<Live> find(String tokenHash, Instant now) {
+        String sql = "SELECT " + AccountRepository.COLUMNS + ", s.expires_at FROM sessions s"
+                + " JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, tokenHash);
             Jdbc.setInstant(select, 2, now);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(AccountRepository.map(rows)) : Optional.empty();
+                return rows.next()
+                        ? Optional.of(new Live(AccountRepository.map(rows), Jdbc.getInstant(rows, 7)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw Jdbc.failure("reading session", e);

@@ -12,6 +12,8 @@ import java.util.HexFormat;
  * usable token. Thread-safe.
  */
 public final class Tokens {
+    /** Never updated, only cloned: a clone skips the provider look-up of {@code getInstance} on every request. */
+    private static final MessageDigest SHA_256 = sha256();
     private final SecureRandom random = new SecureRandom();
 
     public String newToken() {
@@ -20,10 +22,20 @@ public final class Tokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** Hex SHA-256 of the token. Thread-safe. */
     public static String hash(String token) {
+        MessageDigest digest;
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
+        }
+        return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

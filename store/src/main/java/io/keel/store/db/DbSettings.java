@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How to reach the database. Immutable; invalid values fail here, at start, naming the setting and the value.
@@ -44,6 +45,7 @@ public record DbSettings(String url, String user, String password, int poolSize,
      * commit). H2's default (1000 ms) answers first and lets a background thread write later; a SIGKILL then
      * loses the last second of acknowledged orders. Costs about 8x CPU per commit (see README, "Durability").
      */
+    private static final Pattern AUTO_SERVER = Pattern.compile(";\\s*auto_server\\s*=\\s*true");
     static final String H2_FILE_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
 
     public DbSettings {
@@ -97,6 +99,17 @@ public record DbSettings(String url, String user, String password, int poolSize,
 
     public Dialect dialect() {
         return Dialect.ofJdbcUrl(jdbcUrl());
+    }
+
+    /**
+     * True when no other process can write to this database: embedded H2 (a file, or memory) opened without
+     * {@code AUTO_SERVER}, which the first process to open it holds locked. What this process keeps in memory about
+     * its rows can then change only through this process. False for PostgreSQL and for H2 over TCP or SSL.
+     */
+    public boolean exclusive() {
+        String lower = jdbcUrl().toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:")
+                && !AUTO_SERVER.matcher(lower).find();
     }
 
     /** Masks the password, so settings can be logged and shown on /admin/config. */

@@ -27,6 +27,20 @@ class DbSettingsTest {
     }
 
     @Test
+    void onlyAnEmbeddedH2DatabaseWithoutAutoServerIsExclusiveToThisProcess() {
+        assertThat(DbSettings.defaults(DATA).exclusive()).isTrue();
+        assertThat(withUrl("jdbc:h2:mem:test", "", "").exclusive()).isTrue();
+        assertThat(withUrl("jdbc:h2:./data/keel", "", "").exclusive()).isTrue();
+
+        assertThat(withUrl("jdbc:h2:file:/srv/db;AUTO_SERVER=TRUE", "", "").exclusive()).isFalse();
+        assertThat(withUrl("jdbc:h2:file:/srv/db;auto_server = true;WRITE_DELAY=0", "", "").exclusive()).isFalse();
+        assertThat(withUrl("jdbc:h2:tcp://db.example:9092/keel", "", "").exclusive()).isFalse();
+        assertThat(withUrl("jdbc:h2:ssl://db.example/keel", "", "").exclusive()).isFalse();
+        assertThat(withUrl("postgresql://db.example/keel", "", "").exclusive()).isFalse();
+        assertThat(withUrl("jdbc:postgresql://db.example/keel", "", "").exclusive()).isFalse();
+    }
+
+    @Test
     void aLibpqStyleUrlBecomesAJdbcUrlWithThePostgresUserByDefault() {
         DbSettings settings = withUrl("postgresql://127.0.0.1:5432/test", "", "");
 
