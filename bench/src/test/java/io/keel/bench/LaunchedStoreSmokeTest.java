@@ -125,6 +125,7 @@ class LaunchedStoreSmokeTest {
         } else {
             assertThat(figures.path("h2-500-r1-rows").asLong()).isEqualTo(500);
             assertThat(figures.path("h2-1000-r2-rows").asLong()).isEqualTo(1000);
+            assertThat(figures.path("h2-1000-r2-cold-rows-per-sec").asDouble()).as("warm-up export").isPositive();
             assertThat(json.path("headlines").get(0).path("ratio").asDouble()).isPositive();
             assertThat(json.path("headlines").get(1).path("ratio").asDouble()).isPositive();
         }

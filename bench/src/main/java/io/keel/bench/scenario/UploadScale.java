@@ -8,7 +8,6 @@ import io.keel.bench.report.Metric;
 import io.keel.bench.sample.ProcStatus;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -115,36 +114,29 @@ public final class UploadScale {
     }
 
     private static double download(ScenarioContext ctx, StoreClient.User user, String id, long size, String sha) {
-        HttpRequest get = HttpRequest.newBuilder(ctx.store().url("/api/uploads/" + id))
-                .header("Authorization", "Bearer " + user.token()).timeout(Duration.ofHours(1)).GET().build();
-        long start = System.nanoTime();
-        HttpResponse<InputStream> r = send(ctx, get, HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest md = GeneratedBytes.digest();
-        long bytes = 0;
-        try (InputStream in = r.body()) {
-            byte[] buf = new byte[256 * 1024];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-                bytes += n;
-            }
+        long start = System.nanoTime();
+        BulkDownload.Result r;
+        try {
+            r = BulkDownload.get(ctx.store().url("/api/uploads/" + id), "Bearer " + user.token(),
+                    (bytes, n) -> md.update(bytes, 0, n));
         } catch (IOException e) {
-            ctx.note("download failed after " + bytes + " bytes: " + e);
+            ctx.note("download failed: " + e);
             return Double.NaN;
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        if (r.statusCode() != 200) {
-            ctx.note("GET /api/uploads/" + id + " answered " + r.statusCode());
+        if (r.status() != 200) {
+            ctx.note("GET /api/uploads/" + id + " answered " + r.status());
             return Double.NaN;
         }
         String got = HexFormat.of().formatHex(md.digest());
-        if (bytes != size || !got.equals(sha)) {
-            ctx.note("download differs from the upload: " + bytes + " bytes, sha256 " + got + " (sent " + size
+        if (r.bytes() != size || !got.equals(sha)) {
+            ctx.note("download differs from the upload: " + r.bytes() + " bytes, sha256 " + got + " (sent " + size
                     + " bytes, " + sha + ")");
         }
         ctx.figure("download-seconds", secs);
-        ctx.figure("download-mb-per-sec", bytes / 1e6 / secs);
-        return bytes / 1e6 / secs;
+        ctx.figure("download-mb-per-sec", r.bytes() / 1e6 / secs);
+        return r.bytes() / 1e6 / secs;
     }
 
     private static <T> HttpResponse<T> send(ScenarioContext ctx, HttpRequest req, HttpResponse.BodyHandler<T> h) {

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +34,9 @@ import java.util.stream.Stream;
  * name; on every failure (limit, checksum mismatch, client abort, disk error, a failed commit, any runtime exception)
  * the part file is deleted.
  * <p>
- * Thread-safe; {@link #receive} blocks on the body and the disk, so call it on a virtual thread. Memory: one buffer of
- * {@link Config#bufferBytes()} per call in progress. Metric: {@code keel_stream_bytes_total{stream="upload"}} counts
+ * Thread-safe; {@link #receive} blocks on the body and the disk, so call it on a virtual thread. The body is read on
+ * the calling thread and hashed and written on another ({@link DiskWriter}), so the two use two cores. Memory:
+ * {@value #BUFFERS} buffers of {@link Config#bufferBytes()} per call in progress. Metric: {@code keel_stream_bytes_total{stream="upload"}} counts
  * every body byte read, including bytes of bodies that were later discarded.
  */
 public final class UploadSink {
@@ -44,6 +44,8 @@ public final class UploadSink {
     static final String PART_SUFFIX = ".part";
     private static final HexFormat HEX = HexFormat.of();
     private static final Logger LOG = LoggerFactory.getLogger(UploadSink.class);
+    /** Buffers per upload in flight between the reading thread and the hashing and writing one. */
+    static final int BUFFERS = 4;
 
     /**
      * Settings of an upload sink.
@@ -238,28 +240,28 @@ public final class UploadSink {
     }
 
     private long copy(InputStream body, Path part, MessageDigest sha256, boolean durable) throws IOException {
-        byte[] buffer = new byte[config.bufferBytes];
         long size = 0;
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             DiskWriter disk = new DiskWriter(out, sha256, BUFFERS, config.bufferBytes)) {
             while (true) {
+                byte[] buffer = disk.take();
                 // Never ask for more than one byte past the limit: a lying client cannot make us read further.
                 int want = (int) Math.min(buffer.length, config.maxBytes - size + 1);
                 int n = fill(body, buffer, want);
                 if (n == 0) {
+                    disk.giveBack(buffer);
                     break;
                 }
                 bytes.increment(n);
                 size += n;
                 if (size > config.maxBytes) {
+                    disk.giveBack(buffer);
                     throw new StreamLimitExceededException("Upload body exceeds the limit of " + config.maxBytes
                             + " bytes", config.maxBytes);
                 }
-                sha256.update(buffer, 0, n);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
+                disk.hand(buffer, n);
             }
+            disk.finish();
             if (durable) {
                 out.force(true); // the rename must never publish a file whose bytes are still in the page cache
             }

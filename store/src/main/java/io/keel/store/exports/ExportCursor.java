@@ -19,7 +19,7 @@ import java.util.function.Function;
  * the query and returns the connection to the pool at once, also when the rows were not all read (a client that
  * went away). Not thread-safe; blocks on the database.
  */
-public final class ExportCursor implements AutoCloseable {
+final class ExportCursor implements OrderRows {
     private static final Logger LOG = LoggerFactory.getLogger(ExportCursor.class);
     /** Bytes per hand-over from H2's reading thread: one socket write each, about 900 CSV rows. */
     static final int H2_CHUNK_BYTES = 64 * 1024;
@@ -43,17 +43,13 @@ public final class ExportCursor implements AutoCloseable {
     }
 
     /**
-     * Formats every remaining row into {@code out} through the sink {@code format} opens on it, fetching from the
-     * database as needed, and closes the sink (writing out what it buffers) only when every row was read. An
-     * exception (a client that went away, a database failure) ends the loop and propagates, with the sink's buffered
-     * rows dropped; close the cursor then. {@code out} is neither flushed nor closed.
+     * {@inheritDoc}
      * <p>
      * On H2 the reading and formatting run on a platform thread ({@link PlatformWriter}; H2 reads its file inside
      * locks, pinning a virtual thread's carrier) and reach {@code out} in chunks of {@value #H2_CHUNK_BYTES} bytes.
      *
-     * @return rows written
-     * @throws io.keel.store.db.DataAccessException when the database fails mid-way
      */
+    @Override
     public long writeTo(OutputStream out, Function<OutputStream, ExportFormat.RowSink> format) {
         if (settings == Settings.H2_LAZY) {
             long[] count = {0};

@@ -67,7 +67,7 @@ public final class ExportRoutes {
         admin.authorize(req);
         ExportFormat format = ExportFormat.parse(Params.query(req, "format"));
         ExportWindow window = ExportWindow.parse(Params.query(req, "from"), Params.query(req, "to"));
-        try (ExportCursor cursor = exporter.open(window)) {
+        try (OrderRows cursor = exporter.open(window)) {
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, format.contentType());
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"orders-"
@@ -82,7 +82,7 @@ public final class ExportRoutes {
         }
     }
 
-    private void stream(ServerResponse res, ExportFormat format, ExportCursor cursor) {
+    private void stream(ServerResponse res, ExportFormat format, OrderRows cursor) {
         ResponseGate body = new ResponseGate(res.outputStream());
         RowStreamWriter out = streams.open(STREAM, body);
         boolean complete = false;

@@ -1,0 +1,80 @@
+package io.keel.runtime.stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The upload's second thread: order, hashing and write-back across many buffers, and a failing disk side. */
+class DiskWriterTest {
+    @TempDir
+    Path dir;
+
+    private static MessageDigest sha256() throws NoSuchAlgorithmException {
+        return MessageDigest.getInstance("SHA-256");
+    }
+
+    @Test
+    void buffersOfEverySizeAreWrittenAndHashedInTheOrderHandedOver() throws Exception {
+        byte[] body = new byte[(int) DiskWriter.SYNC_EVERY_BYTES + 777_777]; // passes one write-back start
+        new Random(7).nextBytes(body);
+        Path file = dir.resolve("body");
+        MessageDigest hash = sha256();
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             DiskWriter disk = new DiskWriter(out, hash, 3, 64 * 1024)) {
+            Random sizes = new Random(3);
+            for (int at = 0; at < body.length; ) {
+                byte[] buffer = disk.take();
+                int n = Math.min(body.length - at, 1 + sizes.nextInt(buffer.length));
+                System.arraycopy(body, at, buffer, 0, n);
+                disk.hand(buffer, n);
+                at += n;
+            }
+            disk.finish();
+        }
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(body);
+        assertThat(hash.digest()).isEqualTo(sha256().digest(body));
+    }
+
+    @Test
+    void aFailingWriteReachesTheReaderAndEveryBufferStillComesBack() throws Exception {
+        Path file = dir.resolve("read-only");
+        Files.write(file, new byte[0]);
+        try (FileChannel readOnly = FileChannel.open(file, StandardOpenOption.READ);
+             DiskWriter disk = new DiskWriter(readOnly, sha256(), 2, 1024)) {
+            disk.hand(disk.take(), 100);
+
+            // The reader goes on until it learns of the failure; it never waits for a buffer forever.
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    disk.hand(disk.take(), 100);
+                }
+                disk.finish();
+            }).isInstanceOf(NonWritableChannelException.class);
+        }
+    }
+
+    @Test
+    void closingWithoutFinishingStopsTheThreads() throws IOException, NoSuchAlgorithmException {
+        Path file = dir.resolve("abandoned");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             DiskWriter disk = new DiskWriter(out, sha256(), 2, 1024)) {
+            disk.hand(disk.take(), 1024);
+            disk.giveBack(disk.take());
+        }
+
+        assertThat(Files.size(file)).isEqualTo(1024);
+    }
+}
