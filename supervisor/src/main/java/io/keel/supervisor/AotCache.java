@@ -127,6 +127,8 @@ final class AotCache implements AutoCloseable {
         long started = System.nanoTime();
         try {
             Files.createDirectories(scratch);
+            // a partial file left by an earlier training that was killed must never be taken for this one's output
+            Files.deleteIfExists(partial());
             Path log = file.resolveSibling("training.log");
             Process process = new ProcessBuilder(training).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();

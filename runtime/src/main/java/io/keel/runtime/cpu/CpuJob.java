@@ -2,7 +2,9 @@ package io.keel.runtime.cpu;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,14 +35,21 @@ final class CpuJob<T> extends FutureTask<T> {
     private final Hooks hooks;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private final CountDownLatch startedOrDone = new CountDownLatch(1);
+    private final CountDownLatch completed = new CountDownLatch(1);
+    private final Executor wakeups;
     private long startedAt; // written and read by the worker thread only
     private boolean finished; // worker thread only
 
-    CpuJob(String task, Callable<T> work, long startDeadlineNanos, Hooks hooks) {
+    /**
+     * @param wakeups runs the count-downs that wake the caller; the pool passes a relay thread when its workers run at
+     *                a raised nice value, because a carrier thread the wake-up creates would inherit that value
+     */
+    CpuJob(String task, Callable<T> work, long startDeadlineNanos, Hooks hooks, Executor wakeups) {
         super(work);
         this.task = task;
         this.startDeadlineNanos = startDeadlineNanos;
         this.hooks = hooks;
+        this.wakeups = wakeups;
     }
 
     @Override
@@ -58,7 +67,7 @@ final class CpuJob<T> extends FutureTask<T> {
         }
         hooks.started(task, queued);
         startedAt = System.nanoTime();
-        startedOrDone.countDown();
+        wake(startedOrDone::countDown);
         super.run();
     }
 
@@ -85,12 +94,31 @@ final class CpuJob<T> extends FutureTask<T> {
 
     @Override
     protected void done() {
-        startedOrDone.countDown();
+        wake(() -> {
+            startedOrDone.countDown();
+            completed.countDown();
+        });
+    }
+
+    private void wake(Runnable countDown) {
+        try {
+            wakeups.execute(countDown);
+        } catch (RejectedExecutionException e) {
+            countDown.run(); // the relay is gone (pool closed): the caller must still wake up
+        }
     }
 
     /** Blocks until a worker started the task or it completed otherwise; false when the wait timed out. */
     boolean awaitStartOrDone(long nanos) throws InterruptedException {
         return startedOrDone.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Blocks until the task completed (result, failure or cancellation) and its caller was signalled; false when the
+     * wait timed out. The caller waits here, not in {@link #get}, so that the worker never unparks it directly.
+     */
+    boolean awaitDone(long nanos) throws InterruptedException {
+        return completed.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Gives the task up if it has not started; true when this call prevented it from ever running. */

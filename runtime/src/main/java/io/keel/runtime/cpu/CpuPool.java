@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +33,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
     private final CpuPoolSettings settings;
     private final CpuPoolMetrics metrics;
     private final WorkerNice niceness;
+    private final ThreadPoolExecutor relay;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,11 +62,26 @@ public final class CpuPool implements CpuWork, AutoCloseable {
     private CpuPool(CpuPoolSettings settings, MeterRegistry registry) {
         this.settings = settings;
         this.niceness = new WorkerNice(settings.nice(), ThreadNice.available());
+        this.relay = relay();
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(settings.queueCapacity()), workerFactory(niceness),
                 new ThreadPoolExecutor.AbortPolicy());
         this.metrics = new CpuPoolMetrics(registry, settings.threads(), settings.queueCapacity(),
                 active::get, () -> executor.getQueue().size(), niceness::applied);
+    }
+
+    /**
+     * The thread that wakes callers for the workers. Linux threads inherit the nice value of the thread that creates
+     * them, and waking a virtual thread may make the scheduler create a carrier; created by a nice-19 worker, that
+     * carrier would serve requests at nice 19 for its whole life (the JVM cannot lower it again without privileges).
+     * So workers hand every wake-up to this one thread, started here by the pool's creator at its nice value, and it
+     * never ends before the pool does. It only counts down latches: one thread keeps up with any pool.
+     */
+    private static ThreadPoolExecutor relay() {
+        var relay = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("keel-cpu-relay").daemon(true).factory());
+        relay.prestartAllCoreThreads();
+        return relay;
     }
 
     /**
@@ -112,7 +128,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
      */
     @Override
     public <T> T run(String task, Callable<T> work) {
-        var job = new CpuJob<>(task, work, settings.queueWait(task).toNanos(), hooks);
+        var job = new CpuJob<>(task, work, settings.queueWait(task).toNanos(), hooks, relay);
         try {
             executor.execute(job);
         } catch (RejectedExecutionException e) {
@@ -131,14 +147,15 @@ public final class CpuPool implements CpuWork, AutoCloseable {
                 throw reject(task, CpuPoolRejectedException.QUEUE_TIMEOUT,
                         "no worker within " + settings.queueWait(task).toMillis() + " ms");
             }
-            return job.get(settings.taskTimeout(task).toNanos(), TimeUnit.NANOSECONDS);
+            if (!job.awaitDone(settings.taskTimeout(task).toNanos())) {
+                job.cancel(true);
+                metrics.timedOut(task);
+                throw new CpuTaskTimeoutException(task, "cpu task '" + task + "' exceeded its "
+                        + settings.taskTimeout(task).toMillis() + " ms budget and was interrupted " + state());
+            }
+            return job.get(); // done: returns at once, without parking
         } catch (ExecutionException e) {
             throw unwrap(task, e.getCause());
-        } catch (TimeoutException e) {
-            job.cancel(true);
-            metrics.timedOut(task);
-            throw new CpuTaskTimeoutException(task, "cpu task '" + task + "' exceeded its "
-                    + settings.taskTimeout(task).toMillis() + " ms budget and was interrupted " + state());
         } catch (InterruptedException e) {
             if (job.giveUp()) {
                 executor.remove(job);
@@ -209,6 +226,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
             refuseLeftovers();
             Thread.currentThread().interrupt();
         } finally {
+            relay.shutdown(); // wake-ups already handed over still run; later ones run on the worker itself
             metrics.close();
         }
     }

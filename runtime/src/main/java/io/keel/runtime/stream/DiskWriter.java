@@ -80,12 +80,21 @@ final class DiskWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        end();
-        join(writer);
-        // No interrupt: one during force would close the file channel under the caller.
-        syncs.clear();
-        syncs.add(Boolean.FALSE);
-        join(syncer);
+        try {
+            end();
+            join(writer);
+        } finally {
+            // Even when the join above was interrupted, the write-back thread must learn to stop, or it would stay
+            // parked for good. No interrupt: one during force would close the file channel under the caller.
+            syncs.clear();
+            syncs.add(Boolean.FALSE);
+            join(syncer);
+        }
+    }
+
+    /** Whether both of its threads have ended (for tests). */
+    boolean stopped() {
+        return !writer.isAlive() && !syncer.isAlive();
     }
 
     private void end() {
@@ -118,8 +127,8 @@ final class DiskWriter implements AutoCloseable {
                             syncs.offer(Boolean.TRUE); // coalesced: a write-back still running covers this one too
                         }
                     }
-                } catch (IOException | RuntimeException e) {
-                    failure = e;
+                } catch (IOException | RuntimeException | Error e) {
+                    failure = e; // an Error too: the reading side must not wait for a writer that died
                 } finally {
                     free.add(buffer);
                 }

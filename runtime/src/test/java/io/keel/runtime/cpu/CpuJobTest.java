@@ -31,7 +31,7 @@ class CpuJobTest {
     @Test
     void aWorkerThatReachesAnExpiredTaskDropsItAndHandsTheCallerTheRejection() {
         var ran = new AtomicBoolean();
-        var job = new CpuJob<>("t", () -> ran.getAndSet(true), 1_000_000, hooks);
+        var job = new CpuJob<>("t", () -> ran.getAndSet(true), 1_000_000, hooks, Runnable::run);
         long created = System.nanoTime();
         await().pollDelay(Duration.ZERO).until(() -> System.nanoTime() - created > 2_000_000);
 
@@ -46,7 +46,7 @@ class CpuJobTest {
     @Test
     void aTaskGivenUpBeforeAWorkerCameNeverRuns() {
         var ran = new AtomicBoolean();
-        var job = new CpuJob<>("t", () -> ran.getAndSet(true), Long.MAX_VALUE, hooks);
+        var job = new CpuJob<>("t", () -> ran.getAndSet(true), Long.MAX_VALUE, hooks, Runnable::run);
 
         assertThat(job.giveUp()).isTrue();
         job.run();
@@ -57,7 +57,7 @@ class CpuJobTest {
 
     @Test
     void aStartedTaskCanNoLongerBeGivenUp() throws Exception {
-        var job = new CpuJob<>("t", () -> "done", Long.MAX_VALUE, hooks);
+        var job = new CpuJob<>("t", () -> "done", Long.MAX_VALUE, hooks, Runnable::run);
         job.run();
 
         assertThat(job.giveUp()).isFalse();

@@ -49,6 +49,19 @@ class DiskWriterTest {
     }
 
     @Test
+    void aCloseInterruptedWhileWaitingStillStopsBothThreads() throws Exception {
+        Path file = dir.resolve("interrupted");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            DiskWriter disk = new DiskWriter(out, sha256(), 2, 1024);
+            disk.hand(disk.take(), 100);
+            Thread.currentThread().interrupt(); // as when the request thread is interrupted during an abort
+            assertThatThrownBy(disk::close).isInstanceOf(java.io.InterruptedIOException.class);
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(disk::stopped);
+        }
+    }
+
+    @Test
     void aFailingWriteReachesTheReaderAndEveryBufferStillComesBack() throws Exception {
         Path file = dir.resolve("read-only");
         Files.write(file, new byte[0]);
