@@ -1,5 +1,6 @@
 package io.keel.bench;
 
+import io.keel.bench.report.BenchReport;
 import io.keel.bench.scenario.DevLight;
 import io.keel.bench.scenario.ExportScale;
 import io.keel.bench.scenario.HeavyCost;
@@ -42,6 +43,7 @@ public final class BenchMain {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        BenchReport.readGitCommit(); // the run's commit is the one checked out when it starts
         System.exit(execute(args, System.out));
     }
 

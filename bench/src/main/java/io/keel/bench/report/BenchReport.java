@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -47,13 +48,27 @@ public record BenchReport(String scenario, String startedAt, String gitCommit, S
         return invalid.isEmpty();
     }
 
+    private static final AtomicReference<String> COMMIT = new AtomicReference<>();
+
     /** Largest non-NaN value of a resource series, or NaN. */
     public double peak(ToDoubleFunction<ResourceSample> f) {
         return resources.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
     }
 
-    /** {@code git rev-parse HEAD} in the current directory, if git and a repository are there. */
+    /**
+     * {@code git rev-parse HEAD} in the current directory, if git and a repository are there, read once: the first
+     * call (BenchMain makes it at start) fixes it, so a commit made while a long run goes on is not credited with it.
+     */
     public static String readGitCommit() {
+        String known = COMMIT.get();
+        if (known == null) {
+            COMMIT.compareAndSet(null, gitHead());
+            known = COMMIT.get();
+        }
+        return known;
+    }
+
+    private static String gitHead() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), UTF_8).strip();

@@ -70,7 +70,8 @@ public final class ResultsDoc {
             JsonNode r = read(json);
             String scenario = r.path("scenario").asText();
             String dir = resultsDir.getFileName() + "/" + json.getParent().getFileName();
-            md.append("### ").append(scenario).append("\n\n");
+            String folder = json.getParent().getFileName().toString();
+            md.append("### ").append(scenario).append(folder.equals(scenario) ? "" : " (" + folder + ")").append("\n\n");
             md.append("Report: [").append(dir).append("/report.md](").append(dir).append("/report.md); run ")
                     .append(r.path("startedAt").asText()).append(", commit `")
                     .append(r.path("gitCommit").asText()).append("`; command `").append(r.path("commandLine").asText())
