@@ -158,6 +158,9 @@ final class DiskWriter implements AutoCloseable {
         if (f instanceof RuntimeException re) {
             throw re;
         }
+        if (f instanceof Error error) {
+            throw error;
+        }
         if (f != null) {
             throw new InterruptedIOException("upload writer interrupted");
         }

@@ -49,6 +49,36 @@ class DiskWriterTest {
     }
 
     @Test
+    void anErrorOnTheWritingSideReachesTheReaderAsItself() throws Exception {
+        MessageDigest failing = new MessageDigest("failing") {
+            @Override
+            protected void engineUpdate(byte input) {
+                throw new StackOverflowError("simulated");
+            }
+
+            @Override
+            protected void engineUpdate(byte[] input, int offset, int len) {
+                throw new StackOverflowError("simulated");
+            }
+
+            @Override
+            protected byte[] engineDigest() {
+                return new byte[0];
+            }
+
+            @Override
+            protected void engineReset() {
+            }
+        };
+        Path file = dir.resolve("error");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             DiskWriter disk = new DiskWriter(out, failing, 2, 1024)) {
+            disk.hand(disk.take(), 100);
+            assertThatThrownBy(disk::finish).isInstanceOf(StackOverflowError.class).hasMessage("simulated");
+        }
+    }
+
+    @Test
     void aCloseInterruptedWhileWaitingStillStopsBothThreads() throws Exception {
         Path file = dir.resolve("interrupted");
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
