@@ -236,11 +236,16 @@ public final class BenchMain {
 
     @Command(name = "soak", mixinStandardHelpOptions = true, description = "The production mix at moderate fixed "
             + "rates for a long run (--duration, default 30m; quick 8s): slopes per hour of heap after GC, RSS, "
-            + "threads, open files and connections.")
+            + "threads, open files and connections, and of the live heap (a full collection every --live-every).")
     static final class SoakCmd extends ScenarioCommand {
         @Option(names = "--sample-every", converter = DurationConverter.class, description = "Soak sampling "
                 + "interval (default 5s, quick 1s).")
         Duration sampleEvery = Duration.ZERO;
+
+        @Option(names = "--live-every", converter = DurationConverter.class, description = "How often to take a "
+                + "live heap histogram (a full collection in the service) for the live-heap line (default 2m, quick "
+                + "2s; 0s = never).")
+        Duration liveEvery;
 
         @Override
         String name() {
@@ -266,8 +271,13 @@ public final class BenchMain {
                 throw new BenchException("--sample-every must be 200ms..the soak duration (" + soak + "), got "
                         + every);
             }
+            Duration live = liveEvery != null ? liveEvery : quick ? Duration.ofSeconds(2) : Duration.ofMinutes(2);
+            if (!live.isZero() && (live.compareTo(every) < 0 || live.compareTo(soak) > 0)) {
+                throw new BenchException("--live-every must be 0 or --sample-every (" + every + ")..the soak duration ("
+                        + soak + "), got " + live);
+            }
             try (ServiceUnderTest service = services.start("store", true)) {
-                return Soak.run(new ScenarioContext(service, options, log), soak, every);
+                return Soak.run(new ScenarioContext(service, options, log), soak, every, live);
             }
         }
     }

@@ -85,22 +85,36 @@ class LaunchedStoreSmokeTest {
 
     @Test
     void aShortSoakSamplesTheRealStoreFitsSlopesAndPlotsThem(@TempDir Path dir) throws IOException {
-        JsonNode json = run(dir, "soak", "--quick", "--duration", "4s", "--sample-every", "500ms");
+        JsonNode json = run(dir, "soak", "--quick", "--duration", "4s", "--sample-every", "500ms",
+                "--live-every", "1s");
 
         JsonNode figures = json.path("figures");
         assertThat(figures.path("soak-requests").asLong()).isPositive();
         assertThat(figures.path("soak-errors").asLong()).as(json.path("phases").toString()).isZero();
-        for (String series : new String[] {"heap-after-GC", "RSS", "threads", "open-files"}) {
+        assertThat(figures.path("soak-live-heaps").asInt()).as("a live histogram a second for 4 s")
+                .isGreaterThanOrEqualTo(3);
+        for (String series : new String[] {"live-heap", "heap-after-GC", "RSS", "heap-committed",
+            "code-cache-and-metaspace", "RSS-outside-the-JVM-pools", "threads", "open-files"}) {
             assertThat(figures.path("soak-" + series + "-slope-per-hour").isNumber()).as(series).isTrue();
             assertThat(figures.path("soak-" + series + "-slope-error-per-hour").asDouble()).as(series)
                     .isGreaterThanOrEqualTo(0);
         }
-        assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("heap after GC slope");
+        assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("live heap slope");
         assertThat(json.path("headlines").get(0).path("unit").asText()).isEqualTo("MB/h");
-        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "| RSS |", "soak-rss.svg");
+        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "| RSS |", "soak-rss.svg",
+                "| live heap |", "### Live heap: what grew", "after a full collection");
+        assertThat(dir.resolve("soak-live-heap.svg")).content().startsWith("<svg").contains("fit ");
         assertThat(dir.resolve("soak-heap-after-gc.svg")).content().startsWith("<svg").contains("fit ");
         assertThat(new ObjectMapper().readTree(dir.resolve("soak-samples.json").toFile()).size())
                 .as("about two samples a second for 4 s").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aLiveHeapIntervalShorterThanTheSampleIntervalIsRefused(@TempDir Path dir) {
+        int code = BenchMain.execute(new String[] {"soak", "--quick", "--duration", "4s", "--sample-every", "1s",
+            "--live-every", "500ms", "--store-classpath", CP, "--out", dir.toString()}, out);
+        assertThat(code).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--live-every must be 0 or --sample-every");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.keel.bench.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keel.bench.BenchException;
+import io.keel.bench.sample.LiveHeap;
 import io.keel.bench.sample.SoakSampler;
 import io.keel.bench.scenario.Soak;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The soak's own part of a report folder: {@code soak-samples.json}, one plot per series with its fitted line
@@ -21,6 +23,8 @@ import java.util.Locale;
  * the verdict. Blocking file I/O. Stateless.
  */
 public final class SoakReport {
+    static final int GROWTH_ROWS = 15;
+
     private SoakReport() {
     }
 
@@ -28,7 +32,8 @@ public final class SoakReport {
      * Writes the samples, the slopes table and one plot per series; {@code series} holds every sample's values, and
      * the lines are fitted over the samples from index {@code first} on ({@link Soak#firstFitted}).
      */
-    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series, int first) {
+    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series, int first,
+                             List<LiveHeap> fittedLive) {
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(dir.resolve("soak-samples.json").toFile(), samples);
@@ -57,17 +62,57 @@ public final class SoakReport {
                 }
                 String file = "soak-" + s.name().toLowerCase(Locale.ROOT).replace(' ', '-') + ".svg";
                 Files.writeString(dir.resolve(file), SvgLineChart.render(s.name() + " during the soak", "second",
-                        s.unit(), List.of(new SvgLineChart.Series(s.name(), seconds, s.values()),
+                        s.unit(), List.of(measured(s.name(), seconds, s.values()),
                                 new SvgLineChart.Series("fit " + fmt(fit.slope()) + " " + s.unit() + "/h", seconds,
                                         line))), StandardCharsets.UTF_8);
                 plots.add(file);
             }
-            md.append('\n');
+            md.append('\n').append(growthTable(fittedLive)).append('\n');
             plots.forEach(p -> md.append("![").append(p).append("](").append(p).append(")\n"));
             Files.writeString(dir.resolve("report.md"), md, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new BenchException("could not write the soak report to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The classes that grew most between the first and the last fitted live histogram, as a markdown section. */
+    static String growthTable(List<LiveHeap> fitted) {
+        StringBuilder md = new StringBuilder("### Live heap: what grew\n\n");
+        if (fitted.size() < 2) {
+            return md.append("Fewer than two live histograms in the fitted window: nothing to compare.\n").toString();
+        }
+        LiveHeap from = fitted.getFirst();
+        LiveHeap to = fitted.getLast();
+        md.append(String.format(Locale.ROOT, "Live heap (after a full collection) %.2f MB at second %.0f, %.2f MB at "
+                + "second %.0f: %+.2f MB. The classes that grew most (of the %d largest in each histogram):%n%n",
+                from.totalBytes() / 1e6, from.second(), to.totalBytes() / 1e6, to.second(),
+                (to.totalBytes() - from.totalBytes()) / 1e6, SoakSampler.HISTOGRAM_TOP));
+        List<LiveHeap.Growth> grown = LiveHeap.growth(from, to, GROWTH_ROWS);
+        if (grown.isEmpty()) {
+            return md.append("No class grew.\n").toString();
+        }
+        md.append("| class | bytes then | bytes now | growth | instances growth |\n|---|---:|---:|---:|---:|\n");
+        for (LiveHeap.Growth g : grown) {
+            md.append("| `").append(g.className()).append("` | ").append(g.from().bytes()).append(" | ")
+                    .append(g.to().bytes()).append(" | ").append(String.format(Locale.ROOT, "%+d", g.bytes()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%+d", g.instances())).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /**
+     * A series' measured points without its NaN ones, so that a sparse series (the live heap, one point in many
+     * samples) draws as a line and a failed read is bridged rather than drawn as a gap.
+     */
+    static SvgLineChart.Series measured(String name, double[] x, double[] y) {
+        int[] kept = IntStream.range(0, y.length).filter(i -> !Double.isNaN(y[i])).toArray();
+        double[] kx = new double[kept.length];
+        double[] ky = new double[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            kx[i] = x[kept[i]];
+            ky[i] = y[kept[i]];
+        }
+        return new SvgLineChart.Series(name, kx, ky);
     }
 
     private static String fmt(double v) {

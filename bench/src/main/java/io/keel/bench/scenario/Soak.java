@@ -11,6 +11,7 @@ import io.keel.bench.report.Headline;
 import io.keel.bench.report.LineFit;
 import io.keel.bench.report.Metric;
 import io.keel.bench.report.SoakReport;
+import io.keel.bench.sample.LiveHeap;
 import io.keel.bench.sample.SoakSampler;
 
 import java.time.Duration;
@@ -24,9 +25,12 @@ import java.util.function.ToDoubleFunction;
  * Scenario 8, soak: the production mix, every request class open-loop at a moderate fixed rate (light reads at
  * {@code --rate}, order creation at a twentieth of it, one thumbnail, two invoices and half a login per second, ten
  * event-stream subscribers), for a long run (30 minutes by default). A {@link SoakSampler} reads heap after GC, RSS,
- * threads, open files and connections every few seconds; a line fitted to each gives its slope per hour, set against
- * its own noise (twice the slope's standard error). Heap after GC and RSS must stay within noise, threads and
- * descriptors flat, and no request may fail. Blocking.
+ * threads, open files and connections every few seconds, and the live heap (a live histogram, so a full collection)
+ * every {@code liveEvery}; a line fitted to each gives its slope per hour, set against its own noise (twice the slope's
+ * standard error). The live heap is the leak verdict: heap after an ordinary GC holds whatever garbage was promoted
+ * since G1's last marking cycle, which can be none in a 30-minute run. The classes that grew most between the first and
+ * the last fitted live histogram go in the report. Live heap and RSS must stay within noise, threads and descriptors
+ * flat, and no request may fail. Blocking.
  */
 public final class Soak {
     /** Slopes below these are flat whatever the noise: 1 MB/h of memory, half a thread or descriptor per hour. */
@@ -73,7 +77,7 @@ public final class Soak {
         return samples.size() - first < 3 ? 0 : first;
     }
 
-    public static Outcome run(ScenarioContext ctx, Duration soak, Duration every) {
+    public static Outcome run(ScenarioContext ctx, Duration soak, Duration every, Duration liveEvery) {
         ctx.monitor().start();
         LightLoad light = Setup.light(ctx);
         double rate = ctx.options().rate();
@@ -85,13 +89,14 @@ public final class Soak {
         ctx.figure("soak-light-rate-per-sec", rate);
         ctx.figure("soak-seconds", (double) soak.toSeconds());
         ctx.figure("soak-sample-every-seconds", every.toMillis() / 1000.0);
+        ctx.figure("soak-live-heap-every-seconds", liveEvery.toMillis() / 1000.0);
         double fitFrom = settle(soak).toMillis() / 1000.0;
         ctx.figure("soak-fit-from-seconds", fitFrom);
 
         Map<String, String> auth = ctx.options().adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
                 .orElse(Map.of());
         SoakSampler sampler = new SoakSampler(ctx.service().pid(), ctx.service().url().resolve("/metrics"), auth,
-                every, 100_000, ctx.log()).start();
+                every, liveEvery, 100_000, ctx.log()).start();
         ctx.beginPhase("soak");
         ctx.log().println("soak: production mix at " + rate + " light req/s for " + soak.toSeconds() + " s, sampling "
                 + "every " + every.toMillis() + " ms");
@@ -105,6 +110,8 @@ public final class Soak {
         }
         ctx.endPhase();
         List<SoakSampler.Sample> samples = sampler.stop();
+        List<LiveHeap> liveHeaps = sampler.liveHeaps();
+        ctx.figure("soak-live-heaps", (double) liveHeaps.size());
         long errors = phase.classes().stream().mapToLong(ClassResult::errorCount).sum();
         ctx.figure("soak-errors", (double) errors);
         ctx.figure("soak-requests", (double) phase.classes().stream().mapToLong(ClassResult::completed).sum());
@@ -128,7 +135,8 @@ public final class Soak {
         headlines.add(Headline.of("failed requests", (double) errors, "requests", "requests sent",
                 (double) phase.classes().stream().mapToLong(ClassResult::completed).sum(), "0 = nothing failed"));
         Outcome outcome = ctx.finish("soak", headlines, List.of(), List.of(phase));
-        SoakReport.write(outcome.markdown().getParent(), samples, series(samples), firstFitted);
+        SoakReport.write(outcome.markdown().getParent(), samples, series(samples), firstFitted,
+                fittedLiveHeaps(liveHeaps, samples.isEmpty() ? 0 : samples.get(firstFitted).second()));
         return outcome;
     }
 
@@ -150,12 +158,24 @@ public final class Soak {
         return specs;
     }
 
+    /** The live histograms the lines are fitted over: those taken at or after {@code fromSecond}. */
+    static List<LiveHeap> fittedLiveHeaps(List<LiveHeap> all, double fromSecond) {
+        return all.stream().filter(h -> h.second() >= fromSecond).toList();
+    }
+
     static List<Series> series(List<SoakSampler.Sample> samples) {
         return List.of(
+                new Series("live heap", "MB", values(samples, s -> s.liveHeapBytes() / 1e6), FLAT_MB_PER_HOUR),
                 new Series("heap after GC", "MB", values(samples, s -> s.heapAfterGcBytes() / 1e6), FLAT_MB_PER_HOUR),
                 new Series("heap after old GC", "MB", values(samples, s -> s.heapAfterOldGcBytes() / 1e6),
                         FLAT_MB_PER_HOUR),
                 new Series("RSS", "MB", values(samples, s -> s.rssBytes() / 1e6), FLAT_MB_PER_HOUR),
+                new Series("heap committed", "MB", values(samples, s -> s.heapCommittedBytes() / 1e6),
+                        FLAT_MB_PER_HOUR),
+                new Series("code cache and metaspace", "MB", values(samples, s -> s.nonHeapCommittedBytes() / 1e6),
+                        FLAT_MB_PER_HOUR),
+                new Series("RSS outside the JVM pools", "MB", values(samples, s -> s.rssOutsidePoolsBytes() / 1e6),
+                        FLAT_MB_PER_HOUR),
                 new Series("threads", "threads", values(samples, SoakSampler.Sample::threads), FLAT_COUNT_PER_HOUR),
                 new Series("open files", "files", values(samples, SoakSampler.Sample::openFiles), FLAT_COUNT_PER_HOUR),
                 new Series("HTTP connections", "connections", values(samples, SoakSampler.Sample::httpConnections),

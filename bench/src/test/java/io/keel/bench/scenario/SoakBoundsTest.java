@@ -37,7 +37,7 @@ class SoakBoundsTest {
     @Test
     void theFitStartsAtTheFirstSettledSampleOrAtTheFirstWhenFewerThanThreeAreSettled() {
         List<SoakSampler.Sample> samples = IntStream.range(0, 10)
-                .mapToObj(i -> new SoakSampler.Sample(i * 10.0, 1, 1, 1, 1, 1, 1, 1)).toList();
+                .mapToObj(i -> new SoakSampler.Sample(i * 10.0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).toList();
 
         assertThat(Soak.firstFitted(samples, 0)).isZero();
         assertThat(Soak.firstFitted(samples, 25)).isEqualTo(3);
