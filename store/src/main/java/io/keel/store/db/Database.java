@@ -127,6 +127,15 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * Takes a borrowed connection out of the pool for good, closing it, instead of returning it: for a connection
+     * left in a state the next borrower must not see (a COPY still streaming, a broken socket the pool was not told
+     * about because the failure came through a driver API it does not wrap). Do not close it afterwards.
+     */
+    public void evict(Connection connection) {
+        pool.evictConnection(connection);
+    }
+
     public Dialect dialect() {
         return dialect;
     }

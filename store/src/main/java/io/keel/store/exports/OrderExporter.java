@@ -71,7 +71,7 @@ public final class OrderExporter {
         Connection connection = null;
         try {
             connection = db.dataSource().getConnection();
-            return PgCopyRows.start(connection, select);
+            return PgCopyRows.start(connection, select, db::evict);
         } catch (SQLException | RuntimeException e) {
             if (connection != null) {
                 ExportCursor.release(connection, ExportCursor.Settings.NONE, e);

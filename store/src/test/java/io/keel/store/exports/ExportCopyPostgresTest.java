@@ -145,4 +145,32 @@ class ExportCopyPostgresTest {
         String csv = export(exporter.openCopy(ExportWindow.all()), ExportFormat.CSV);
         assertThat(csv.split("\r\n(?=\\d)")).hasSize((int) orders + 1);
     }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // after the volume the test above adds
+    void aCopyWhoseServerProcessDiedIsEvictedNotHandedToTheNextRequest() {
+        long orders = store.count("SELECT COUNT(*) FROM orders");
+        PgCopyRows rows = (PgCopyRows) exporter.openCopy(ExportWindow.all());
+        assertThatThrownBy(() -> rows.writeTo(OutputStream.nullOutputStream(), target -> new ExportFormat.RowSink() {
+            @Override
+            public void row(ExportRow row) {
+                throw new IllegalStateException("client gone");
+            }
+
+            @Override
+            public void close() {
+            }
+        })).hasMessage("client gone");
+        assertThat(store.count("SELECT CASE WHEN pg_terminate_backend(?) THEN 1 ELSE 0 END",
+                rows.backendPid())).as("the COPY's server process was terminated").isEqualTo(1);
+
+        rows.close(); // the cancel's read ends in a broken connection, not in the cancellation
+
+        // Borrowed at once, so the pool does not test them first (it does after 500 ms idle): had the broken
+        // connection gone back, this thread, which returned it last, would get it first and fail.
+        for (int i = 0; i < 20; i++) {
+            assertThat(store.count("SELECT COUNT(*) FROM orders")).isEqualTo(orders);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.activeConnections() == 0);
+    }
 }
