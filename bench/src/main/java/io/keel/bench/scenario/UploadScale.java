@@ -119,7 +119,7 @@ public final class UploadScale {
         BulkDownload.Result r;
         try {
             r = BulkDownload.get(ctx.store().url("/api/uploads/" + id), "Bearer " + user.token(),
-                    (bytes, n) -> md.update(bytes, 0, n));
+                    ctx.limits().requestTimeout(), (bytes, n) -> md.update(bytes, 0, n));
         } catch (IOException e) {
             ctx.note("download failed: " + e);
             return Double.NaN;

@@ -14,7 +14,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +64,7 @@ class BulkDownloadTest {
 
     private BulkDownload.Result get(String path, ByteArrayOutputStream into) throws IOException {
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
-        return BulkDownload.get(uri, "Bearer t0k", (bytes, n) -> into.write(bytes, 0, n));
+        return BulkDownload.get(uri, "Bearer t0k", Duration.ofSeconds(10), (bytes, n) -> into.write(bytes, 0, n));
     }
 
     @Test
@@ -99,8 +101,31 @@ class BulkDownloadTest {
             });
             URI uri = URI.create("http://127.0.0.1:" + cut.getLocalPort() + "/short");
 
-            assertThatThrownBy(() -> BulkDownload.get(uri, "Bearer t0k", (bytes, n) -> { }))
+            assertThatThrownBy(() -> BulkDownload.get(uri, "Bearer t0k", Duration.ofSeconds(10), (bytes, n) -> { }))
                     .isInstanceOf(IOException.class).hasMessageContaining("after 1000 of 5000 bytes");
+        }
+    }
+
+    @Test
+    void aServiceThatStopsSendingFailsTheDownloadAfterTheIdleTimeInsteadOfHanging() throws Exception {
+        try (ServerSocket stall = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket client = stall.accept()) {
+                    client.getInputStream().read(new byte[4096]);
+                    OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write(BODY, 0, 1000);
+                    out.flush();
+                    Thread.sleep(10_000); // then nothing, the connection still open
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up first: expected
+                }
+            });
+            URI uri = URI.create("http://127.0.0.1:" + stall.getLocalPort() + "/stall");
+
+            assertThatThrownBy(() -> BulkDownload.get(uri, "Bearer t0k", Duration.ofMillis(300), (bytes, n) -> { }))
+                    .as("without the idle limit the read waits the server's 10 s, then reports a short body")
+                    .isInstanceOf(SocketTimeoutException.class);
         }
     }
 }
