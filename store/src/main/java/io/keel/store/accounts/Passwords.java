@@ -1,6 +1,7 @@
 package io.keel.store.accounts;
 
 import io.keel.runtime.cpu.CpuWork;
+import io.keel.store.Lazy;
 import io.keel.store.NativePath;
 
 import java.nio.charset.StandardCharsets;
@@ -23,10 +24,8 @@ public final class Passwords {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final CpuWork pool;
-    /** Makes the engine: loading libsodium costs about a tenth of a second of CPU, so it happens on first use. */
-    private final Supplier<Argon2Engine> engines;
-    /** Written once, under this object's lock, by {@link #argon2()}; null until then. */
-    private volatile Argon2Engine argon2;
+    /** The engine: loading libsodium costs about a tenth of a second of CPU, so it happens on first use. */
+    private final Lazy<Argon2Engine> argon2;
     private final int memoryKib;
     private final int iterations;
     private final SecureRandom random = new SecureRandom();
@@ -40,7 +39,7 @@ public final class Passwords {
     /** Tests choose the engine, to cover the fallback on a machine where the native library loads. */
     Passwords(CpuWork pool, int memoryKib, int iterations, Supplier<Argon2Engine> engines) {
         this.pool = pool;
-        this.engines = engines;
+        this.argon2 = Lazy.of(engines);
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         // Random bytes in place of a hash: verifying against it costs the same derivation as a real one, and no
@@ -61,16 +60,7 @@ public final class Passwords {
     }
 
     private Argon2Engine argon2() {
-        Argon2Engine engine = argon2;
-        if (engine != null) {
-            return engine;
-        }
-        synchronized (this) { // since JDK 24 a virtual thread waiting here does not pin its carrier
-            if (argon2 == null) {
-                argon2 = engines.get();
-            }
-            return argon2;
-        }
+        return argon2.get();
     }
 
     /** Hashes on the CPU pool; blocks the caller until done or refused (503). */

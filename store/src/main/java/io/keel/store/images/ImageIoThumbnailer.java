@@ -1,5 +1,6 @@
 package io.keel.store.images;
 
+import io.keel.store.Lazy;
 import io.keel.store.NativePath;
 import io.keel.store.images.ImageRejectedException.Reason;
 
@@ -38,9 +39,8 @@ final class ImageIoThumbnailer implements Thumbnailer {
 
     private final ImageLimits limits;
     private final boolean subsample;
-    private final Supplier<OpenCvJpeg> nativeLoader;
-    /** Written once, under this object's lock, by {@link #jpegPath()}; null until then. */
-    private volatile JpegPath jpegPath;
+    /** The JPEG codec, chosen on first use. */
+    private final Lazy<JpegPath> jpegPath;
 
     /** The JPEG codec chosen: the native one, or none (ImageIO), and the path that says which. */
     private record JpegPath(Optional<OpenCvJpeg> codec, NativePath path) {
@@ -55,26 +55,20 @@ final class ImageIoThumbnailer implements Thumbnailer {
     ImageIoThumbnailer(ImageLimits limits, boolean subsample, Supplier<OpenCvJpeg> nativeJpeg) {
         this.limits = limits;
         this.subsample = subsample;
-        this.nativeLoader = nativeJpeg;
+        this.jpegPath = Lazy.of(() -> choose(nativeJpeg));
+    }
+
+    private static JpegPath choose(Supplier<OpenCvJpeg> nativeJpeg) {
+        try {
+            OpenCvJpeg jpeg = nativeJpeg.get();
+            return new JpegPath(Optional.of(jpeg), NativePath.loaded(OpenCvJpeg.FEATURE, jpeg.describe()));
+        } catch (LinkageError | RuntimeException e) {
+            return new JpegPath(Optional.empty(), NativePath.fallback(OpenCvJpeg.FEATURE, e));
+        }
     }
 
     private JpegPath jpegPath() {
-        JpegPath chosen = jpegPath;
-        if (chosen != null) {
-            return chosen;
-        }
-        synchronized (this) { // since JDK 24 a virtual thread waiting here does not pin its carrier
-            if (jpegPath == null) {
-                try {
-                    OpenCvJpeg jpeg = nativeLoader.get();
-                    jpegPath = new JpegPath(Optional.of(jpeg), NativePath.loaded(OpenCvJpeg.FEATURE,
-                            jpeg.describe()));
-                } catch (LinkageError | RuntimeException e) {
-                    jpegPath = new JpegPath(Optional.empty(), NativePath.fallback(OpenCvJpeg.FEATURE, e));
-                }
-            }
-            return jpegPath;
-        }
+        return jpegPath.get();
     }
 
     @Override
