@@ -1,5 +1,7 @@
 package io.keel.store.accounts;
 
+import io.keel.store.HandClock;
+
 import io.keel.store.db.DatabaseTestBase;
 import io.keel.store.db.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,18 +9,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,7 +31,7 @@ class SessionCacheTest extends DatabaseTestBase {
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
     private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
-    private final HandClock clock = new HandClock();
+    private final HandClock clock = new HandClock(NOW);
     private AccountRepository accounts;
     private SessionRepository sessions;
     private Account owner;
@@ -187,31 +185,4 @@ class SessionCacheTest extends DatabaseTestBase {
         }
     }
 
-    private static final class HandClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(NOW.toEpochMilli());
-
-        void set(Instant instant) {
-            millis.set(instant.toEpochMilli());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 }

@@ -1,54 +1,25 @@
 package io.keel.store.orders;
 
+import io.keel.store.HandClock;
+
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ActiveUsersTest {
-    /** A clock the test moves by hand; thread-safe, so racing threads may read it while it moves. */
-    private static final class HandClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2025-03-01T10:00:00Z").toEpochMilli());
-
-        void advance(Duration by) {
-            millis.addAndGet(by.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
+    private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
 
     @Test
     void distinctUsersAreCountedWithinTheSketchErrorAndRepeatsDoNotCount() {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(START);
         ActiveUsers users = new ActiveUsers(clock, Duration.ofMinutes(5));
 
         for (int round = 0; round < 3; round++) {
@@ -73,7 +44,7 @@ class ActiveUsersTest {
         int runs = 0;
         for (int size : new int[] {1_000, 10_000, 100_000, 1_000_000}) {
             for (long population = 0; population < 4; population++) {
-                ActiveUsers users = new ActiveUsers(new HandClock(), Duration.ofMinutes(5));
+                ActiveUsers users = new ActiveUsers(new HandClock(START), Duration.ofMinutes(5));
                 long first = population * 10_000_000_000L + 1;
                 for (long id = first; id < first + size; id++) {
                     users.seen(id);
@@ -90,7 +61,7 @@ class ActiveUsersTest {
 
     @Test
     void usersLeaveTheEstimateOnceTheWindowHasPassed() {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(START);
         ActiveUsers users = new ActiveUsers(clock, Duration.ofMinutes(5));
         for (long id = 1; id <= 1_000; id++) {
             users.seen(id);
@@ -110,7 +81,7 @@ class ActiveUsersTest {
 
     @Test
     void threadsRecordingWhileTheBucketRotatesLoseAtMostAFewSightings() throws Exception {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(START);
         ActiveUsers users = new ActiveUsers(clock, Duration.ofMinutes(5));
         int threads = 8;
         int perThread = 5_000;
