@@ -86,7 +86,8 @@ final class Supervisor implements AutoCloseable {
         }
         metrics = new SupervisorMetrics(() -> (int) slots.stream().filter(s -> s.worker != null && s.worker.alive())
                 .count(), () -> (int) slots.stream().filter(s -> s.givenUp).count(), this::preparedStandbys);
-        standbys = new StandbyPool(settings, command, env, log, say, this::workerReady, metrics);
+        standbys = new StandbyPool(settings, command, env, log, say, this::workerReady, metrics,
+                () -> slots.stream().noneMatch(s -> s.worker != null && s.worker.state() == Worker.State.STARTING));
     }
 
     /**
@@ -319,6 +320,7 @@ final class Supervisor implements AutoCloseable {
                     slot.givenUp = false;
                     slot.consecutiveCrashes = 0;
                     slot.backoff = settings.backoffInitial();
+                    standbys.tick(); // the next slot's standby
                 }
                 metrics.reload("ok");
                 return new Reload(true, "reloaded " + slots.size() + " worker(s)");
