@@ -113,6 +113,9 @@ public final class KeelSettingTable {
             "set by `./keel start`: the pid file the running JVM holds locked (`PidFile`)");
     public static final Setting PARENT_WATCH = Setting.bool("parent-watch", false,
             "set by the supervisor for its workers: stop when standard input closes (`ParentWatch`)");
+    public static final Setting STANDBY = Setting.bool("standby", false,
+            "set by the supervisor for a standby worker: prepare, then wait for `activate` on standard input before "
+                    + "opening an exclusive database and listening (see \"Supervision\")");
 
     /** Every runtime setting, in the order the README lists them. */
     public static final List<Setting> ALL = List.of(PORT, HOST, DATA_DIR, ADMIN_TOKEN, MAX_BODY_SIZE, MAX_STREAM_SIZE,
@@ -121,7 +124,7 @@ public final class KeelSettingTable {
             HEAP_LIMIT_PERCENT, RSS_LIMIT, REUSE_PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT,
             MAX_CONNECTIONS, TRUSTED_PROXIES, CONNECTION_DRAIN, MAX_HEAP, MAX_METASPACE, CODE_CACHE, MAX_DIRECT_MEMORY,
             THREAD_STACK_RESERVE, NATIVE_OVERHEAD_PERCENT, HEAP_DUMPS_KEPT, LEAK_WINDOW, LEAK_SLOPE, PID_FILE,
-            PARENT_WATCH);
+            PARENT_WATCH, STANDBY);
 
     private KeelSettingTable() {
     }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** The store's command line: {@code start} runs the service, {@code seed} fills an empty database with demo data. */
@@ -87,24 +88,42 @@ public final class StoreMain {
         @Override
         @SuppressWarnings("try") // the pid file is held for its lock, never read
         public Integer call() throws Exception {
-            Settings s = Settings.load(System.getenv(), flags(settings));
+            Map<String, String> flags = flags(settings);
+            Settings s = Settings.load(System.getenv(), flags);
             // Read before the service starts, so requireAllKnown() counts them as known.
             String pidFile = s.string(KeelSettingTable.PID_FILE);
             boolean parentWatch = s.bool(KeelSettingTable.PARENT_WATCH);
+            boolean standby = s.bool(KeelSettingTable.STANDBY);
             KeelConfig config = KeelConfig.from(s);
+            Standby supervisor = new Standby();
+            if (parentWatch) {
+                ParentWatch.start(System.in, supervisor::command, () -> {
+                    LoggerFactory.getLogger(StoreMain.class).warn("supervisor gone (stdin closed), shutting down");
+                    supervisor.parentGone();
+                });
+            }
             // The pid file is taken before the database: a second start on the same data is refused at once.
             try (PidFile pid = pidFile.isBlank() ? null
                     : PidFile.acquire(Path.of(pidFile), config.drainDelay().plus(config.shutdownGrace()))) {
-                StoreService service = StoreService.start(s);
-                if (parentWatch) {
-                    ParentWatch.start(System.in, () -> {
-                        LoggerFactory.getLogger(StoreMain.class).warn("supervisor gone (stdin closed), shutting down");
-                        service.requestStop();
-                    });
+                Optional<StoreService> service = standby
+                        ? supervisor.run(s, flags, rehearsal -> launcherKeysRead(Settings.load(System.getenv(),
+                                rehearsal)))
+                        : Optional.of(StoreService.start(s));
+                if (service.isEmpty()) {
+                    return 0; // the supervisor went away while this standby waited
                 }
-                service.awaitShutdownSignal();
+                supervisor.serving(service.get());
+                service.get().awaitShutdownSignal();
             }
             return 0;
+        }
+
+        /** The settings with the launcher's keys read, so {@code requireAllKnown()} counts them as known. */
+        private static Settings launcherKeysRead(Settings s) {
+            s.string(KeelSettingTable.PID_FILE);
+            s.bool(KeelSettingTable.PARENT_WATCH);
+            s.bool(KeelSettingTable.STANDBY);
+            return s;
         }
     }
 

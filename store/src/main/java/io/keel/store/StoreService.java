@@ -73,11 +73,14 @@ public final class StoreService implements AutoCloseable {
 
     private final Keel keel;
     private final Database db;
-    /** Ended before the server stops: an open event stream would otherwise hold shutdown for the whole grace. */
+    private final String host;
+    /** Set once by {@link #prepare}, run by {@link #listen} after ready. */
+    private Runnable loadNativeLibraries = () -> { };
 
-    private StoreService(Keel keel, Database db) {
+    private StoreService(Keel keel, Database db, String host) {
         this.keel = keel;
         this.db = db;
+        this.host = host;
     }
 
     public static StoreService start(Settings settings) {
@@ -86,6 +89,15 @@ public final class StoreService implements AutoCloseable {
 
     /** The store assembled with {@code parts}: only the benchmark's baseline passes anything but the shipped parts. */
     public static StoreService start(Settings settings, StoreParts parts) {
+        return prepare(settings, parts).listen();
+    }
+
+    /**
+     * Everything a start does except listening: settings checked, database opened and migrated, every part wired,
+     * routes built. A standby worker stops here until it is activated; {@link #listen()} finishes, {@link #close()}
+     * gives up (closing the database). Blocks while the database opens.
+     */
+    static StoreService prepare(Settings settings, StoreParts parts) {
         KeelConfig config = KeelConfig.from(settings);
         StoreConfig store = StoreConfig.from(settings, config.dataDir());
         if (store.maxUploadSize() > config.maxStreamSize()) {
@@ -97,19 +109,28 @@ public final class StoreService implements AutoCloseable {
         try {
             Database db = Database.open(store.db(), keel.metrics());
             keel.closeOnStop(db);
-            StoreService service = new StoreService(keel, db);
-            Runnable loadNativeLibraries = service.wire(config, store, parts);
-            keel.start();
-            // After ready: loading OpenCV and libsodium costs about 0.6 s of CPU that a restarting worker must not
-            // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
-            Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
-            LOG.info("store ready at http://{}:{}/ (database {})", displayHost(config.host()), keel.port(),
-                    store.db().dialect());
+            StoreService service = new StoreService(keel, db, config.host());
+            service.loadNativeLibraries = service.wire(config, store, parts);
             return service;
         } catch (RuntimeException e) {
             keel.close();
             throw e;
         }
+    }
+
+    /** Binds the port and logs the ready line; on failure closes everything. Call once, after {@link #prepare}. */
+    StoreService listen() {
+        try {
+            keel.start();
+        } catch (RuntimeException e) {
+            keel.close();
+            throw e;
+        }
+        // After ready: loading OpenCV and libsodium costs about 0.6 s of CPU that a restarting worker must not
+        // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
+        Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
+        LOG.info("store ready at http://{}:{}/ (database {})", displayHost(host), keel.port(), db.dialect());
+        return this;
     }
 
     /**

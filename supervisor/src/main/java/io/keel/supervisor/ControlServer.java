@@ -112,7 +112,8 @@ final class ControlServer implements AutoCloseable {
     /**
      * One worker as {@code GET /status.json} shows it; a figure not known is -1 (whole numbers) or NaN, written as
      * null. {@code managementPort} is where the worker's own {@code /metrics} and {@code /api/stats} answer;
-     * {@code startupMs} the time from its process start to its ready line.
+     * {@code startupMs} the time from its process start (an activated standby: its activation) to its ready line. A
+     * standby worker has {@code worker} "standby", slot 0 and state STANDBY once prepared (STARTING before).
      */
     record Row(String worker, int slot, long pid, String state, long uptimeMs, int restarts, long cpuMs,
                long rssBytes, double heapUsedBytes, double heapAfterGcBytes, double requestsPerSecond, double p99Ms,
@@ -134,6 +135,9 @@ final class ControlServer implements AutoCloseable {
         }
         for (Worker worker : supervisor.draining()) {
             rows.add(row(worker.slot() + "(old)", worker, 0));
+        }
+        for (Worker worker : supervisor.standbys()) {
+            rows.add(row("standby", worker, 0));
         }
         return rows;
     }

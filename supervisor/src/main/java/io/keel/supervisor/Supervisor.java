@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * Keeps {@code workers} store JVMs running on one port: restarts a dead one with exponential backoff (reset once it
  * ran a stable period; a slot that crash-loops past the limit is given up and the service goes on with the rest),
  * replaces one over its RSS limit, and replaces all one at a time on reload, each new worker gated on readiness and
- * the old one drained only after it (a new worker that never gets ready is stopped: rollback).
+ * the old one drained only after it (a new worker that never gets ready is stopped: rollback). A replacement is a
+ * {@link StandbyPool standby} activated into the slot when one is alive (a dead worker's at once, without the
+ * backoff), else a cold start.
  *
  * <p>Threading: every decision runs on one scheduler thread ({@code keel-supervisor}), so slots need no locks; a
  * reload or recycle blocks that thread while the new worker starts (bounded by the ready timeout). Status reads
@@ -48,6 +50,7 @@ final class Supervisor implements AutoCloseable {
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("keel-supervisor").factory());
     private final SupervisorMetrics metrics;
+    private final StandbyPool standbys;
     private final WorkerProbe probe = new WorkerProbe(PROBE_TIMEOUT);
     private long ticks;
     /** Why the last {@link #replace} failed; written and read on the supervisor thread only. */
@@ -82,12 +85,15 @@ final class Supervisor implements AutoCloseable {
             slots.add(new Slot(i, settings.backoffInitial()));
         }
         metrics = new SupervisorMetrics(() -> (int) slots.stream().filter(s -> s.worker != null && s.worker.alive())
-                .count(), () -> (int) slots.stream().filter(s -> s.givenUp).count());
+                .count(), () -> (int) slots.stream().filter(s -> s.givenUp).count(), this::preparedStandbys);
+        standbys = new StandbyPool(settings, command, env, log, say, this::workerReady, metrics,
+                () -> slots.stream().noneMatch(s -> s.worker != null && s.worker.state() == Worker.State.STARTING));
     }
 
     /**
      * Starts the workers and waits until all are ready; false (with a message) when one is not. The first starts
-     * alone: it migrates and seeds an empty database, which the others must not race on.
+     * alone: it migrates and seeds an empty database, which the others must not race on. The standbys start after
+     * all are ready, so they neither slow the first start nor race on the database.
      */
     boolean start() throws InterruptedException {
         for (Slot slot : slots) {
@@ -101,6 +107,7 @@ final class Supervisor implements AutoCloseable {
                 return false;
             }
         }
+        standbys.renew();
         // Closing the loop ends the ticks; tick() catches its own failures, so the future never holds one.
         Future<?> _ = loop.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         return true;
@@ -118,9 +125,10 @@ final class Supervisor implements AutoCloseable {
     /** On a worker's log thread once it is ready: the start-up figures operators and the benchmark read. */
     private void workerReady(Worker worker) {
         Duration took = worker.startup().orElseThrow();
-        metrics.workerStarted(took);
-        say.accept("worker " + worker.slot() + " (pid " + worker.pid() + ") ready in " + took.toMillis() + " ms (CPU "
-                + worker.cpuToReady().toMillis() + " ms)");
+        metrics.workerStarted(worker.activated() ? SupervisorMetrics.STANDBY : SupervisorMetrics.COLD, took);
+        say.accept("worker " + worker.slot() + " (pid " + worker.pid() + ") ready in " + took.toMillis() + " ms"
+                + (worker.activated() ? " after its activation (standby for " + (worker.uptime().toMillis()
+                - took.toMillis()) + " ms; CPU since its spawn " : " (CPU ") + worker.cpuToReady().toMillis() + " ms)");
     }
 
     private Path logFile() {
@@ -135,6 +143,7 @@ final class Supervisor implements AutoCloseable {
                     watch(slot, checkMemory);
                 }
             }
+            standbys.tick();
         } catch (RuntimeException e) {
             say.accept("supervisor tick failed: " + e); // keep supervising
         }
@@ -144,7 +153,14 @@ final class Supervisor implements AutoCloseable {
     private void watch(Slot slot, boolean checkMemory) {
         Worker worker = slot.worker;
         if (worker == null) {
-            if (System.nanoTime() >= slot.restartAtNanos) {
+            // A standby prepared during the backoff is used at once: it is already paid for.
+            boolean due = System.nanoTime() >= slot.restartAtNanos;
+            Optional<Worker> standby = standbys.activate(slot.id, !due);
+            if (standby.isPresent()) {
+                slot.worker = standby.get();
+                slot.restarts++;
+                say.accept("worker " + slot.id + ": activated standby (pid " + standby.get().pid() + ")");
+            } else if (due) {
                 slot.worker = Worker.start(slot.id, command.get(), env, log, this::workerReady);
                 slot.restarts++;
             }
@@ -203,8 +219,9 @@ final class Supervisor implements AutoCloseable {
                 + settings.workerHeapLimit() / MB + " MiB for " + settings.workerHeapSustain().toMillis() + " ms"));
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the loop thread writes a slot; volatile is for readers
     private void crashed(Slot slot, Worker worker) {
-        if (worker.uptime().compareTo(settings.stablePeriod()) >= 0) {
+        if (worker.inSlot().compareTo(settings.stablePeriod()) >= 0) {
             slot.consecutiveCrashes = 0;
             slot.backoff = settings.backoffInitial();
         }
@@ -221,8 +238,16 @@ final class Supervisor implements AutoCloseable {
             return;
         }
         metrics.restart(reason);
-        say.accept("worker " + slot.id + " (pid " + worker.pid() + ") exited with code " + code + " after "
-                + worker.uptime().toMillis() + " ms; restarting in " + slot.backoff.toMillis() + " ms");
+        String exited = "worker " + slot.id + " (pid " + worker.pid() + ") exited with code " + code + " after "
+                + worker.inSlot().toMillis() + " ms; ";
+        Optional<Worker> standby = standbys.activate(slot.id, false);
+        if (standby.isPresent()) {
+            slot.worker = standby.get();
+            slot.restarts++;
+            say.accept(exited + "activated standby (pid " + standby.get().pid() + ")");
+        } else {
+            say.accept(exited + "restarting in " + slot.backoff.toMillis() + " ms");
+        }
         slot.restartAtNanos = System.nanoTime() + slot.backoff.toNanos();
         Duration doubled = slot.backoff.multipliedBy(2);
         slot.backoff = doubled.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : doubled;
@@ -236,7 +261,8 @@ final class Supervisor implements AutoCloseable {
     private boolean replace(Slot slot) {
         lastFailure = "";
         Worker old = slot.worker;
-        Worker fresh = Worker.start(slot.id, command.get(), env, log, this::workerReady);
+        Worker fresh = standbys.activate(slot.id, false)
+                .orElseGet(() -> Worker.start(slot.id, command.get(), env, log, this::workerReady));
         boolean ready;
         try {
             ready = fresh.awaitReady(settings.readyTimeout());
@@ -277,10 +303,14 @@ final class Supervisor implements AutoCloseable {
     record Reload(boolean ok, String message) {
     }
 
-    /** Replaces every worker, one at a time; stops at the first new worker that does not get ready. */
+    /**
+     * Replaces every worker, one at a time; stops at the first new worker that does not get ready. The standbys,
+     * started from the old jars and config, are replaced first, and each new worker is a new standby activated.
+     */
     Reload reload() throws InterruptedException {
         try {
             return loop.submit(() -> {
+                standbys.renew();
                 for (Slot slot : slots) {
                     if (!replace(slot)) {
                         metrics.reload("rolled_back");
@@ -290,6 +320,7 @@ final class Supervisor implements AutoCloseable {
                     slot.givenUp = false;
                     slot.consecutiveCrashes = 0;
                     slot.backoff = settings.backoffInitial();
+                    standbys.tick(); // the next slot's standby
                 }
                 metrics.reload("ok");
                 return new Reload(true, "reloaded " + slots.size() + " worker(s)");
@@ -306,6 +337,15 @@ final class Supervisor implements AutoCloseable {
 
     List<Worker> draining() {
         return draining;
+    }
+
+    private int preparedStandbys() {
+        return standbys.prepared();
+    }
+
+    /** The standby workers, prepared or still preparing. */
+    List<Worker> standbys() {
+        return standbys.workers();
     }
 
     SupervisorMetrics metrics() {
@@ -340,6 +380,7 @@ final class Supervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         List<Worker> all = new ArrayList<>(draining);
+        all.addAll(standbys.workers());
         slots.stream().map(s -> s.worker).filter(w -> w != null && w.alive()).forEach(all::add);
         all.forEach(Worker::drain);
         for (Worker worker : all) {

@@ -1,6 +1,7 @@
 package io.keel.supervisor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,21 +14,37 @@ import java.util.function.IntSupplier;
  * no worker reports them and nothing is counted twice. Thread-safe (atomic counters).
  */
 final class SupervisorMetrics {
+    /** How a worker got ready: {@code cold} timed from its spawn, {@code standby} from its activation. */
+    static final String COLD = "cold";
+    static final String STANDBY = "standby";
+    /** Upper bounds in seconds of the start-up histogram's buckets; the goal for a restart is 1 s. */
+    private static final double[] START_BUCKETS = {0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30};
     private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> reloads = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> recycles = new ConcurrentHashMap<>();
-    /** Upper bounds in seconds of the start-up histogram's buckets; the goal for a restart is 1 s. */
-    private static final double[] START_BUCKETS = {0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30};
-    private final AtomicLongArray startBuckets = new AtomicLongArray(START_BUCKETS.length);
-    private final AtomicLong startCount = new AtomicLong();
-    private final AtomicLong startNanosSum = new AtomicLong();
-    private volatile double lastStartSeconds = Double.NaN;
+    private final AtomicLong activations = new AtomicLong();
+    private final AtomicLong standbyExits = new AtomicLong();
+    private final Map<String, StartHistogram> starts = Map.of(COLD, new StartHistogram(), STANDBY,
+            new StartHistogram());
     private final IntSupplier workersAlive;
     private final IntSupplier workersGivenUp;
+    private final IntSupplier standbyWorkers;
 
-    SupervisorMetrics(IntSupplier workersAlive, IntSupplier workersGivenUp) {
+    /** One start path's histogram and its latest value. */
+    private static final class StartHistogram {
+        final AtomicLongArray buckets = new AtomicLongArray(START_BUCKETS.length);
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong nanosSum = new AtomicLong();
+        volatile double lastSeconds = Double.NaN;
+    }
+
+    /**
+     * @param standbyWorkers standby workers prepared and waiting for activation
+     */
+    SupervisorMetrics(IntSupplier workersAlive, IntSupplier workersGivenUp, IntSupplier standbyWorkers) {
         this.workersAlive = workersAlive;
         this.workersGivenUp = workersGivenUp;
+        this.standbyWorkers = standbyWorkers;
     }
 
     void restart(String reason) {
@@ -43,17 +60,31 @@ final class SupervisorMetrics {
         recycles.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
     }
 
-    /** A worker became ready {@code took} after it was spawned (first starts, restarts, reloads, recycles). */
-    void workerStarted(Duration took) {
+    /** A standby worker was activated into a slot (a crash, a reload or a recycle). */
+    void activation() {
+        activations.incrementAndGet();
+    }
+
+    /** A standby worker exited before it was activated (it is replaced; no slot is affected). */
+    void standbyExit() {
+        standbyExits.incrementAndGet();
+    }
+
+    /**
+     * A worker became ready {@code took} after its spawn ({@link #COLD}: first starts, and restarts, reloads and
+     * recycles without a standby) or after its activation ({@link #STANDBY}).
+     */
+    void workerStarted(String path, Duration took) {
+        StartHistogram histogram = starts.get(path);
         double seconds = took.toNanos() / 1e9;
         for (int i = 0; i < START_BUCKETS.length; i++) {
             if (seconds <= START_BUCKETS[i]) {
-                startBuckets.incrementAndGet(i);
+                histogram.buckets.incrementAndGet(i);
             }
         }
-        startNanosSum.addAndGet(took.toNanos());
-        startCount.incrementAndGet();
-        lastStartSeconds = seconds;
+        histogram.nanosSum.addAndGet(took.toNanos());
+        histogram.count.incrementAndGet();
+        histogram.lastSeconds = seconds;
     }
 
     String scrape() {
@@ -72,26 +103,44 @@ final class SupervisorMetrics {
                 .append("keel_supervisor_workers_alive ").append(workersAlive.getAsInt()).append('\n')
                 .append("# HELP keel_supervisor_workers_given_up Worker slots left empty after a crash loop.\n")
                 .append("# TYPE keel_supervisor_workers_given_up gauge\n")
-                .append("keel_supervisor_workers_given_up ").append(workersGivenUp.getAsInt()).append('\n');
+                .append("keel_supervisor_workers_given_up ").append(workersGivenUp.getAsInt()).append('\n')
+                .append("# HELP keel_supervisor_standby_workers Standby workers prepared and waiting for activation.\n")
+                .append("# TYPE keel_supervisor_standby_workers gauge\n")
+                .append("keel_supervisor_standby_workers ").append(standbyWorkers.getAsInt()).append('\n')
+                .append("# HELP keel_supervisor_standby_activations_total Standby workers activated into a slot.\n")
+                .append("# TYPE keel_supervisor_standby_activations_total counter\n")
+                .append("keel_supervisor_standby_activations_total ").append(activations.get()).append('\n')
+                .append("# HELP keel_supervisor_standby_exits_total Standby workers that exited before activation.\n")
+                .append("# TYPE keel_supervisor_standby_exits_total counter\n")
+                .append("keel_supervisor_standby_exits_total ").append(standbyExits.get()).append('\n');
         startSeconds(out);
         return out.toString();
     }
 
     private void startSeconds(StringBuilder out) {
         String name = "keel_supervisor_worker_start_seconds";
-        out.append("# HELP ").append(name).append(" Wall time from spawning a worker JVM to its ready line.\n")
+        out.append("# HELP ").append(name).append(" Wall time to a worker's ready line: from its spawn (start=\"cold\") "
+                        + "or from a standby's activation (start=\"standby\").\n")
                 .append("# TYPE ").append(name).append(" histogram\n");
-        long count = startCount.get();
-        for (int i = 0; i < START_BUCKETS.length; i++) {
-            out.append(name).append("_bucket{le=\"").append(START_BUCKETS[i]).append("\"} ")
-                    .append(startBuckets.get(i)).append('\n');
+        for (String path : List.of(COLD, STANDBY)) {
+            StartHistogram histogram = starts.get(path);
+            String label = "start=\"" + path + "\"";
+            long count = histogram.count.get();
+            for (int i = 0; i < START_BUCKETS.length; i++) {
+                out.append(name).append("_bucket{").append(label).append(",le=\"").append(START_BUCKETS[i])
+                        .append("\"} ").append(histogram.buckets.get(i)).append('\n');
+            }
+            out.append(name).append("_bucket{").append(label).append(",le=\"+Inf\"} ").append(count).append('\n')
+                    .append(name).append("_sum{").append(label).append("} ").append(histogram.nanosSum.get() / 1e9)
+                    .append('\n')
+                    .append(name).append("_count{").append(label).append("} ").append(count).append('\n');
         }
-        out.append(name).append("_bucket{le=\"+Inf\"} ").append(count).append('\n')
-                .append(name).append("_sum ").append(startNanosSum.get() / 1e9).append('\n')
-                .append(name).append("_count ").append(count).append('\n')
-                .append("# HELP keel_supervisor_worker_last_start_seconds The latest worker's wall time to ready.\n")
-                .append("# TYPE keel_supervisor_worker_last_start_seconds gauge\n")
-                .append("keel_supervisor_worker_last_start_seconds ").append(lastStartSeconds).append('\n');
+        out.append("# HELP keel_supervisor_worker_last_start_seconds The latest worker's wall time to ready, by start.\n")
+                .append("# TYPE keel_supervisor_worker_last_start_seconds gauge\n");
+        for (String path : List.of(COLD, STANDBY)) {
+            out.append("keel_supervisor_worker_last_start_seconds{start=\"").append(path).append("\"} ")
+                    .append(starts.get(path).lastSeconds).append('\n');
+        }
     }
 
     private static void labelled(StringBuilder out, String name, String label, Map<String, AtomicLong> values) {

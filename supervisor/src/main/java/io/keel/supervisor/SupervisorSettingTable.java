@@ -15,6 +15,9 @@ public final class SupervisorSettingTable {
     public static final Setting WORKERS = Setting.count("workers", 1, 0, 64,
             "worker JVMs under the supervisor; `0` = one unsupervised JVM (see \"Supervision\")")
             .documentedDefault("1 on embedded H2, 2 on PostgreSQL");
+    public static final Setting STANDBY_WORKERS = Setting.count("standby-workers", 1, 0, 8,
+            "prepared worker JVMs waiting to replace a dead, recycled or reloaded worker in under a second (each costs "
+                    + "its RSS); `0` = cold restarts only (see \"Supervision\")");
     public static final Setting RESTART_BACKOFF = Setting.duration("restart-backoff", Duration.ofMillis(100),
             Duration.ofMillis(10), Duration.ofMinutes(1), "wait before restarting a dead worker; doubles per "
                     + "consecutive crash up to `restart-backoff-max`");
@@ -45,7 +48,7 @@ public final class SupervisorSettingTable {
             "build a JDK AOT cache for the workers in the background (`data/aot`) and start later workers with it");
 
     /** Every supervisor setting, in the order the README lists them. */
-    public static final List<Setting> ALL = List.of(WORKERS, RESTART_BACKOFF, RESTART_BACKOFF_MAX, RESTART_STABLE,
+    public static final List<Setting> ALL = List.of(WORKERS, STANDBY_WORKERS, RESTART_BACKOFF, RESTART_BACKOFF_MAX, RESTART_STABLE,
             RESTART_CRASH_LIMIT, WORKER_READY_TIMEOUT, WORKER_RSS_LIMIT, WORKER_HEAP_LIMIT, WORKER_HEAP_SUSTAIN,
             SUPERVISOR_HOST, SUPERVISOR_PORT, LOG_MAX_SIZE, LOG_FILES, AOT_CACHE);
 

@@ -22,6 +22,8 @@ import static io.keel.supervisor.SupervisorSettingTable.*;
  *
  * @param workers         worker JVMs ({@code KEEL_WORKERS}; 1 on embedded H2, 2 on PostgreSQL; 0 means the
  *                        launcher runs one unsupervised JVM)
+ * @param standbyWorkers  prepared standby workers kept to replace a worker without a cold start
+ *                        ({@code KEEL_STANDBY_WORKERS}, 1; 0 = cold restarts only)
  * @param backoffInitial  wait before the first restart of a crashed worker ({@code KEEL_RESTART_BACKOFF}, 100ms)
  * @param backoffMax      the backoff doubles per consecutive crash up to this cap ({@code KEEL_RESTART_BACKOFF_MAX}, 10s)
  * @param stablePeriod    a worker up this long resets its backoff and crash count ({@code KEEL_RESTART_STABLE}, 30s)
@@ -38,8 +40,8 @@ import static io.keel.supervisor.SupervisorSettingTable.*;
  * @param logFiles        rotated log files kept ({@code KEEL_LOG_FILES}, 5)
  * @param aotCache        make and use a JDK AOT cache for the workers ({@code KEEL_AOT_CACHE}, on)
  */
-public record SupervisorSettings(int workers, Duration backoffInitial, Duration backoffMax, Duration stablePeriod,
-                                 int crashLoopLimit, Duration readyTimeout, long workerRssLimit, long workerHeapLimit,
+public record SupervisorSettings(int workers, int standbyWorkers, Duration backoffInitial, Duration backoffMax,
+                                 Duration stablePeriod, int crashLoopLimit, Duration readyTimeout, long workerRssLimit, long workerHeapLimit,
                                  Duration workerHeapSustain, String controlHost,
                                  int controlPort, long logMaxSize, int logFiles, boolean aotCache,
                                  KeelConfig store) {
@@ -52,6 +54,7 @@ public record SupervisorSettings(int workers, Duration backoffInitial, Duration 
         return new SupervisorSettings(
                 // db-url is the store's setting (declared there); the supervisor only peeks at it to choose a default
                 s.integer(WORKERS.withDefault(defaultWorkers(s.string("db-url", "")))),
+                s.integer(STANDBY_WORKERS),
                 initial,
                 s.duration(RESTART_BACKOFF_MAX.withMin(initial.toMillis())),
                 s.duration(RESTART_STABLE),

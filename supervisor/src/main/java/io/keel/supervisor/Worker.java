@@ -3,11 +3,13 @@ package io.keel.supervisor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,25 +23,35 @@ import java.util.regex.Pattern;
 /**
  * One worker JVM. Its output is pumped line by line into the shared log by one platform thread per worker; the line
  * the store logs once it listens and its readiness is true ("store ready at") marks it ready. Its standard input is a
- * pipe the supervisor never writes: when the supervisor dies the pipe closes and the worker stops itself.
+ * pipe: when the supervisor dies the pipe closes and the worker stops itself. A standby worker (slot 0 until it is
+ * activated) logs {@link #STANDBY_LINE} once prepared and waits for the one line the supervisor writes to that pipe,
+ * {@code activate}; its start-up time then counts from the activation.
  *
  * <p>Thread-safe: state is volatile and written by the supervisor thread and the pump thread only as documented.
  */
 final class Worker {
-    enum State { STARTING, READY, DRAINING, EXITED }
+    /** {@code STANDBY}: a standby worker prepared and waiting for activation (one still preparing is STARTING). */
+    enum State { STARTING, STANDBY, READY, DRAINING, EXITED }
 
     /** The store logs this once it listens; in JSON logs the slashes after it are escaped. */
     static final String READY_LINE = "store ready at http";
+    /** A standby store logs this once prepared (io.keel.store.Standby#WAITING_LINE). */
+    static final String STANDBY_LINE = "store standby prepared";
+    /** The worker's command-line flag that makes it a standby. */
+    static final String STANDBY_FLAG = "--standby=true";
     /** The runtime logs its management listener's address at start (slashes escaped in JSON logs). */
     private static final Pattern MANAGEMENT_LINE = Pattern.compile(
             "management listener .*? at http:(?:\\\\?/){2}([^:/\\\\]+):(\\d+)");
 
-    private final int slot;
+    private volatile int slot;
     private final Process process;
     private final long startedNanos;
+    private final Consumer<Worker> onPrepared;
     private final Consumer<Worker> onReady;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile State state = State.STARTING;
+    private volatile long preparedNanos;
+    private volatile long activatedNanos;
     private volatile long readyNanos;
     private volatile Duration cpuToReady = Duration.ZERO;
     private volatile String managementHost = "";
@@ -47,10 +59,12 @@ final class Worker {
     private volatile WorkerStats stats = WorkerStats.NONE;
     private final AtomicBoolean polling = new AtomicBoolean();
 
-    private Worker(int slot, Process process, long startedNanos, Consumer<Worker> onReady) {
+    private Worker(int slot, Process process, long startedNanos, Consumer<Worker> onPrepared,
+                   Consumer<Worker> onReady) {
         this.slot = slot;
         this.process = process;
         this.startedNanos = startedNanos;
+        this.onPrepared = onPrepared;
         this.onReady = onReady;
     }
 
@@ -60,6 +74,22 @@ final class Worker {
      */
     static Worker start(int slot, List<String> command, Map<String, String> env, RotatingLog log,
                         Consumer<Worker> onReady) {
+        return spawn(slot, command, env, log, worker -> { }, onReady);
+    }
+
+    /**
+     * Spawns a standby worker: {@code command} plus {@link #STANDBY_FLAG}. {@code onPrepared} runs once on its log
+     * thread when it logs {@link #STANDBY_LINE}, {@code onReady} once it is ready after {@link #activate}.
+     */
+    static Worker standby(List<String> command, Map<String, String> env, RotatingLog log,
+                          Consumer<Worker> onPrepared, Consumer<Worker> onReady) {
+        List<String> standby = new ArrayList<>(command);
+        standby.add(STANDBY_FLAG);
+        return spawn(0, standby, env, log, onPrepared, onReady);
+    }
+
+    private static Worker spawn(int slot, List<String> command, Map<String, String> env, RotatingLog log,
+                                Consumer<Worker> onPrepared, Consumer<Worker> onReady) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         long started = System.nanoTime();
@@ -69,18 +99,44 @@ final class Worker {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker " + slot + ": " + command.getFirst(), e);
         }
-        Worker worker = new Worker(slot, process, started, onReady);
-        Thread.ofPlatform().daemon().name("keel-worker-" + slot + "-log").start(() -> worker.pump(log));
+        Worker worker = new Worker(slot, process, started, onPrepared, onReady);
+        Thread.ofPlatform().daemon().name("keel-worker-" + process.pid() + "-log").start(() -> worker.pump(log));
         return worker;
     }
 
+    /**
+     * Wakes a standby into {@code slot}: writes {@code activate} to its standard input. False when the pipe is broken
+     * (the standby just died). Supervisor thread only; once per standby.
+     */
+    boolean activate(int slot) {
+        this.slot = slot;
+        activatedNanos = System.nanoTime();
+        state = State.STARTING;
+        try {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write("activate\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void pump(RotatingLog log) {
-        String prefix = "w" + slot + ":" + process.pid() + " ";
+        String pid = process.pid() + " ";
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                log.line(prefix + line);
+                int current = slot;
+                log.line((current == 0 ? "s:" : "w" + current + ":") + pid + line);
+                if (preparedNanos == 0 && activatedNanos == 0 && line.contains(STANDBY_LINE)) {
+                    preparedNanos = System.nanoTime();
+                    onPrepared.accept(this);
+                    if (activatedNanos == 0) {
+                        state = State.STANDBY;
+                    }
+                }
                 if (managementPort < 0) {
                     Matcher management = MANAGEMENT_LINE.matcher(line);
                     if (management.find()) {
@@ -98,7 +154,7 @@ final class Worker {
                 }
             }
         } catch (IOException e) {
-            log.line(prefix + "(output lost: " + e.getMessage() + ")");
+            log.line("w" + slot + ":" + pid + "(output lost: " + e.getMessage() + ")");
         }
     }
 
@@ -168,9 +224,29 @@ final class Worker {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    /** From start to ready; empty while not ready. */
+    /** From spawn to ready, or for an activated standby from its activation to ready; empty while not ready. */
     Optional<Duration> startup() {
-        return readyNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(readyNanos - startedNanos));
+        return readyNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(readyNanos - startOfServing()));
+    }
+
+    /** Whether this worker was a standby, activated into its slot. */
+    boolean activated() {
+        return activatedNanos != 0;
+    }
+
+    /** From spawn to its standby line; empty for a worker that never was a prepared standby. */
+    Optional<Duration> preparation() {
+        return preparedNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(preparedNanos - startedNanos));
+    }
+
+    /** How long it has been starting or serving in its slot: since its activation, or its spawn. */
+    Duration inSlot() {
+        return Duration.ofNanos(System.nanoTime() - startOfServing());
+    }
+
+    private long startOfServing() {
+        long activated = activatedNanos;
+        return activated != 0 ? activated : startedNanos;
     }
 
     /** The worker's CPU time (user + system) when it logged its ready line; zero while not ready. */

@@ -50,7 +50,8 @@ class FakeWorkerSupervisorTest {
     private Supervisor supervisor(int workers, List<String> command, Map<String, String> extra) {
         Map<String, String> flags = new HashMap<>(Map.of("workers", String.valueOf(workers), "data-dir",
                 dir.toString(), "restart-backoff", "100ms", "restart-backoff-max", "400ms", "restart-stable", "5s",
-                "restart-crash-limit", "3", "worker-ready-timeout", "3s", "shutdown-grace", "2s"));
+                "restart-crash-limit", "3", "worker-ready-timeout", "3s", "shutdown-grace", "2s",
+                "standby-workers", "0"));
         flags.putAll(extra);
         SupervisorSettings settings = SupervisorSettings.from(Settings.of(flags));
         RotatingLog log = new RotatingLog(dir.resolve("logs/keel.log"), 1 << 20, 2);
@@ -80,9 +81,9 @@ class FakeWorkerSupervisorTest {
         Worker replacement = supervisor.slots().getFirst().worker;
         assertThat(supervisor.metrics().scrape()).contains("keel_supervisor_restarts_total{reason=\"signal\"} 1")
                 .contains("keel_supervisor_workers_alive 2")
-                .contains("keel_supervisor_worker_start_seconds_count 3")
-                .contains("keel_supervisor_worker_start_seconds_bucket{le=\"+Inf\"} 3")
-                .containsPattern("keel_supervisor_worker_last_start_seconds \\d+\\.\\d+");
+                .contains("keel_supervisor_worker_start_seconds_count{start=\"cold\"} 3")
+                .contains("keel_supervisor_worker_start_seconds_bucket{start=\"cold\",le=\"+Inf\"} 3")
+                .containsPattern("keel_supervisor_worker_last_start_seconds\\{start=\"cold\"} \\d+\\.\\d+");
         assertThat(said).anyMatch(line -> line.matches("worker 1 \\(pid " + replacement.pid()
                 + "\\) ready in \\d+ ms \\(CPU \\d+ ms\\)"));
         assertThat(ControlServer.status(supervisor)).contains(" READY ").containsPattern("(?m)^1\\s+\\d+\\s+READY");

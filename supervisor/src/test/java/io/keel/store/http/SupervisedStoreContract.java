@@ -1,5 +1,6 @@
 package io.keel.store.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.keel.store.db.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,14 @@ abstract class SupervisedStoreContract {
         }
     }
 
+    /** The pid of the standby once it is prepared, or -1. */
+    private long preparedStandbyPid() throws Exception {
+        Launcher.Result status = keel.run(Duration.ofSeconds(30), "status");
+        return status.output().lines().map(line -> line.split("\\s+"))
+                .filter(cols -> cols[0].equals("standby") && cols[2].equals("STANDBY"))
+                .mapToLong(cols -> Long.parseLong(cols[1])).findFirst().orElse(-1);
+    }
+
     private List<Long> workerPids() throws Exception {
         Launcher.Result status = keel.run(Duration.ofSeconds(30), "status");
         assertThat(status.code()).as(status.output()).isZero();
@@ -84,7 +93,9 @@ abstract class SupervisedStoreContract {
             List<String> lines = status.output().lines().toList();
             assertThat(lines.getFirst()).containsSubsequence("worker", "pid", "state", "uptime", "restarts", "cpu",
                     "rss", "heap", "heap-gc", "req/s", "p99", "lag-p99");
-            assertThat(lines).hasSize(workers() + 1);
+            // plus the standby (KEEL_STANDBY_WORKERS defaults to 1), listed after the workers
+            assertThat(lines).hasSize(workers() + 2);
+            assertThat(lines.getLast()).matches("standby\\s+\\d+\\s+(STARTING|STANDBY)\\s.*");
             assertThat(lines.get(1)).matches("1\\s+\\d+\\s+READY\\s+[0-9.]+s\\s+0\\s+[0-9.]+s\\s+\\d+MiB\\s+\\d+MiB\\s+"
                     + "\\d+MiB\\s+[0-9.]+\\s+([0-9.]+ms|-)\\s+([0-9.]+ms|-)\\s*");
         });
@@ -93,7 +104,13 @@ abstract class SupervisedStoreContract {
 
         Launcher.Result json = keel.run(Duration.ofSeconds(30), "status", "--json");
         assertThat(json.code()).as(json.output()).isZero();
-        assertThat(Api.JSON.readTree(json.output())).hasSize(workers()).allSatisfy(row -> {
+        List<JsonNode> rows = new ArrayList<>();
+        Api.JSON.readTree(json.output()).forEach(row -> {
+            if (!row.get("worker").asText().equals("standby")) {
+                rows.add(row);
+            }
+        });
+        assertThat(rows).hasSize(workers()).allSatisfy(row -> {
             assertThat(row.get("state").asText()).isEqualTo("READY");
             assertThat(row.get("heapUsedBytes").asDouble()).isPositive();
             assertThat(row.get("managementPort").asInt()).isPositive();
@@ -114,6 +131,8 @@ abstract class SupervisedStoreContract {
     @Order(2)
     void aWorkerSigkilledUnderOrderLoadIsReplacedAndNoAcknowledgedOrderIsLost() throws Exception {
         long victim = workerPids().getFirst();
+        await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> preparedStandbyPid() > 0);
+        long standby = preparedStandbyPid();
         OrderLoad.Result result;
         long replacedAfterMs;
         try (OrderLoad load = OrderLoad.orders(target, 4)) {
@@ -132,6 +151,7 @@ abstract class SupervisedStoreContract {
         System.out.printf("[%s] worker SIGKILL under order load: replacement ready after %d ms; %d acknowledged, "
                 + "%d failed requests%n", backend(), replacedAfterMs, result.acknowledged().size(), result.failed());
         assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
+        assertThat(workerPids()).as("the prepared standby took the killed worker's slot").contains(standby);
         if (workers() > 1) {
             // Only requests in flight on the killed worker may fail: at most one per client.
             assertThat(result.failed()).as("failed requests: %s", result.failures()).isLessThanOrEqualTo(4);

@@ -1,0 +1,143 @@
+package io.keel.store;
+
+import io.keel.runtime.KeelConfig;
+import io.keel.runtime.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * A standby worker's start (issue 10: a restarted worker ready in a second): it does, while the serving workers run,
+ * all the start-up that does not clash with them, logs {@link #WAITING_LINE}, waits for the supervisor's
+ * {@code activate} line on standard input, and only then finishes and logs the ready line.
+ * <ul>
+ *   <li>PostgreSQL (any shared database): the real start up to the bind: pool open, migrations validated, parts
+ *   wired, routes built. Activation binds the port.</li>
+ *   <li>Embedded H2: one process at a time may open the file, and the serving worker holds it. The standby rehearses
+ *   the start on an in-memory H2 database in a scratch data directory (same classes loaded, same code run once, so
+ *   the JIT has seen it), and after activation (the supervisor activates it once the old worker is gone) closes the
+ *   rehearsal and starts for real on the file.</li>
+ * </ul>
+ * The supervisor closing standard input ends the wait: nothing is started. Thread-safe: the watch thread calls
+ * {@link #command} and {@link #parentGone}; the main thread {@link #run}s.
+ */
+final class Standby {
+    private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
+    /** Logged once the standby is prepared; the supervisor reads it (as it reads the ready line). */
+    static final String WAITING_LINE = "store standby prepared";
+    static final String ACTIVATE = "activate";
+
+    private final CountDownLatch decided = new CountDownLatch(1);
+    private StoreService serving; // guarded by this
+    private boolean activated; // guarded by this
+    private boolean gone; // guarded by this
+
+    /** A line from the supervisor: {@code activate} ends the wait; anything else is logged and ignored. */
+    synchronized void command(String line) {
+        if (ACTIVATE.equals(line)) {
+            activated = true;
+            decided.countDown();
+        } else if (!line.isEmpty()) {
+            LOG.warn("unknown supervisor command '{}' ignored", line);
+        }
+    }
+
+    /** The supervisor is gone: a waiting standby gives up, a serving worker stops. */
+    synchronized void parentGone() {
+        gone = true;
+        decided.countDown();
+        if (serving != null) {
+            serving.requestStop();
+        }
+    }
+
+    /** The started service, stopped at once if the supervisor is already gone. */
+    synchronized void serving(StoreService service) {
+        serving = service;
+        if (gone) {
+            service.requestStop();
+        }
+    }
+
+    private boolean awaitActivation() throws InterruptedException {
+        decided.await();
+        synchronized (this) {
+            return activated && !gone;
+        }
+    }
+
+    /**
+     * Prepares, waits for activation and starts; empty when the supervisor went away first.
+     *
+     * @param flags    the worker's command-line flags
+     * @param settings {@code flags} and the environment read into settings; {@code load} reads other flags the same way
+     */
+    Optional<StoreService> run(Settings settings, Map<String, String> flags,
+                               Function<Map<String, String>, Settings> load) throws InterruptedException {
+        KeelConfig config = KeelConfig.from(settings);
+        boolean exclusive = StoreConfig.from(settings, config.dataDir()).db().exclusive();
+        if (!exclusive) {
+            StoreService prepared = StoreService.prepare(settings, StoreParts.SHIPPED);
+            LOG.info(WAITING_LINE + " (database open, routes built); waiting for activation");
+            if (!awaitActivation()) {
+                prepared.close();
+                return Optional.empty();
+            }
+            return Optional.of(prepared.listen());
+        }
+        Path scratch = scratchDir();
+        try {
+            StoreService rehearsal = StoreService.prepare(load.apply(rehearsalFlags(flags, scratch)),
+                    StoreParts.SHIPPED);
+            LOG.info(WAITING_LINE + " (rehearsed on an in-memory database; the file opens on activation); "
+                    + "waiting for activation");
+            boolean go = awaitActivation();
+            rehearsal.close();
+            return go ? Optional.of(StoreService.start(settings)) : Optional.empty();
+        } finally {
+            delete(scratch);
+        }
+    }
+
+    /**
+     * The worker's flags with an in-memory database in a scratch data directory: nothing the rehearsal does (the
+     * upload sweep, seeding) touches the real data; no drain on its close.
+     */
+    static Map<String, String> rehearsalFlags(Map<String, String> flags, Path scratch) {
+        Map<String, String> rehearsal = new HashMap<>(flags);
+        rehearsal.put("data-dir", scratch.toString());
+        rehearsal.put("db-url", "jdbc:h2:mem:keel-standby-" + ProcessHandle.current().pid());
+        rehearsal.put("seed-orders", "0");
+        rehearsal.put("drain-delay", "0s");
+        rehearsal.put("connection-drain", "0s");
+        rehearsal.put("shutdown-grace", "1s");
+        return rehearsal;
+    }
+
+    private static Path scratchDir() {
+        try {
+            return Files.createTempDirectory("keel-standby-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the standby's scratch directory", e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot delete the standby's scratch directory {}: {}", dir, e.toString());
+        }
+    }
+}
