@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops a supervised worker when its supervisor dies, and carries the supervisor's few commands: the supervisor keeps
@@ -11,7 +12,7 @@ import java.util.function.Consumer;
  * (SIGKILL included), and the read here returns end-of-file. Linux's PR_SET_PDEATHSIG, without native code. What the
  * supervisor writes is a line protocol ({@code activate} wakes a standby worker), each line handed to
  * {@code onCommand}. One daemon thread, blocked in {@code read}; bounded: a line longer than {@link #MAX_LINE} bytes is
- * cut there (the rest is dropped), nothing else is kept.
+ * cut there (the rest is dropped), nothing else is kept. A command that throws is logged and the watch goes on.
  */
 public final class ParentWatch {
     /** Longest command line kept; the supervisor's commands are single words. */
@@ -39,7 +40,7 @@ public final class ParentWatch {
                 while ((read = stdin.read(buffer)) >= 0) {
                     for (int i = 0; i < read; i++) {
                         if (buffer[i] == '\n') {
-                            onCommand.accept(new String(line, 0, length, StandardCharsets.UTF_8).strip());
+                            command(onCommand, new String(line, 0, length, StandardCharsets.UTF_8).strip());
                             length = 0;
                         } else if (length < MAX_LINE) {
                             line[length++] = buffer[i];
@@ -53,5 +54,14 @@ public final class ParentWatch {
         });
         watch.start();
         return watch;
+    }
+
+    /** A command that fails is logged and the watch goes on: it must still see the supervisor go. */
+    private static void command(Consumer<String> onCommand, String line) {
+        try {
+            onCommand.accept(line);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ParentWatch.class).error("supervisor command '{}' failed", line, e);
+        }
     }
 }
