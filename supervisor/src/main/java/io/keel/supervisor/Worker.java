@@ -132,7 +132,7 @@ final class Worker {
                 log.line((current == 0 ? "s:" : "w" + current + ":") + pid + line);
                 if (preparedNanos == 0 && activatedNanos == 0 && line.contains(STANDBY_LINE)) {
                     preparedNanos = System.nanoTime();
-                    onPrepared.accept(this);
+                    notify(onPrepared, "prepared", log);
                     if (activatedNanos == 0) {
                         state = State.STANDBY;
                     }
@@ -148,13 +148,26 @@ final class Worker {
                 if (ready.getCount() > 0 && line.contains(READY_LINE)) {
                     readyNanos = System.nanoTime();
                     cpuToReady = cpu();
-                    onReady.accept(this); // first, so whoever sees READY also sees its figures counted
+                    notify(onReady, "ready", log); // first, so whoever sees READY also sees its figures counted
                     state = State.READY;
                     ready.countDown();
                 }
             }
         } catch (IOException e) {
             log.line("w" + slot + ":" + pid + "(output lost: " + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Runs a supervisor callback on the pump thread. One that throws is logged and the pump goes on: were the pump to
+     * end, the worker's output pipe would fill and the worker would block on its next log line.
+     */
+    private void notify(Consumer<Worker> callback, String event, RotatingLog log) {
+        try {
+            callback.accept(this);
+        } catch (RuntimeException e) {
+            log.line("supervisor: the " + event + " callback for worker " + slot + " (pid " + process.pid()
+                    + ") failed: " + e);
         }
     }
 
