@@ -297,7 +297,7 @@ public final class Keel implements AutoCloseable {
         http.closeConnections();
         KeelException failure = new KeelException("shutdown was not clean");
         try {
-            if (!config.drainDelay().isZero()) {
+            if (server != null && !config.drainDelay().isZero()) { // nothing to drain where nothing listened
                 Thread.sleep(config.drainDelay());
             }
         } catch (InterruptedException e) {

@@ -96,7 +96,7 @@ final class Standby {
             }
             return Optional.of(prepared.listen());
         }
-        Path scratch = scratchDir();
+        Path scratch = scratchDir(config.dataDir());
         try {
             StoreService rehearsal = StoreService.prepare(load.apply(rehearsalFlags(flags, scratch)),
                     StoreParts.SHIPPED);
@@ -125,11 +125,28 @@ final class Standby {
         return rehearsal;
     }
 
-    private static Path scratchDir() {
+    /**
+     * {@code <data-dir>/standby/<pid>}, after deleting those of standbys no longer running: a standby stopped by a
+     * signal (SIGKILL at a reload, SIGTERM while it waits) never reaches its own clean-up.
+     */
+    static Path scratchDir(Path dataDir) {
+        Path parent = dataDir.resolve("standby");
         try {
-            return Files.createTempDirectory("keel-standby-");
+            Files.createDirectories(parent);
+            try (Stream<Path> dirs = Files.list(parent)) {
+                dirs.filter(dir -> !running(dir.getFileName().toString())).forEach(Standby::delete);
+            }
+            return Files.createDirectories(parent.resolve(Long.toString(ProcessHandle.current().pid())));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the standby's scratch directory", e);
+            throw new UncheckedIOException("cannot create the standby's scratch directory under " + parent, e);
+        }
+    }
+
+    private static boolean running(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false; // not one of ours: the folder is Keel's
         }
     }
 

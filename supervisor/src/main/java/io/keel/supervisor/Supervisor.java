@@ -125,9 +125,9 @@ final class Supervisor implements AutoCloseable {
     /** On a worker's log thread once it is ready: the start-up figures operators and the benchmark read. */
     private void workerReady(Worker worker) {
         Duration took = worker.startup().orElseThrow();
-        metrics.workerStarted(worker.activated() ? SupervisorMetrics.STANDBY : SupervisorMetrics.COLD, took);
+        metrics.workerStarted(worker.warm() ? SupervisorMetrics.STANDBY : SupervisorMetrics.COLD, took);
         say.accept("worker " + worker.slot() + " (pid " + worker.pid() + ") ready in " + took.toMillis() + " ms"
-                + (worker.activated() ? " after its activation (standby for " + (worker.uptime().toMillis()
+                + (worker.warm() ? " after its activation (standby for " + (worker.uptime().toMillis()
                 - took.toMillis()) + " ms; CPU since its spawn " : " (CPU ") + worker.cpuToReady().toMillis() + " ms)");
     }
 

@@ -62,7 +62,7 @@ public final class SupervisorMain {
         String pidFile = s.string(KeelSettingTable.PID_FILE.withDefault(
                 settings.dataDir().resolve("keel.pid").toString()));
         Optional<WorkerConfigFile> config = WorkerConfigFile.of(flags, System.getenv(), settings.dataDir());
-        HeapSizing.Plan memory = HeapSizing.plan(s, settings.workers(), true);
+        HeapSizing.Plan memory = HeapSizing.plan(s, jvmsSharingMemory(settings), true);
         List<String> command = baseCommand(args, config, memory);
         Optional<AotCache> aot = settings.aotCache() ? Optional.of(AotCache.forClasspath(classpath(),
                 settings.dataDir().resolve("aot"))) : Optional.empty();
@@ -71,7 +71,8 @@ public final class SupervisorMain {
                      settings.logMaxSize(), settings.logFiles());
              Supervisor supervisor = new Supervisor(settings, workerCommand(command, config, aot), Map.of(), log,
                      line -> say(line, log))) {
-            say("memory: " + memory.arithmetic(), log);
+            say("memory: " + (settings.standbyWorkers() > 0 ? settings.workers() + " worker(s) and "
+                    + settings.standbyWorkers() + " standby share the limit: " : "") + memory.arithmetic(), log);
             CountDownLatch stop = new CountDownLatch(1);
             for (String name : List.of("TERM", "INT")) {
                 Signals.handle(name, () -> {
@@ -130,6 +131,14 @@ public final class SupervisorMain {
 
     private static String classpath() {
         return System.getProperty("keel.worker.classpath", System.getProperty("java.class.path"));
+    }
+
+    /**
+     * The worker JVMs the memory limit is divided among: the serving workers and the standbys, which are as large
+     * while they wait (sized for the workers alone, the standbys would push the workers over the limit).
+     */
+    static int jvmsSharingMemory(SupervisorSettings settings) {
+        return settings.workers() + settings.standbyWorkers();
     }
 
     private static List<String> baseCommand(List<String> args, Optional<WorkerConfigFile> config,

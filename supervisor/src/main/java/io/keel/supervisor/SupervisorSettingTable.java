@@ -16,8 +16,8 @@ public final class SupervisorSettingTable {
             "worker JVMs under the supervisor; `0` = one unsupervised JVM (see \"Supervision\")")
             .documentedDefault("1 on embedded H2, 2 on PostgreSQL");
     public static final Setting STANDBY_WORKERS = Setting.count("standby-workers", 1, 0, 8,
-            "prepared worker JVMs waiting to replace a dead, recycled or reloaded worker in under a second (each costs "
-                    + "its RSS); `0` = cold restarts only (see \"Supervision\")");
+            "prepared worker JVMs waiting to replace a dead or recycled worker without a cold start (each costs its RSS "
+                    + "and a share of the memory limit); `0` = cold restarts only (see \"Supervision\")");
     public static final Setting RESTART_BACKOFF = Setting.duration("restart-backoff", Duration.ofMillis(100),
             Duration.ofMillis(10), Duration.ofMinutes(1), "wait before restarting a dead worker; doubles per "
                     + "consecutive crash up to `restart-backoff-max`");

@@ -52,6 +52,8 @@ final class Worker {
     private volatile State state = State.STARTING;
     private volatile long preparedNanos;
     private volatile long activatedNanos;
+    /** Whether it had logged {@link #STANDBY_LINE} when it was activated: only then is its start a warm one. */
+    private volatile boolean preparedWhenActivated;
     private volatile long readyNanos;
     private volatile Duration cpuToReady = Duration.ZERO;
     private volatile String managementHost = "";
@@ -109,9 +111,12 @@ final class Worker {
      * (the standby just died). Supervisor thread only; once per standby.
      */
     boolean activate(int slot) {
-        this.slot = slot;
-        activatedNanos = System.nanoTime();
-        state = State.STARTING;
+        synchronized (this) { // against the pump's STANDBY transition: an activated worker never shows STANDBY
+            this.slot = slot;
+            activatedNanos = System.nanoTime();
+            preparedWhenActivated = preparedNanos != 0;
+            state = State.STARTING;
+        }
         try {
             OutputStream stdin = process.getOutputStream();
             stdin.write("activate\n".getBytes(StandardCharsets.UTF_8));
@@ -130,12 +135,8 @@ final class Worker {
             while ((line = reader.readLine()) != null) {
                 int current = slot;
                 log.line((current == 0 ? "s:" : "w" + current + ":") + pid + line);
-                if (preparedNanos == 0 && activatedNanos == 0 && line.contains(STANDBY_LINE)) {
-                    preparedNanos = System.nanoTime();
+                if (line.contains(STANDBY_LINE) && prepared()) {
                     notify(onPrepared, "prepared", log);
-                    if (activatedNanos == 0) {
-                        state = State.STANDBY;
-                    }
                 }
                 if (managementPort < 0) {
                     Matcher management = MANAGEMENT_LINE.matcher(line);
@@ -169,6 +170,16 @@ final class Worker {
             log.line("supervisor: the " + event + " callback for worker " + slot + " (pid " + process.pid()
                     + ") failed: " + e);
         }
+    }
+
+    /** Records the standby line: true the first time, and only for a standby not activated yet. */
+    private synchronized boolean prepared() {
+        if (preparedNanos != 0 || activatedNanos != 0) {
+            return false;
+        }
+        preparedNanos = System.nanoTime();
+        state = State.STANDBY;
+        return true;
     }
 
     /** Waits until the worker is ready; false when it died or did not get ready within {@code timeout}. */
@@ -237,14 +248,23 @@ final class Worker {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    /** From spawn to ready, or for an activated standby from its activation to ready; empty while not ready. */
+    /**
+     * From spawn to ready, or for a {@linkplain #warm() warm} standby from its activation to ready; empty while not
+     * ready. A standby activated before it was prepared counts from its spawn, as a cold start.
+     */
     Optional<Duration> startup() {
-        return readyNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(readyNanos - startOfServing()));
+        return readyNanos == 0 ? Optional.empty()
+                : Optional.of(Duration.ofNanos(readyNanos - (warm() ? activatedNanos : startedNanos)));
     }
 
     /** Whether this worker was a standby, activated into its slot. */
     boolean activated() {
         return activatedNanos != 0;
+    }
+
+    /** Whether it was a prepared standby when activated: its start skipped the JVM's cold start. */
+    boolean warm() {
+        return activatedNanos != 0 && preparedWhenActivated;
     }
 
     /** From spawn to its standby line; empty for a worker that never was a prepared standby. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,39 @@ class StandbySupervisorTest {
         Worker fresh = preparedStandby(supervisor);
         assertThat(fresh.pid()).isNotEqualTo(standby.pid());
         assertThat(supervisor.standbys()).containsExactly(fresh);
+    }
+
+    @Test
+    void aStandbyActivatedBeforeItWasPreparedCountsAsAColdStartFromItsSpawn() throws Exception {
+        // Standbys prepare only once $DIR/prepare exists: the kill below finds the standby still starting.
+        String script = "if [ \"$0\" = --standby=true ]; then while [ ! -f \"$DIR/prepare\" ]; do sleep 0.05; done; "
+                + "echo 'store standby prepared'; read cmd || exit 0; [ \"$cmd\" = activate ] || exit 4; fi; "
+                + "echo 'store ready at http://x'; exec sleep 600";
+        Supervisor supervisor = supervisor(1, 1, script);
+        assertThat(supervisor.start()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !supervisor.standbys().isEmpty());
+        Worker standby = supervisor.standbys().getFirst();
+        assertThat(standby.state()).isEqualTo(Worker.State.STARTING);
+
+        ProcessHandle.of(supervisor.slots().getFirst().worker.pid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(standby::activated);
+        Files.createFile(dir.resolve("prepare"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> standby.state() == Worker.State.READY);
+        assertThat(standby.warm()).isFalse();
+        assertThat(supervisor.metrics().scrape()).as("its standby line came after the activation: a cold start")
+                .contains("keel_supervisor_worker_start_seconds_count{start=\"cold\"} 2")
+                .contains("keel_supervisor_worker_start_seconds_count{start=\"standby\"} 0");
+        assertThat(said).anyMatch(line -> line.startsWith("worker 1 (pid " + standby.pid() + ") ready in ")
+                && !line.contains("after its activation"));
+    }
+
+    @Test
+    void theMemoryLimitIsSharedByTheWorkersAndTheStandbys() {
+        assertThat(SupervisorMain.jvmsSharingMemory(SupervisorSettings.from(Settings.of(Map.of("workers", "2",
+                "standby-workers", "1", "data-dir", dir.toString()))))).isEqualTo(3);
+        assertThat(SupervisorMain.jvmsSharingMemory(SupervisorSettings.from(Settings.of(Map.of("workers", "2",
+                "standby-workers", "0", "data-dir", dir.toString()))))).isEqualTo(2);
     }
 
     @Test

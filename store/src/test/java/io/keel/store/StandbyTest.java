@@ -1,0 +1,47 @@
+package io.keel.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The H2 standby's rehearsal: where it runs, what it leaves, and that it never points at the real data. */
+class StandbyTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theScratchDirectoryIsUnderTheDataDirAndThoseOfStandbysNoLongerRunningAreSwept() throws Exception {
+        Path parent = dataDir.resolve("standby");
+        Path dead = Files.createDirectories(parent.resolve("2147483646")); // no such process
+        Files.writeString(dead.resolve("leftover.mv.db"), "x");
+        Path stray = Files.createDirectories(parent.resolve("not-a-pid"));
+        Path live = Files.createDirectories(parent.resolve(Long.toString(ProcessHandle.current().parent()
+                .orElseThrow().pid())));
+
+        Path scratch = Standby.scratchDir(dataDir);
+
+        assertThat(scratch).isEqualTo(parent.resolve(Long.toString(ProcessHandle.current().pid()))).isDirectory();
+        assertThat(dead).doesNotExist();
+        assertThat(stray).doesNotExist();
+        assertThat(live).as("a running standby's scratch stays").isDirectory();
+    }
+
+    @Test
+    void theRehearsalRunsOnAnInMemoryDatabaseInTheScratchDirectoryAndSeedsNothing() {
+        Path scratch = dataDir.resolve("standby/1");
+        Map<String, String> flags = Map.of("data-dir", dataDir.toString(), "db-url", "jdbc:h2:file:/srv/keel/store",
+                "seed-orders", "100000", "port", "8080");
+
+        Map<String, String> rehearsal = Standby.rehearsalFlags(flags, scratch);
+
+        assertThat(rehearsal).containsEntry("data-dir", scratch.toString()).containsEntry("seed-orders", "0")
+                .containsEntry("port", "8080").containsEntry("drain-delay", "0s");
+        assertThat(rehearsal.get("db-url")).startsWith("jdbc:h2:mem:").doesNotContain("/srv/keel");
+        assertThat(flags).as("the worker's own flags are left as they were")
+                .containsEntry("db-url", "jdbc:h2:file:/srv/keel/store");
+    }
+}
