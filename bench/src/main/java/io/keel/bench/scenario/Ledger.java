@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Ledger implements AnswerSink {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int SAMPLES = 5;
 
     private final RequestClass orders;
     private final int maxFailures;
@@ -30,6 +31,8 @@ public final class Ledger implements AnswerSink {
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
+    private final Queue<String> samples = new ConcurrentLinkedQueue<>();
+    private final AtomicLong sampled = new AtomicLong();
 
     /** One failed request: no answer, or a 4xx/5xx answer. */
     public record Failure(String requestClass, long scheduledNanos, long endNanos, String kind) {
@@ -59,14 +62,28 @@ public final class Ledger implements AnswerSink {
             Optional<String> id = orderId(body);
             id.ifPresentOrElse(acknowledged::add, unreadable::incrementAndGet);
         } else {
-            ErrorKind.ofStatus(status).ifPresent(k -> add(new Failure(c.name(), scheduledNanos, endNanos,
-                    k.label())));
+            ErrorKind.ofStatus(status).ifPresent(k -> {
+                add(new Failure(c.name(), scheduledNanos, endNanos, k.label()));
+                sample(c.name() + " " + status + " " + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
+            });
         }
     }
 
     @Override
     public void failed(RequestClass c, long scheduledNanos, long endNanos, ErrorKind kind) {
         add(new Failure(c.name(), scheduledNanos, endNanos, kind.label()));
+        sample(c.name() + " " + kind.label());
+    }
+
+    /** The first {@value #SAMPLES} failures as text (class, status and body, or error kind), so a report says why. */
+    private void sample(String text) {
+        if (sampled.incrementAndGet() <= SAMPLES) {
+            samples.add(text);
+        }
+    }
+
+    public List<String> samples() {
+        return List.copyOf(samples);
     }
 
     private void add(Failure f) {

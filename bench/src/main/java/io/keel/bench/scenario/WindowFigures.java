@@ -34,6 +34,9 @@ final class WindowFigures {
         });
         ctx.figure(prefix + "-event-ms", w.eventMs());
         ctx.figure(prefix + "-acknowledged-orders", (double) ledger.acknowledged().size());
+        if (!ledger.samples().isEmpty()) {
+            ctx.note(prefix + ": first failures: " + String.join(" | ", ledger.samples()));
+        }
         if (ledger.dropped() > 0) {
             ctx.note(prefix + ": " + ledger.dropped() + " failures beyond the ledger's bound are counted without times");
         }

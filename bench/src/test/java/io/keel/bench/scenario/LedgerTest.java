@@ -25,6 +25,7 @@ class LedgerTest {
         assertThat(ledger.acknowledged()).containsExactly("42", "43");
         assertThat(ledger.unreadable()).as("a 201 without an id breaks the contract").isEqualTo(1);
         assertThat(ledger.failures()).extracting(Ledger.Failure::kind).containsExactly("status-5xx");
+        assertThat(ledger.samples()).as("why it failed").containsExactly("order-create 503 {\"id\":\"44\"}");
     }
 
     @Test
@@ -52,5 +53,9 @@ class LedgerTest {
         }
         assertThat(ledger.failures()).hasSize(2);
         assertThat(ledger.dropped()).isEqualTo(3);
+        for (int i = 0; i < 10; i++) {
+            ledger.failed(LIGHT, i, i + 1, ErrorKind.IO);
+        }
+        assertThat(ledger.samples()).hasSize(Ledger.SAMPLES).first().isEqualTo("light-order connect-error");
     }
 }
