@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Ledger implements AnswerSink {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int SAMPLES = 5;
+    static final int SAMPLES = 20;
 
     private final RequestClass orders;
     private final int maxFailures;
@@ -31,8 +32,7 @@ public final class Ledger implements AnswerSink {
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
-    private final Queue<String> samples = new ConcurrentLinkedQueue<>();
-    private final AtomicLong sampled = new AtomicLong();
+    private final Map<String, String> samples = new ConcurrentSkipListMap<>();
 
     /** One failed request: no answer, or a 4xx/5xx answer. */
     public record Failure(String requestClass, long scheduledNanos, long endNanos, String kind) {
@@ -64,7 +64,7 @@ public final class Ledger implements AnswerSink {
         } else {
             ErrorKind.ofStatus(status).ifPresent(k -> {
                 add(new Failure(c.name(), scheduledNanos, endNanos, k.label()));
-                sample(c.name() + " " + status + " " + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
+                sample(c.name() + " " + status, body.length() > 200 ? body.substring(0, 200) + "..." : body);
             });
         }
     }
@@ -72,18 +72,23 @@ public final class Ledger implements AnswerSink {
     @Override
     public void failed(RequestClass c, long scheduledNanos, long endNanos, ErrorKind kind) {
         add(new Failure(c.name(), scheduledNanos, endNanos, kind.label()));
-        sample(c.name() + " " + kind.label());
+        sample(c.name() + " " + kind.label(), "");
     }
 
-    /** The first {@value #SAMPLES} failures as text (class, status and body, or error kind), so a report says why. */
-    private void sample(String text) {
-        if (sampled.incrementAndGet() <= SAMPLES) {
-            samples.add(text);
+    /**
+     * The first failure of each class and status (with its body) or error kind, so a report says which refusal it
+     * was; at most {@value #SAMPLES} kinds.
+     */
+    private void sample(String key, String body) {
+        if (samples.size() < SAMPLES) {
+            samples.putIfAbsent(key, body);
         }
     }
 
+    /** {@code "<class> <status or error kind>[: <first body>]"}, sorted. */
     public List<String> samples() {
-        return List.copyOf(samples);
+        return samples.entrySet().stream().map(e -> e.getKey() + (e.getValue().isEmpty() ? "" : ": " + e.getValue()))
+                .toList();
     }
 
     private void add(Failure f) {

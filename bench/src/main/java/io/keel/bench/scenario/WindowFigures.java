@@ -35,7 +35,8 @@ final class WindowFigures {
         ctx.figure(prefix + "-event-ms", w.eventMs());
         ctx.figure(prefix + "-acknowledged-orders", (double) ledger.acknowledged().size());
         if (!ledger.samples().isEmpty()) {
-            ctx.note(prefix + ": first failures: " + String.join(" | ", ledger.samples()));
+            ctx.note(prefix + ": failures by class and kind, with the first answer's body: "
+                    + String.join(" | ", ledger.samples()));
         }
         if (ledger.dropped() > 0) {
             ctx.note(prefix + ": " + ledger.dropped() + " failures beyond the ledger's bound are counted without times");

@@ -25,7 +25,7 @@ class LedgerTest {
         assertThat(ledger.acknowledged()).containsExactly("42", "43");
         assertThat(ledger.unreadable()).as("a 201 without an id breaks the contract").isEqualTo(1);
         assertThat(ledger.failures()).extracting(Ledger.Failure::kind).containsExactly("status-5xx");
-        assertThat(ledger.samples()).as("why it failed").containsExactly("order-create 503 {\"id\":\"44\"}");
+        assertThat(ledger.samples()).as("why it failed").containsExactly("order-create 503: {\"id\":\"44\"}");
     }
 
     @Test
@@ -53,9 +53,11 @@ class LedgerTest {
         }
         assertThat(ledger.failures()).hasSize(2);
         assertThat(ledger.dropped()).isEqualTo(3);
-        for (int i = 0; i < 10; i++) {
-            ledger.failed(LIGHT, i, i + 1, ErrorKind.IO);
-        }
-        assertThat(ledger.samples()).hasSize(Ledger.SAMPLES).first().isEqualTo("light-order connect-error");
+        ledger.failed(LIGHT, 9, 10, ErrorKind.IO);
+        ledger.answered(LIGHT, 9, 10, 503, "{\"detail\":\"first\"}");
+        ledger.answered(LIGHT, 9, 10, 503, "{\"detail\":\"second\"}");
+        assertThat(ledger.samples()).as("one per class and kind, the first body")
+                .containsExactly("light-order 503: {\"detail\":\"first\"}", "light-order connect-error",
+                        "light-order io-error");
     }
 }
