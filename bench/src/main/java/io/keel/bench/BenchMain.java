@@ -1,12 +1,16 @@
 package io.keel.bench;
 
+import io.keel.bench.launch.StoreLocator;
 import io.keel.bench.report.BenchReport;
+import io.keel.bench.scenario.CrashUnderLoad;
 import io.keel.bench.scenario.DevLight;
+import io.keel.bench.scenario.EventOptions;
 import io.keel.bench.scenario.ExportScale;
 import io.keel.bench.scenario.HeavyCost;
 import io.keel.bench.scenario.NaiveComparison;
 import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.ProdMix;
+import io.keel.bench.scenario.ReloadUnderLoad;
 import io.keel.bench.scenario.RunOptions;
 import io.keel.bench.scenario.ScaleOut;
 import io.keel.bench.scenario.ScenarioContext;
@@ -35,7 +39,7 @@ import java.util.regex.Pattern;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Keel benchmark tool (loopback only).",
         subcommands = {BenchMain.DevLightCmd.class, BenchMain.ProdMixCmd.class, BenchMain.NaiveCmd.class,
             BenchMain.ExportScaleCmd.class, BenchMain.UploadScaleCmd.class, BenchMain.ScaleOutCmd.class,
-            BenchMain.HeavyCostCmd.class, BenchMain.SoakCmd.class,
+            BenchMain.HeavyCostCmd.class, BenchMain.SoakCmd.class, BenchMain.ReloadCmd.class, BenchMain.CrashCmd.class,
             DocsCommand.class})
 public final class BenchMain {
     private BenchMain() {
@@ -300,6 +304,64 @@ public final class BenchMain {
         @Override
         Outcome run(ServiceSource services, RunOptions options) {
             return ScaleOut.run(services, options, new ScaleOut.Options(instances, pgUrl, seedOrders()), log);
+        }
+    }
+
+    /** Options of the supervised scenarios 6 and 7 (the store as ./keel start runs it). */
+    abstract static class SupervisedCmd extends ScenarioCommand {
+        @Option(names = "--db", description = "h2, postgres or both (default ${DEFAULT-VALUE}); H2 runs 1 worker, "
+                + "PostgreSQL 2, as ./keel start does.")
+        String db = "both";
+        @Option(names = "--pg-url", description = "PostgreSQL for postgres runs (default ${DEFAULT-VALUE}); a fresh "
+                + "schema, dropped after.")
+        String pgUrl = "postgresql://127.0.0.1:5432/test";
+        @Option(names = "--order-rate", description = "POST /api/orders per second on top of the light load "
+                + "(default 20, quick 10).")
+        double orderRate;
+
+        @Override
+        double defaultRate() {
+            return quick ? 50 : 200;
+        }
+
+        EventOptions eventOptions() {
+            if (storeClasspath.isPresent()) {
+                throw new BenchException(name() + " runs the store through the checkout's ./keel start, which uses "
+                        + "its own store/target jars: --store-classpath does not apply");
+            }
+            return new EventOptions(EventOptions.parseDb(db), StoreLocator.repoRoot(repo, Path.of("")
+                    .toAbsolutePath()), pgUrl, orderRate != 0 ? orderRate : quick ? 10 : 20, seedOrders());
+        }
+    }
+
+    @Command(name = "reload-under-load", aliases = "reload", mixinStandardHelpOptions = true, description = "Light "
+            + "mix plus order placements (open loop) against ./keel start while the supervisor replaces every worker "
+            + "(POST /reload): failed requests (0 required), p99 during vs before, acknowledged orders read back.")
+    static final class ReloadCmd extends SupervisedCmd {
+        @Override
+        String name() {
+            return "reload-under-load";
+        }
+
+        @Override
+        Outcome run(ServiceSource services, RunOptions options) {
+            return ReloadUnderLoad.run(services, options, eventOptions(), log);
+        }
+    }
+
+    @Command(name = "crash-under-load", aliases = "crash", mixinStandardHelpOptions = true, description = "Light mix "
+            + "plus order placements (open loop) against ./keel start: SIGKILL of a worker (time to a ready "
+            + "replacement, failed requests), then SIGKILL of everything and ./keel start again; every acknowledged "
+            + "order read back.")
+    static final class CrashCmd extends SupervisedCmd {
+        @Override
+        String name() {
+            return "crash-under-load";
+        }
+
+        @Override
+        Outcome run(ServiceSource services, RunOptions options) {
+            return CrashUnderLoad.run(services, options, eventOptions(), log);
         }
     }
 

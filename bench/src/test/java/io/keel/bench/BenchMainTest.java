@@ -184,4 +184,20 @@ class BenchMainTest {
                 .isEqualTo(2);
         assertThat(output()).contains("--rate must be");
     }
+
+    @Test
+    void reloadAndCrashUnderLoadValidateTheirOptionsAndStartTheServiceThemselves(@TempDir Path dir) {
+        assertThat(BenchMain.execute(new String[] {"reload-under-load", "--url", "http://127.0.0.1:1", "--out",
+            dir.toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("reload-under-load starts the service itself");
+        assertThat(BenchMain.execute(new String[] {"crash", "--db", "oracle", "--url", "http://127.0.0.1:1",
+            "--out", dir.toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("--db must be h2, postgres or both, got 'oracle'");
+        assertThat(BenchMain.execute(new String[] {"crash-under-load", "--order-rate", "-1", "--url",
+            "http://127.0.0.1:1", "--out", dir.toString()}, out)).isEqualTo(2);
+        assertThat(output()).contains("--order-rate must be in (0, 10000]");
+        assertThat(BenchMain.execute(new String[] {"reload", "--store-classpath", "/x", "--out", dir.toString()},
+                out)).isEqualTo(2);
+        assertThat(output()).contains("--store-classpath does not apply");
+    }
 }

@@ -40,15 +40,23 @@ public final class OpenLoopRunner {
 
     /** Runs all specs concurrently (one dispatcher thread each) into {@code recorder}; blocks until drained. */
     public void run(List<LoadSpec> specs, LatencyRecorder recorder) {
+        run(specs, new LiveRun(recorder));
+    }
+
+    /**
+     * Runs all specs concurrently into whatever recorder {@code live} names when each request ends, until their
+     * schedules end or {@code live} is stopped; blocks until drained.
+     */
+    public void run(List<LoadSpec> specs, LiveRun live) {
         Semaphore inFlight = new Semaphore(limits.maxInFlight());
-        Requests requests = new Requests(client, limits.requestTimeout(), recorder);
+        Requests requests = new Requests(client, limits.requestTimeout(), live::recorder);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         long hardEnd = start + limits.maxPhaseDuration().toNanos();
         List<Thread> dispatchers = new ArrayList<>();
         for (LoadSpec spec : specs) {
-            recorder.declare(spec.requestClass());
+            live.recorder().declare(spec.requestClass());
             dispatchers.add(Thread.ofPlatform().name("bench-dispatch-" + spec.requestClass())
-                    .start(() -> dispatch(spec, start, hardEnd, inFlight, requests, recorder)));
+                    .start(() -> dispatch(spec, start, hardEnd, inFlight, requests, live)));
         }
         try {
             for (Thread t : dispatchers) {
@@ -65,24 +73,25 @@ public final class OpenLoopRunner {
     }
 
     private static void dispatch(LoadSpec spec, long start, long hardEnd, Semaphore inFlight, Requests requests,
-                                 LatencyRecorder recorder) {
+                                 LiveRun live) {
         RateSchedule schedule = spec.schedule();
         RequestClass c = spec.requestClass();
         long count = schedule.count();
         for (long i = 0; i < count; i++) {
             long due = start + schedule.offsetNanos(i);
-            if (due > hardEnd) {
+            if (due > hardEnd || live.stopped()) {
                 return;
             }
             long now;
             while ((now = System.nanoTime()) < due) {
-                LockSupport.parkNanos(due - now);
-                if (Thread.interrupted()) {
+                // at most 100 ms asleep, so a stop is seen even at a rate of one request a minute
+                LockSupport.parkNanos(Math.min(due - now, 100_000_000L));
+                if (Thread.interrupted() || live.stopped()) {
                     return;
                 }
             }
             if (!inFlight.tryAcquire()) {
-                recorder.overflow(c);
+                live.recorder().overflow(c);
                 continue;
             }
             // Built on the dispatcher: a slow factory (or a client GC pause) delays sends, and that delay is
@@ -90,7 +99,7 @@ public final class OpenLoopRunner {
             var request = spec.factory().next();
             Thread.ofVirtual().start(() -> {
                 try {
-                    requests.send(c, request, due, true);
+                    requests.send(c, request, due, true, spec.sink());
                 } finally {
                     inFlight.release();
                 }

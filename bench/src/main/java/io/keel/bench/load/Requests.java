@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -30,27 +31,43 @@ final class Requests {
     }
 
     /**
-     * Sends, reads the whole body, records latency from {@code scheduledNanos}. Returns false if interrupted. With
-     * {@code scheduled} (open loop), the delay between the schedule and this hand-over to the HTTP client, the last
-     * point before the socket write the tool controls, is recorded as dispatch lag.
+     * Sends, reads the whole body, records latency from {@code scheduledNanos} into the recorder current when the
+     * request ends. Returns false if interrupted. With {@code scheduled} (open loop), the delay between the schedule
+     * and this hand-over to the HTTP client, the last point before the socket write the tool controls, is recorded as
+     * dispatch lag.
      */
     boolean send(RequestClass c, HttpRequest request, long scheduledNanos, boolean scheduled) {
+        return send(c, request, scheduledNanos, scheduled, Optional.empty());
+    }
+
+    /** As {@link #send(RequestClass, HttpRequest, long, boolean)}; with a sink, the body is read as text for it. */
+    boolean send(RequestClass c, HttpRequest request, long scheduledNanos, boolean scheduled,
+                 Optional<AnswerSink> sink) {
         Loopback.require(request.uri());
         HttpRequest timed = request.timeout().isPresent() ? request
                 : HttpRequest.newBuilder(request, (n, v) -> true).timeout(timeout).build();
-        LatencyRecorder recorder = recorders.get();
         if (scheduled) {
-            recorder.dispatchLag(System.nanoTime() - scheduledNanos);
+            recorders.get().dispatchLag(System.nanoTime() - scheduledNanos);
         }
         try {
-            HttpResponse<Void> r = client.send(timed, HttpResponse.BodyHandlers.discarding());
-            recorder.response(c, scheduledNanos, System.nanoTime(), r.statusCode());
+            if (sink.isPresent()) {
+                HttpResponse<String> r = client.send(timed, HttpResponse.BodyHandlers.ofString());
+                long end = System.nanoTime();
+                recorders.get().response(c, scheduledNanos, end, r.statusCode());
+                sink.get().answered(c, scheduledNanos, end, r.statusCode(), r.body());
+            } else {
+                HttpResponse<Void> r = client.send(timed, HttpResponse.BodyHandlers.discarding());
+                recorders.get().response(c, scheduledNanos, System.nanoTime(), r.statusCode());
+            }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (IOException | RuntimeException e) {
-            recorder.failure(c, scheduledNanos, System.nanoTime(), ErrorKind.ofException(e));
+            long end = System.nanoTime();
+            ErrorKind kind = ErrorKind.ofException(e);
+            recorders.get().failure(c, scheduledNanos, end, kind);
+            sink.ifPresent(s -> s.failed(c, scheduledNanos, end, kind));
             return true;
         }
     }

@@ -27,7 +27,7 @@ public final class ResultsDoc {
     public static final String END = "<!-- results:end -->";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ORDER = List.of("dev-light", "prod-mix", "naive", "export-scale",
-            "upload-scale", "scale-out");
+            "upload-scale", "reload-under-load", "crash-under-load", "scale-out");
     /** Why headlines of reports from before issue 8 are not results, per scenario. */
     private static final Map<String, String> LEGACY = Map.of(
             "dev-light", "old tool: wrk's req/s counted non-2xx answers, /health/live was measured first on a cold "
