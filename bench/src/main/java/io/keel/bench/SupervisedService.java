@@ -34,9 +34,12 @@ import java.util.regex.Pattern;
  */
 public final class SupervisedService implements ServiceUnderTest {
     static final Pattern READY = Pattern.compile("store ready at https?://[^\\s/]+:(\\d+)/");
-    /** The supervisor's line for every worker start (README, "Supervision"). */
-    public static final Pattern WORKER_READY = Pattern.compile(
-            "worker (\\d+) \\(pid (\\d+)\\) ready in (\\d+) ms \\(CPU (\\d+) ms\\)");
+    /**
+     * The supervisor's line for every worker start (README, "Supervision"): a cold start's {@code (CPU Y ms)}, or an
+     * activated standby's {@code after its activation (standby for S ms; CPU since its spawn Y ms)}.
+     */
+    public static final Pattern WORKER_READY = Pattern.compile("worker (\\d+) \\(pid (\\d+)\\) ready in (\\d+) ms"
+            + "( after its activation \\(standby for \\d+ ms; CPU since its spawn | \\(CPU )(\\d+) ms\\)");
     static final Pattern AOT_DONE = Pattern.compile("AOT cache \\S+ made in|AOT cache training failed");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,6 +48,10 @@ public final class SupervisedService implements ServiceUnderTest {
     private final Path logFile;
     private final URI url;
     private final int controlPort;
+    /** Where this start's output begins in the (appended) log: older runs' lines are not this run's. */
+    private final long logStart;
+    /** Kills the process tree if the tool itself is stopped (Ctrl-C) before {@link #close()}. */
+    private final Thread hook;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -52,16 +59,22 @@ public final class SupervisedService implements ServiceUnderTest {
     public record Worker(int slot, long pid, String state, long startupMs) {
     }
 
-    /** One "worker N (pid P) ready in X ms (CPU Y ms)" line. */
-    public record ReadyLine(int slot, long pid, long readyMs, long cpuMs) {
+    /**
+     * One worker ready line: {@code readyMs} from its spawn, or for a {@code warm} start (a prepared standby) from its
+     * activation.
+     */
+    public record ReadyLine(int slot, long pid, long readyMs, long cpuMs, boolean warm) {
     }
 
-    private SupervisedService(Process supervisor, LaunchSpec spec, Path logFile, URI url, int controlPort) {
+    private SupervisedService(Process supervisor, LaunchSpec spec, Path logFile, URI url, int controlPort,
+                              long logStart, Thread hook) {
         this.supervisor = supervisor;
         this.spec = spec;
         this.logFile = logFile;
         this.url = url;
         this.controlPort = controlPort;
+        this.logStart = logStart;
+        this.hook = hook;
     }
 
     /**
@@ -88,6 +101,8 @@ public final class SupervisedService implements ServiceUnderTest {
                 + String.join(" ", command) + " (data " + spec.dataDir() + ")");
         long offset = readLog(logFile).length();
         Process p = LaunchedService.spawnIn(root, command, env, logFile);
+        Thread hook = Thread.ofPlatform().unstarted(() -> killTree(p));
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             Matcher m = awaitLine(logFile, offset, READY, spec.startTimeout(), p).orElseThrow(() -> new BenchException(
                     (p.isAlive() ? "the supervisor did not print 'store ready at' within " + spec.startTimeout()
@@ -97,9 +112,10 @@ public final class SupervisedService implements ServiceUnderTest {
             URI url = URI.create("http://127.0.0.1:" + m.group(1));
             log.println("supervised store ready at " + url + " (supervisor pid " + p.pid() + ", control port "
                     + control + ", log " + logFile + ")");
-            return new SupervisedService(p, spec, logFile, url, control);
+            return new SupervisedService(p, spec, logFile, url, control, offset, hook);
         } catch (IOException | RuntimeException e) {
             killTree(p);
+            removeHook(hook);
             throw e instanceof BenchException b ? b : new BenchException("supervised start failed: " + e, e);
         }
     }
@@ -143,9 +159,10 @@ public final class SupervisedService implements ServiceUnderTest {
         return control("POST", "/reload");
     }
 
-    /** Every ready line the supervisor printed so far, in order. */
+    /** Every ready line the supervisor printed since this start, in order. */
     public List<ReadyLine> readyLines() {
-        return readyLines(readLog(logFile));
+        String text = readLog(logFile);
+        return readyLines(text.substring((int) Math.min(logStart, text.length())));
     }
 
     /** The ready lines of {@code text}. */
@@ -154,7 +171,7 @@ public final class SupervisedService implements ServiceUnderTest {
         Matcher m = WORKER_READY.matcher(text);
         while (m.find()) {
             out.add(new ReadyLine(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)),
-                    Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
+                    Long.parseLong(m.group(3)), Long.parseLong(m.group(5)), m.group(4).startsWith(" after")));
         }
         return out;
     }
@@ -164,7 +181,7 @@ public final class SupervisedService implements ServiceUnderTest {
      * its CPU does not land in a measured window; true when it did.
      */
     public boolean awaitAotTraining(Duration timeout) {
-        return awaitLine(logFile, 0, AOT_DONE, timeout, supervisor).isPresent();
+        return awaitLine(logFile, logStart, AOT_DONE, timeout, supervisor).isPresent();
     }
 
     /** SIGKILL of one process (a worker), by pid; false when it was not alive. */
@@ -193,8 +210,14 @@ public final class SupervisedService implements ServiceUnderTest {
             }
         }
         killTree(supervisor);
+        removeHook(hook);
     }
 
+    /**
+     * The children first, then the supervisor: killed the other way round, each child would see its stdin pipe close
+     * first and begin a graceful stop (closing its database) before its own SIGKILL, which is not "at once". A worker
+     * the supervisor might spawn in between stops itself when the supervisor's pipe closes.
+     */
     private static void killTree(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.toHandle().destroyForcibly();
@@ -202,6 +225,14 @@ public final class SupervisedService implements ServiceUnderTest {
             p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook runs and kills the tree.
         }
     }
 

@@ -92,6 +92,8 @@ public final class OpenLoopRunner {
             }
             if (!inFlight.tryAcquire()) {
                 live.recorder().overflow(c);
+                long at = due;
+                spec.sink().ifPresent(sink -> sink.failed(c, at, System.nanoTime(), ErrorKind.CLIENT_OVERFLOW));
                 continue;
             }
             // Built on the dispatcher: a slow factory (or a client GC pause) delays sends, and that delay is

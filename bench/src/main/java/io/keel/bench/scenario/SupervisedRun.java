@@ -83,9 +83,10 @@ final class SupervisedRun implements AutoCloseable {
             data = services.freshDataDir(launcher, seedOrders, label);
             spec = launcher.spec().withDataDir(data);
         }
+        SupervisedService s = null;
         try {
             long t = System.nanoTime();
-            SupervisedService s = SupervisedService.start(where.root(), spec, workers(db), freePort(),
+            s = SupervisedService.start(where.root(), spec, workers(db), freePort(),
                     services.outDir().resolve("service-" + name + "-" + label + ".log"), log);
             double startMs = (System.nanoTime() - t) / 1e6;
             log.println(label + ": waiting for the supervisor's AOT cache training (at most " + AOT_WAIT.toSeconds()
@@ -95,6 +96,9 @@ final class SupervisedRun implements AutoCloseable {
             }
             return new SupervisedRun(where.root(), workers(db), drop, s, startMs);
         } catch (RuntimeException e) {
+            if (s != null) {
+                s.close(); // before the schema goes: its workers hold connections to it
+            }
             drop.ifPresent(Runnable::run);
             throw e;
         }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,12 +124,28 @@ class OpenLoopRunnerTest {
             TestServer.answer(ex, 200, new byte[0]);
         })) {
             HttpRequest req = HttpRequest.newBuilder(server.uri("/x")).GET().build();
+            AtomicLong sunkOverflows = new AtomicLong();
+            AnswerSink sink = new AnswerSink() {
+                @Override
+                public void answered(RequestClass c, long scheduledNanos, long endNanos, int status, String body) {
+                }
+
+                @Override
+                public void failed(RequestClass c, long scheduledNanos, long endNanos, ErrorKind kind) {
+                    if (kind == ErrorKind.CLIENT_OVERFLOW) {
+                        sunkOverflows.incrementAndGet();
+                    }
+                }
+            };
             PhaseResult r = OpenLoopRunner.create(LoadLimits.DEFAULTS.withMaxInFlight(5)).runPhase("overflow",
-                    List.of(new LoadSpec(LIGHT, RateSchedule.of(100, Duration.ofSeconds(1)), () -> req)));
+                    List.of(new LoadSpec(LIGHT, RateSchedule.of(100, Duration.ofSeconds(1)), () -> req)
+                            .withSink(sink)));
 
             ClassResult light = r.get("light");
             assertThat(light.errors().get("client-overflow")).isGreaterThan(50);
             assertThat(light.ok() + light.errors().get("client-overflow")).isEqualTo(100);
+            assertThat(sunkOverflows.get()).as("a scenario's own ledger hears of requests never sent")
+                    .isEqualTo(light.errors().get("client-overflow"));
         }
     }
 
