@@ -62,6 +62,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the pool (connecting once, so an unreachable database fails here) and applies pending migrations.
+     * An embedded H2 file that was not closed cleanly is first recovered by a full scan ({@link H2FileRecovery}).
      * Blocks for as long as that takes.
      *
      * @throws DataAccessException when the database cannot be reached or a migration fails
@@ -70,6 +71,7 @@ public final class Database implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
         Dialect dialect = settings.dialect();
+        H2FileRecovery.recoverIfUnclean(settings);
         HikariConfig config = new HikariConfig();
         config.setPoolName(POOL_NAME);
         config.setJdbcUrl(settings.jdbcUrl());
