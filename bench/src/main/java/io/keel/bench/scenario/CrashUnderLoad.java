@@ -27,9 +27,8 @@ public final class CrashUnderLoad {
 
     /**
      * What the worker kill did: the victim, when the signal was sent ({@link System#nanoTime()}), the ready workers
-     * afterwards, and the replacement's own ready line (ms from its spawn, -1 when not seen).
-     */
-    /**
+     * afterwards, and the replacement's own ready line.
+     *
      * @param readyLineMs the replacement's own ready line: from its spawn, or from its activation when {@code warm}
      *                    (a prepared standby); -1 when none was found
      */
