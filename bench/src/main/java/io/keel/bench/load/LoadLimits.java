@@ -38,4 +38,14 @@ public record LoadLimits(int maxInFlight, Duration requestTimeout, Duration maxP
     public LoadLimits withMaxPhaseDuration(Duration d) {
         return new LoadLimits(maxInFlight, requestTimeout, d);
     }
+
+    /**
+     * These limits with a phase cap that lets one schedule of {@code phase} run whole, plus a minute for its last
+     * answers: for a scenario whose one phase is longer than the default cap (a 30-minute soak, a long event run),
+     * which would otherwise stop the load early while the report still gave the asked duration.
+     */
+    public LoadLimits covering(Duration phase) {
+        Duration needed = phase.plusMinutes(1);
+        return needed.compareTo(maxPhaseDuration) > 0 ? withMaxPhaseDuration(needed) : this;
+    }
 }

@@ -2,6 +2,7 @@ package io.keel.bench.scenario;
 
 import io.keel.bench.BenchException;
 import io.keel.bench.load.LatencyRecorder;
+import io.keel.bench.load.LoadLimits;
 import io.keel.bench.load.LiveRun;
 import io.keel.bench.load.LoadSpec;
 import io.keel.bench.load.OpenLoopRunner;
@@ -45,20 +46,23 @@ final class EventRun {
     /** Runs {@code specs} (given the longest the run may last) around {@code event}; blocks until all drained. */
     static <T> Windows<T> run(ScenarioContext ctx, String name, Function<Duration, List<LoadSpec>> specs,
                               Duration before, Duration after, Supplier<T> event) {
-        List<LoadSpec> load = specs.apply(before.plus(MAX_EVENT).plus(after));
-        LatencyRecorder first = recorder(ctx, name + "-before", load);
+        Duration longest = before.plus(MAX_EVENT).plus(after);
+        List<LoadSpec> load = specs.apply(longest);
+        // the whole run is one schedule: the default 10-minute phase cap would stop the load before a long event
+        LoadLimits limits = ctx.limits().covering(longest);
+        LatencyRecorder first = recorder(limits, name + "-before", load);
         LiveRun live = new LiveRun(first);
-        OpenLoopRunner runner = OpenLoopRunner.create(ctx.limits());
+        OpenLoopRunner runner = OpenLoopRunner.create(limits);
         Thread generator = Thread.ofPlatform().name("bench-event-load-" + name).start(() -> runner.run(load, live));
         try {
             pause(before);
-            PhaseResult b = live.switchTo(recorder(ctx, name + "-during", load)).finish("open-loop");
+            PhaseResult b = live.switchTo(recorder(limits, name + "-during", load)).finish("open-loop");
             long start = System.nanoTime();
             ctx.log().println(name + ": event starts");
             T result = event.get();
             long end = System.nanoTime();
             ctx.log().println(name + ": event ended after " + (end - start) / 1_000_000 + " ms");
-            PhaseResult d = live.switchTo(recorder(ctx, name + "-after", load)).finish("open-loop");
+            PhaseResult d = live.switchTo(recorder(limits, name + "-after", load)).finish("open-loop");
             pause(after);
             live.stop();
             generator.join();
@@ -72,8 +76,8 @@ final class EventRun {
         }
     }
 
-    private static LatencyRecorder recorder(ScenarioContext ctx, String phase, List<LoadSpec> load) {
-        LatencyRecorder r = LatencyRecorder.start(phase, ctx.limits());
+    private static LatencyRecorder recorder(LoadLimits limits, String phase, List<LoadSpec> load) {
+        LatencyRecorder r = LatencyRecorder.start(phase, limits);
         load.forEach(s -> r.declare(s.requestClass()));
         return r;
     }

@@ -6,6 +6,7 @@ import io.keel.bench.load.ErrorKind;
 import io.keel.bench.load.RequestClass;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +39,19 @@ public final class Ledger implements AnswerSink {
     public record Failure(String requestClass, long scheduledNanos, long endNanos, String kind) {
     }
 
+    /** How a request on a SIGKILLed process ends: its connection breaks ({@code io-error}), at once. */
+    static final String IN_FLIGHT_KIND = ErrorKind.IO.label();
+    /** How soon after the kill such a failure must end to count as in flight: the kernel resets at once. */
+    static final Duration IN_FLIGHT_END = Duration.ofSeconds(1);
+
     /**
      * Failures of one class around an event at {@code eventNanos}, by when they were sent. Immutable.
      *
      * @param before   scheduled and ended before the event
-     * @param inFlight scheduled before the event, ended at or after it: in flight when it happened
-     * @param after    scheduled at or after the event
+     * @param inFlight in flight on the killed process: scheduled before the event, ended by a broken connection
+     *                 ({@code io-error}) within {@link #IN_FLIGHT_END} after it
+     * @param after    every other failure: scheduled at or after the event, or across it but not ended as a request
+     *                 on the killed process would be (an answer such as a 503, a timeout, or a late error)
      */
     public record Split(long before, long inFlight, long after) {
         public long total() {
@@ -132,7 +140,10 @@ public final class Ledger implements AnswerSink {
         Map<String, long[]> counts = new TreeMap<>();
         for (Failure f : failures) {
             long[] c = counts.computeIfAbsent(f.requestClass(), k -> new long[3]);
-            c[f.scheduledNanos() >= eventNanos ? 2 : f.endNanos() >= eventNanos ? 1 : 0]++;
+            boolean sentBefore = f.scheduledNanos() < eventNanos;
+            boolean brokenByIt = f.endNanos() >= eventNanos && IN_FLIGHT_KIND.equals(f.kind())
+                    && f.endNanos() - eventNanos <= IN_FLIGHT_END.toNanos();
+            c[!sentBefore ? 2 : f.endNanos() < eventNanos ? 0 : brokenByIt ? 1 : 2]++;
         }
         Map<String, Split> out = new TreeMap<>();
         counts.forEach((k, c) -> out.put(k, new Split(c[0], c[1], c[2])));

@@ -50,8 +50,7 @@ public final class Soak {
      * 30-minute soak to a third while the report still said 30), plus a minute for the last answers.
      */
     static LoadLimits limits(LoadLimits base, Duration soak) {
-        Duration phase = soak.plusMinutes(1);
-        return phase.compareTo(base.maxPhaseDuration()) > 0 ? base.withMaxPhaseDuration(phase) : base;
+        return base.covering(soak);
     }
 
     /**

@@ -36,12 +36,17 @@ class LedgerTest {
                 new Ledger.Failure("order-create", 900, 1_000, "io-error"),
                 new Ledger.Failure("order-create", 950, 1_500, "io-error"),
                 new Ledger.Failure("order-create", 1_000, 1_200, "connect-error"),
-                new Ledger.Failure("light-order", 1_100, 1_300, "io-error"));
+                new Ledger.Failure("light-order", 1_100, 1_300, "io-error"),
+                // sent before, but not ended as a request on the killed process: a 503 of the survivor, a timeout,
+                // a broken connection two seconds later
+                new Ledger.Failure("light-order", 960, 1_100, "status-5xx"),
+                new Ledger.Failure("light-order", 970, 1_100, "timeout"),
+                new Ledger.Failure("light-order", 980, event + 2_000_000_000L, "io-error"));
 
         var split = Ledger.split(failures, event);
 
         assertThat(split.get("order-create")).isEqualTo(new Ledger.Split(1, 2, 1));
-        assertThat(split.get("light-order")).isEqualTo(new Ledger.Split(0, 0, 1));
+        assertThat(split.get("light-order")).isEqualTo(new Ledger.Split(0, 0, 4));
         assertThat(split.get("order-create").total()).isEqualTo(4);
     }
 
