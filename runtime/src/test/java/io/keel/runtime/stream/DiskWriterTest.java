@@ -80,13 +80,46 @@ class DiskWriterTest {
 
     @Test
     void aCloseInterruptedWhileWaitingStillStopsBothThreads() throws Exception {
+        // The writer is held in its digest until released, so close() must wait for it: without the hold the writer
+        // could finish first, and a join on an ended thread returns without seeing the interrupt.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MessageDigest held = new MessageDigest("held") {
+            @Override
+            protected void engineUpdate(byte input) {
+            }
+
+            @Override
+            protected void engineUpdate(byte[] input, int offset, int len) {
+                boolean interrupted = false;
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            protected byte[] engineDigest() {
+                return new byte[32];
+            }
+
+            @Override
+            protected void engineReset() {
+            }
+        };
         Path file = dir.resolve("interrupted");
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            DiskWriter disk = new DiskWriter(out, sha256(), 2, 1024);
+            DiskWriter disk = new DiskWriter(out, held, 2, 1024);
             disk.hand(disk.take(), 100);
             Thread.currentThread().interrupt(); // as when the request thread is interrupted during an abort
             assertThatThrownBy(disk::close).isInstanceOf(java.io.InterruptedIOException.class);
             assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            release.countDown();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(disk::stopped);
         }
     }
