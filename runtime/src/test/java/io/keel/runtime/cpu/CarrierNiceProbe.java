@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,18 +22,26 @@ public final class CarrierNiceProbe {
         try (CpuPool pool = CpuPool.create(CpuPoolSettings.defaults().withThreads(1), new SimpleMeterRegistry())) {
             AtomicInteger resumedOn = new AtomicInteger(Integer.MIN_VALUE);
             AtomicBoolean spin = new AtomicBoolean(true);
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1);
             Thread caller = Thread.ofVirtual().start(() -> { // carrier 1, created by main
                 pool.run("probe", () -> {
-                    Thread.ofVirtual().start(() -> { // takes carrier 1 (idle now) and keeps it busy
-                        while (spin.get()) {
-                            Thread.onSpinWait();
-                        }
-                    });
+                    running.countDown();
+                    go.await();
                     Thread.sleep(300);
                     return 0;
                 });
                 resumedOn.set(kernelNice()); // carrier 2, created when the task woke this thread
             });
+            running.await();
+            // Started by main, not inside the task: a virtual thread started on the nice-19 worker could itself make
+            // the scheduler create a carrier there, which is the task's doing, not the wake-up's.
+            Thread.ofVirtual().start(() -> { // takes carrier 1 (idle now: the caller is parked) and keeps it busy
+                while (spin.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            go.countDown();
             caller.join();
             spin.set(false);
             System.out.println("main at nice " + kernelNice() + "; caller resumed on a carrier at nice " + resumedOn.get());
