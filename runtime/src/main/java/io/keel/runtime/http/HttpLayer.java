@@ -1,5 +1,6 @@
 package io.keel.runtime.http;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.ProtocolConfigs;
@@ -82,7 +83,11 @@ public final class HttpLayer implements AutoCloseable {
                 .maxPayloadSize(config.maxStreamSize())
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(guard.wrap(http1Selector))
-                .directHandlers(direct.build());
+                .directHandlers(direct.build())
+                // Helidon leaves Nagle's algorithm on (tcp-no-delay false): a response written in two parts (headers,
+                // then a body) held its second part until the client's delayed ACK, 40 ms on Linux, when the
+                // first part was small; a 270 KB thumbnail POST from the JDK client took 52 ms instead of 7
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build());
     }
 
     @Override
