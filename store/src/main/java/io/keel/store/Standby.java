@@ -2,6 +2,7 @@ package io.keel.store;
 
 import io.keel.runtime.KeelConfig;
 import io.keel.runtime.config.Settings;
+import io.keel.store.db.StartSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ final class Standby {
                 prepared.close();
                 return Optional.empty();
             }
-            return Optional.of(prepared.listen());
+            return Optional.of(prepared.listen(StartSteps.begin()));
         }
         Path scratch = scratchDir(config.dataDir());
         try {
@@ -103,8 +104,10 @@ final class Standby {
             LOG.info(WAITING_LINE + " (rehearsed on an in-memory database; the file opens on activation); "
                     + "waiting for activation");
             boolean go = awaitActivation();
+            StartSteps steps = StartSteps.begin();
             rehearsal.close();
-            return go ? Optional.of(StoreService.start(settings)) : Optional.empty();
+            return go ? Optional.of(StoreService.start(settings, StoreParts.SHIPPED, steps.lap("rehearsal closed")))
+                    : Optional.empty();
         } finally {
             delete(scratch);
         }

@@ -68,10 +68,19 @@ public final class Database implements AutoCloseable {
      * @throws DataAccessException when the database cannot be reached or a migration fails
      */
     public static Database open(DbSettings settings, MeterRegistry registry) {
+        return open(settings, registry, StartSteps.begin());
+    }
+
+    /** Like {@link #open(DbSettings, MeterRegistry)}, recording its steps (file check, pool, migrations). */
+    public static Database open(DbSettings settings, MeterRegistry registry, StartSteps steps) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(steps, "steps");
         Dialect dialect = settings.dialect();
-        H2FileRecovery.recoverIfUnclean(settings);
+        H2FileRecovery.Outcome recovery = H2FileRecovery.recoverIfUnclean(settings);
+        if (recovery != H2FileRecovery.Outcome.NOT_H2_FILE) {
+            steps.lap("h2 file check", recovery.toString());
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName(POOL_NAME);
         config.setJdbcUrl(settings.jdbcUrl());
@@ -93,8 +102,10 @@ public final class Database implements AutoCloseable {
             throw new DataAccessException("cannot open database " + DbSettings.maskUrl(settings.jdbcUrl())
                     + " as user '" + settings.jdbcUser() + "': " + rootMessage(e), e);
         }
+        steps.lap("pool");
         try {
             migrate(pool, settings.jdbcUrl());
+            steps.lap("migrations");
         } catch (RuntimeException e) {
             pool.close();
             throw e;

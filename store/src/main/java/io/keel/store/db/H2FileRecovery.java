@@ -39,21 +39,40 @@ final class H2FileRecovery {
     /** H2 writes its file header twice, in the first two 4 KiB blocks; the first one is read. */
     private static final int HEADER_BLOCK = 4096;
 
+    /** What {@link #recoverIfUnclean} did; {@link #toString()} says it for the start's log line. */
+    enum Outcome {
+        NOT_H2_FILE("not an embedded H2 file"),
+        CLEAN("closed cleanly"),
+        FULL_SCAN("unclean, recovered by a full scan"),
+        FAILED("unclean, recovery failed: left to H2");
+
+        private final String text;
+
+        Outcome(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
     private H2FileRecovery() {
     }
 
     /**
-     * Recovers the file {@code settings} opens if it was not closed cleanly; returns whether it did. A failure is
-     * logged and left to H2's own open, which then does its own recovery (or reports the file corrupt).
+     * Recovers the file {@code settings} opens if it was not closed cleanly. A failure is logged and left to H2's own
+     * open, which then does its own recovery (or reports the file corrupt).
      */
-    static boolean recoverIfUnclean(DbSettings settings) {
+    static Outcome recoverIfUnclean(DbSettings settings) {
         Optional<Path> file = file(settings);
         if (file.isEmpty() || !Files.isRegularFile(file.get())) {
-            return false;
+            return Outcome.NOT_H2_FILE;
         }
         try {
             if (closedCleanly(file.get())) {
-                return false;
+                return Outcome.CLEAN;
             }
             long start = System.nanoTime();
             MVStore store = new MVStore.Builder().fileName(file.get().toString()).recoveryMode().open();
@@ -61,11 +80,11 @@ final class H2FileRecovery {
             store.close(0);
             LOG.warn("H2 file {} was not closed cleanly (process killed?): recovered to version {} by a full scan "
                     + "in {} ms", file.get(), version, (System.nanoTime() - start) / 1_000_000);
-            return true;
+            return Outcome.FULL_SCAN;
         } catch (IOException | RuntimeException e) {
             LOG.warn("H2 file {} was not closed cleanly and its full-scan recovery failed; H2's own recovery goes on, "
                     + "and may lose the last commits: {}", file.get(), e.toString());
-            return false;
+            return Outcome.FAILED;
         }
     }
 

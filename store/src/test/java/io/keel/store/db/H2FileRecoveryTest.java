@@ -82,7 +82,7 @@ class H2FileRecoveryTest {
         assertThat(H2FileRecovery.closedCleanly(file)).isTrue();
         long modified = Files.getLastModifiedTime(file).toMillis();
 
-        assertThat(H2FileRecovery.recoverIfUnclean(settings)).isFalse();
+        assertThat(H2FileRecovery.recoverIfUnclean(settings)).isEqualTo(H2FileRecovery.Outcome.CLEAN);
         assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(modified);
     }
 
@@ -98,7 +98,7 @@ class H2FileRecoveryTest {
         }
         assertThat(H2FileRecovery.closedCleanly(H2FileRecovery.file(copy).orElseThrow())).isFalse();
 
-        assertThat(H2FileRecovery.recoverIfUnclean(copy)).isTrue();
+        assertThat(H2FileRecovery.recoverIfUnclean(copy)).isEqualTo(H2FileRecovery.Outcome.FULL_SCAN);
         assertThat(H2FileRecovery.closedCleanly(H2FileRecovery.file(copy).orElseThrow())).isTrue();
     }
 
@@ -109,7 +109,7 @@ class H2FileRecoveryTest {
         Files.writeString(file, "not an H2 file\n");
 
         assertThat(H2FileRecovery.closedCleanly(file)).isFalse();
-        assertThat(H2FileRecovery.recoverIfUnclean(settings)).isFalse();
+        assertThat(H2FileRecovery.recoverIfUnclean(settings)).isEqualTo(H2FileRecovery.Outcome.FAILED);
         assertThat(Files.readString(file)).isEqualTo("not an H2 file\n");
     }
 
@@ -125,7 +125,7 @@ class H2FileRecoveryTest {
         assertThat(H2FileRecovery.file(withUrl("jdbc:h2:file:~/x", data))).isEmpty();
         assertThat(H2FileRecovery.file(withUrl("jdbc:postgresql://localhost/test", data))).isEmpty();
         assertThat(H2FileRecovery.recoverIfUnclean(withUrl("jdbc:h2:file:" + dir.resolve("missing"), data)))
-                .isFalse();
+                .isEqualTo(H2FileRecovery.Outcome.NOT_H2_FILE);
     }
 
     private static DbSettings withUrl(String url, Path data) {
