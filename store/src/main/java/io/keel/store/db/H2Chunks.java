@@ -1,0 +1,151 @@
+package io.keel.store.db;
+
+import org.h2.mvstore.DataUtils;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the newest complete chunk of an H2 MVStore file by looking at every 4 KiB block start, as H2's recovery mode
+ * does, but without opening the store: the file is mapped and only the first bytes of each block are touched, plus
+ * the header and footer of each block that starts with {@code chunk:} (about 15 ms for 200 MB in the page cache,
+ * where H2's own scan reads two pieces of every block and rebuilds the store, 0.6-1.5 s).
+ *
+ * <p>The format, as H2 2.5.252 writes and reads it ({@code Chunk}, {@code FileStore.readChunkHeaderAndFooter}):
+ * a chunk starts at a block boundary with a header line {@code chunk:<id>,len:<blocks>,...,version:<v>,...\n}
+ * (hex values); its last 128 bytes are a footer {@code chunk:<id>,len:<blocks>,version:<v>,fletcher:<sum>}, padded
+ * with spaces, whose Fletcher-32 covers the text before {@code ,fletcher}. A chunk is complete when the footer at
+ * {@code block + len} checks out and names the same chunk starting at the same block. This check is not stricter
+ * than H2's: every chunk H2's full scan could pick is seen here (H2 also rejects some that pass here, which only
+ * makes the newest found here newer, never older).
+ *
+ * <p>Stateless and thread-safe; blocks while it reads the file. Never writes.
+ */
+final class H2Chunks {
+    static final int BLOCK = 4096;
+    /** H2's {@code Chunk.MAX_HEADER_LENGTH}: a header line ends within this many bytes. */
+    static final int MAX_HEADER = 1024;
+    /** H2's {@code Chunk.FOOTER_LENGTH}: the footer fills the last bytes of a chunk's last block. */
+    static final int FOOTER = 128;
+    /** The first two blocks hold the file header. */
+    private static final long FIRST_CHUNK_BLOCK = 2;
+    private static final byte[] MAGIC = "chunk:".getBytes(StandardCharsets.ISO_8859_1);
+    private static final int MAGIC_INT = ((MAGIC[0] & 0xff) << 24) | ((MAGIC[1] & 0xff) << 16)
+            | ((MAGIC[2] & 0xff) << 8) | (MAGIC[3] & 0xff);
+    private static final ValueLayout.OfInt BIG_ENDIAN_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final String FLETCHER = ",fletcher:";
+
+    /** A complete chunk: its id, first block and version. */
+    record Chunk(int id, long block, long version) {
+    }
+
+    private H2Chunks() {
+    }
+
+    /** The complete chunk with the highest version (the lowest block among copies), or empty if there is none. */
+    static Optional<Chunk> newest(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+             Arena arena = Arena.ofConfined()) {
+            long size = channel.size();
+            if (size < (FIRST_CHUNK_BLOCK + 1) * BLOCK) {
+                return Optional.empty();
+            }
+            MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            long blocks = size / BLOCK;
+            Chunk newest = null;
+            for (long block = FIRST_CHUNK_BLOCK; block < blocks; block++) {
+                long at = block * BLOCK;
+                if (data.get(BIG_ENDIAN_INT, at) != MAGIC_INT
+                        || data.get(ValueLayout.JAVA_BYTE, at + 4) != MAGIC[4]
+                        || data.get(ValueLayout.JAVA_BYTE, at + 5) != MAGIC[5]) {
+                    continue;
+                }
+                Chunk chunk = completeChunkAt(data, block);
+                if (chunk != null && (newest == null || chunk.version() > newest.version())) {
+                    newest = chunk;
+                }
+            }
+            return Optional.ofNullable(newest);
+        }
+    }
+
+    /** The chunk whose header starts {@code block} if its footer matches, else null (not a chunk, or torn). */
+    static Chunk completeChunkAt(MemorySegment data, long block) {
+        try {
+            Map<String, String> header = DataUtils.parseMap(headerLine(data, block * BLOCK));
+            int id = (int) DataUtils.readHexLong(header, "chunk", -1);
+            long headerBlock = DataUtils.readHexLong(header, "block", 0);
+            int len = (int) DataUtils.readHexLong(header, "len", 0);
+            long version = DataUtils.readHexLong(header, "version", id);
+            if (id < 0 || (headerBlock != 0 && headerBlock != block)) {
+                return null;
+            }
+            long end = block + len;
+            long footerAt = end * BLOCK - FOOTER;
+            if (footerAt < 0 || footerAt + FOOTER > data.byteSize()) {
+                return null;
+            }
+            Map<String, String> footer = checksummedMap(data.asSlice(footerAt, FOOTER).toArray(ValueLayout.JAVA_BYTE));
+            if (footer == null) {
+                return null;
+            }
+            int footerId = (int) DataUtils.readHexLong(footer, "chunk", -1);
+            long footerBlock = DataUtils.readHexLong(footer, "block", 0);
+            if (footerBlock == 0) {
+                footerBlock = end - (int) DataUtils.readHexLong(footer, "len", 0);
+            }
+            return footerId == id && footerBlock == block ? new Chunk(id, block, version) : null;
+        } catch (RuntimeException e) {
+            return null; // H2 rejects what it cannot parse: MVStoreException, NumberFormatException
+        }
+    }
+
+    /** The header's first line, trimmed, as H2's {@code Chunk.readChunkHeader} reads it. */
+    private static String headerLine(MemorySegment data, long at) {
+        int length = (int) Math.min(MAX_HEADER, data.byteSize() - at);
+        byte[] bytes = data.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE);
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == '\n') {
+                return new String(bytes, 0, i, StandardCharsets.ISO_8859_1).trim();
+            }
+        }
+        throw new IllegalArgumentException("no header line");
+    }
+
+    /**
+     * H2's {@code DataUtils.parseChecksummedMap} (package-private there): the map before {@code fletcher:}, or null
+     * when the checksum does not match.
+     */
+    static Map<String, String> checksummedMap(byte[] bytes) {
+        int start = 0;
+        int end = bytes.length;
+        while (start < end && bytes[start] <= ' ') {
+            start++;
+        }
+        while (start < end && bytes[end - 1] <= ' ') {
+            end--;
+        }
+        String text = new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+        int sum = text.indexOf(FLETCHER);
+        if (sum < 0) {
+            return null;
+        }
+        int valueEnd = text.indexOf(',', sum + FLETCHER.length());
+        long check = Long.parseLong(text.substring(sum + FLETCHER.length(), valueEnd < 0 ? text.length() : valueEnd),
+                16);
+        if ((int) check != DataUtils.getFletcher32(bytes, start, sum)) {
+            return null;
+        }
+        return DataUtils.parseMap(text.substring(0, sum));
+    }
+}
