@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  *   <li>PostgreSQL (any shared database): the real start up to the bind: pool open, migrations validated, parts
  *   wired, routes built. Activation binds the port.</li>
  *   <li>Embedded H2: one process at a time may open the file, and the serving worker holds it. The standby rehearses
- *   the start on an in-memory H2 database in a scratch data directory (same classes loaded, same code run once, so
- *   the JIT has seen it), and after activation (the supervisor activates it once the old worker is gone) closes the
- *   rehearsal and starts for real on the file.</li>
+ *   the start on an in-memory H2 database in a scratch data directory, listening on a loopback port of its own, and
+ *   stops it (same classes loaded, same code run once, so the JIT has seen it); after activation (the supervisor
+ *   activates it once the old worker is gone) it starts for real on the file.</li>
  * </ul>
  * The supervisor closing standard input ends the wait: nothing is started. Thread-safe: the watch thread calls
  * {@link #command} and {@link #parentGone}; the main thread {@link #run}s.
@@ -99,14 +99,15 @@ final class Standby {
         }
         Path scratch = scratchDir(config.dataDir());
         try {
-            StoreService rehearsal = StoreService.prepare(load.apply(rehearsalFlags(flags, scratch)),
-                    StoreParts.SHIPPED);
+            // The whole start once, listening too (Helidon's start costs 0.1-0.4 s the first time in a JVM), and the
+            // stop: activation then finds it all loaded and has nothing of the rehearsal left to close.
+            try (StoreService rehearsal = StoreService.prepare(load.apply(rehearsalFlags(flags, scratch)),
+                    StoreParts.SHIPPED)) {
+                rehearsal.keel().start();
+            }
             LOG.info(WAITING_LINE + " (rehearsed on an in-memory database; the file opens on activation); "
                     + "waiting for activation");
-            boolean go = awaitActivation();
-            StartSteps steps = StartSteps.begin();
-            rehearsal.close();
-            return go ? Optional.of(StoreService.start(settings, StoreParts.SHIPPED, steps.lap("rehearsal closed")))
+            return awaitActivation() ? Optional.of(StoreService.start(settings, StoreParts.SHIPPED, StartSteps.begin()))
                     : Optional.empty();
         } finally {
             delete(scratch);
@@ -114,8 +115,9 @@ final class Standby {
     }
 
     /**
-     * The worker's flags with an in-memory database in a scratch data directory: nothing the rehearsal does (the
-     * upload sweep, seeding) touches the real data; no drain on its close.
+     * The worker's flags with an in-memory database in a scratch data directory and a loopback listener on a free
+     * port: nothing the rehearsal does (the upload sweep, seeding, listening) touches the real data or the worker's
+     * ports; no drain on its close.
      */
     static Map<String, String> rehearsalFlags(Map<String, String> flags, Path scratch) {
         Map<String, String> rehearsal = new HashMap<>(flags);
@@ -125,6 +127,11 @@ final class Standby {
         rehearsal.put("drain-delay", "0s");
         rehearsal.put("connection-drain", "0s");
         rehearsal.put("shutdown-grace", "1s");
+        // its own listener: never the worker's port or management port, never shared with the serving workers
+        rehearsal.put("host", "127.0.0.1");
+        rehearsal.put("port", "0");
+        rehearsal.put("reuse-port", "false");
+        rehearsal.put("management-port", "-1");
         return rehearsal;
     }
 
