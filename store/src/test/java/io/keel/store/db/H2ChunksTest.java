@@ -100,6 +100,33 @@ class H2ChunksTest {
     }
 
     @Test
+    void chunksAreFoundAcrossTheMappedPiecesOfALargeFile() throws Exception {
+        Path file = dir.resolve("large.mv.db");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(300L << 20); // sparse, and larger than one 256 MiB mapping (blocks 2 to 65,537)
+            writeChunk(raf, 3, 7, 2);
+            assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(7, 3, 7));
+            writeChunk(raf, 65_537, 8, 2); // header in the first mapping, footer in the second
+            assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(8, 65_537, 8));
+            writeChunk(raf, 70_000, 9, 3);
+            assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(9, 70_000, 9));
+        }
+    }
+
+    /** A chunk as H2 writes it: header line at the block start, checksummed footer in its last 128 bytes. */
+    private static void writeChunk(RandomAccessFile raf, long block, int id, int len) throws Exception {
+        String hex = Integer.toHexString(id);
+        raf.seek(block * H2Chunks.BLOCK);
+        raf.write(("chunk:" + hex + ",len:" + len + ",pages:0,max:0,map:0,root:0,time:0,version:" + hex + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        String text = "chunk:" + hex + ",len:" + len + ",version:" + hex;
+        int sum = org.h2.mvstore.DataUtils.getFletcher32(text.getBytes(StandardCharsets.ISO_8859_1), 0,
+                text.length());
+        raf.seek((block + len) * H2Chunks.BLOCK - H2Chunks.FOOTER);
+        raf.write(pad(text + ",fletcher:" + Integer.toHexString(sum)));
+    }
+
+    @Test
     void aFileThatIsNotAnMvStoreHasNoChunk() throws Exception {
         Path file = dir.resolve("other.mv.db");
         byte[] text = new byte[5 * H2Chunks.BLOCK];
