@@ -6,9 +6,15 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.keel.runtime.dashboard.Dashboard;
 import io.keel.runtime.dashboard.Figure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -111,6 +117,29 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(pool, dialect, HeldConnections.install(registry));
+    }
+
+    /**
+     * A standby's rehearsal of the open after a kill (issue 10): copies the embedded H2 file of {@code live}, which
+     * must be open (the copy is what a SIGKILL leaves), into {@code scratch} and opens and closes the copy as
+     * {@link #open} would, so the unclean-file check, H2's own recovery and the file store are loaded and run once.
+     * Does nothing when {@code live} is not an embedded H2 file. Blocks for the copy and the open.
+     */
+    public static void rehearseOpenAfterKill(DbSettings live, Path scratch) {
+        Optional<Path> file = H2FileRecovery.file(live).filter(Files::isRegularFile);
+        if (file.isEmpty()) {
+            return;
+        }
+        DbSettings killed = new DbSettings("", live.user(), live.password(), live.poolSize(),
+                live.connectionTimeout(), scratch, live.leakThreshold());
+        try {
+            Path copy = H2FileRecovery.file(killed).orElseThrow();
+            Files.createDirectories(copy.getParent());
+            Files.copy(file.get(), copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + file.get() + " for the rehearsal", e);
+        }
+        open(killed, new SimpleMeterRegistry()).close();
     }
 
     private static void migrate(DataSource dataSource, String jdbcUrl) {

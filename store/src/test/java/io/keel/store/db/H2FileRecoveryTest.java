@@ -172,6 +172,29 @@ class H2FileRecoveryTest {
     }
 
     @Test
+    void theStandbysRehearsalOpensACopyOfTheOpenFileAsAKillLeavesItAndLeavesTheOriginalAlone() throws Exception {
+        DbSettings live = h2File(dir.resolve("live"), "");
+        Path scratch = dir.resolve("killed");
+        try (Database db = Database.open(live, new SimpleMeterRegistry());
+             Connection c = db.dataSource().getConnection();
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id INT)");
+            s.execute("INSERT INTO t VALUES (1)");
+
+            Database.rehearseOpenAfterKill(live, scratch);
+
+            assertThat(rows(c)).isOne();
+        }
+        Path copy = scratch.resolve("db/keel" + H2FileRecovery.SUFFIX);
+        assertThat(copy).isRegularFile();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + scratch.resolve("db/keel"), "sa", "")) {
+            assertThat(rows(c)).as("the copy holds the commit made before it was taken").isOne();
+        }
+        Database.rehearseOpenAfterKill(withUrl("jdbc:h2:mem:x", dir), dir.resolve("nothing"));
+        assertThat(dir.resolve("nothing")).doesNotExist();
+    }
+
+    @Test
     void aFileThatIsNotAnH2StoreIsLeftToH2WithoutFailingHere() throws Exception {
         DbSettings settings = h2File(dir, "");
         Path file = H2FileRecovery.file(settings).orElseThrow();
