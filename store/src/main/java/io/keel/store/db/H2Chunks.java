@@ -5,7 +5,6 @@ import org.h2.mvstore.DataUtils;
 import java.io.IOException;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,9 +15,9 @@ import java.util.Optional;
 
 /**
  * Finds the newest complete chunk of an H2 MVStore file by looking at every 4 KiB block start, as H2's recovery mode
- * does, but without opening the store: the file is mapped and only the first bytes of each block are touched, plus
- * the header and footer of each block that starts with {@code chunk:} (about 15-30 ms for 200 MB in the page cache,
- * where H2's own scan reads two pieces of every block and rebuilds the store, 0.6-1.5 s).
+ * does, but without opening the store: the file is read in 1 MiB pieces and only the first bytes of each block are
+ * looked at, plus the header and footer of each block that starts with {@code chunk:} (about 15-30 ms for 200 MB in
+ * the page cache, where H2's own scan makes two small reads per block and rebuilds the store, 0.6-1.5 s).
  *
  * <p>The format, as H2 2.5.252 writes and reads it ({@code Chunk}, {@code FileStore.readChunkHeaderAndFooter}):
  * a chunk starts at a block boundary with a header line {@code chunk:<id>,len:<blocks>,...,version:<v>,...\n}
@@ -39,13 +38,9 @@ final class H2Chunks {
     /** The first two blocks hold the file header. */
     private static final long FIRST_CHUNK_BLOCK = 2;
     private static final byte[] MAGIC = "chunk:".getBytes(StandardCharsets.ISO_8859_1);
-    private static final int MAGIC_INT = ((MAGIC[0] & 0xff) << 24) | ((MAGIC[1] & 0xff) << 16)
-            | ((MAGIC[2] & 0xff) << 8) | (MAGIC[3] & 0xff);
     private static final String FLETCHER = ",fletcher:";
-    /** Blocks scanned per call of {@link #chunkStarts}: 1 MiB. */
+    /** Blocks read and scanned at once ({@link #chunkStarts}): 1 MiB. */
     private static final int REGION_BLOCKS = 256;
-    /** Blocks mapped at once: 256 MiB (a mapping's offsets are ints). */
-    private static final int MAPPED_BLOCKS = 65_536;
 
     /** A complete chunk: its id, first block and version. */
     record Chunk(int id, long block, long version) {
@@ -59,18 +54,17 @@ final class H2Chunks {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             long blocks = size / BLOCK;
+            // Large reads into one buffer rather than a mapping: a mapping would count the whole file in the
+            // process's RSS (which the memory guard watches) until the GC unmaps it.
+            byte[] region = new byte[REGION_BLOCKS * BLOCK];
             Chunk newest = null;
-            for (long from = FIRST_CHUNK_BLOCK; from < blocks; from += MAPPED_BLOCKS) {
-                long to = Math.min(blocks, from + MAPPED_BLOCKS);
-                // unmapped by the GC; nothing reads it after this loop, so a later truncation of the file is harmless
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, from * BLOCK, (to - from) * BLOCK);
-                for (int region = 0; region < to - from; region += REGION_BLOCKS) {
-                    int regionEnd = (int) Math.min(to - from, region + (long) REGION_BLOCKS);
-                    for (long block : chunkStarts(mapped, region, regionEnd)) {
-                        Chunk chunk = completeChunkAt(channel, size, from + block);
-                        if (chunk != null && (newest == null || chunk.version() > newest.version())) {
-                            newest = chunk;
-                        }
+            for (long from = FIRST_CHUNK_BLOCK; from < blocks; from += REGION_BLOCKS) {
+                int count = (int) Math.min(REGION_BLOCKS, blocks - from);
+                readFully(channel, ByteBuffer.wrap(region, 0, count * BLOCK), from * BLOCK);
+                for (int block : chunkStarts(region, count)) {
+                    Chunk chunk = completeChunkAt(channel, size, from + block);
+                    if (chunk != null && (newest == null || chunk.version() > newest.version())) {
+                        newest = chunk;
                     }
                 }
             }
@@ -79,23 +73,24 @@ final class H2Chunks {
     }
 
     /**
-     * The blocks in {@code [from, to)} of {@code mapped} that start with {@code chunk:}. A method per 1 MiB region,
-     * not one loop over the file: the JIT compiles it after a few regions, where one long loop would run interpreted
-     * to the end in a freshly started JVM (OSR only after 60,000 iterations).
+     * The blocks among the first {@code count} of {@code region} that start with {@code chunk:}. A method per 1 MiB
+     * region, not one loop over the file: the JIT compiles it after a few regions, where one long loop would run
+     * interpreted to the end in a freshly started JVM (OSR only after 60,000 iterations).
      */
-    private static long[] chunkStarts(MappedByteBuffer mapped, int from, int to) {
-        long[] found = new long[4];
-        int count = 0;
-        for (int block = from; block < to; block++) {
+    private static int[] chunkStarts(byte[] region, int count) {
+        int[] found = new int[4];
+        int n = 0;
+        for (int block = 0; block < count; block++) {
             int at = block * BLOCK;
-            if (mapped.getInt(at) == MAGIC_INT && mapped.get(at + 4) == MAGIC[4] && mapped.get(at + 5) == MAGIC[5]) {
-                if (count == found.length) {
-                    found = Arrays.copyOf(found, count * 2);
+            if (region[at] == MAGIC[0] && region[at + 1] == MAGIC[1] && region[at + 2] == MAGIC[2]
+                    && region[at + 3] == MAGIC[3] && region[at + 4] == MAGIC[4] && region[at + 5] == MAGIC[5]) {
+                if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2);
                 }
-                found[count++] = block;
+                found[n++] = block;
             }
         }
-        return Arrays.copyOf(found, count);
+        return Arrays.copyOf(found, n);
     }
 
     /** The chunk whose header starts {@code block} if its footer matches, else null (not a chunk, or torn). */
@@ -132,12 +127,17 @@ final class H2Chunks {
 
     private static byte[] read(FileChannel channel, long at, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
+        readFully(channel, buffer, at);
+        return buffer.array();
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
+        long start = at - buffer.position();
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, at + buffer.position()) < 0) {
-                throw new EOFException("end of file at " + (at + buffer.position()));
+            if (channel.read(buffer, start + buffer.position()) < 0) {
+                throw new EOFException("end of file at " + (start + buffer.position()));
             }
         }
-        return buffer.array();
     }
 
     /** The header's first line, trimmed, as H2's {@code Chunk.readChunkHeader} reads it. */

@@ -100,13 +100,13 @@ class H2ChunksTest {
     }
 
     @Test
-    void chunksAreFoundAcrossTheMappedPiecesOfALargeFile() throws Exception {
+    void chunksAreFoundAnywhereInALargeFileAlsoAcrossThePiecesItIsReadIn() throws Exception {
         Path file = dir.resolve("large.mv.db");
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(300L << 20); // sparse, and larger than one 256 MiB mapping (blocks 2 to 65,537)
+            raf.setLength(300L << 20); // sparse; read in 1 MiB pieces from block 2, so one ends after block 65,537
             writeChunk(raf, 3, 7, 2);
             assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(7, 3, 7));
-            writeChunk(raf, 65_537, 8, 2); // header in the first mapping, footer in the second
+            writeChunk(raf, 65_537, 8, 2); // header in one piece, footer in the next
             assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(8, 65_537, 8));
             writeChunk(raf, 70_000, 9, 3);
             assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(9, 70_000, 9));
