@@ -30,9 +30,10 @@ import java.util.Optional;
  * {@link H2Chunks} finds the newest complete chunk by looking at each block start (tens of ms for 200 MB), and a
  * read-only open asks H2 which version its own recovery reaches. When that is the newest chunk's version nothing is
  * written and H2's open recovers the file itself, losing nothing: no chunk newer than that exists for a full scan to
- * find. Otherwise (the lost-commits case above, or anything the check cannot read) the file is opened once in
- * recovery mode and closed without compaction, which writes a clean header that points at the newest chunk; the pool
- * then opens a cleanly closed file.
+ * find. When it is older (the lost-commits case above), {@link H2HeaderRepair} writes the header H2 should have
+ * written, naming the newest chunk, and a second read-only open must confirm that H2 now reaches it. Only when that
+ * fails, or anything cannot be read, is the file opened once in recovery mode and closed without compaction, which
+ * writes a clean header that points at the newest chunk; the pool then opens a cleanly closed file.
  *
  * <p>Blocking: the quick check maps the file and touches each 4 KiB block; the full scan reads the whole file (about
  * 0.6-1.5 s for 200 MB on two busy cores); both only after an unclean stop. Not thread-safe: call before anything
@@ -51,6 +52,7 @@ final class H2FileRecovery {
         NOT_H2_FILE("not an embedded H2 file"),
         CLEAN("closed cleanly"),
         INTACT("unclean, H2's own recovery reaches the newest commit: no full scan"),
+        REPAIRED("unclean, header pointed at the newest commit, which H2's own recovery then reaches: no full scan"),
         FULL_SCAN("unclean, recovered by a full scan"),
         FAILED("unclean, recovery failed: left to H2");
 
@@ -89,8 +91,16 @@ final class H2FileRecovery {
                         + "commit, no full scan needed ({})", file.get(), check.get());
                 return Outcome.INTACT;
             }
+            if (check.isPresent() && H2HeaderRepair.pointAt(file.get(), check.get().newest())
+                    && h2Opens(file.get()) == check.get().newest().version()) {
+                LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery would have lost "
+                        + "its last commits ({}): its header now names the newest chunk, which H2 opens; no full "
+                        + "scan needed ({} ms)", file.get(), check.get(), (System.nanoTime() - start) / 1_000_000);
+                return Outcome.REPAIRED;
+            }
             check.ifPresent(c -> LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery "
-                    + "would lose its last commits ({}): full scan", file.get(), c));
+                    + "would lose its last commits ({}), even from a header that names the newest: full scan",
+                    file.get(), c));
             MVStore store = new MVStore.Builder().fileName(file.get().toString()).recoveryMode().open();
             long version = store.getCurrentVersion();
             store.close(0);
@@ -108,15 +118,16 @@ final class H2FileRecovery {
      * What the quick check found: the newest complete chunk's version, the version H2's own recovery opens the file
      * at, and what each took to find out.
      */
-    record QuickCheck(long newest, long h2Opens, long scanMillis, long openMillis) {
+    record QuickCheck(H2Chunks.Chunk newest, long h2Opens, long scanMillis, long openMillis) {
         /** H2's own recovery loses nothing: no chunk newer than the one it opens exists for a full scan to find. */
         boolean intact() {
-            return h2Opens == newest;
+            return h2Opens == newest.version();
         }
 
         @Override
         public String toString() {
-            return "newest chunk version " + newest + " found in " + scanMillis + " ms, H2 opens version " + h2Opens
+            return "newest chunk version " + newest.version() + " found in " + scanMillis + " ms, H2 opens version "
+                    + h2Opens
                     + " (read-only open " + openMillis + " ms)";
         }
     }
@@ -137,18 +148,22 @@ final class H2FileRecovery {
                 return Optional.empty();
             }
             long scanned = System.nanoTime();
-            MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
-            long h2Opens;
-            try {
-                h2Opens = store.getCurrentVersion();
-            } finally {
-                store.close();
-            }
-            return Optional.of(new QuickCheck(newest.get().version(), h2Opens, (scanned - start) / 1_000_000,
+            long h2Opens = h2Opens(file);
+            return Optional.of(new QuickCheck(newest.get(), h2Opens, (scanned - start) / 1_000_000,
                     (System.nanoTime() - scanned) / 1_000_000));
         } catch (IOException | RuntimeException e) {
             LOG.info("H2 file {}: the quick check of its chunks failed, a full scan follows: {}", file, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /** The version H2's own recovery opens {@code file} at: a read-only open, which writes nothing. */
+    private static long h2Opens(Path file) {
+        MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            return store.getCurrentVersion();
+        } finally {
+            store.close();
         }
     }
 
