@@ -68,8 +68,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the pool (connecting once, so an unreachable database fails here) and applies pending migrations.
-     * An embedded H2 file that was not closed cleanly is first recovered by a full scan ({@link H2FileRecovery}).
-     * Blocks for as long as that takes.
+     * An embedded H2 file that was not closed cleanly is first checked, and repaired or fully scanned where H2's own
+     * recovery would lose commits ({@link H2FileRecovery}). Blocks for as long as that takes.
      *
      * @throws DataAccessException when the database cannot be reached or a migration fails
      */
