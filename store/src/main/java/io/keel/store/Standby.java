@@ -2,6 +2,8 @@ package io.keel.store;
 
 import io.keel.runtime.KeelConfig;
 import io.keel.runtime.config.Settings;
+import io.keel.store.db.Database;
+import io.keel.store.db.StartSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,10 @@ import java.util.stream.Stream;
  *   <li>PostgreSQL (any shared database): the real start up to the bind: pool open, migrations validated, parts
  *   wired, routes built. Activation binds the port.</li>
  *   <li>Embedded H2: one process at a time may open the file, and the serving worker holds it. The standby rehearses
- *   the start on an in-memory H2 database in a scratch data directory (same classes loaded, same code run once, so
- *   the JIT has seen it), and after activation (the supervisor activates it once the old worker is gone) closes the
- *   rehearsal and starts for real on the file.</li>
+ *   the start on an H2 file of its own in a scratch data directory, listening on a loopback port of its own, opens a
+ *   copy of that file taken while it was open (what a SIGKILL leaves, so the unclean-file check runs too), and
+ *   stops (same classes loaded, same code run once, so the JIT has seen it); after activation (the supervisor
+ *   activates it once the old worker is gone) it starts for real on the file.</li>
  * </ul>
  * The supervisor closing standard input ends the wait: nothing is started. Thread-safe: the watch thread calls
  * {@link #command} and {@link #parentGone}; the main thread {@link #run}s.
@@ -94,34 +97,46 @@ final class Standby {
                 prepared.close();
                 return Optional.empty();
             }
-            return Optional.of(prepared.listen());
+            return Optional.of(prepared.listen(StartSteps.begin()));
         }
         Path scratch = scratchDir(config.dataDir());
         try {
-            StoreService rehearsal = StoreService.prepare(load.apply(rehearsalFlags(flags, scratch)),
-                    StoreParts.SHIPPED);
-            LOG.info(WAITING_LINE + " (rehearsed on an in-memory database; the file opens on activation); "
+            // The whole start once, listening too (Helidon's start costs 0.1-0.4 s the first time in a JVM), and the
+            // stop: activation then finds it all loaded and has nothing of the rehearsal left to close.
+            Settings rehearsalSettings = load.apply(rehearsalFlags(flags, scratch));
+            try (StoreService rehearsal = StoreService.prepare(rehearsalSettings, StoreParts.SHIPPED)) {
+                rehearsal.keel().start();
+                // and the open of a killed worker's file, which is what activation usually finds
+                Database.rehearseOpenAfterKill(StoreConfig.from(rehearsalSettings, scratch).db(),
+                        scratch.resolve("killed"));
+            }
+            LOG.info(WAITING_LINE + " (rehearsed on a scratch database; the file opens on activation); "
                     + "waiting for activation");
-            boolean go = awaitActivation();
-            rehearsal.close();
-            return go ? Optional.of(StoreService.start(settings)) : Optional.empty();
+            return awaitActivation() ? Optional.of(StoreService.start(settings, StoreParts.SHIPPED, StartSteps.begin()))
+                    : Optional.empty();
         } finally {
             delete(scratch);
         }
     }
 
     /**
-     * The worker's flags with an in-memory database in a scratch data directory: nothing the rehearsal does (the
-     * upload sweep, seeding) touches the real data; no drain on its close.
+     * The worker's flags with an embedded H2 file in a scratch data directory and a loopback listener on a free
+     * port: nothing the rehearsal does (the upload sweep, seeding, listening) touches the real data or the worker's
+     * ports; no drain on its close.
      */
     static Map<String, String> rehearsalFlags(Map<String, String> flags, Path scratch) {
         Map<String, String> rehearsal = new HashMap<>(flags);
         rehearsal.put("data-dir", scratch.toString());
-        rehearsal.put("db-url", "jdbc:h2:mem:keel-standby-" + ProcessHandle.current().pid());
+        rehearsal.put("db-url", ""); // the default: an H2 file under the scratch data directory, like the real one
         rehearsal.put("seed-orders", "0");
         rehearsal.put("drain-delay", "0s");
         rehearsal.put("connection-drain", "0s");
         rehearsal.put("shutdown-grace", "1s");
+        // its own listener: never the worker's port or management port, never shared with the serving workers
+        rehearsal.put("host", "127.0.0.1");
+        rehearsal.put("port", "0");
+        rehearsal.put("reuse-port", "false");
+        rehearsal.put("management-port", "-1");
         return rehearsal;
     }
 

@@ -28,6 +28,7 @@ import io.keel.store.db.DataAccessException;
 import io.keel.store.db.Database;
 import io.keel.store.db.Dialect;
 import io.keel.store.db.InvalidCursorException;
+import io.keel.store.db.StartSteps;
 import io.keel.store.docs.ApiDocs;
 import io.keel.store.events.OrderEvents;
 import io.keel.store.exports.ExportRoutes;
@@ -89,15 +90,27 @@ public final class StoreService implements AutoCloseable {
 
     /** The store assembled with {@code parts}: only the benchmark's baseline passes anything but the shipped parts. */
     public static StoreService start(Settings settings, StoreParts parts) {
-        return prepare(settings, parts).listen();
+        return start(settings, parts, StartSteps.begin());
+    }
+
+    /**
+     * Like {@link #start(Settings, StoreParts)}, the ready line counting from {@code steps} (a standby's
+     * activation).
+     */
+    static StoreService start(Settings settings, StoreParts parts, StartSteps steps) {
+        return prepare(settings, parts, steps).listen(steps);
     }
 
     /**
      * Everything a start does except listening: settings checked, database opened and migrated, every part wired,
-     * routes built. A standby worker stops here until it is activated; {@link #listen()} finishes, {@link #close()}
-     * gives up (closing the database). Blocks while the database opens.
+     * routes built. A standby worker stops here until it is activated; {@link #listen(StartSteps)} finishes,
+     * {@link #close()} gives up (closing the database). Blocks while the database opens.
      */
     static StoreService prepare(Settings settings, StoreParts parts) {
+        return prepare(settings, parts, StartSteps.begin());
+    }
+
+    private static StoreService prepare(Settings settings, StoreParts parts, StartSteps steps) {
         KeelConfig config = KeelConfig.from(settings);
         StoreConfig store = StoreConfig.from(settings, config.dataDir());
         if (store.maxUploadSize() > config.maxStreamSize()) {
@@ -106,11 +119,13 @@ public final class StoreService implements AutoCloseable {
         }
         settings.requireAllKnown();
         Keel keel = Keel.create(config).settings(settings);
+        steps.lap("server");
         try {
-            Database db = Database.open(store.db(), keel.metrics());
+            Database db = Database.open(store.db(), keel.metrics(), steps);
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db, config.host());
             service.loadNativeLibraries = service.wire(config, store, parts);
+            steps.lap("wiring");
             return service;
         } catch (RuntimeException e) {
             keel.close();
@@ -118,8 +133,11 @@ public final class StoreService implements AutoCloseable {
         }
     }
 
-    /** Binds the port and logs the ready line; on failure closes everything. Call once, after {@link #prepare}. */
-    StoreService listen() {
+    /**
+     * Binds the port and logs the ready line with the start's {@code steps} (a prepared standby's count from its
+     * activation); on failure closes everything. Call once, after {@link #prepare}.
+     */
+    StoreService listen(StartSteps steps) {
         try {
             keel.start();
         } catch (RuntimeException e) {
@@ -129,7 +147,9 @@ public final class StoreService implements AutoCloseable {
         // After ready: loading OpenCV and libsodium costs about 0.6 s of CPU that a restarting worker must not
         // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
         Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
-        LOG.info("store ready at http://{}:{}/ (database {})", displayHost(host), keel.port(), db.dialect());
+        steps.lap("listen");
+        LOG.info("store ready at http://{}:{}/ (database {}) in {}", displayHost(host), keel.port(), db.dialect(),
+                steps);
         return this;
     }
 

@@ -31,16 +31,18 @@ class StandbyTest {
     }
 
     @Test
-    void theRehearsalRunsOnAnInMemoryDatabaseInTheScratchDirectoryAndSeedsNothing() {
+    void theRehearsalRunsOnTheDefaultH2FileInTheScratchDirectoryAndSeedsNothingAndListensOnAFreeLoopbackPort() {
         Path scratch = dataDir.resolve("standby/1");
         Map<String, String> flags = Map.of("data-dir", dataDir.toString(), "db-url", "jdbc:h2:file:/srv/keel/store",
-                "seed-orders", "100000", "port", "8080");
+                "seed-orders", "100000", "port", "8080", "host", "0.0.0.0", "reuse-port", "true",
+                "management-port", "9090");
 
         Map<String, String> rehearsal = Standby.rehearsalFlags(flags, scratch);
 
         assertThat(rehearsal).containsEntry("data-dir", scratch.toString()).containsEntry("seed-orders", "0")
-                .containsEntry("port", "8080").containsEntry("drain-delay", "0s");
-        assertThat(rehearsal.get("db-url")).startsWith("jdbc:h2:mem:").doesNotContain("/srv/keel");
+                .containsEntry("drain-delay", "0s").containsEntry("port", "0").containsEntry("host", "127.0.0.1")
+                .containsEntry("reuse-port", "false").containsEntry("management-port", "-1");
+        assertThat(rehearsal.get("db-url")).as("the default: <data-dir>/db/keel, under the scratch data dir").isEmpty();
         assertThat(flags).as("the worker's own flags are left as they were")
                 .containsEntry("db-url", "jdbc:h2:file:/srv/keel/store");
     }

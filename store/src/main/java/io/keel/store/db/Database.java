@@ -6,9 +6,15 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.keel.runtime.dashboard.Dashboard;
 import io.keel.runtime.dashboard.Figure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -62,16 +68,25 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the pool (connecting once, so an unreachable database fails here) and applies pending migrations.
-     * An embedded H2 file that was not closed cleanly is first recovered by a full scan ({@link H2FileRecovery}).
-     * Blocks for as long as that takes.
+     * An embedded H2 file that was not closed cleanly is first checked, and repaired or fully scanned where H2's own
+     * recovery would lose commits ({@link H2FileRecovery}). Blocks for as long as that takes.
      *
      * @throws DataAccessException when the database cannot be reached or a migration fails
      */
     public static Database open(DbSettings settings, MeterRegistry registry) {
+        return open(settings, registry, StartSteps.begin());
+    }
+
+    /** Like {@link #open(DbSettings, MeterRegistry)}, recording its steps (file check, pool, migrations). */
+    public static Database open(DbSettings settings, MeterRegistry registry, StartSteps steps) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(steps, "steps");
         Dialect dialect = settings.dialect();
-        H2FileRecovery.recoverIfUnclean(settings);
+        H2FileRecovery.Outcome recovery = H2FileRecovery.recoverIfUnclean(settings);
+        if (recovery != H2FileRecovery.Outcome.NOT_H2_FILE) {
+            steps.lap("h2 file check", recovery.toString());
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName(POOL_NAME);
         config.setJdbcUrl(settings.jdbcUrl());
@@ -93,13 +108,38 @@ public final class Database implements AutoCloseable {
             throw new DataAccessException("cannot open database " + DbSettings.maskUrl(settings.jdbcUrl())
                     + " as user '" + settings.jdbcUser() + "': " + rootMessage(e), e);
         }
+        steps.lap("pool");
         try {
             migrate(pool, settings.jdbcUrl());
+            steps.lap("migrations");
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return new Database(pool, dialect, HeldConnections.install(registry));
+    }
+
+    /**
+     * A standby's rehearsal of the open after a kill (issue 10): copies the embedded H2 file of {@code live}, which
+     * must be open (the copy is what a SIGKILL leaves), into {@code scratch} and opens and closes the copy as
+     * {@link #open} would, so the unclean-file check, H2's own recovery and the file store are loaded and run once.
+     * Does nothing when {@code live} is not an embedded H2 file. Blocks for the copy and the open.
+     */
+    public static void rehearseOpenAfterKill(DbSettings live, Path scratch) {
+        Optional<Path> file = H2FileRecovery.file(live).filter(Files::isRegularFile);
+        if (file.isEmpty()) {
+            return;
+        }
+        DbSettings killed = new DbSettings("", live.user(), live.password(), live.poolSize(),
+                live.connectionTimeout(), scratch, live.leakThreshold());
+        try {
+            Path copy = H2FileRecovery.file(killed).orElseThrow();
+            Files.createDirectories(copy.getParent());
+            Files.copy(file.get(), copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + file.get() + " for the rehearsal", e);
+        }
+        open(killed, new SimpleMeterRegistry()).close();
     }
 
     private static void migrate(DataSource dataSource, String jdbcUrl) {
