@@ -28,6 +28,11 @@ public final class StoreSettingTable {
             DbSettings.DEFAULT_LEAK_THRESHOLD, Duration.ZERO, Duration.ofDays(1),
             "a DB connection held longer is counted (`keel_db_connections_held_too_long_total`) and its borrower's "
                     + "stack logged once per call site; 0 = off, else at least 2s");
+    public static final Setting DB_COMPACT_INTERVAL = Setting.duration("db-compact-interval",
+            DbSettings.DEFAULT_COMPACT_INTERVAL, Duration.ZERO, DbSettings.MAX_COMPACT_INTERVAL,
+            "embedded H2: how often live pages of sparse file chunks are moved together, which H2's own background "
+                    + "writer would do if `WRITE_DELAY=0` had not turned it off (without it the chunk count, its "
+                    + "memory and the file keep growing); 0 = off, else at least 100ms");
     public static final Setting SEED_ORDERS = Setting.count("seed-orders", 0, 0, 100_000_000,
             "demo orders seeded into an empty database at start (`./keel start`: 100000)");
     public static final Setting SESSION_TTL = Setting.duration("session-ttl", Duration.ofHours(24),
@@ -84,7 +89,8 @@ public final class StoreSettingTable {
             SEED_ORDERS, SESSION_TTL, SESSION_CACHE_SIZE,
             LOGIN_MAX_FAILURES, LOGIN_WINDOW, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_MAX_DELAY,
             PASSWORD_MEMORY_KIB, PASSWORD_ITERATIONS, MAX_IMAGE_PIXELS, MAX_IMAGE_SIZE, MAX_UPLOAD_SIZE,
-            EXPORT_FETCH_SIZE, SSE_REPLAY_SIZE, SSE_CLIENT_QUEUE, SSE_HEARTBEAT, DB_LEAK_THRESHOLD, UPLOAD_STORE,
+            EXPORT_FETCH_SIZE, SSE_REPLAY_SIZE, SSE_CLIENT_QUEUE, SSE_HEARTBEAT, DB_LEAK_THRESHOLD, DB_COMPACT_INTERVAL,
+            UPLOAD_STORE,
             UPLOAD_CHUNK_SIZE, EVENTS_POLL, EVENTS_RECONNECT_MAX, EVENTS_BATCH);
 
     private StoreSettingTable() {

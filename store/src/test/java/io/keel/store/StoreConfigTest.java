@@ -28,6 +28,16 @@ class StoreConfigTest {
         assertThat(config.events().poll()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.events().reconnectMax()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.events().batch()).isEqualTo(500);
+        assertThat(config.db().compactInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theH2CompactIntervalIsASettingThatZeroTurnsOff() {
+        assertThat(config(Map.of("db-compact-interval", "0")).db().compactInterval()).isZero();
+        assertThat(config(Map.of("db-compact-interval", "5s")).db().compactInterval())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> config(Map.of("db-compact-interval", "2h")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("db-compact-interval");
     }
 
     @Test

@@ -45,9 +45,12 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
 
     private final HeldConnections heldConnections;
+    private final Optional<H2Housekeeping> housekeeping;
 
-    private Database(HikariDataSource pool, Dialect dialect, HeldConnections heldConnections) {
+    private Database(HikariDataSource pool, Dialect dialect, HeldConnections heldConnections,
+                     Optional<H2Housekeeping> housekeeping) {
         this.heldConnections = heldConnections;
+        this.housekeeping = housekeeping;
         this.pool = pool;
         this.dialect = dialect;
     }
@@ -116,7 +119,14 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool, dialect, HeldConnections.install(registry));
+        Optional<H2Housekeeping> housekeeping = H2Housekeeping.appliesTo(settings)
+                ? Optional.of(H2Housekeeping.start(pool, settings.compactInterval(), registry)) : Optional.empty();
+        return new Database(pool, dialect, HeldConnections.install(registry), housekeeping);
+    }
+
+    /** The H2 compaction task, when this is an embedded H2 database and it is on; for tests. */
+    Optional<H2Housekeeping> housekeeping() {
+        return housekeeping;
     }
 
     /**
@@ -210,9 +220,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Closes every pooled connection and removes the pool's meters. Idempotent. */
+    /** Stops the H2 housekeeping, then closes every pooled connection and removes the pool's meters. Idempotent. */
     @Override
     public void close() {
+        housekeeping.ifPresent(H2Housekeeping::close); // first: no run may touch the store the pool closes
         pool.close();
         heldConnections.close();
     }

@@ -26,10 +26,17 @@ import java.util.regex.Pattern;
  * @param dataDir           where the embedded database lives ({@code <dataDir>/db/keel.mv.db})
  * @param leakThreshold     a connection held longer than this is counted and its borrower's stack logged once
  *                          ({@code KEEL_DB_LEAK_THRESHOLD}, default 5 min; 0 = off, else at least 2 s, Hikari's minimum)
+ * @param compactInterval   embedded H2 only: how often the store compacts the H2 file's chunks, the housekeeping
+ *                          H2's background writer does but {@code WRITE_DELAY=0} turns off ({@link H2Housekeeping};
+ *                          {@code KEEL_DB_COMPACT_INTERVAL}, default 1 s; 0 = off, else
+ *                          {@value #MIN_COMPACT_INTERVAL_MILLIS} ms..1 h)
  */
 public record DbSettings(String url, String user, String password, int poolSize, Duration connectionTimeout,
-                         Path dataDir, Duration leakThreshold) {
+                         Path dataDir, Duration leakThreshold, Duration compactInterval) {
     public static final Duration DEFAULT_LEAK_THRESHOLD = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_COMPACT_INTERVAL = Duration.ofSeconds(1);
+    public static final long MIN_COMPACT_INTERVAL_MILLIS = 100;
+    public static final Duration MAX_COMPACT_INTERVAL = Duration.ofHours(1);
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final int MAX_POOL_SIZE = 200;
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
@@ -55,6 +62,12 @@ public record DbSettings(String url, String user, String password, int poolSize,
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(leakThreshold, "leakThreshold");
+        Objects.requireNonNull(compactInterval, "compactInterval");
+        if (!compactInterval.isZero() && (compactInterval.toMillis() < MIN_COMPACT_INTERVAL_MILLIS
+                || compactInterval.compareTo(MAX_COMPACT_INTERVAL) > 0)) {
+            throw new IllegalArgumentException("db compactInterval was " + compactInterval + "; allowed 0 (off) or "
+                    + Duration.ofMillis(MIN_COMPACT_INTERVAL_MILLIS) + ".." + MAX_COMPACT_INTERVAL);
+        }
         if (!leakThreshold.isZero() && leakThreshold.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new IllegalArgumentException("db leakThreshold was " + leakThreshold + "; allowed 0 (off) or >= 2s");
         }
@@ -71,10 +84,21 @@ public record DbSettings(String url, String user, String password, int poolSize,
         resolve(url, user, password, dataDir);
     }
 
-    /** Settings with the default leak threshold. */
+    /** Settings with the default compaction interval. */
+    public DbSettings(String url, String user, String password, int poolSize, Duration connectionTimeout,
+                      Path dataDir, Duration leakThreshold) {
+        this(url, user, password, poolSize, connectionTimeout, dataDir, leakThreshold, DEFAULT_COMPACT_INTERVAL);
+    }
+
+    /** Settings with the default leak threshold and compaction interval. */
     public DbSettings(String url, String user, String password, int poolSize, Duration connectionTimeout,
                       Path dataDir) {
         this(url, user, password, poolSize, connectionTimeout, dataDir, DEFAULT_LEAK_THRESHOLD);
+    }
+
+    /** The same settings with another compaction interval. */
+    public DbSettings withCompactInterval(Duration interval) {
+        return new DbSettings(url, user, password, poolSize, connectionTimeout, dataDir, leakThreshold, interval);
     }
 
     /** The embedded H2 database under {@code dataDir}, pool of {@value #DEFAULT_POOL_SIZE}, 5 s timeout. */
@@ -116,7 +140,8 @@ public record DbSettings(String url, String user, String password, int poolSize,
     @Override
     public String toString() {
         return "DbSettings[url=" + maskUrl(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
-                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + ", dataDir=" + dataDir + "]";
+                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + ", dataDir=" + dataDir
+                + ", leakThreshold=" + leakThreshold + ", compactInterval=" + compactInterval + "]";
     }
 
     /** A url with any password in it (userinfo or {@code password=} parameter) replaced by {@code ****}. */

@@ -92,6 +92,20 @@ class DbSettingsTest {
     }
 
     @Test
+    void aCompactIntervalIsOffOrBetween100MillisecondsAndAnHour() {
+        DbSettings settings = DbSettings.defaults(DATA);
+
+        assertThat(settings.withCompactInterval(Duration.ZERO).compactInterval()).isZero();
+        assertThat(settings.withCompactInterval(Duration.ofMillis(100)).compactInterval())
+                .isEqualTo(Duration.ofMillis(100));
+        assertThatThrownBy(() -> settings.withCompactInterval(Duration.ofMillis(99)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("db compactInterval was PT0.099S; allowed 0 (off) or PT0.1S..PT1H");
+        assertThatThrownBy(() -> settings.withCompactInterval(Duration.ofMinutes(61)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactInterval was PT1H1M");
+    }
+
+    @Test
     void toStringAndMaskUrlHidePasswords() {
         DbSettings settings = withUrl("postgresql://shop:secret@db/store?password=also", "", "hunter2");
 
