@@ -106,9 +106,7 @@ final class Standby {
             Settings rehearsalSettings = load.apply(rehearsalFlags(flags, scratch));
             try (StoreService rehearsal = StoreService.prepare(rehearsalSettings, StoreParts.SHIPPED)) {
                 rehearsal.keel().start();
-                // and the open of a killed worker's file, which is what activation usually finds
-                Database.rehearseOpenAfterKill(StoreConfig.from(rehearsalSettings, scratch).db(),
-                        scratch.resolve("killed"));
+                rehearseOpenAfterKill(rehearsalSettings, scratch);
             }
             LOG.info(WAITING_LINE + " (rehearsed on a scratch database; the file opens on activation); "
                     + "waiting for activation");
@@ -116,6 +114,24 @@ final class Standby {
                     : Optional.empty();
         } finally {
             delete(scratch);
+        }
+    }
+
+    /**
+     * The open of a killed worker's file, which is what activation usually finds. Only a warm-up: when it fails the
+     * standby logs it and goes on, since activation opens the real file anyway.
+     *
+     * @return the rehearsed open's steps; empty when there was nothing to rehearse or it failed
+     */
+    static Optional<StartSteps> rehearseOpenAfterKill(Settings rehearsalSettings, Path scratch) {
+        try {
+            Optional<StartSteps> steps = Database.rehearseOpenAfterKill(
+                    StoreConfig.from(rehearsalSettings, scratch).db(), scratch.resolve("killed"));
+            steps.ifPresent(s -> LOG.info("standby rehearsed the open of a killed worker's file: {}", s));
+            return steps;
+        } catch (RuntimeException e) {
+            LOG.warn("the standby's rehearsal of the open after a kill failed; it goes on without: {}", e.toString());
+            return Optional.empty();
         }
     }
 

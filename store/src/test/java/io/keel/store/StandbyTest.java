@@ -3,6 +3,7 @@ package io.keel.store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import io.keel.runtime.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +46,18 @@ class StandbyTest {
         assertThat(rehearsal.get("db-url")).as("the default: <data-dir>/db/keel, under the scratch data dir").isEmpty();
         assertThat(flags).as("the worker's own flags are left as they were")
                 .containsEntry("db-url", "jdbc:h2:file:/srv/keel/store");
+    }
+
+    @Test
+    void aRehearsalOfTheOpenAfterAKillThatFailsIsLoggedAndTheStandbyGoesOnWithoutOverwritingAnything()
+            throws Exception {
+        Path scratch = dataDir.resolve("standby/1");
+        Settings settings = Settings.of(Standby.rehearsalFlags(Map.of(), scratch));
+        Files.writeString(Files.createDirectories(scratch.resolve("db")).resolve("keel.mv.db"), "not H2");
+        Path inTheWay = Files.createDirectories(scratch.resolve("killed/db")).resolve("keel.mv.db");
+        Files.writeString(inTheWay, "in the way");
+
+        assertThat(Standby.rehearseOpenAfterKill(settings, scratch)).isEmpty();
+        assertThat(inTheWay).hasContent("in the way");
     }
 }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -134,22 +133,30 @@ public final class Database implements AutoCloseable {
      * must be open (the copy is what a SIGKILL leaves), into {@code scratch} and opens and closes the copy as
      * {@link #open} would, so the unclean-file check, H2's own recovery and the file store are loaded and run once.
      * Does nothing when {@code live} is not an embedded H2 file. Blocks for the copy and the open.
+     *
+     * @return the steps of the copy's open, the file check's outcome among them; empty when nothing was rehearsed
+     *
+     * @throws UncheckedIOException when the copy cannot be made, also when a file is already where the copy goes
+     *                              (it is never overwritten)
+     * @throws DataAccessException  when the copy does not open
      */
-    public static void rehearseOpenAfterKill(DbSettings live, Path scratch) {
+    public static Optional<StartSteps> rehearseOpenAfterKill(DbSettings live, Path scratch) {
         Optional<Path> file = H2FileRecovery.file(live).filter(Files::isRegularFile);
         if (file.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         DbSettings killed = new DbSettings("", live.user(), live.password(), live.poolSize(),
                 live.connectionTimeout(), scratch, live.leakThreshold());
         try {
             Path copy = H2FileRecovery.file(killed).orElseThrow();
             Files.createDirectories(copy.getParent());
-            Files.copy(file.get(), copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file.get(), copy); // never over an existing file: scratch is the rehearsal's own
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + file.get() + " for the rehearsal", e);
         }
-        open(killed, new SimpleMeterRegistry()).close();
+        StartSteps steps = StartSteps.begin();
+        open(killed, new SimpleMeterRegistry(), steps).close();
+        return Optional.of(steps);
     }
 
     private static void migrate(DataSource dataSource, String jdbcUrl) {

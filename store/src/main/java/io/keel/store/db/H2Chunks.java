@@ -9,7 +9,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,29 +50,68 @@ final class H2Chunks {
     record Chunk(int id, long block, long version) {
     }
 
+    /**
+     * The complete chunks of a file, in file order. H2 gives each commit a new version and a new id, so two complete
+     * chunks that share a version, or an id with different versions, mean the file holds stale chunks (left by an
+     * earlier lossy recovery, a moved chunk's old copy, or an id wrap) and the highest version may not be the commit
+     * H2 last wrote: {@link #conflict()} says so, and the caller must not point the header at {@link #newest()}.
+     */
+    record Scan(List<Chunk> chunks) {
+        Scan {
+            chunks = List.copyOf(chunks);
+        }
+
+        /** The complete chunk with the highest version, or empty if there is none. */
+        Optional<Chunk> newest() {
+            return chunks.stream().max(Comparator.comparingLong(Chunk::version));
+        }
+
+        /** The first two chunks that share a version, or an id with different versions; empty when there are none. */
+        Optional<String> conflict() {
+            Map<Long, Chunk> byVersion = new HashMap<>();
+            Map<Integer, Chunk> byId = new HashMap<>();
+            for (Chunk chunk : chunks) {
+                Chunk sameVersion = byVersion.putIfAbsent(chunk.version(), chunk);
+                if (sameVersion != null) {
+                    return Optional.of("chunks " + sameVersion + " and " + chunk + " share a version");
+                }
+                Chunk sameId = byId.putIfAbsent(chunk.id(), chunk);
+                if (sameId != null) {
+                    return Optional.of("chunks " + sameId + " and " + chunk + " share an id");
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
     private H2Chunks() {
     }
 
     /** The complete chunk with the highest version, or empty if there is none. */
     static Optional<Chunk> newest(Path file) throws IOException {
+        return scan(file).newest();
+    }
+
+    /** Every complete chunk of {@code file}. */
+    static Scan scan(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             long blocks = size / BLOCK;
             // Large reads into one buffer rather than a mapping: a mapping would count the whole file in the
             // process's RSS (which the memory guard watches) until the GC unmaps it.
             byte[] region = new byte[REGION_BLOCKS * BLOCK];
-            Chunk newest = null;
+            List<Chunk> chunks = new ArrayList<>();
             for (long from = FIRST_CHUNK_BLOCK; from < blocks; from += REGION_BLOCKS) {
                 int count = (int) Math.min(REGION_BLOCKS, blocks - from);
                 readFully(channel, ByteBuffer.wrap(region, 0, count * BLOCK), from * BLOCK);
                 for (int block : chunkStarts(region, count)) {
                     Chunk chunk = completeChunkAt(channel, size, from + block);
-                    if (chunk != null && (newest == null || chunk.version() > newest.version())) {
-                        newest = chunk;
+                    if (chunk != null) {
+                        chunks.add(chunk);
                     }
                 }
             }
-            return Optional.ofNullable(newest);
+            return new Scan(chunks);
         }
     }
 

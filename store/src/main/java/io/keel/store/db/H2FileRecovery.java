@@ -1,5 +1,6 @@
 package io.keel.store.db;
 
+import org.h2.engine.Constants;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +10,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,13 +34,18 @@ import java.util.Optional;
  * written and H2's open recovers the file itself, losing nothing: no chunk newer than that exists for a full scan to
  * find. When it is older (the lost-commits case above), {@link H2HeaderRepair} writes the header H2 should have
  * written, naming the newest chunk, and a second read-only open must confirm that H2 now reaches it. Only when that
- * fails, or anything cannot be read, is the file opened once in recovery mode and closed without compaction, which
+ * fails or throws, when the repair is refused (H2 reaches a newer version than the scan found, the chunks conflict,
+ * the file is locked), when the H2 release or the file's format is not the one this was verified against, or when
+ * anything cannot be read, is the file opened once in recovery mode and closed without compaction, which
  * writes a clean header that points at the newest chunk; the pool then opens a cleanly closed file.
  *
- * <p>Blocking: the quick check maps the file and touches each 4 KiB block; the full scan reads the whole file (about
- * 0.6-1.5 s for 200 MB on two busy cores); both only after an unclean stop. Not thread-safe: call before anything
- * opens the file. Nothing is done for other databases, for H2 files another process may share ({@code AUTO_SERVER})
- * or that are encrypted, or when the file is missing or was closed cleanly.
+ * <p>Blocking: the quick check reads the file in 1 MiB pieces and looks at each 4 KiB block's start; the full scan
+ * reads the whole file (about 0.6-1.5 s for 200 MB on two busy cores); both only after an unclean stop. Not
+ * thread-safe: call before anything opens the file. Nothing is done for other databases, for H2 files another process
+ * may share ({@code AUTO_SERVER}) or that are encrypted, or when the file is missing or was closed cleanly.
+ *
+ * <p>Just over 300 lines: the decision between the quick path, the repair and the full scan, with a log line that
+ * says why for each way out, reads best in one place.
  */
 final class H2FileRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(H2FileRecovery.class);
@@ -46,6 +53,13 @@ final class H2FileRecovery {
     static final String SUFFIX = ".mv.db";
     /** H2 writes its file header twice, in the first two 4 KiB blocks; the first one is read. */
     private static final int HEADER_BLOCK = 4096;
+    /**
+     * The H2 release whose chunk format, header and lossy recovery the quick check and the header repair were
+     * checked against; under any other H2 an unclean file is fully scanned.
+     */
+    static final String VERIFIED_H2 = "2.5.252";
+    /** The header's {@code format} (hex) that H2 {@link #VERIFIED_H2} writes; any other is fully scanned. */
+    static final String VERIFIED_FORMAT = "3";
 
     /** What {@link #recoverIfUnclean} did; {@link #toString()} says it for the start's log line. */
     enum Outcome {
@@ -76,59 +90,141 @@ final class H2FileRecovery {
      * open, which then does its own recovery (or reports the file corrupt).
      */
     static Outcome recoverIfUnclean(DbSettings settings) {
-        Optional<Path> file = file(settings);
-        if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+        return recoverIfUnclean(settings, Constants.VERSION);
+    }
+
+    /** {@link #recoverIfUnclean(DbSettings)} as if the H2 on the class path were {@code h2Version}. */
+    static Outcome recoverIfUnclean(DbSettings settings, String h2Version) {
+        Optional<Path> found = file(settings);
+        if (found.isEmpty() || !Files.isRegularFile(found.get())) {
             return Outcome.NOT_H2_FILE;
         }
+        Path file = found.get();
+        long start = System.nanoTime();
+        Map<String, String> header;
         try {
-            if (closedCleanly(file.get())) {
-                return Outcome.CLEAN;
+            header = headerFields(file);
+        } catch (IOException e) {
+            LOG.warn("H2 file {}: its header cannot be read; H2's own open goes on: {}", file, e.toString());
+            return Outcome.FAILED;
+        }
+        if ("1".equals(header.get("clean"))) {
+            return Outcome.CLEAN;
+        }
+        Optional<String> unverified = unverified(h2Version, header);
+        if (unverified.isPresent()) {
+            LOG.warn("H2 file {} was not closed cleanly (process killed?) and {}: full scan", file, unverified.get());
+            return fullScan(file, start);
+        }
+        return quickRecovery(file, start).orElseGet(() -> fullScan(file, start));
+    }
+
+    /**
+     * Why the quick check, which reads H2's file format itself, must not be trusted here; empty when this H2 and
+     * this file are the ones it was verified against.
+     */
+    static Optional<String> unverified(String h2Version, Map<String, String> header) {
+        if (!VERIFIED_H2.equals(h2Version)) {
+            return Optional.of("H2 is " + h2Version + " where the quick check is verified against " + VERIFIED_H2);
+        }
+        if (!VERIFIED_FORMAT.equals(header.get("format"))) {
+            return Optional.of("its header's format is " + header.get("format") + " where the quick check reads "
+                    + VERIFIED_FORMAT);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@link Outcome#INTACT} or {@link Outcome#REPAIRED}; empty when a full scan must follow: the quick check failed,
+     * the repair was refused or failed, or H2 did not confirm it. A failure after the header was written is safe to
+     * scan past: H2's recovery mode ignores the header.
+     */
+    private static Optional<Outcome> quickRecovery(Path file, long start) {
+        Optional<QuickCheck> found = quickCheck(file);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        QuickCheck check = found.get();
+        if (check.intact()) {
+            LOG.warn("H2 file {} was not closed cleanly (process killed?): H2's own recovery reaches its newest "
+                    + "commit, no full scan needed ({})", file, check);
+            return Optional.of(Outcome.INTACT);
+        }
+        Optional<String> refusal = check.repairRefusal();
+        if (refusal.isPresent()) {
+            LOG.warn("H2 file {} was not closed cleanly (process killed?) and its header is left as it is ({}): {}; "
+                    + "full scan", file, check, refusal.get());
+            return Optional.empty();
+        }
+        try {
+            if (!H2HeaderRepair.pointAt(file, check.newest())) {
+                LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery would lose its "
+                        + "last commits ({}); its header was not repaired (locked by another process, or a field "
+                        + "this would not write back): full scan", file, check);
+                return Optional.empty();
             }
-            long start = System.nanoTime();
-            Optional<QuickCheck> check = quickCheck(file.get());
-            if (check.isPresent() && check.get().intact()) {
-                LOG.warn("H2 file {} was not closed cleanly (process killed?): H2's own recovery reaches its newest "
-                        + "commit, no full scan needed ({})", file.get(), check.get());
-                return Outcome.INTACT;
+            long confirmed = h2Opens(file);
+            if (confirmed != check.newest().version()) {
+                LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery would lose its "
+                        + "last commits ({}), even from a header that names the newest chunk (H2 opens version {}): "
+                        + "full scan", file, check, confirmed);
+                return Optional.empty();
             }
-            if (check.isPresent() && H2HeaderRepair.pointAt(file.get(), check.get().newest())
-                    && h2Opens(file.get()) == check.get().newest().version()) {
-                LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery would have lost "
-                        + "its last commits ({}): its header now names the newest chunk, which H2 opens; no full "
-                        + "scan needed ({} ms)", file.get(), check.get(), (System.nanoTime() - start) / 1_000_000);
-                return Outcome.REPAIRED;
-            }
-            check.ifPresent(c -> LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery "
-                    + "would lose its last commits ({}), even from a header that names the newest: full scan",
-                    file.get(), c));
-            MVStore store = new MVStore.Builder().fileName(file.get().toString()).recoveryMode().open();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery would lose its last "
+                    + "commits ({}); the repair of its header failed, a full scan follows: {}", file, check,
+                    e.toString());
+            return Optional.empty();
+        }
+        LOG.warn("H2 file {} was not closed cleanly (process killed?) and H2's own recovery would have lost its last "
+                + "commits ({}): its header now names the newest chunk, which H2 opens; no full scan needed ({} ms)",
+                file, check, (System.nanoTime() - start) / 1_000_000);
+        return Optional.of(Outcome.REPAIRED);
+    }
+
+    /** Opens the file once in H2's recovery mode, which scans it for the newest chunk, and closes it cleanly. */
+    private static Outcome fullScan(Path file, long start) {
+        try {
+            MVStore store = new MVStore.Builder().fileName(file.toString()).recoveryMode().open();
             long version = store.getCurrentVersion();
             store.close(0);
             LOG.warn("H2 file {} was not closed cleanly (process killed?): recovered to version {} by a full scan "
-                    + "in {} ms", file.get(), version, (System.nanoTime() - start) / 1_000_000);
+                    + "in {} ms", file, version, (System.nanoTime() - start) / 1_000_000);
             return Outcome.FULL_SCAN;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("H2 file {} was not closed cleanly and its full-scan recovery failed; H2's own recovery goes on, "
-                    + "and may lose the last commits: {}", file.get(), e.toString());
+                    + "and may lose the last commits: {}", file, e.toString());
             return Outcome.FAILED;
         }
     }
 
     /**
-     * What the quick check found: the newest complete chunk's version, the version H2's own recovery opens the file
-     * at, and what each took to find out.
+     * What the quick check found: the newest complete chunk, a conflict among the chunks ({@link H2Chunks.Scan}), the
+     * version H2's own recovery opens the file at, and what each took to find out.
      */
-    record QuickCheck(H2Chunks.Chunk newest, long h2Opens, long scanMillis, long openMillis) {
+    record QuickCheck(H2Chunks.Chunk newest, Optional<String> conflict, long h2Opens, long scanMillis,
+                      long openMillis) {
         /** H2's own recovery loses nothing: no chunk newer than the one it opens exists for a full scan to find. */
         boolean intact() {
             return h2Opens == newest.version();
         }
 
+        /**
+         * Why the header must not be pointed at {@link #newest}; empty when H2 opens an older version. When H2
+         * opens a newer one the scan missed a chunk, and pointing the header at the newest it found would move H2
+         * back; when the chunks conflict the newest found may be a stale one.
+         */
+        Optional<String> repairRefusal() {
+            if (h2Opens > newest.version()) {
+                return Optional.of("H2 opens a version newer than the newest chunk found");
+            }
+            return conflict.map(c -> "the chunks are ambiguous, " + c);
+        }
+
         @Override
         public String toString() {
             return "newest chunk version " + newest.version() + " found in " + scanMillis + " ms, H2 opens version "
-                    + h2Opens
-                    + " (read-only open " + openMillis + " ms)";
+                    + h2Opens + " (read-only open " + openMillis + " ms)";
         }
     }
 
@@ -142,14 +238,15 @@ final class H2FileRecovery {
     static Optional<QuickCheck> quickCheck(Path file) {
         try {
             long start = System.nanoTime();
-            Optional<H2Chunks.Chunk> newest = H2Chunks.newest(file);
+            H2Chunks.Scan scan = H2Chunks.scan(file);
+            Optional<H2Chunks.Chunk> newest = scan.newest();
             if (newest.isEmpty()) {
                 LOG.info("H2 file {}: the quick check found no complete chunk; a full scan follows", file);
                 return Optional.empty();
             }
             long scanned = System.nanoTime();
             long h2Opens = h2Opens(file);
-            return Optional.of(new QuickCheck(newest.get(), h2Opens, (scanned - start) / 1_000_000,
+            return Optional.of(new QuickCheck(newest.get(), scan.conflict(), h2Opens, (scanned - start) / 1_000_000,
                     (System.nanoTime() - scanned) / 1_000_000));
         } catch (IOException | RuntimeException e) {
             LOG.info("H2 file {}: the quick check of its chunks failed, a full scan follows: {}", file, e.toString());
@@ -184,12 +281,28 @@ final class H2FileRecovery {
 
     /** True when the file header carries H2's clean-close mark ({@code clean:1}, written only by a clean close). */
     static boolean closedCleanly(Path file) throws IOException {
+        return "1".equals(headerFields(file).get("clean"));
+    }
+
+    /**
+     * The fields of the first header line, {@code key:value,...}, as written (the checksum is not checked, so a
+     * garbled checksum does not stop the quick check; H2 and {@link H2HeaderRepair} check it); empty when there is
+     * no line.
+     */
+    static Map<String, String> headerFields(Path file) throws IOException {
         byte[] block;
         try (InputStream in = Files.newInputStream(file)) {
             block = in.readNBytes(HEADER_BLOCK);
         }
         String header = new String(block, StandardCharsets.ISO_8859_1);
         int end = header.indexOf('\n');
-        return end > 0 && Arrays.asList(header.substring(0, end).split(",")).contains("clean:1");
+        Map<String, String> fields = new HashMap<>();
+        for (String field : end > 0 ? header.substring(0, end).split(",") : new String[0]) {
+            int colon = field.indexOf(':');
+            if (colon > 0) {
+                fields.putIfAbsent(field.substring(0, colon), field.substring(colon + 1));
+            }
+        }
+        return fields;
     }
 }

@@ -5,6 +5,7 @@ import org.h2.mvstore.DataUtils;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +24,9 @@ import java.util.regex.Pattern;
  * trusts the valid one with the higher version, so a write cut between the blocks leaves a usable file. Safe to run
  * before a full scan: H2's recovery mode ignores the header and writes its own on close.
  *
- * <p>Stateless; blocks for two small reads and one 8 KiB write. Call only while no process has the file open.
+ * <p>Stateless; blocks for two small reads, one 8 KiB write and its fsync. Call only while no process has the file
+ * open: it holds an exclusive lock on the file while it reads and writes (as H2 locks the file it opens) and writes
+ * nothing when another process holds one.
  */
 final class H2HeaderRepair {
     private static final Pattern PLAIN_VALUE = Pattern.compile("[0-9A-Za-z.]*");
@@ -32,11 +35,19 @@ final class H2HeaderRepair {
     }
 
     /**
-     * Points the header of {@code file} at {@code chunk}; false, writing nothing, when the header cannot be read or
-     * holds a value this would not write back byte for byte.
+     * Points the header of {@code file} at {@code chunk}; false, writing nothing, when another process holds a lock
+     * on the file, or the header cannot be read, is not of the {@code format} {@link H2FileRecovery#VERIFIED_FORMAT}
+     * or holds a value this would not write back byte for byte.
+     *
+     * @throws IOException           when the file cannot be read or written
+     * @throws NumberFormatException when a header block's checksum is not a number
      */
     static boolean pointAt(Path file, H2Chunks.Chunk chunk) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return false;
+            }
             byte[] both = new byte[2 * H2Chunks.BLOCK];
             ByteBuffer blocks = ByteBuffer.wrap(both);
             while (blocks.hasRemaining() && channel.read(blocks, blocks.position()) >= 0) {
@@ -47,7 +58,8 @@ final class H2HeaderRepair {
             }
             Map<String, String> header = newer(H2Chunks.checksummedMap(Arrays.copyOf(both, H2Chunks.BLOCK)),
                     H2Chunks.checksummedMap(Arrays.copyOfRange(both, H2Chunks.BLOCK, both.length)));
-            if (header == null || !header.containsKey("H") || !header.values().stream()
+            if (header == null || !header.containsKey("H")
+                    || !H2FileRecovery.VERIFIED_FORMAT.equals(header.get("format")) || !header.values().stream()
                     .allMatch(value -> PLAIN_VALUE.matcher(value).matches())) {
                 return false;
             }
@@ -70,6 +82,7 @@ final class H2HeaderRepair {
             while (written.hasRemaining()) {
                 channel.write(written, written.position());
             }
+            channel.force(false); // the repaired header outlives a crash right after the open that follows
             return true;
         }
     }

@@ -113,11 +113,35 @@ class H2ChunksTest {
         }
     }
 
-    /** A chunk as H2 writes it: header line at the block start, checksummed footer in its last 128 bytes. */
+    @Test
+    void twoChunksThatShareAVersionOrAnIdWithDifferentVersionsAreAConflict() throws Exception {
+        Path file = dir.resolve("stale.mv.db");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(64L * H2Chunks.BLOCK);
+            writeChunk(raf, 2, 7, 2);
+            writeChunk(raf, 4, 8, 2);
+            assertThat(H2Chunks.scan(file).conflict()).isEmpty();
+            writeChunk(raf, 10, 8, 2); // the same chunk again elsewhere, as a stale copy
+            assertThat(H2Chunks.scan(file).conflict()).hasValueSatisfying(c -> assertThat(c).contains("version"));
+            writeChunk(raf, 10, 9, 2);
+            assertThat(H2Chunks.scan(file).conflict()).isEmpty();
+            writeChunk(raf, 20, 7, 2, 0x12); // id 7 again, with another version
+            assertThat(H2Chunks.scan(file).conflict()).hasValueSatisfying(c -> assertThat(c).contains("id"));
+            assertThat(H2Chunks.scan(file).newest()).contains(new H2Chunks.Chunk(7, 20, 0x12));
+        }
+    }
+
     private static void writeChunk(RandomAccessFile raf, long block, int id, int len) throws Exception {
+        writeChunk(raf, block, id, len, id);
+    }
+
+    /** A chunk as H2 writes it: header line at the block start, checksummed footer in its last 128 bytes. */
+    private static void writeChunk(RandomAccessFile raf, long block, int id, int len, long version)
+            throws Exception {
         String hex = Integer.toHexString(id);
         raf.seek(block * H2Chunks.BLOCK);
-        raf.write(("chunk:" + hex + ",len:" + len + ",pages:0,max:0,map:0,root:0,time:0,version:" + hex + "\n")
+        raf.write(("chunk:" + hex + ",len:" + len + ",pages:0,max:0,map:0,root:0,time:0,version:"
+                + Long.toHexString(version) + "\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         String text = "chunk:" + hex + ",len:" + len + ",version:" + hex;
         int sum = org.h2.mvstore.DataUtils.getFletcher32(text.getBytes(StandardCharsets.ISO_8859_1), 0,
