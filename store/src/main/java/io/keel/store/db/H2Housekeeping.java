@@ -44,7 +44,8 @@ import javax.sql.DataSource;
  *
  * <p>Threading: one daemon platform thread, runs never overlap. {@link #close()} waits for a run in progress, so no run
  * touches a closed store; call it before the pool closes. Meters: {@code keel_db_h2_housekeeping_seconds} (runs and
- * their time), {@code keel_db_h2_chunks} and {@code keel_db_h2_file_size_bytes} as of the last run.
+ * their time), {@code keel_db_h2_chunks}, {@code keel_db_h2_file_size_bytes} and the page cache's
+ * {@code keel_db_h2_cache_used_bytes} / {@code keel_db_h2_cache_max_bytes} as of the last run.
  */
 final class H2Housekeeping implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(H2Housekeeping.class);
@@ -68,6 +69,8 @@ final class H2Housekeeping implements AutoCloseable {
     private final List<Meter> meters;
     private final AtomicLong chunks = new AtomicLong();
     private final AtomicLong fileSize = new AtomicLong();
+    private final AtomicLong cacheUsed = new AtomicLong();
+    private final AtomicLong cacheMax = new AtomicLong();
     /** The store of the H2 database the pool's connections are open on; only the scheduler thread touches it. */
     private MVStore store;
     private String lastFailure = "";
@@ -83,7 +86,13 @@ final class H2Housekeeping implements AutoCloseable {
                         .description("Chunks of the embedded H2 file as of the last compaction run; each is held "
                                 + "in memory too").register(registry),
                 Gauge.builder("keel.db.h2.file.size", fileSize, AtomicLong::get).baseUnit("bytes")
-                        .description("Size of the embedded H2 file as of the last compaction run").register(registry));
+                        .description("Size of the embedded H2 file as of the last compaction run").register(registry),
+                // H2's page cache fills as the data grows, up to its bound: a soak's live heap rises with it (issue
+                // 14), and these two tell that filling from a leak
+                Gauge.builder("keel.db.h2.cache.used", cacheUsed, AtomicLong::get).baseUnit("bytes")
+                        .description("Heap the embedded H2's page cache holds (whole MiB, H2's unit)").register(registry),
+                Gauge.builder("keel.db.h2.cache.max", cacheMax, AtomicLong::get).baseUnit("bytes")
+                        .description("Bound of the embedded H2's page cache (CACHE_SIZE)").register(registry));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("keel-h2-housekeeping").factory());
     }
@@ -147,6 +156,8 @@ final class H2Housekeeping implements AutoCloseable {
         }
         Map<String, String> info = new HashMap<>();
         file.populateInfo(info::put);
+        cacheUsed.set((long) file.getCacheSizeUsed() << 20);
+        cacheMax.set((long) file.getCacheSize() << 20);
         chunks.set(Long.parseLong(info.getOrDefault("info.CHUNK_COUNT", "0")));
         fileSize.set(file.size());
     }

@@ -119,6 +119,9 @@ class H2HousekeepingTest {
             runs = registry.get("keel.db.h2.housekeeping").timer();
             await().atMost(Duration.ofSeconds(20)).until(() -> runs.count() >= 3);
             assertThat(registry.get("keel.db.h2.chunks").gauge().value()).isPositive();
+            double cacheMax = registry.get("keel.db.h2.cache.max").gauge().value();
+            assertThat(cacheMax).isGreaterThanOrEqualTo(1 << 20);
+            assertThat(registry.get("keel.db.h2.cache.used").gauge().value()).isBetween(0.0, cacheMax);
         }
         // close() waited for a run in progress and removed the meters; no run is left to touch the closed store.
         assertThat(registry.find("keel.db.h2.housekeeping").timer()).isNull();
