@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,21 @@ class H2FileRecoveryTest {
         }
     }
 
+    /** Two data dirs, each holding the live file as a SIGKILL after commit {@code n} leaves it. */
+    private record KilledCopies(Path plain, Path keel) {
+    }
+
+    /** Copies the live file twice: one copy for H2's own open ({@code plain}), one for Keel's ({@code keel}). */
+    private KilledCopies killedCopies(Path live, int n) throws IOException {
+        Path killed = live.resolve("keel" + H2FileRecovery.SUFFIX);
+        KilledCopies copies = new KilledCopies(dir.resolve("plain" + n), dir.resolve("keel" + n));
+        for (Path copy : List.of(copies.plain(), copies.keel())) {
+            Files.createDirectories(copy);
+            Files.copy(killed, copy.resolve("keel" + H2FileRecovery.SUFFIX));
+        }
+        return copies;
+    }
+
     @Test
     void everyCommitOfAKilledH2FileIsThereAfterDatabaseOpenWhereH2AloneDropsTheLastOnes() throws Exception {
         Path live = dir.resolve("live");
@@ -60,13 +76,9 @@ class H2FileRecoveryTest {
             while (h2Lost < 3 && commits < 60) {
                 commits++;
                 s.executeUpdate("INSERT INTO t (pad) VALUES ('" + "x".repeat(commits * 37 % 300) + "')");
-                Path killed = live.resolve("keel" + H2FileRecovery.SUFFIX);
-                Path plain = dir.resolve("plain" + commits);
-                Path keel = dir.resolve("keel" + commits);
-                Files.createDirectories(plain);
-                Files.createDirectories(keel);
-                Files.copy(killed, plain.resolve("keel" + H2FileRecovery.SUFFIX));
-                Files.copy(killed, keel.resolve("keel" + H2FileRecovery.SUFFIX));
+                KilledCopies copies = killedCopies(live, commits);
+                Path plain = copies.plain();
+                Path keel = copies.keel();
                 try (Connection h2Alone = DriverManager.getConnection(h2File(plain, "").jdbcUrl(), "sa", "")) {
                     h2Lost += rows(h2Alone) == commits ? 0 : 1;
                 }
@@ -103,13 +115,9 @@ class H2FileRecoveryTest {
                     rows += s.executeUpdate("INSERT INTO t (pad) VALUES ('" + "x".repeat(commits * 337 % 3000)
                             + "')");
                 }
-                Path killed = live.resolve("keel" + H2FileRecovery.SUFFIX);
-                Path plain = dir.resolve("plain" + commits);
-                Path keel = dir.resolve("keel" + commits);
-                Files.createDirectories(plain);
-                Files.createDirectories(keel);
-                Files.copy(killed, plain.resolve("keel" + H2FileRecovery.SUFFIX));
-                Files.copy(killed, keel.resolve("keel" + H2FileRecovery.SUFFIX));
+                KilledCopies copies = killedCopies(live, commits);
+                Path plain = copies.plain();
+                Path keel = copies.keel();
                 boolean lost;
                 try (Connection h2Alone = DriverManager.getConnection(h2File(plain, "").jdbcUrl(), "sa", "")) {
                     lost = rows(h2Alone) != rows;
