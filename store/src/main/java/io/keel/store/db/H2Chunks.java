@@ -87,11 +87,6 @@ final class H2Chunks {
     private H2Chunks() {
     }
 
-    /** The complete chunk with the highest version, or empty if there is none. */
-    static Optional<Chunk> newest(Path file) throws IOException {
-        return scan(file).newest();
-    }
-
     /** Every complete chunk of {@code file}. */
     static Scan scan(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -52,7 +52,7 @@ class H2ChunksTest {
     void theNewestChunkOfAKilledFileIsTheOneH2sFullScanRecovers() throws Exception {
         Path file = killedFile();
 
-        H2Chunks.Chunk newest = H2Chunks.newest(file).orElseThrow();
+        H2Chunks.Chunk newest = H2Chunks.scan(file).newest().orElseThrow();
 
         assertThat(newest.version()).isEqualTo(fullScanVersion(file));
         assertThat(newest.block()).isGreaterThanOrEqualTo(2);
@@ -61,7 +61,7 @@ class H2ChunksTest {
     @Test
     void aChunkWhoseFooterWasNeverWrittenIsNotComplete() throws Exception {
         Path file = killedFile();
-        H2Chunks.Chunk newest = H2Chunks.newest(file).orElseThrow();
+        H2Chunks.Chunk newest = H2Chunks.scan(file).newest().orElseThrow();
         long len;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             byte[] header = new byte[H2Chunks.MAX_HEADER];
@@ -74,7 +74,7 @@ class H2ChunksTest {
             raf.write(new byte[H2Chunks.FOOTER]); // as if the kill came before the chunk's last block was written
         }
 
-        assertThat(H2Chunks.newest(file).orElseThrow().version()).isLessThan(newest.version());
+        assertThat(H2Chunks.scan(file).newest().orElseThrow().version()).isLessThan(newest.version());
     }
 
     @Test
@@ -105,11 +105,11 @@ class H2ChunksTest {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(300L << 20); // sparse; read in 1 MiB pieces from block 2, so one ends after block 65,537
             writeChunk(raf, 3, 7, 2);
-            assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(7, 3, 7));
+            assertThat(H2Chunks.scan(file).newest()).contains(new H2Chunks.Chunk(7, 3, 7));
             writeChunk(raf, 65_537, 8, 2); // header in one piece, footer in the next
-            assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(8, 65_537, 8));
+            assertThat(H2Chunks.scan(file).newest()).contains(new H2Chunks.Chunk(8, 65_537, 8));
             writeChunk(raf, 70_000, 9, 3);
-            assertThat(H2Chunks.newest(file)).contains(new H2Chunks.Chunk(9, 70_000, 9));
+            assertThat(H2Chunks.scan(file).newest()).contains(new H2Chunks.Chunk(9, 70_000, 9));
         }
     }
 
@@ -158,7 +158,7 @@ class H2ChunksTest {
         Files.write(file, text);
         Files.writeString(dir.resolve("tiny.mv.db"), "chunk:1,len:1\n");
 
-        assertThat(H2Chunks.newest(file)).isEmpty();
-        assertThat(H2Chunks.newest(dir.resolve("tiny.mv.db"))).isEmpty();
+        assertThat(H2Chunks.scan(file).newest()).isEmpty();
+        assertThat(H2Chunks.scan(dir.resolve("tiny.mv.db")).newest()).isEmpty();
     }
 }
