@@ -220,7 +220,7 @@ public final class BenchMain {
 
         @Override
         List<String> defaultJvmFlags() {
-            return List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
+            return LaunchSpec.jvmFlags("256m");
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
+import io.keel.runtime.memory.HeapSizing;
+import io.keel.runtime.memory.MemorySettings;
 
 import java.io.File;
 import java.net.URISyntaxException;
@@ -18,7 +20,7 @@ import java.util.Optional;
  * @param java           the {@code java} executable (JDK 25+)
  * @param classpath      the store's class path
  * @param mainClass      {@code io.keel.store.StoreMain} (tests use a stand-in)
- * @param jvmFlags       heap/GC flags, recorded in the report (default {@code -Xmx512m -XX:+UseG1GC})
+ * @param jvmFlags       heap/GC flags, recorded in the report (default {@link #jvmFlags jvmFlags("512m")})
  * @param dataDir        the service's data dir: embedded database and uploads (fresh, under the results folder)
  * @param protections    false only for the naive baseline: {@link #NAIVE_MAIN} on the store's class path plus this
  *                       tool's classes, instead of {@code mainClass}
@@ -36,7 +38,20 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
     /** The naive baseline: the store assembled by the benchmark (CPU work inline, whole bodies in memory). */
     // A name, not a class literal: the tool's own JVM has no store classes to load NaiveStoreMain with.
     public static final String NAIVE_MAIN = "io.keel.bench.naive.NaiveStoreMain";
-    public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
+    public static final List<String> DEFAULT_JVM_FLAGS = jvmFlags("512m");
+
+    /**
+     * The memory and collector flags {@code ./keel start} gives a worker with a heap of {@code heap} ({@link HeapSizing}:
+     * the whole heap committed at start, promotion after two young collections, the default ceilings of metaspace,
+     * code cache and direct buffers; G1 and real thread priorities from the launcher), so a benchmark measures the
+     * service as it ships.
+     */
+    public static List<String> jvmFlags(String heap) {
+        MemorySettings ceilings = MemorySettings.defaults();
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=" + HeapSizing.MAX_TENURING_THRESHOLD,
+                "-XX:MaxMetaspaceSize=" + ceilings.maxMetaspace(), "-XX:ReservedCodeCacheSize=" + ceilings.codeCache(),
+                "-XX:MaxDirectMemorySize=" + ceilings.maxDirectMemory(), "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
+    }
 
     public LaunchSpec {
         jvmFlags = List.copyOf(jvmFlags);

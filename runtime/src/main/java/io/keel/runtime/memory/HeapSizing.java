@@ -21,6 +21,14 @@ import java.util.OptionalLong;
  * holds. Without either, the heap is 512 MiB. Every plan also writes a heap dump into {@code <data>/dumps} on
  * {@code OutOfMemoryError} and exits, so the supervisor starts a fresh worker; {@link DumpDirectory} keeps the newest few.
  *
+ * <p>The heap is committed whole from the start ({@code -Xms} = {@code -Xmx}), because the budget above already counts
+ * all of it. With a small initial heap, G1 shrank a store under light load to 171 MiB, where the old generation
+ * (about 80 MiB: the embedded database's page cache and the JIT's data) sat above its marking threshold: 96
+ * concurrent cycles in 140 s, each with a 7-35 ms remark pause, which set the light requests' p99 (GC logs in
+ * docs/benchmarks.md). Objects are promoted after two young collections ({@code -XX:MaxTenuringThreshold=2}): the
+ * database's page cache lives for seconds to minutes, and at the default of 15 each young pause copied its 16 MiB
+ * again (13-20 ms pauses under light load, against 1-3 ms at 2).
+ *
  * <p>Stateless and side-effect free; {@link #plan} fails with a {@link ConfigException} when the limit leaves less
  * than {@link #MIN_HEAP} of heap, showing the arithmetic.
  */
@@ -34,6 +42,8 @@ public final class HeapSizing {
      * supervisor's RSS read 80-86 MiB (VmRSS, two readings 20 s apart, on the 2-core development machine).
      */
     public static final long SUPERVISOR_RESERVE = 96L << 20;
+    /** Young collections an object survives before promotion (see the class comment); the JVM's default is 15. */
+    public static final int MAX_TENURING_THRESHOLD = 2;
 
     /** The JVM flags for one worker and the arithmetic behind them, as one log line. */
     public record Plan(long heapBytes, List<String> jvmFlags, String arithmetic) {
@@ -96,7 +106,8 @@ public final class HeapSizing {
         heap &= ~((1L << 20) - 1); // whole MiB, so the flag reads like the log
         List<String> flags = List.of(
                 "-Xmx" + heap,
-                "-Xms" + Math.min(heap, MIN_HEAP),
+                "-Xms" + heap,
+                "-XX:MaxTenuringThreshold=" + MAX_TENURING_THRESHOLD,
                 "-XX:MaxMetaspaceSize=" + settings.maxMetaspace(),
                 "-XX:ReservedCodeCacheSize=" + settings.codeCache(),
                 "-XX:MaxDirectMemorySize=" + settings.maxDirectMemory(),

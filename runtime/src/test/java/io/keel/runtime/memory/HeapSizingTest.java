@@ -30,7 +30,8 @@ class HeapSizingTest {
         // 2048 - 192 metaspace - 96 code cache - 64 direct - 64 stacks - 10% (204.8) native = 1427.2 -> 1427 MiB
         HeapSizing.Plan plan = HeapSizing.plan(MemorySettings.defaults(), limit(2048 * MIB), 1, false, DUMPS);
         assertThat(plan.heapBytes()).isEqualTo(1427 * MIB);
-        assertThat(plan.jvmFlags()).containsExactly("-Xmx" + 1427 * MIB, "-Xms" + 64 * MIB,
+        assertThat(plan.jvmFlags()).containsExactly("-Xmx" + 1427 * MIB, "-Xms" + 1427 * MIB,
+                "-XX:MaxTenuringThreshold=2",
                 "-XX:MaxMetaspaceSize=" + 192 * MIB, "-XX:ReservedCodeCacheSize=" + 96 * MIB,
                 "-XX:MaxDirectMemorySize=" + 64 * MIB, "-XX:+HeapDumpOnOutOfMemoryError",
                 "-XX:HeapDumpPath=/var/keel/dumps", "-XX:+ExitOnOutOfMemoryError");
