@@ -239,8 +239,9 @@ public final class BenchMain {
     }
 
     @Command(name = "soak", mixinStandardHelpOptions = true, description = "The production mix at moderate fixed "
-            + "rates for a long run (--duration, default 30m; quick 8s): slopes per hour of heap after GC, RSS, "
-            + "threads, open files and connections, and of the live heap (a full collection every --live-every).")
+            + "rates for a long run (--duration, default 30m; quick 8s): slopes per hour of the live heap (a full "
+            + "collection every --live-every), RSS, threads, descriptors, sockets and every bounded pool and cache, "
+            + "each judged as a leak or against its ceiling.")
     static final class SoakCmd extends ScenarioCommand {
         @Option(names = "--sample-every", converter = DurationConverter.class, description = "Soak sampling "
                 + "interval (default 5s, quick 1s).")
@@ -279,6 +280,10 @@ public final class BenchMain {
             if (!live.isZero() && (live.compareTo(every) < 0 || live.compareTo(soak) > 0)) {
                 throw new BenchException("--live-every must be 0 or --sample-every (" + every + ")..the soak duration ("
                         + soak + "), got " + live);
+            }
+            if (options.settle().compareTo(soak) >= 0) {
+                throw new BenchException("--settle must be shorter than the soak (" + soak + "), got "
+                        + options.settle());
             }
             try (ServiceUnderTest service = services.start("store", true)) {
                 return Soak.run(new ScenarioContext(service, options, log), soak, every, live);

@@ -2,6 +2,7 @@ package io.keel.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keel.bench.report.SoakVerdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The CI smoke run of issue 5: the tool starts the REAL store (io.keel.store.StoreMain from this module's test class
@@ -93,16 +95,27 @@ class LaunchedStoreSmokeTest {
         assertThat(figures.path("soak-errors").asLong()).as(json.path("phases").toString()).isZero();
         assertThat(figures.path("soak-live-heaps").asInt()).as("a live histogram a second for 4 s")
                 .isGreaterThanOrEqualTo(3);
-        for (String series : new String[] {"live-heap", "heap-after-GC", "RSS", "heap-committed",
-            "code-cache-and-metaspace", "RSS-outside-the-JVM-pools", "threads", "open-files"}) {
+        for (String series : new String[] {"live-heap", "heap-after-GC", "RSS", "heap-committed", "code-cache",
+            "metaspace", "RSS-outside-the-JVM-pools", "threads", "open-files", "open-files-outside-HTTP-connections",
+            "sockets-in-CLOSE_WAIT", "H2-page-cache", "session-cache"}) {
             assertThat(figures.path("soak-" + series + "-slope-per-hour").isNumber()).as(series).isTrue();
             assertThat(figures.path("soak-" + series + "-slope-error-per-hour").asDouble()).as(series)
                     .isGreaterThanOrEqualTo(0);
         }
+        assertThat(figures.path("soak-warmup-export-rows").asLong()).as("the warm-up export read every order")
+                .isGreaterThanOrEqualTo(2_000);
+        assertThat(figures.path("soak-H2-page-cache-ceiling").asDouble()).as("H2's CACHE_SIZE in MB").isPositive();
+        assertThat(figures.path("soak-heap-committed-ceiling").asDouble()).as("-Xmx512m")
+                .isCloseTo(512 * 1.048576, within(0.001));
+        assertThat(figures.path("soak-code-cache-ceiling").asDouble()).as("ReservedCodeCacheSize").isGreaterThan(40);
+        assertThat(figures.has("soak-metaspace-ceiling")).as("no MaxMetaspaceSize").isFalse();
+        assertThat(figures.path("soak-h2-cache-max-mb").asDouble()).isPositive();
         assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("live heap slope");
         assertThat(json.path("headlines").get(0).path("unit").asText()).isEqualTo("MB/h");
-        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "| RSS |", "soak-rss.svg",
-                "| live heap |", "### Live heap: what grew", "after a full collection");
+        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "| RSS | shown: ", "soak-rss.svg",
+                "| live heap | leak: ", "| H2 page cache | pool: ", "### Live heap: what grew", "after a full collection",
+                SoakVerdict.RULE);
+        assertThat(dir.resolve("soak-h2-page-cache.svg")).content().startsWith("<svg").contains("ceiling");
         assertThat(dir.resolve("soak-live-heap.svg")).content().startsWith("<svg").contains("fit ");
         assertThat(dir.resolve("soak-heap-after-gc.svg")).content().startsWith("<svg").contains("fit ");
         assertThat(new ObjectMapper().readTree(dir.resolve("soak-samples.json").toFile()).size())
@@ -123,6 +136,14 @@ class LaunchedStoreSmokeTest {
             "--store-classpath", CP, "--out", dir.toString()}, out);
         assertThat(code).isEqualTo(2);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--sample-every must be 200ms..");
+    }
+
+    @Test
+    void aSoakSettleAsLongAsTheSoakIsRefused(@TempDir Path dir) {
+        int code = BenchMain.execute(new String[] {"soak", "--quick", "--duration", "4s", "--settle", "4s",
+            "--store-classpath", CP, "--out", dir.toString()}, out);
+        assertThat(code).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--settle must be shorter than the soak (PT4S)");
     }
 
     @Test

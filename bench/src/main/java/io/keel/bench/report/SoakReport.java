@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -20,7 +19,7 @@ import java.util.stream.IntStream;
 /**
  * The soak's own part of a report folder: {@code soak-samples.json}, one plot per series with its fitted line
  * ({@code soak-<series>.svg}), and a section appended to {@code report.md} with every slope per hour, its noise and
- * the verdict. Blocking file I/O. Stateless.
+ * the verdict of {@link SoakVerdict}, whose rule it quotes. Blocking file I/O. Stateless.
  */
 public final class SoakReport {
     static final int GROWTH_ROWS = 15;
@@ -39,32 +38,27 @@ public final class SoakReport {
                     .writeValue(dir.resolve("soak-samples.json").toFile(), samples);
             double[] seconds = samples.stream().mapToDouble(SoakSampler.Sample::second).toArray();
             double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
-            double[] fitHours = Arrays.copyOfRange(hours, first, hours.length);
             StringBuilder md = new StringBuilder("\n## Soak: slopes\n\n")
-                    .append(samples.size()).append(" samples; a least-squares line through each series from second ")
-                    .append(fmt(seconds.length == 0 ? 0 : seconds[first])).append(" on (before it the JVM is still "
-                            + "warming up: plotted, not fitted). Noise is two "
-                            + "standard errors of the slope; a slope inside it (or below 1 MB/h, half a thread or "
-                            + "descriptor per hour) is FLAT.\n\n")
-                    .append("| series | slope per hour | noise (2 SE) | residual sd | verdict |\n")
-                    .append("|---|---:|---:|---:|---|\n");
+                    .append(samples.size()).append(" samples, fitted from second ")
+                    .append(fmt(seconds.length == 0 ? 0 : seconds[first])).append(" on (before it: plotted, not "
+                            + "fitted). ").append(SoakVerdict.RULE).append("\n\n");
             List<String> plots = new ArrayList<>();
+            md.append(table(series, hours, first));
             for (Soak.Series s : series) {
-                LineFit fit = LineFit.of(fitHours, Arrays.copyOfRange(s.values(), first, s.values().length));
-                md.append("| ").append(s.name()).append(" | ").append(fmt(fit.slope())).append(' ').append(s.unit())
-                        .append(" | ± ").append(fmt(2 * fit.slopeError())).append(" | ").append(fmt(fit.residualSd()))
-                        .append(' ').append(s.unit()).append(" | ")
-                        .append(Double.isNaN(fit.slope()) ? "n/a (not measured)" : fit.flat(s.flatPerHour())
-                                ? "FLAT" : "TRENDS").append(" |\n");
+                LineFit fit = s.judge(hours, first).fit();
                 double[] line = new double[seconds.length];
                 for (int i = 0; i < line.length; i++) {
                     line[i] = fit.intercept() + fit.slope() * hours[i];
                 }
+                List<SvgLineChart.Series> lines = new ArrayList<>(List.of(measured(s.name(), seconds, s.values()),
+                        new SvgLineChart.Series("fit " + fmt(fit.slope()) + " " + s.unit() + "/h", seconds, line)));
+                SvgLineChart.Series ceiling = measured("ceiling", seconds, s.ceilings());
+                if (ceiling.x().length > 0) {
+                    lines.add(ceiling);
+                }
                 String file = "soak-" + s.name().toLowerCase(Locale.ROOT).replace(' ', '-') + ".svg";
                 Files.writeString(dir.resolve(file), SvgLineChart.render(s.name() + " during the soak", "second",
-                        s.unit(), List.of(measured(s.name(), seconds, s.values()),
-                                new SvgLineChart.Series("fit " + fmt(fit.slope()) + " " + s.unit() + "/h", seconds,
-                                        line))), StandardCharsets.UTF_8);
+                        s.unit(), lines), StandardCharsets.UTF_8);
                 plots.add(file);
             }
             md.append('\n').append(growthTable(fittedLive)).append('\n');
@@ -73,6 +67,22 @@ public final class SoakReport {
         } catch (IOException e) {
             throw new BenchException("could not write the soak report to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The slopes table: one row per series with its role, slope, noise, spread, ceiling and verdict. */
+    static String table(List<Soak.Series> series, double[] hours, int first) {
+        StringBuilder md = new StringBuilder("| series | judged as | slope per hour | noise (2 SE) | residual sd | "
+                + "ceiling | verdict |\n|---|---|---:|---:|---:|---|---|\n");
+        for (Soak.Series s : series) {
+            SoakVerdict v = s.judge(hours, first);
+            LineFit fit = v.fit();
+            md.append("| ").append(s.name()).append(" | ").append(s.role().label()).append(": ").append(s.why())
+                    .append(" | ").append(fmt(fit.slope())).append(' ').append(s.unit()).append(" | ± ")
+                    .append(fmt(2 * fit.slopeError())).append(" | ").append(fmt(fit.residualSd())).append(' ')
+                    .append(s.unit()).append(" | ").append(v.ceilingText(s.unit())).append(" | ").append(v.label())
+                    .append(" |\n");
+        }
+        return md.toString();
     }
 
     /** The classes that grew most between the first and the last fitted live histogram, as a markdown section. */

@@ -18,14 +18,17 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 
 /**
  * The soak's slow sampler: every {@code interval}, on its own platform thread, the figures a leak moves - heap after
  * the last GC ({@code keel_memory_heap_after_gc_bytes}) and after the last old-generation collection
- * ({@code keel_memory_heap_after_old_gc_bytes}, what is really live), RSS, threads and open descriptors of the service process
- * (from /proc when its pid is known, else its metrics), the JVM's committed heap and non-heap (code cache and
- * metaspace: what the JIT and class loading grow), open HTTP connections and busy DB connections. Every
+ * ({@code keel_memory_heap_after_old_gc_bytes}), RSS, threads and open descriptors of the service process (from /proc
+ * when its pid is known, else its metrics), the store's established HTTP connections and its sockets in CLOSE_WAIT
+ * ({@link ProcSockets}, pid only), open HTTP connections and busy DB connections from its metrics - and every pool or
+ * cache with a bound, each with that bound: the JVM's committed heap, code cache and metaspace (one pool each, as the
+ * JVM reports them: {@code jvm_memory_committed_bytes} and {@code jvm_memory_max_bytes}), H2's page cache
+ * ({@code keel_db_h2_cache_used_bytes}, {@code _max_bytes}), the session cache and the sign-in failure caches. Every
  * {@code liveEvery} (unless zero) it also takes a live heap histogram ({@link LiveHeap}: a full collection in the
  * service, a stop-the-world pause of some tens of milliseconds) and records its total as that sample's live heap:
  * heap after an ordinary GC moves with the collector's schedule, the live set only with what is really retained.
@@ -36,23 +39,50 @@ public final class SoakSampler {
     /** Classes kept per live histogram: enough that a growing class is in it, small enough to keep every one. */
     public static final int HISTOGRAM_TOP = 200;
 
-    /** One reading; NaN where a figure could not be read. Immutable. */
+    /**
+     * A pool or cache: its size (committed bytes of a JVM pool, what a cache holds) and its bound in the same unit;
+     * NaN where unread, the bound also where unlimited. Immutable.
+     */
+    public record Pool(double size, double max) {
+        static final Pool UNKNOWN = new Pool(Double.NaN, Double.NaN);
+    }
+
+    /**
+     * One reading; NaN where a figure could not be read. Immutable.
+     *
+     * @param httpConnections      open HTTP connections as the service counts them (however many its clients keep)
+     * @param storeHttpEstablished the service process's established sockets on its HTTP port, from /proc
+     * @param closeWait            the service process's sockets in CLOSE_WAIT, any port: closed by the peer, not by it
+     * @param h2FileBytes          the embedded H2 file's size: H2's page cache cannot hold more than the file
+     */
     public record Sample(double second, double heapAfterGcBytes, double heapAfterOldGcBytes, double rssBytes,
                          double threads, double openFiles, double httpConnections, double dbConnections,
-                         double liveHeapBytes, double heapCommittedBytes, double nonHeapCommittedBytes) {
+                         double liveHeapBytes, Pool heap, Pool codeCache, Pool metaspace, Pool h2Cache,
+                         Pool sessionCache, Pool loginCaches, double storeHttpEstablished, double closeWait,
+                         double h2FileBytes) {
         /**
          * RSS outside the JVM's memory pools: thread stacks, the collector's and compilers' own structures, malloc
          * (H2, native libraries), direct buffers. Committed pools need not be resident, so this is a lower bound
          * that moves with what the pools do not explain.
          */
         public double rssOutsidePoolsBytes() {
-            return rssBytes - heapCommittedBytes - nonHeapCommittedBytes;
+            return rssBytes - heap.size() - codeCache.size() - metaspace.size();
+        }
+
+        /**
+         * Descriptors that are not established HTTP connections: files, the listening socket, DB connections, and
+         * HTTP connections the service failed to close. How many connections a client keeps open is the client's
+         * choice; these are the service's.
+         */
+        public double filesOutsideHttpConnections() {
+            return openFiles - storeHttpEstablished;
         }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OptionalLong pid;
+    private final int httpPort;
     private final URI metrics;
     private final Map<String, String> headers;
     private final Duration interval;
@@ -69,7 +99,7 @@ public final class SoakSampler {
     private final Set<URI> failureLogged = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param metrics   the service's Prometheus endpoint
+     * @param metrics   the service's Prometheus endpoint; its port is the one the service accepts HTTP on
      * @param liveEvery how often to take a live heap histogram from {@code /admin/heap/histogram} on the same
      *                  service; {@link Duration#ZERO} never
      */
@@ -77,6 +107,7 @@ public final class SoakSampler {
                        Duration liveEvery, int maxSamples, PrintStream log) {
         this.pid = pid;
         this.metrics = Loopback.require(metrics);
+        this.httpPort = metrics.getPort();
         this.histogram = metrics.resolve("/admin/heap/histogram?live=true&top=" + HISTOGRAM_TOP);
         this.headers = Map.copyOf(headers);
         this.interval = interval;
@@ -155,12 +186,48 @@ public final class SoakSampler {
         double heapOld = value(m, "keel_memory_heap_after_old_gc_bytes");
         double rss = pid.isPresent() ? ProcStatus.rssBytes(pid.getAsLong()) : value(m, "process_resident_memory_bytes");
         double threads = pid.isPresent() ? threads(pid.getAsLong()) : Double.NaN;
-        double files = pid.isPresent() ? openFiles(pid.getAsLong()) : value(m, "process_files_open_files");
-        return new Sample(second, heap >= 0 ? heap : Double.NaN, heapOld >= 0 ? heapOld : Double.NaN, rss, threads, files,
-                value(m, "keel_http_connections_active"), value(m, "hikaricp_connections_active"),
+        ProcSockets.Counts sockets = pid.isPresent() ? ProcSockets.read(pid.getAsLong(), httpPort)
+                : new ProcSockets.Counts(value(m, "process_files_open_files"), Double.NaN, Double.NaN);
+        return new Sample(second, heap >= 0 ? heap : Double.NaN, heapOld >= 0 ? heapOld : Double.NaN, rss, threads,
+                sockets.openFiles(), value(m, "keel_http_connections_active"), value(m, "hikaricp_connections_active"),
                 live != null ? live.totalBytes() : Double.NaN,
-                value(m, "jvm_memory_committed_bytes", Map.of("area", "heap")),
-                value(m, "jvm_memory_committed_bytes", Map.of("area", "nonheap")));
+                jvmPool(m, labels -> "heap".equals(labels.get("area"))),
+                jvmPool(m, labels -> "nonheap".equals(labels.get("area")) && isCodeCache(labels.get("id"))),
+                // "Metaspace" includes the compressed class space, which the JVM also reports as a pool of its own
+                jvmPool(m, labels -> "Metaspace".equals(labels.get("id"))),
+                new Pool(value(m, "keel_db_h2_cache_used_bytes"), value(m, "keel_db_h2_cache_max_bytes")),
+                new Pool(value(m, "cache_size", Map.of("cache", "sessions")), value(m, "keel_session_cache_max")),
+                new Pool(value(m, "keel_cache_entries"), value(m, "keel_cache_max_entries")),
+                sockets.httpEstablished(), sockets.closeWait(), value(m, "keel_db_h2_file_size_bytes"));
+    }
+
+    /** The code heaps of a segmented code cache, or the one code cache of an unsegmented one. */
+    static boolean isCodeCache(String poolId) {
+        return poolId != null && (poolId.startsWith("CodeHeap") || poolId.equals("CodeCache"));
+    }
+
+    /**
+     * The committed bytes of the JVM memory pools whose labels pass {@code pools}, and the sum of their maxima; the
+     * maximum NaN when no pool has one (a pool without a limit reports -1: G1's eden and survivor spaces, whose limit
+     * is the old generation's, which is the heap's; metaspace without {@code MaxMetaspaceSize}).
+     */
+    static Pool jvmPool(PrometheusText m, Predicate<Map<String, String>> pools) {
+        if (m == null) {
+            return Pool.UNKNOWN;
+        }
+        double committed = Double.NaN;
+        double max = Double.NaN;
+        for (PrometheusText.Sample s : m.samples()) {
+            if (!pools.test(s.labels())) {
+                continue;
+            }
+            if (s.name().equals("jvm_memory_committed_bytes")) {
+                committed = (Double.isNaN(committed) ? 0 : committed) + s.value();
+            } else if (s.name().equals("jvm_memory_max_bytes") && s.value() >= 0) {
+                max = (Double.isNaN(max) ? 0 : max) + s.value();
+            }
+        }
+        return new Pool(committed, max);
     }
 
     private double seconds() {
@@ -236,13 +303,5 @@ public final class SoakSampler {
             return Double.NaN;
         }
         return Double.NaN;
-    }
-
-    static double openFiles(long pid) {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            return fds.count();
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
     }
 }

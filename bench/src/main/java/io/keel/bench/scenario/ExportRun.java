@@ -48,8 +48,11 @@ final class ExportRun {
         return new Result(rate, peak);
     }
 
-    /** One export read to the end; rows/s, NaN when it failed. {@code measured}: record figures and notes. */
-    private static double read(ScenarioContext ctx, String key, boolean measured) {
+    /**
+     * One export read to the end; rows/s, NaN when it failed (noted). {@code measured}: record the figures
+     * {@code <key>-rows}, {@code -rows-per-sec} and {@code -mb-per-sec}. Needs the admin token.
+     */
+    static double read(ScenarioContext ctx, String key, boolean measured) {
         var req = HttpRequest.newBuilder(ctx.store().url("/api/orders/export?format=csv"))
                 .header("Authorization", "Bearer " + ctx.options().adminToken().orElseThrow())
                 .timeout(Duration.ofHours(2)).GET().build();

@@ -1,6 +1,7 @@
 package io.keel.bench.scenario;
 
 import io.keel.bench.load.LoadLimits;
+import io.keel.bench.report.SoakVerdict;
 import io.keel.bench.sample.SoakSampler;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +28,66 @@ class SoakBoundsTest {
     }
 
     @Test
-    void theWarmUpLeftOutOfTheFitIsASixthOfTheSoakAtMostFiveMinutes() {
-        assertThat(Soak.settle(Duration.ofMinutes(30))).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Soak.settle(Duration.ofMinutes(60))).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Soak.settle(Duration.ofMinutes(12))).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Soak.settle(Duration.ofSeconds(6))).isEqualTo(Duration.ofSeconds(1));
+    void theWarmUpLeftOutOfTheFitIsASixthOfTheSoakAtMostFiveMinutesUnlessSettleIsGiven() {
+        assertThat(Soak.settle(Duration.ofMinutes(30), Duration.ZERO)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Soak.settle(Duration.ofMinutes(60), Duration.ZERO)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Soak.settle(Duration.ofMinutes(12), Duration.ZERO)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Soak.settle(Duration.ofSeconds(6), Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Soak.settle(Duration.ofMinutes(30), Duration.ofMinutes(10))).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
     void theFitStartsAtTheFirstSettledSampleOrAtTheFirstWhenFewerThanThreeAreSettled() {
-        List<SoakSampler.Sample> samples = IntStream.range(0, 10)
-                .mapToObj(i -> new SoakSampler.Sample(i * 10.0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).toList();
+        List<SoakSampler.Sample> samples = IntStream.range(0, 10).mapToObj(i -> sample(i * 10.0)).toList();
 
         assertThat(Soak.firstFitted(samples, 0)).isZero();
         assertThat(Soak.firstFitted(samples, 25)).isEqualTo(3);
         assertThat(Soak.firstFitted(samples, 70)).as("exactly three left").isEqualTo(7);
         assertThat(Soak.firstFitted(samples, 75)).as("two left: fit them all").isZero();
         assertThat(Soak.firstFitted(List.of(), 10)).isZero();
+    }
+
+    @Test
+    void leakSeriesComeFirstAndEveryPoolCarriesItsCeiling() {
+        List<Soak.Series> series = Soak.series(List.of(sample(0), sample(5), sample(10)));
+
+        assertThat(series.getFirst().name()).isEqualTo("live heap");
+        assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.LEAK).extracting(Soak.Series::name)
+                .containsExactly("live heap", "RSS outside the JVM pools", "threads",
+                        "open files outside HTTP connections", "sockets in CLOSE_WAIT", "DB connections busy");
+        assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.POOL).extracting(Soak.Series::name)
+                .containsExactly("heap committed", "code cache", "metaspace", "H2 page cache", "session cache",
+                        "sign-in failure caches");
+        Soak.Series h2 = series.stream().filter(s -> s.name().equals("H2 page cache")).findFirst().orElseThrow();
+        assertThat(h2.values()).containsExactly(12, 12, 12);
+        assertThat(h2.ceilings()).containsExactly(16, 16, 16);
+        Soak.Series files = series.stream().filter(s -> s.name().equals("open files outside HTTP connections"))
+                .findFirst().orElseThrow();
+        assertThat(files.values()).as("130 descriptors, 33 of them established HTTP connections")
+                .containsExactly(97, 97, 97);
+        Soak.Series outside = series.stream().filter(s -> s.name().equals("RSS outside the JVM pools"))
+                .findFirst().orElseThrow();
+        assertThat(outside.values()).as("300 MB RSS - 100 heap - 20 code cache - 55 metaspace")
+                .containsExactly(125, 125, 125);
+        assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.SHOWN).extracting(Soak.Series::name)
+                .contains("RSS", "open files", "HTTP connections");
+    }
+
+    @Test
+    void aHeadlineSaysHowItsSeriesIsJudgedAndHowFarItsCeilingIs() {
+        double[] hours = {0, 0.1, 0.2, 0.3};
+        Soak.Series pool = new Soak.Series("H2 page cache", "MB", new double[] {16, 16, 16, 16},
+                new double[] {16, 16, 16, 16}, 1, SoakVerdict.Role.POOL, "embedded H2's pages");
+
+        assertThat(Soak.headlineText(pool, pool.judge(hours, 0))).startsWith("FLAT (pool: embedded H2's pages; "
+                + "16.00 of 16.00 MB): |ratio| <= 1 = within noise");
+    }
+
+    /** A sample at {@code second}: RSS 300 MB, 130 descriptors, 33 HTTP connections, H2's cache 12 of 16 MB. */
+    static SoakSampler.Sample sample(double second) {
+        return new SoakSampler.Sample(second, 30e6, 28e6, 300e6, 38, 130, 33, 1, 25e6,
+                new SoakSampler.Pool(100e6, 512e6), new SoakSampler.Pool(20e6, 240e6),
+                new SoakSampler.Pool(55e6, Double.NaN), new SoakSampler.Pool(12e6, 16e6),
+                new SoakSampler.Pool(3, 10_000), new SoakSampler.Pool(0, 20_000), 33, 0, 40e6);
     }
 }
