@@ -1,5 +1,6 @@
 package io.keel.bench;
 
+import io.keel.bench.launch.LaunchSpec;
 import io.keel.bench.launch.StoreLocator;
 import io.keel.bench.report.BenchReport;
 import io.keel.bench.scenario.CrashUnderLoad;

@@ -108,7 +108,8 @@ class LaunchedStoreSmokeTest {
         assertThat(figures.path("soak-heap-committed-ceiling").asDouble()).as("-Xmx512m")
                 .isCloseTo(512 * 1.048576, within(0.001));
         assertThat(figures.path("soak-code-cache-ceiling").asDouble()).as("ReservedCodeCacheSize").isGreaterThan(40);
-        assertThat(figures.has("soak-metaspace-ceiling")).as("no MaxMetaspaceSize").isFalse();
+        assertThat(figures.path("soak-metaspace-ceiling").asDouble()).as("MaxMetaspaceSize, as ./keel start sets it")
+                .isCloseTo(192 * 1.048576, within(0.001));
         assertThat(figures.path("soak-h2-cache-max-mb").asDouble()).isPositive();
         assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("live heap slope");
         assertThat(json.path("headlines").get(0).path("unit").asText()).isEqualTo("MB/h");
