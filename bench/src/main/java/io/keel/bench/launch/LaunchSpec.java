@@ -1,8 +1,6 @@
 package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
-import io.keel.runtime.memory.HeapSizing;
-import io.keel.runtime.memory.MemorySettings;
 
 import java.io.File;
 import java.net.URISyntaxException;
@@ -41,16 +39,16 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
     public static final List<String> DEFAULT_JVM_FLAGS = jvmFlags("512m");
 
     /**
-     * The memory and collector flags {@code ./keel start} gives a worker with a heap of {@code heap} ({@link HeapSizing}:
-     * the whole heap committed at start, promotion after two young collections, the default ceilings of metaspace,
-     * code cache and direct buffers; G1 and real thread priorities from the launcher), so a benchmark measures the
-     * service as it ships.
+     * The memory and collector flags {@code ./keel start} gives a worker with a heap of {@code heap}
+     * ({@code io.keel.runtime.memory.HeapSizing}: the whole heap committed at start, promotion after two young
+     * collections, the default ceilings of metaspace, code cache and direct buffers; G1 and real thread priorities
+     * from the launcher), so a benchmark measures the service as it ships. Written out here because this tool's JVM
+     * runs without the store's classes; {@code LaunchSpecTest} checks them against {@code HeapSizing}.
      */
     public static List<String> jvmFlags(String heap) {
-        MemorySettings ceilings = MemorySettings.defaults();
-        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=" + HeapSizing.MAX_TENURING_THRESHOLD,
-                "-XX:MaxMetaspaceSize=" + ceilings.maxMetaspace(), "-XX:ReservedCodeCacheSize=" + ceilings.codeCache(),
-                "-XX:MaxDirectMemorySize=" + ceilings.maxDirectMemory(), "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1");
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=2", "-XX:MaxMetaspaceSize=201326592",
+                "-XX:ReservedCodeCacheSize=100663296", "-XX:MaxDirectMemorySize=67108864", "-XX:+UseG1GC",
+                "-XX:ThreadPriorityPolicy=1");
     }
 
     public LaunchSpec {

@@ -2,6 +2,10 @@ package io.keel.bench.launch;
 
 import io.keel.bench.BenchException;
 import io.keel.bench.naive.NaiveStoreMain;
+import io.keel.runtime.config.Settings;
+import io.keel.runtime.memory.CgroupMemory;
+import io.keel.runtime.memory.HeapSizing;
+import io.keel.runtime.memory.MemorySettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -9,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +23,15 @@ class LaunchSpecTest {
             LaunchSpec.DEFAULT_JVM_FLAGS, Path.of("/out/data"), true, "secret-token",
             Optional.of("postgresql://127.0.0.1/test?currentSchema=s"), Map.of("cpu-threads", "2"),
             Duration.ofMinutes(1), Duration.ofSeconds(30));
+
+    @Test
+    void theStoreStartsWithTheMemoryAndCollectorFlagsOfKeelStart() {
+        HeapSizing.Plan plan = HeapSizing.plan(MemorySettings.from(Settings.of(Map.of("max-heap", "512m"))),
+                new CgroupMemory.Limit(OptionalLong.empty(), "none"), 1, false, Path.of("/dumps"));
+        List<String> shared = plan.jvmFlags().stream().filter(flag -> !flag.contains("HeapDump")
+                && !flag.contains("OutOfMemory")).map(flag -> flag.replace("536870912", "512m")).toList();
+        assertThat(LaunchSpec.jvmFlags("512m")).containsAll(shared).contains("-XX:+UseG1GC");
+    }
 
     @Test
     void startCommandBindsLoopbackOnAFreePortWithTextLogsAndTheChosenProtections() {
