@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -32,26 +34,44 @@ import java.util.stream.Stream;
  *   stops (same classes loaded, same code run once, so the JIT has seen it); after activation (the supervisor
  *   activates it once the old worker is gone) it starts for real on the file.</li>
  * </ul>
- * The supervisor closing standard input ends the wait: nothing is started. Thread-safe: the watch thread calls
+ * Instead of {@code activate} the supervisor may write {@code handover} (issue 10: replacing a live worker). On a
+ * shared database that is an activation. On embedded H2 the standby starts with the database not open yet, listens
+ * beside the old worker and logs {@link StoreService#HOLDING_LINE}; requests wait at the database's gate while the
+ * supervisor drains the old worker, and {@code open-database} (written once the old worker has exited, so its file is
+ * closed and complete) opens the file and makes the worker ready. The supervisor, not the file lock, says when: an
+ * open that polled the lock would run the unclean-file check on a file the old worker may still be writing.
+ * The supervisor closing standard input ends every wait: nothing more is started. Thread-safe: the watch thread calls
  * {@link #command} and {@link #parentGone}; the main thread {@link #run}s.
  */
 final class Standby {
     private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
     /** Logged once the standby is prepared; the supervisor reads it (as it reads the ready line). */
     static final String WAITING_LINE = "store standby prepared";
-    static final String ACTIVATE = "activate";
+    /** What the supervisor wrote, or that it went away ({@code GONE}). */
+    enum Command {
+        ACTIVATE("activate"), HANDOVER("handover"), OPEN_DATABASE("open-database"), GONE("");
 
-    private final CountDownLatch decided = new CountDownLatch(1);
+        final String line;
+
+        Command(String line) {
+            this.line = line;
+        }
+    }
+
+    /** Unbounded, but the supervisor writes at most three lines to a worker. */
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private StoreService serving; // guarded by this
-    private boolean activated; // guarded by this
     private boolean gone; // guarded by this
 
-    /** A line from the supervisor: {@code activate} ends the wait; anything else is logged and ignored. */
-    synchronized void command(String line) {
-        if (ACTIVATE.equals(line)) {
-            activated = true;
-            decided.countDown();
-        } else if (!line.isEmpty()) {
+    /** A line from the supervisor, queued for {@link #run}; an unknown one is logged and ignored. */
+    void command(String line) {
+        for (Command command : Command.values()) {
+            if (command != Command.GONE && command.line.equals(line)) {
+                commands.add(command);
+                return;
+            }
+        }
+        if (!line.isEmpty()) {
             LOG.warn("unknown supervisor command '{}' ignored", line);
         }
     }
@@ -59,7 +79,7 @@ final class Standby {
     /** The supervisor is gone: a waiting standby gives up, a serving worker stops. */
     synchronized void parentGone() {
         gone = true;
-        decided.countDown();
+        commands.add(Command.GONE);
         if (serving != null) {
             serving.requestStop();
         }
@@ -73,10 +93,14 @@ final class Standby {
         }
     }
 
-    private boolean awaitActivation() throws InterruptedException {
-        decided.await();
-        synchronized (this) {
-            return activated && !gone;
+    /** The next of {@code expected} the supervisor writes; GONE once it went away. Others are logged and skipped. */
+    private Command await(Command... expected) throws InterruptedException {
+        while (true) {
+            Command next = commands.take();
+            if (next == Command.GONE || List.of(expected).contains(next)) {
+                return next;
+            }
+            LOG.warn("supervisor command '{}' is out of place now; ignored", next.line);
         }
     }
 
@@ -93,10 +117,11 @@ final class Standby {
         if (!exclusive) {
             StoreService prepared = StoreService.prepare(settings, StoreParts.SHIPPED);
             LOG.info(WAITING_LINE + " (database open, routes built); waiting for activation");
-            if (!awaitActivation()) {
+            if (await(Command.ACTIVATE, Command.HANDOVER) == Command.GONE) {
                 prepared.close();
                 return Optional.empty();
             }
+            // A hand-over is an activation here: the database is shared, the old worker drains once this is ready.
             return Optional.of(prepared.listen(StartSteps.begin()));
         }
         Path scratch = scratchDir(config.dataDir());
@@ -110,11 +135,30 @@ final class Standby {
             }
             LOG.info(WAITING_LINE + " (rehearsed on a scratch database; the file opens on activation); "
                     + "waiting for activation");
-            return awaitActivation() ? Optional.of(StoreService.start(settings, StoreParts.SHIPPED, StartSteps.begin()))
-                    : Optional.empty();
+            Command command = await(Command.ACTIVATE, Command.HANDOVER);
+            return switch (command) {
+                case ACTIVATE -> Optional.of(StoreService.start(settings, StoreParts.SHIPPED, StartSteps.begin()));
+                case HANDOVER -> handOver(settings);
+                default -> Optional.empty();
+            };
         } finally {
             delete(scratch);
         }
+    }
+
+    /**
+     * Listens holding requests, waits for {@code open-database} and opens the file; empty (after closing what it
+     * started) when the supervisor went away first.
+     */
+    private Optional<StoreService> handOver(Settings settings) throws InterruptedException {
+        StoreService holding = StoreService.listenHolding(settings, StoreParts.SHIPPED, StartSteps.begin());
+        if (await(Command.OPEN_DATABASE) == Command.GONE) {
+            holding.close();
+            return Optional.empty();
+        }
+        LOG.info("the previous worker has closed the database; opening it");
+        // counts from here: the ready line's figure is the gap the held requests waited after the old worker exited
+        return Optional.of(holding.openDatabase(StartSteps.begin()));
     }
 
     /**
