@@ -30,13 +30,36 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: state is volatile and written by the supervisor thread and the pump thread only as documented.
  */
 final class Worker {
-    /** {@code STANDBY}: a standby worker prepared and waiting for activation (one still preparing is STARTING). */
-    enum State { STARTING, STANDBY, READY, DRAINING, EXITED }
+    /**
+     * {@code STANDBY}: a standby worker prepared and waiting for activation (one still preparing is STARTING).
+     * {@code HOLDING}: a worker taking over an embedded H2 database, listening and holding its requests until the
+     * old worker has closed the file.
+     */
+    enum State { STARTING, STANDBY, HOLDING, READY, DRAINING, EXITED }
+
+    /** How a standby is woken into a slot: the line written to its standard input. */
+    enum Wake {
+        /** Start at once: the slot's worker is gone. */
+        ACTIVATE("activate"),
+        /**
+         * Replace a live worker: on an exclusive database listen holding requests ({@link #HOLDING_LINE}) until
+         * {@link #openDatabase}; on a shared one the same as {@code ACTIVATE}.
+         */
+        HANDOVER("handover");
+
+        final String line;
+
+        Wake(String line) {
+            this.line = line;
+        }
+    }
 
     /** The store logs this once it listens; in JSON logs the slashes after it are escaped. */
     static final String READY_LINE = "store ready at http";
     /** A standby store logs this once prepared (io.keel.store.Standby#WAITING_LINE). */
     static final String STANDBY_LINE = "store standby prepared";
+    /** A store taking over an exclusive database logs this once it listens (io.keel.store.StoreService#HOLDING_LINE). */
+    static final String HOLDING_LINE = "store listening; database opens when the previous worker has closed it";
     /** The worker's command-line flag that makes it a standby. */
     static final String STANDBY_FLAG = "--standby=true";
     /** The runtime logs its management listener's address at start (slashes escaped in JSON logs). */
@@ -49,6 +72,9 @@ final class Worker {
     private final Consumer<Worker> onPrepared;
     private final Consumer<Worker> onReady;
     private final CountDownLatch ready = new CountDownLatch(1);
+    /** Counted down by the holding line or the ready line, whichever comes first. */
+    private final CountDownLatch listening = new CountDownLatch(1);
+    private volatile boolean holding;
     private volatile State state = State.STARTING;
     private volatile long preparedNanos;
     private volatile long activatedNanos;
@@ -106,20 +132,37 @@ final class Worker {
         return worker;
     }
 
-    /**
-     * Wakes a standby into {@code slot}: writes {@code activate} to its standard input. False when the pipe is broken
-     * (the standby just died). Supervisor thread only; once per standby.
-     */
+    /** {@link #wake} with {@link Wake#ACTIVATE}. */
     boolean activate(int slot) {
+        return wake(slot, Wake.ACTIVATE);
+    }
+
+    /**
+     * Wakes a standby into {@code slot}: writes {@code how}'s line to its standard input. False when the pipe is
+     * broken (the standby just died). Supervisor thread only; once per standby.
+     */
+    boolean wake(int slot, Wake how) {
         synchronized (this) { // against the pump's STANDBY transition: an activated worker never shows STANDBY
             this.slot = slot;
             activatedNanos = System.nanoTime();
             preparedWhenActivated = preparedNanos != 0;
             state = State.STARTING;
         }
+        return write(how.line);
+    }
+
+    /**
+     * Tells a worker {@linkplain #holding() holding} requests that the old worker has exited: it opens the database.
+     * False when the pipe is broken. Supervisor thread only.
+     */
+    boolean openDatabase() {
+        return write("open-database");
+    }
+
+    private boolean write(String line) {
         try {
             OutputStream stdin = process.getOutputStream();
-            stdin.write("activate\n".getBytes(StandardCharsets.UTF_8));
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             return true;
         } catch (IOException e) {
@@ -146,12 +189,18 @@ final class Worker {
                         managementPort = Integer.parseInt(management.group(2));
                     }
                 }
+                if (listening.getCount() > 0 && line.contains(HOLDING_LINE)) {
+                    holding = true;
+                    state = State.HOLDING;
+                    listening.countDown();
+                }
                 if (ready.getCount() > 0 && line.contains(READY_LINE)) {
                     readyNanos = System.nanoTime();
                     cpuToReady = cpu();
                     notify(onReady, "ready", log); // first, so whoever sees READY also sees its figures counted
                     state = State.READY;
                     ready.countDown();
+                    listening.countDown();
                 }
             }
         } catch (IOException e) {
@@ -194,6 +243,28 @@ final class Worker {
             }
         }
         return false;
+    }
+
+    /**
+     * Waits until the worker listens: it logged the holding line (it waits for {@link #openDatabase}) or the ready
+     * line; false when it died or did neither within {@code timeout}.
+     */
+    boolean awaitListening(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (listening.await(50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether it logged the holding line: it listens and waits for {@link #openDatabase} to open the database. */
+    boolean holding() {
+        return holding;
     }
 
     /** Why {@link #awaitReady} said false, for messages: it exited, or it took too long. */
