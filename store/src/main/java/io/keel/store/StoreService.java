@@ -109,23 +109,28 @@ public final class StoreService implements AutoCloseable {
     }
 
     /**
-     * The first half of a hand-over (issue 10): everything a start does with the database not opened (the previous
-     * worker still holds the embedded H2 file), then listening (beside the previous worker, under SO_REUSEPORT) and
-     * logging {@link #HOLDING_LINE}. Requests that arrive wait at the database's gate; readiness is false. Finish
-     * with {@link #openDatabase}. Blocks while it binds.
+     * The first step of a hand-over (issue 10): everything a start does but listening, with the database not opened
+     * (the previous worker still holds the embedded H2 file). Go on with {@link #listenHolding}.
      */
-    static StoreService listenHolding(Settings settings, StoreParts parts, StartSteps steps) {
-        StoreService service = prepare(settings, parts, steps, false);
+    static StoreService prepareHolding(Settings settings, StoreParts parts, StartSteps steps) {
+        return prepare(settings, parts, steps, false);
+    }
+
+    /**
+     * The second step of a hand-over: listens (beside the previous worker, under SO_REUSEPORT) and logs
+     * {@link #HOLDING_LINE}. Requests that arrive wait at the database's gate; readiness is false. Finish with
+     * {@link #openDatabase}. Blocks while it binds; on failure closes everything.
+     */
+    StoreService listenHolding(StartSteps steps) {
         try {
-            service.keel.start();
+            keel.start();
         } catch (RuntimeException e) {
-            service.keel.close();
+            keel.close();
             throw e;
         }
         steps.lap("listen");
-        LOG.info(HOLDING_LINE + " (http://{}:{}/, database {})", displayHost(service.host), service.keel.port(),
-                service.db.dialect());
-        return service;
+        LOG.info(HOLDING_LINE + " (http://{}:{}/, database {})", displayHost(host), keel.port(), db.dialect());
+        return this;
     }
 
     /**

@@ -45,8 +45,8 @@ class HandoverHttpTest {
         Map<String, String> settings = StoreUnderTest.settings(dataDir);
         settings.put("db-connection-timeout", "2s");
         settings.put("seed-orders", "20");
-        try (StoreService store = StoreService.listenHolding(Settings.of(settings), StoreParts.SHIPPED,
-                StartSteps.begin())) {
+        try (StoreService store = StoreService.prepareHolding(Settings.of(settings), StoreParts.SHIPPED,
+                StartSteps.begin()).listenHolding(StartSteps.begin())) {
             assertThat(get(store, "/health/ready").statusCode()).as("not ready before the open").isEqualTo(503);
             HttpResponse<String> tooLong = get(store, "/api/products?limit=1");
             assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(503);

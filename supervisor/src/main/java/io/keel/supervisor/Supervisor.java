@@ -127,7 +127,7 @@ final class Supervisor implements AutoCloseable {
 
     /** On a worker's log thread once it is ready: the start-up figures operators and the benchmark read. */
     private void workerReady(Worker worker) {
-        if (worker.holding()) {
+        if (worker.takesOver()) {
             return; // a hand-over: its time to ready includes the old worker's drain; handOver logs and times the gap
         }
         Duration took = worker.startup().orElseThrow();
@@ -285,19 +285,19 @@ final class Supervisor implements AutoCloseable {
             spawned.wake(slot.id, Worker.Wake.HANDOVER); // read once it is prepared
             return spawned;
         });
-        boolean listening;
+        boolean prepared;
         try {
-            listening = fresh.awaitListening(settings.readyTimeout());
+            prepared = fresh.awaitPrepared(settings.readyTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            listening = false;
+            prepared = false;
         }
-        if (!listening) {
+        if (!prepared) {
             lastFailure = fresh.notReadyReason(settings.readyTimeout());
             fresh.kill();
             return Replaced.ROLLED_BACK;
         }
-        if (fresh.holding()) {
+        if (fresh.takesOver()) {
             return handOver(slot, old, fresh);
         }
         slot.worker = fresh;
@@ -308,49 +308,79 @@ final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * The hand-over of an exclusive database: {@code fresh} listens and holds the requests it gets; {@code old} is
-     * drained and awaited (killed after its stop grace plus 5 s), then {@code fresh} opens the file and gets ready.
-     * From the drain on, {@code fresh} is the slot's worker: a failure now is handled as its crash.
+     * The hand-over of an exclusive database ({@code io.keel.store.Standby} has the worker's side): {@code fresh} is
+     * prepared with the database not open; {@code old} steps down (drains, still serving everything) and, just before
+     * its listener closes, waits; {@code fresh} then listens, holding the requests it gets; {@code old} closes its
+     * listener, finishes its requests, closes the file and exits (killed after its stop grace plus 5 s); {@code fresh}
+     * opens the file and gets ready. Requests are held only from {@code fresh}'s listen to its ready line, and the port
+     * always has a listener. From the step-down on, {@code fresh} is the slot's worker: a failure now is handled as
+     * its crash.
      */
     private Replaced handOver(Slot slot, Worker old, Worker fresh) {
-        long drainStart = System.nanoTime();
+        long stepDown = System.nanoTime();
         slot.worker = fresh;
+        long listening;
+        long exited;
         try {
-            if (old != null && old.alive()) {
+            boolean oldServes = old != null && old.alive();
+            if (oldServes) {
                 draining.add(old);
-                try {
-                    old.drain();
-                    if (!old.awaitExit(settings.stopWithin().plusSeconds(5))) {
-                        say.accept("worker pid " + old.pid() + " did not stop within its grace; killing it");
-                        old.kill();
-                        old.awaitExit(Duration.ofSeconds(5));
-                    }
-                } finally {
-                    draining.remove(old);
-                }
+                old.stepDown();
+                // false: it exited first (a worker from before hand-overs drains as usual): a moment without listener
+                old.awaitSuccessorAwaited(settings.stopWithin().plusSeconds(5));
             }
-            long drained = System.nanoTime();
+            listening = System.nanoTime();
+            if (!fresh.listen() || !fresh.awaitHolding(settings.readyTimeout())) {
+                lastFailure = fresh.notReadyReason(settings.readyTimeout()) + " (it never listened)";
+                if (oldServes) {
+                    old.closeListener(); // it is stopping anyway; there is no going back once it drained
+                }
+                return failedAfterDrain(slot, old, fresh);
+            }
+            if (oldServes) {
+                old.closeListener();
+                if (!old.awaitExit(settings.stopWithin().plusSeconds(5))) {
+                    say.accept("worker pid " + old.pid() + " did not stop within its grace; killing it");
+                    old.kill();
+                    old.awaitExit(Duration.ofSeconds(5));
+                }
+                draining.remove(old);
+            }
+            exited = System.nanoTime();
             if (fresh.openDatabase() && fresh.awaitReady(settings.readyTimeout())) {
-                Duration gap = Duration.ofNanos(System.nanoTime() - drained);
+                long ready = System.nanoTime();
                 metrics.handover("ok");
-                metrics.handoverGap(gap);
-                say.accept("worker " + slot.id + " (pid " + fresh.pid() + ") took over the database: the old worker"
-                        + (old == null ? " was gone" : " (pid " + old.pid() + ") drained in "
-                        + Duration.ofNanos(drained - drainStart).toMillis() + " ms") + ", then ready in "
-                        + gap.toMillis() + " ms; requests it got meanwhile were held, none refused");
+                metrics.handoverGap(Duration.ofNanos(ready - exited));
+                say.accept("worker " + slot.id + " (pid " + fresh.pid() + ") took over the database"
+                        + (oldServes ? " from pid " + old.pid() + ": its drain took " + millis(listening - stepDown)
+                        + " ms; the new worker listened and held requests for " + millis(ready - listening)
+                        + " ms (the old one's exit " + millis(exited - listening) + " ms, then open to ready "
+                        + millis(ready - exited) + " ms)" : ": no worker held it") + "; none refused");
                 return Replaced.OK;
             }
-            lastFailure = fresh.notReadyReason(settings.readyTimeout());
+            lastFailure = fresh.notReadyReason(settings.readyTimeout()) + " when told to open the database";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             lastFailure = "was interrupted (the supervisor is stopping)";
         }
+        return failedAfterDrain(slot, old, fresh);
+    }
+
+    private Replaced failedAfterDrain(Slot slot, Worker old, Worker fresh) {
         metrics.handover("failed");
         fresh.kill();
-        say.accept("hand-over of worker " + slot.id + " failed after the old worker was drained: the new worker (pid "
-                + fresh.pid() + ") " + lastFailure + " when told to open the database; there is no old worker to "
-                + "return to, so the slot restarts as after a crash (see " + logFile() + ")");
+        if (old != null && old.alive()) {
+            draining.remove(old);
+            drainInBackground(old); // already told to stop: this bounds its exit
+        }
+        say.accept("hand-over of worker " + slot.id + " failed after the old worker was told to stop: the new worker "
+                + "(pid " + fresh.pid() + ") " + lastFailure + "; there is no old worker to return to, so the slot "
+                + "restarts as after a crash (see " + logFile() + ")");
         return Replaced.FAILED_AFTER_DRAIN;
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private void drainInBackground(Worker old) {

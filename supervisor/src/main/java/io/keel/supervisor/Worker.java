@@ -42,8 +42,9 @@ final class Worker {
         /** Start at once: the slot's worker is gone. */
         ACTIVATE("activate"),
         /**
-         * Replace a live worker: on an exclusive database listen holding requests ({@link #HOLDING_LINE}) until
-         * {@link #openDatabase}; on a shared one the same as {@code ACTIVATE}.
+         * Replace a live worker: on an exclusive database prepare for a hand-over ({@link #TAKEOVER_LINE}), then
+         * {@link #listen} and {@link #openDatabase} on the supervisor's word; on a shared one the same as
+         * {@code ACTIVATE}.
          */
         HANDOVER("handover");
 
@@ -58,8 +59,12 @@ final class Worker {
     static final String READY_LINE = "store ready at http";
     /** A standby store logs this once prepared (io.keel.store.Standby#WAITING_LINE). */
     static final String STANDBY_LINE = "store standby prepared";
-    /** A store taking over an exclusive database logs this once it listens (io.keel.store.StoreService#HOLDING_LINE). */
+    /** A standby woken for a hand-over on an exclusive database logs this once prepared (Standby#TAKEOVER_LINE). */
+    static final String TAKEOVER_LINE = "store prepared to take over the database";
+    /** It logs this once it {@linkplain #listen listens}, holding requests (io.keel.store.StoreService#HOLDING_LINE). */
     static final String HOLDING_LINE = "store listening; database opens when the previous worker has closed it";
+    /** A worker told {@link #stepDown} logs this when its listener is about to close (Standby#SUCCESSOR_LINE). */
+    static final String SUCCESSOR_LINE = "store listener closes once the next worker listens";
     /** The worker's command-line flag that makes it a standby. */
     static final String STANDBY_FLAG = "--standby=true";
     /** The runtime logs its management listener's address at start (slashes escaped in JSON logs). */
@@ -72,9 +77,11 @@ final class Worker {
     private final Consumer<Worker> onPrepared;
     private final Consumer<Worker> onReady;
     private final CountDownLatch ready = new CountDownLatch(1);
-    /** Counted down by the holding line or the ready line, whichever comes first. */
-    private final CountDownLatch listening = new CountDownLatch(1);
-    private volatile boolean holding;
+    /** Counted down by the take-over line or the ready line, whichever comes first. */
+    private final CountDownLatch prepared = new CountDownLatch(1);
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch successorAwaited = new CountDownLatch(1);
+    private volatile boolean takesOver;
     private volatile State state = State.STARTING;
     private volatile long preparedNanos;
     private volatile long activatedNanos;
@@ -151,12 +158,32 @@ final class Worker {
         return write(how.line);
     }
 
+    /** Tells a worker that {@linkplain #takesOver() takes over} to bind and hold requests. False: broken pipe. */
+    boolean listen() {
+        return write("listen");
+    }
+
     /**
-     * Tells a worker {@linkplain #holding() holding} requests that the old worker has exited: it opens the database.
+     * Tells a worker that {@linkplain #takesOver() takes over} that the old worker has exited: it opens the database.
      * False when the pipe is broken. Supervisor thread only.
      */
     boolean openDatabase() {
         return write("open-database");
+    }
+
+    /**
+     * Drains a worker that hands its database over: {@code await-successor} (its listener then stays open until
+     * {@link #closeListener}), then SIGTERM as {@link #drain}. A worker that does not know the line ignores it and
+     * drains as usual.
+     */
+    void stepDown() {
+        write("await-successor");
+        drain();
+    }
+
+    /** Lets a worker that {@linkplain #stepDown stepped down} close its listener. False: broken pipe. */
+    boolean closeListener() {
+        return write("close-listener");
     }
 
     private boolean write(String line) {
@@ -189,10 +216,16 @@ final class Worker {
                         managementPort = Integer.parseInt(management.group(2));
                     }
                 }
-                if (listening.getCount() > 0 && line.contains(HOLDING_LINE)) {
-                    holding = true;
+                if (prepared.getCount() > 0 && line.contains(TAKEOVER_LINE)) {
+                    takesOver = true;
+                    prepared.countDown();
+                }
+                if (holding.getCount() > 0 && line.contains(HOLDING_LINE)) {
                     state = State.HOLDING;
-                    listening.countDown();
+                    holding.countDown();
+                }
+                if (successorAwaited.getCount() > 0 && line.contains(SUCCESSOR_LINE)) {
+                    successorAwaited.countDown();
                 }
                 if (ready.getCount() > 0 && line.contains(READY_LINE)) {
                     readyNanos = System.nanoTime();
@@ -200,7 +233,7 @@ final class Worker {
                     notify(onReady, "ready", log); // first, so whoever sees READY also sees its figures counted
                     state = State.READY;
                     ready.countDown();
-                    listening.countDown();
+                    prepared.countDown();
                 }
             }
         } catch (IOException e) {
@@ -233,26 +266,34 @@ final class Worker {
 
     /** Waits until the worker is ready; false when it died or did not get ready within {@code timeout}. */
     boolean awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (ready.await(50, TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                return false;
-            }
-        }
-        return false;
+        return await(ready, timeout);
     }
 
     /**
-     * Waits until the worker listens: it logged the holding line (it waits for {@link #openDatabase}) or the ready
-     * line; false when it died or did neither within {@code timeout}.
+     * Waits until a woken standby is ready, or prepared to {@linkplain #takesOver() take over}; false when it died or
+     * did neither within {@code timeout}.
      */
-    boolean awaitListening(Duration timeout) throws InterruptedException {
+    boolean awaitPrepared(Duration timeout) throws InterruptedException {
+        return await(prepared, timeout);
+    }
+
+    /** Waits until it logged the holding line after {@link #listen}; false when it died or timed out. */
+    boolean awaitHolding(Duration timeout) throws InterruptedException {
+        return await(holding, timeout);
+    }
+
+    /**
+     * Waits until a worker that {@linkplain #stepDown stepped down} waits to close its listener; false when it exited
+     * first (e.g. it did not know the line) or timed out.
+     */
+    boolean awaitSuccessorAwaited(Duration timeout) throws InterruptedException {
+        return await(successorAwaited, timeout);
+    }
+
+    private boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (listening.await(50, TimeUnit.MILLISECONDS)) {
+            if (latch.await(50, TimeUnit.MILLISECONDS)) {
                 return true;
             }
             if (!process.isAlive()) {
@@ -262,9 +303,9 @@ final class Worker {
         return false;
     }
 
-    /** Whether it logged the holding line: it listens and waits for {@link #openDatabase} to open the database. */
-    boolean holding() {
-        return holding;
+    /** Whether it takes over an exclusive database: it waits for {@link #listen}, then {@link #openDatabase}. */
+    boolean takesOver() {
+        return takesOver;
     }
 
     /** Why {@link #awaitReady} said false, for messages: it exited, or it took too long. */
