@@ -43,7 +43,8 @@ class HandoverHttpTest {
     @Test
     void requestsWaitForTheDatabaseWhileTheStoreListensHoldingAndAreServedOnceItOpens() throws Exception {
         Map<String, String> settings = StoreUnderTest.settings(dataDir);
-        settings.put("db-connection-timeout", "2s");
+        // the held request waits through a first open (file created, migrated, seeded): generous on a busy machine
+        settings.put("db-connection-timeout", "6s");
         settings.put("seed-orders", "20");
         try (StoreService store = StoreService.prepareHolding(Settings.of(settings), StoreParts.SHIPPED,
                 StartSteps.begin()).listenHolding(StartSteps.begin())) {

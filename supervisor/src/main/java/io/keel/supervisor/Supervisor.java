@@ -307,80 +307,13 @@ final class Supervisor implements AutoCloseable {
         return Replaced.OK;
     }
 
-    /**
-     * The hand-over of an exclusive database ({@code io.keel.store.Standby} has the worker's side): {@code fresh} is
-     * prepared with the database not open; {@code old} steps down (drains, still serving everything) and, just before
-     * its listener closes, waits; {@code fresh} then listens, holding the requests it gets; {@code old} closes its
-     * listener, finishes its requests, closes the file and exits (killed after its stop grace plus 5 s); {@code fresh}
-     * opens the file and gets ready. Requests are held only from {@code fresh}'s listen to its ready line, and the port
-     * always has a listener. From the step-down on, {@code fresh} is the slot's worker: a failure now is handled as
-     * its crash.
-     */
+    /** {@link HandOver}: from the step-down on, {@code fresh} is the slot's worker; a failure is its crash. */
     private Replaced handOver(Slot slot, Worker old, Worker fresh) {
-        long stepDown = System.nanoTime();
         slot.worker = fresh;
-        long listening;
-        long exited;
-        try {
-            boolean oldServes = old != null && old.alive();
-            if (oldServes) {
-                draining.add(old);
-                old.stepDown();
-                // false: it exited first (a worker from before hand-overs drains as usual): a moment without listener
-                old.awaitSuccessorAwaited(settings.stopWithin().plusSeconds(5));
-            }
-            listening = System.nanoTime();
-            if (!fresh.listen() || !fresh.awaitHolding(settings.readyTimeout())) {
-                lastFailure = fresh.notReadyReason(settings.readyTimeout()) + " (it never listened)";
-                if (oldServes) {
-                    old.closeListener(); // it is stopping anyway; there is no going back once it drained
-                }
-                return failedAfterDrain(slot, old, fresh);
-            }
-            if (oldServes) {
-                old.closeListener();
-                if (!old.awaitExit(settings.stopWithin().plusSeconds(5))) {
-                    say.accept("worker pid " + old.pid() + " did not stop within its grace; killing it");
-                    old.kill();
-                    old.awaitExit(Duration.ofSeconds(5));
-                }
-                draining.remove(old);
-            }
-            exited = System.nanoTime();
-            if (fresh.openDatabase() && fresh.awaitReady(settings.readyTimeout())) {
-                long ready = System.nanoTime();
-                metrics.handover("ok");
-                metrics.handoverGap(Duration.ofNanos(ready - exited));
-                say.accept("worker " + slot.id + " (pid " + fresh.pid() + ") took over the database"
-                        + (oldServes ? " from pid " + old.pid() + ": its drain took " + millis(listening - stepDown)
-                        + " ms; the new worker listened and held requests for " + millis(ready - listening)
-                        + " ms (the old one's exit " + millis(exited - listening) + " ms, then open to ready "
-                        + millis(ready - exited) + " ms)" : ": no worker held it") + "; none refused");
-                return Replaced.OK;
-            }
-            lastFailure = fresh.notReadyReason(settings.readyTimeout()) + " when told to open the database";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            lastFailure = "was interrupted (the supervisor is stopping)";
-        }
-        return failedAfterDrain(slot, old, fresh);
-    }
-
-    private Replaced failedAfterDrain(Slot slot, Worker old, Worker fresh) {
-        metrics.handover("failed");
-        fresh.kill();
-        if (old != null && old.alive()) {
-            draining.remove(old);
-            drainInBackground(old); // already told to stop: this bounds its exit
-        }
-        say.accept("hand-over of worker " + slot.id + " failed after the old worker was told to stop: the new worker "
-                + "(pid " + fresh.pid() + ") " + lastFailure + "; there is no old worker to return to, so the slot "
-                + "restarts as after a crash (see " + logFile() + ")");
-        return Replaced.FAILED_AFTER_DRAIN;
-    }
-
-    private static long millis(long nanos) {
-        return nanos / 1_000_000;
+        Optional<String> failure = new HandOver(settings, say, metrics, draining, this::drainInBackground, logFile())
+                .run(slot.id, old, fresh);
+        failure.ifPresent(why -> lastFailure = why);
+        return failure.isEmpty() ? Replaced.OK : Replaced.FAILED_AFTER_DRAIN;
     }
 
     private void drainInBackground(Worker old) {
