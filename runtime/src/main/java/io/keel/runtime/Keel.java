@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -91,6 +92,7 @@ public final class Keel implements AutoCloseable {
     private final Dashboard dashboard;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<Runnable> beforeStop = new ArrayList<>();
+    private final List<Runnable> beforeListenerCloses = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private Settings settings = Settings.of(Map.of());
     private AdminGuard adminGuard;
@@ -186,6 +188,16 @@ public final class Keel implements AutoCloseable {
      */
     public Keel beforeStop(Runnable hook) {
         beforeStop.add(hook);
+        return this;
+    }
+
+    /**
+     * Runs during shutdown after the connection drain, just before the listener closes; it may block (bounded by the
+     * hook) to keep the listener open, e.g. until a successor process listens on the same port. May be registered
+     * after {@link #start()}, from any thread.
+     */
+    public Keel beforeListenerCloses(Runnable hook) {
+        beforeListenerCloses.add(hook);
         return this;
     }
 
@@ -307,16 +319,29 @@ public final class Keel implements AutoCloseable {
             attempt(failure, hook::run);
         }
         int open = drainConnections();
+        if (server != null) {
+            for (Runnable hook : beforeListenerCloses) {
+                attempt(failure, hook::run);
+            }
+        }
         int inFlight = http.inFlight();
         LOG.info("draining: {} request(s) in flight, {} connection(s) still open, grace period {}", inFlight, open,
                 config.shutdownGrace());
+        // Each step timed: after the listener closes, the time to exit is what a successor waits (H2 hand-over).
+        long listenerClosing = System.nanoTime();
         attempt(failure, () -> Optional.ofNullable(server).ifPresent(WebServer::stop));
+        long serverStopped = System.nanoTime();
         attempt(failure, () -> cpuPool.close(config.shutdownGrace()));
+        long cpuClosed = System.nanoTime();
         while (!resources.isEmpty()) {
             attempt(failure, resources.pop()::close);
         }
+        long resourcesClosed = System.nanoTime();
         attempt(failure, metrics::close);
-        LOG.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        long end = System.nanoTime();
+        LOG.info("stopped in {} ms (server {} ms, CPU pool {} ms, resources {} ms, metrics {} ms)",
+                millis(end - start), millis(serverStopped - listenerClosing), millis(cpuClosed - serverStopped),
+                millis(resourcesClosed - cpuClosed), millis(end - resourcesClosed));
         if (failure.getSuppressed().length > 0) {
             throw failure;
         }
@@ -339,6 +364,10 @@ public final class Keel implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private interface Step {

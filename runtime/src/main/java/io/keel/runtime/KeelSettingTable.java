@@ -114,8 +114,8 @@ public final class KeelSettingTable {
     public static final Setting PARENT_WATCH = Setting.bool("parent-watch", false,
             "set by the supervisor for its workers: stop when standard input closes (`ParentWatch`)");
     public static final Setting STANDBY = Setting.bool("standby", false,
-            "set by the supervisor for a standby worker: prepare, then wait for `activate` on standard input before "
-                    + "opening an exclusive database and listening (see \"Supervision\")");
+            "set by the supervisor for a standby worker: prepare, then wait for `activate` (or `handover`) on standard "
+                    + "input before opening an exclusive database and listening (see \"Supervision\")");
 
     /** Every runtime setting, in the order the README lists them. */
     public static final List<Setting> ALL = List.of(PORT, HOST, DATA_DIR, ADMIN_TOKEN, MAX_BODY_SIZE, MAX_STREAM_SIZE,

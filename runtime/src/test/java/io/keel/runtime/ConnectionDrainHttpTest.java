@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,5 +121,28 @@ class ConnectionDrainHttpTest {
 
         closed.get(30, TimeUnit.SECONDS);
         assertThat(idle.getInputStream().read()).as("closed by the server after the drain").isEqualTo(-1);
+    }
+
+    @Test
+    void aHookBeforeTheListenerClosesKeepsItAcceptingUntilItReturns() throws Exception {
+        start("0s");
+        CountDownLatch successorListens = new CountDownLatch(1);
+        CountDownLatch hookRuns = new CountDownLatch(1);
+        keel.beforeListenerCloses(() -> {
+            hookRuns.countDown();
+            try {
+                successorListens.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Void> closed = closeInBackground();
+        assertThat(hookRuns.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(get(open())).as("a new connection while the hook waits").startsWith("http/1.1 200");
+        assertThat(closed).isNotDone();
+
+        successorListens.countDown();
+        closed.get(30, TimeUnit.SECONDS);
     }
 }

@@ -11,11 +11,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -32,26 +36,58 @@ import java.util.stream.Stream;
  *   stops (same classes loaded, same code run once, so the JIT has seen it); after activation (the supervisor
  *   activates it once the old worker is gone) it starts for real on the file.</li>
  * </ul>
- * The supervisor closing standard input ends the wait: nothing is started. Thread-safe: the watch thread calls
+ * Instead of {@code activate} the supervisor may write {@code handover} (issue 10: replacing a live worker). On a
+ * shared database that is an activation. On embedded H2 (a hand-over) the steps are, each on the supervisor's word:
+ * <ol>
+ *   <li>the standby prepares with the database not open yet and logs {@link #TAKEOVER_LINE};</li>
+ *   <li>the old worker, told {@code await-successor} and SIGTERM, drains (readiness false, its connections closed
+ *   after their answers) still serving everything, and before its listener closes logs {@link #SUCCESSOR_LINE} and
+ *   waits ({@link #awaitSuccessor});</li>
+ *   <li>{@code listen}: the standby binds beside it and logs {@link StoreService#HOLDING_LINE}; the requests it
+ *   gets wait at the database's gate;</li>
+ *   <li>{@code close-listener}: the old worker closes its listener, finishes its requests, closes the file, exits;</li>
+ *   <li>{@code open-database}: the standby opens the file and gets ready.</li>
+ * </ol>
+ * So requests are held only from step 3 to 5, not during the old worker's whole drain, and a port always has a
+ * listener. The supervisor, not the file lock, says when to open: an open that polled the lock would run the
+ * unclean-file check on a file the old worker may still be writing.
+ * The supervisor closing standard input ends every wait: nothing more is started. Thread-safe: the watch thread calls
  * {@link #command} and {@link #parentGone}; the main thread {@link #run}s.
  */
 final class Standby {
     private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
     /** Logged once the standby is prepared; the supervisor reads it (as it reads the ready line). */
     static final String WAITING_LINE = "store standby prepared";
-    static final String ACTIVATE = "activate";
+    /** Logged by a standby prepared for a hand-over (step 1); the supervisor reads it. */
+    static final String TAKEOVER_LINE = "store prepared to take over the database";
+    /** Logged by a serving worker told {@code await-successor} when its listener is about to close (step 2). */
+    static final String SUCCESSOR_LINE = "store listener closes once the next worker listens";
+    /** What the supervisor wrote, or that it went away ({@code GONE}). */
+    enum Command {
+        ACTIVATE("activate"), HANDOVER("handover"), LISTEN("listen"), OPEN_DATABASE("open-database"),
+        AWAIT_SUCCESSOR("await-successor"), CLOSE_LISTENER("close-listener"), GONE("");
 
-    private final CountDownLatch decided = new CountDownLatch(1);
+        final String line;
+
+        Command(String line) {
+            this.line = line;
+        }
+    }
+
+    /** Unbounded, but the supervisor writes at most six lines to a worker. */
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private StoreService serving; // guarded by this
-    private boolean activated; // guarded by this
     private boolean gone; // guarded by this
 
-    /** A line from the supervisor: {@code activate} ends the wait; anything else is logged and ignored. */
-    synchronized void command(String line) {
-        if (ACTIVATE.equals(line)) {
-            activated = true;
-            decided.countDown();
-        } else if (!line.isEmpty()) {
+    /** A line from the supervisor, queued for {@link #run}; an unknown one is logged and ignored. */
+    void command(String line) {
+        for (Command command : Command.values()) {
+            if (command != Command.GONE && command.line.equals(line)) {
+                commands.add(command);
+                return;
+            }
+        }
+        if (!line.isEmpty()) {
             LOG.warn("unknown supervisor command '{}' ignored", line);
         }
     }
@@ -59,7 +95,7 @@ final class Standby {
     /** The supervisor is gone: a waiting standby gives up, a serving worker stops. */
     synchronized void parentGone() {
         gone = true;
-        decided.countDown();
+        commands.add(Command.GONE);
         if (serving != null) {
             serving.requestStop();
         }
@@ -73,10 +109,14 @@ final class Standby {
         }
     }
 
-    private boolean awaitActivation() throws InterruptedException {
-        decided.await();
-        synchronized (this) {
-            return activated && !gone;
+    /** The next of {@code expected} the supervisor writes; GONE once it went away. Others are logged and skipped. */
+    private Command await(Command... expected) throws InterruptedException {
+        while (true) {
+            Command next = commands.take();
+            if (next == Command.GONE || List.of(expected).contains(next)) {
+                return next;
+            }
+            LOG.warn("supervisor command '{}' is out of place now; ignored", next.line);
         }
     }
 
@@ -93,10 +133,11 @@ final class Standby {
         if (!exclusive) {
             StoreService prepared = StoreService.prepare(settings, StoreParts.SHIPPED);
             LOG.info(WAITING_LINE + " (database open, routes built); waiting for activation");
-            if (!awaitActivation()) {
+            if (await(Command.ACTIVATE, Command.HANDOVER) == Command.GONE) {
                 prepared.close();
                 return Optional.empty();
             }
+            // A hand-over is an activation here: the database is shared, the old worker drains once this is ready.
             return Optional.of(prepared.listen(StartSteps.begin()));
         }
         Path scratch = scratchDir(config.dataDir());
@@ -110,10 +151,63 @@ final class Standby {
             }
             LOG.info(WAITING_LINE + " (rehearsed on a scratch database; the file opens on activation); "
                     + "waiting for activation");
-            return awaitActivation() ? Optional.of(StoreService.start(settings, StoreParts.SHIPPED, StartSteps.begin()))
-                    : Optional.empty();
+            Command command = await(Command.ACTIVATE, Command.HANDOVER);
+            return switch (command) {
+                case ACTIVATE -> Optional.of(StoreService.start(settings, StoreParts.SHIPPED, StartSteps.begin()));
+                case HANDOVER -> handOver(settings);
+                default -> Optional.empty();
+            };
         } finally {
             delete(scratch);
+        }
+    }
+
+    /**
+     * Steps 1, 3 and 5 of a hand-over (see the class comment); empty (after closing what it started) when the
+     * supervisor went away first.
+     */
+    private Optional<StoreService> handOver(Settings settings) throws InterruptedException {
+        StoreService holding = StoreService.prepareHolding(settings, StoreParts.SHIPPED, StartSteps.begin());
+        LOG.info(TAKEOVER_LINE + "; it listens once the previous worker is about to close its listener");
+        if (await(Command.LISTEN) == Command.GONE) {
+            holding.close();
+            return Optional.empty();
+        }
+        holding.listenHolding(StartSteps.begin());
+        if (await(Command.OPEN_DATABASE) == Command.GONE) {
+            holding.close();
+            return Optional.empty();
+        }
+        LOG.info("the previous worker has closed the database; opening it");
+        // counts from here: the ready line's figure is the gap the held requests waited after the old worker exited
+        return Optional.of(holding.openDatabase(StartSteps.begin()));
+    }
+
+    /**
+     * Step 2 of a hand-over, on the serving worker's shutdown just before its listener closes: when the supervisor
+     * wrote {@code await-successor}, logs {@link #SUCCESSOR_LINE} and waits for {@code close-listener} (the next
+     * worker listens), the supervisor going away, or {@code max}. Else returns at once.
+     */
+    void awaitSuccessor(Duration max) {
+        if (!commands.remove(Command.AWAIT_SUCCESSOR)) {
+            return;
+        }
+        LOG.info(SUCCESSOR_LINE);
+        long deadline = System.nanoTime() + max.toNanos();
+        try {
+            while (true) {
+                Command next = commands.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    LOG.warn("no word from the supervisor within {} that the next worker listens; closing the "
+                            + "listener", max);
+                    return;
+                }
+                if (next == Command.CLOSE_LISTENER || next == Command.GONE) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -113,6 +113,7 @@ public final class StoreMain {
                     return 0; // the supervisor went away while this standby waited
                 }
                 supervisor.serving(service.get());
+                service.get().keel().beforeListenerCloses(() -> supervisor.awaitSuccessor(config.shutdownGrace()));
                 service.get().awaitShutdownSignal();
             }
             return 0;

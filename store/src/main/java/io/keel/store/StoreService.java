@@ -71,12 +71,19 @@ public final class StoreService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
     /** Every demo customer's password; printed at start so a newcomer can sign in. */
     public static final String DEMO_PASSWORD = "keel-demo-password";
+    /**
+     * Logged by a worker taking over the database from the previous one once it listens with the database not open
+     * yet ({@link #listenHolding}); the supervisor reads it, as it reads the ready line.
+     */
+    static final String HOLDING_LINE = "store listening; database opens when the previous worker has closed it";
 
     private final Keel keel;
     private final Database db;
     private final String host;
     /** Set once by {@link #prepare}, run by {@link #listen} after ready. */
     private Runnable loadNativeLibraries = () -> { };
+    /** Set once by {@link #prepare}: the start steps that need the database, run once it is open. */
+    private Runnable atOpen = () -> { };
 
     private StoreService(Keel keel, Database db, String host) {
         this.keel = keel;
@@ -98,7 +105,48 @@ public final class StoreService implements AutoCloseable {
      * activation).
      */
     static StoreService start(Settings settings, StoreParts parts, StartSteps steps) {
-        return prepare(settings, parts, steps).listen(steps);
+        return prepare(settings, parts, steps, true).listen(steps);
+    }
+
+    /**
+     * The first step of a hand-over (issue 10): everything a start does but listening, with the database not opened
+     * (the previous worker still holds the embedded H2 file). Go on with {@link #listenHolding}.
+     */
+    static StoreService prepareHolding(Settings settings, StoreParts parts, StartSteps steps) {
+        return prepare(settings, parts, steps, false);
+    }
+
+    /**
+     * The second step of a hand-over: listens (beside the previous worker, under SO_REUSEPORT) and logs
+     * {@link #HOLDING_LINE}. Requests that arrive wait at the database's gate; readiness is false. Finish with
+     * {@link #openDatabase}. Blocks while it binds; on failure closes everything.
+     */
+    StoreService listenHolding(StartSteps steps) {
+        try {
+            keel.start();
+        } catch (RuntimeException e) {
+            keel.close();
+            throw e;
+        }
+        steps.lap("listen");
+        LOG.info(HOLDING_LINE + " (http://{}:{}/, database {})", displayHost(host), keel.port(), db.dialect());
+        return this;
+    }
+
+    /**
+     * The second half of a hand-over: opens the database (the previous worker has closed it), runs the start steps
+     * that need it (upload sweep, seeding), lets the held requests through and logs the ready line. On failure closes
+     * everything (held requests get 503) and throws. Call once, after {@link #listenHolding}.
+     */
+    StoreService openDatabase(StartSteps steps) {
+        try {
+            db.openPending(steps, atOpen);
+            steps.lap("start steps");
+        } catch (RuntimeException e) {
+            keel.close();
+            throw e;
+        }
+        return ready(steps);
     }
 
     /**
@@ -107,10 +155,11 @@ public final class StoreService implements AutoCloseable {
      * {@link #close()} gives up (closing the database). Blocks while the database opens.
      */
     static StoreService prepare(Settings settings, StoreParts parts) {
-        return prepare(settings, parts, StartSteps.begin());
+        return prepare(settings, parts, StartSteps.begin(), true);
     }
 
-    private static StoreService prepare(Settings settings, StoreParts parts, StartSteps steps) {
+    /** {@code openNow} false: the database stays {@linkplain Database#pending pending}, and so do its start steps. */
+    private static StoreService prepare(Settings settings, StoreParts parts, StartSteps steps, boolean openNow) {
         KeelConfig config = KeelConfig.from(settings);
         StoreConfig store = StoreConfig.from(settings, config.dataDir());
         if (store.maxUploadSize() > config.maxStreamSize()) {
@@ -121,11 +170,16 @@ public final class StoreService implements AutoCloseable {
         Keel keel = Keel.create(config).settings(settings);
         steps.lap("server");
         try {
-            Database db = Database.open(store.db(), keel.metrics(), steps);
+            Database db = openNow ? Database.open(store.db(), keel.metrics(), steps)
+                    : Database.pending(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db, config.host());
-            service.loadNativeLibraries = service.wire(config, store, parts);
+            service.wire(config, store, parts);
             steps.lap("wiring");
+            if (openNow) {
+                service.atOpen.run();
+                steps.lap("start steps");
+            }
             return service;
         } catch (RuntimeException e) {
             keel.close();
@@ -144,20 +198,26 @@ public final class StoreService implements AutoCloseable {
             keel.close();
             throw e;
         }
+        steps.lap("listen");
+        return ready(steps);
+    }
+
+    private StoreService ready(StartSteps steps) {
         // After ready: loading OpenCV and libsodium costs about 0.6 s of CPU that a restarting worker must not
         // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
         Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
-        steps.lap("listen");
         LOG.info("store ready at http://{}:{}/ (database {}) in {}", displayHost(host), keel.port(), db.dialect(),
                 steps);
         return this;
     }
 
     /**
-     * Wires every part onto the server; returns what loads the native libraries and reports which paths are active
-     * (one log line and gauge per feature), to run after start.
+     * Wires every part onto the server without touching the database or the data directory's files; sets what loads
+     * the native libraries and reports which paths are active (one log line and gauge per feature), to run after
+     * start, and the start steps that need the database (and may touch files the previous worker of a hand-over
+     * still uses), to run once it is open.
      */
-    private Runnable wire(KeelConfig config, StoreConfig store, StoreParts parts) {
+    private void wire(KeelConfig config, StoreConfig store, StoreParts parts) {
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(db.dataSource());
         SessionRepository sessions = new SessionRepository(db.dataSource());
@@ -199,11 +259,6 @@ public final class StoreService implements AutoCloseable {
                 keel.metrics());
         Path uploadDir = config.dataDir().resolve("uploads");
         UploadRepository uploadRows = new UploadRepository(db.dataSource());
-        // What a killed process left: never kept half, never lost. A database upload's part file is only staging.
-        switch (store.uploadStorage()) {
-            case DISK -> UploadSweep.atStart(uploadDir, uploadRows);
-            case DATABASE -> UploadOrphans.clean(uploadDir, name -> false);
-        }
         UploadSink uploadSink = UploadSink.create(uploadDir, UploadSink.Config.ofMaxBytes(store.maxUploadSize()),
                 keel.metrics());
         BlobStore blobs = switch (store.uploadStorage()) {
@@ -214,7 +269,15 @@ public final class StoreService implements AutoCloseable {
                 keel.json(), clock);
 
         keel.cpuPool().declareTasks(Passwords.TASK, ImageRoutes.TASK, InvoiceRoutes.TASK);
-        seedIfEmpty(store, passwords);
+        atOpen = () -> {
+            // What a killed process left: never kept half, never lost. A database upload's part file is only
+            // staging. After the open: in a hand-over the previous worker may be writing part files until it exits.
+            switch (store.uploadStorage()) {
+                case DISK -> UploadSweep.atStart(uploadDir, uploadRows);
+                case DATABASE -> UploadOrphans.clean(uploadDir, name -> false);
+            }
+            seedIfEmpty(store, passwords);
+        };
         mapProblems();
         keel.adminGuard(auth);
         keel.health().add("database", () -> db.ping(Duration.ofSeconds(1))
@@ -234,7 +297,7 @@ public final class StoreService implements AutoCloseable {
             new ImageRoutes(thumbnailer, imageLimits, cpu, auth).register(routes);
             ApiDocs.load(keel.json().mapper()).register(routes);
         });
-        return () -> {
+        loadNativeLibraries = () -> {
             passwords.path().report(keel.metrics());
             thumbnailer.path().report(keel.metrics());
         };

@@ -86,13 +86,18 @@ final class StandbyPool {
                 + standby.preparation().orElseThrow().toMillis() + " ms (CPU " + standby.cpu().toMillis() + " ms)");
     }
 
+    /** {@link #wake} with {@link Worker.Wake#ACTIVATE}. */
+    Optional<Worker> activate(int slot, boolean preparedOnly) {
+        return wake(slot, preparedOnly, Worker.Wake.ACTIVATE);
+    }
+
     /**
-     * Activates a standby into {@code slot}: a prepared one first, else (unless {@code preparedOnly}) the one
+     * Wakes a standby into {@code slot} ({@code how}: activation, or a hand-over): a prepared one first, else (unless {@code preparedOnly}) the one
      * furthest along (it finishes its preparation and goes on at once, still sooner than a cold start). Its
      * replacement starts on a later {@link #tick}, once the activated one is ready. Empty when there is no such
      * standby.
      */
-    Optional<Worker> activate(int slot, boolean preparedOnly) {
+    Optional<Worker> wake(int slot, boolean preparedOnly, Worker.Wake how) {
         List<Worker> candidates = standbys.stream().filter(Worker::alive)
                 .filter(w -> !preparedOnly || w.state() == Worker.State.STANDBY)
                 .sorted(Comparator.comparing((Worker w) -> w.state() != Worker.State.STANDBY)
@@ -100,7 +105,7 @@ final class StandbyPool {
                 .toList();
         for (Worker standby : candidates) {
             standbys.remove(standby);
-            if (standby.activate(slot)) {
+            if (standby.wake(slot, how)) {
                 metrics.activation();
                 return Optional.of(standby);
             }

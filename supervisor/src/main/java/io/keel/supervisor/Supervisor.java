@@ -20,10 +20,12 @@ import java.util.function.Supplier;
 /**
  * Keeps {@code workers} store JVMs running on one port: restarts a dead one with exponential backoff (reset once it
  * ran a stable period; a slot that crash-loops past the limit is given up and the service goes on with the rest),
- * replaces one over its RSS limit, and replaces all one at a time on reload, each new worker gated on readiness and
- * the old one drained only after it (a new worker that never gets ready is stopped: rollback). A replacement is a
- * {@link StandbyPool standby} activated into the slot when one is alive (a dead worker's at once, without the
- * backoff), else a cold start.
+ * replaces one over its memory limit, and replaces all one at a time on reload. On a shared database each new worker
+ * is gated on readiness and the old one drained only after it; on an exclusive one (embedded H2, which one process
+ * at a time opens) the new worker listens holding requests, the old one is drained, and the new one then opens the
+ * file (a hand-over, {@link #replace}). A new worker that never gets ready (or never listens) is stopped: rollback.
+ * A dead worker's replacement is a {@link StandbyPool standby} activated at once, without the backoff, when one is
+ * alive, else a cold start; a live worker's is a standby woken for a hand-over, or one spawned for it.
  *
  * <p>Threading: every decision runs on one scheduler thread ({@code keel-supervisor}), so slots need no locks; a
  * reload or recycle blocks that thread while the new worker starts (bounded by the ready timeout). Status reads
@@ -87,7 +89,8 @@ final class Supervisor implements AutoCloseable {
         metrics = new SupervisorMetrics(() -> (int) slots.stream().filter(s -> s.worker != null && s.worker.alive())
                 .count(), () -> (int) slots.stream().filter(s -> s.givenUp).count(), this::preparedStandbys);
         standbys = new StandbyPool(settings, command, env, log, say, this::workerReady, metrics,
-                () -> slots.stream().noneMatch(s -> s.worker != null && s.worker.state() == Worker.State.STARTING));
+                () -> slots.stream().noneMatch(s -> s.worker != null && (s.worker.state() == Worker.State.STARTING
+                        || s.worker.state() == Worker.State.HOLDING)));
     }
 
     /**
@@ -124,6 +127,9 @@ final class Supervisor implements AutoCloseable {
 
     /** On a worker's log thread once it is ready: the start-up figures operators and the benchmark read. */
     private void workerReady(Worker worker) {
+        if (worker.takesOver()) {
+            return; // a hand-over: its time to ready includes the old worker's drain; handOver logs and times the gap
+        }
         Duration took = worker.startup().orElseThrow();
         metrics.workerStarted(worker.warm() ? SupervisorMetrics.STANDBY : SupervisorMetrics.COLD, took);
         say.accept("worker " + worker.slot() + " (pid " + worker.pid() + ") ready in " + took.toMillis() + " ms"
@@ -177,7 +183,8 @@ final class Supervisor implements AutoCloseable {
         Optional<Overuse> over = memoryOver(slot, worker);
         if (over.isPresent() && System.nanoTime() >= slot.recycleRetryNanos) {
             say.accept("worker " + slot.id + " (pid " + worker.pid() + ") " + over.get().why() + "; recycling");
-            if (replace(slot)) {
+            Replaced replaced = replace(slot);
+            if (replaced != Replaced.ROLLED_BACK) {
                 metrics.recycle(over.get().limit());
             } else {
                 // e.g. embedded H2, which one process at a time can open: retry later, do not spin on it
@@ -253,33 +260,60 @@ final class Supervisor implements AutoCloseable {
         slot.backoff = doubled.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : doubled;
     }
 
+    /** How a {@link #replace} ended. */
+    enum Replaced {
+        /** The new worker serves the slot. */
+        OK,
+        /** The new worker never got ready (or never listened, in a hand-over): stopped; the old one keeps serving. */
+        ROLLED_BACK,
+        /** A hand-over failed after the old worker was drained: no worker to return to; the slot restarts. */
+        FAILED_AFTER_DRAIN
+    }
+
     /**
-     * Starts a new worker for {@code slot}; once it is ready, drains the old one. Runs on the supervisor thread.
-     *
-     * @return false when the new worker never got ready (it is stopped; the old one keeps serving)
+     * Replaces the worker of {@code slot} by a standby woken with {@link Worker.Wake#HANDOVER} (or, with none alive,
+     * a standby spawned and woken at once). The worker decides how: on a shared database it gets ready, and the old
+     * worker drains afterwards; on an exclusive one (embedded H2) it listens holding requests and the old worker is
+     * drained first ({@link #handOver}). Runs on the supervisor thread; blocks up to the ready timeout (a hand-over:
+     * twice that plus the old worker's stop grace).
      */
-    private boolean replace(Slot slot) {
+    private Replaced replace(Slot slot) {
         lastFailure = "";
         Worker old = slot.worker;
-        Worker fresh = standbys.activate(slot.id, false)
-                .orElseGet(() -> Worker.start(slot.id, command.get(), env, log, this::workerReady));
-        boolean ready;
+        Worker fresh = standbys.wake(slot.id, false, Worker.Wake.HANDOVER).orElseGet(() -> {
+            Worker spawned = Worker.standby(command.get(), env, log, worker -> { }, this::workerReady);
+            spawned.wake(slot.id, Worker.Wake.HANDOVER); // read once it is prepared
+            return spawned;
+        });
+        boolean prepared;
         try {
-            ready = fresh.awaitReady(settings.readyTimeout());
+            prepared = fresh.awaitPrepared(settings.readyTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ready = false;
+            prepared = false;
         }
-        if (!ready) {
+        if (!prepared) {
             lastFailure = fresh.notReadyReason(settings.readyTimeout());
             fresh.kill();
-            return false;
+            return Replaced.ROLLED_BACK;
+        }
+        if (fresh.takesOver()) {
+            return handOver(slot, old, fresh);
         }
         slot.worker = fresh;
         if (old != null) {
             drainInBackground(old);
         }
-        return true;
+        return Replaced.OK;
+    }
+
+    /** {@link HandOver}: from the step-down on, {@code fresh} is the slot's worker; a failure is its crash. */
+    private Replaced handOver(Slot slot, Worker old, Worker fresh) {
+        slot.worker = fresh;
+        Optional<String> failure = new HandOver(settings, say, metrics, draining, this::drainInBackground, logFile())
+                .run(slot.id, old, fresh);
+        failure.ifPresent(why -> lastFailure = why);
+        return failure.isEmpty() ? Replaced.OK : Replaced.FAILED_AFTER_DRAIN;
     }
 
     private void drainInBackground(Worker old) {
@@ -312,10 +346,17 @@ final class Supervisor implements AutoCloseable {
             return loop.submit(() -> {
                 standbys.renew();
                 for (Slot slot : slots) {
-                    if (!replace(slot)) {
+                    Replaced replaced = replace(slot);
+                    if (replaced == Replaced.ROLLED_BACK) {
                         metrics.reload("rolled_back");
                         return new Reload(false, "reload rolled back: the new worker " + slot.id + " " + lastFailure
                                 + "; it was stopped and the running workers keep serving (see " + logFile() + ")");
+                    }
+                    if (replaced == Replaced.FAILED_AFTER_DRAIN) {
+                        metrics.reload("failed");
+                        return new Reload(false, "reload failed: the new worker " + slot.id + " " + lastFailure
+                                + " after the old one had handed the database over; the slot restarts as after a "
+                                + "crash (see " + logFile() + ")");
                     }
                     slot.givenUp = false;
                     slot.consecutiveCrashes = 0;

@@ -22,6 +22,10 @@ final class SupervisorMetrics {
     private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> reloads = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> recycles = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> handovers = new ConcurrentHashMap<>();
+    private final AtomicLong gapCount = new AtomicLong();
+    private final AtomicLong gapNanosSum = new AtomicLong();
+    private volatile double lastGapSeconds = Double.NaN;
     private final AtomicLong activations = new AtomicLong();
     private final AtomicLong standbyExits = new AtomicLong();
     private final Map<String, StartHistogram> starts = Map.of(COLD, new StartHistogram(), STANDBY,
@@ -58,6 +62,21 @@ final class SupervisorMetrics {
     /** {@code reason}: {@code rss} or {@code heap} (heap after GC). */
     void recycle(String reason) {
         recycles.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * A hand-over of an exclusive database (issue 10) ended: {@code ok}, {@code rolled_back} (the new worker failed
+     * before the old one was drained) or {@code failed} (after: the slot restarts as after a crash).
+     */
+    void handover(String outcome) {
+        handovers.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** A hand-over's gap: from the old worker's exit to the new worker's ready line; requests were held meanwhile. */
+    void handoverGap(Duration gap) {
+        gapNanosSum.addAndGet(gap.toNanos());
+        gapCount.incrementAndGet();
+        lastGapSeconds = gap.toNanos() / 1e9;
     }
 
     /** A standby worker was activated into a slot (a crash, a reload or a recycle). */
@@ -98,6 +117,18 @@ final class SupervisorMetrics {
         out.append("# HELP keel_supervisor_recycles_total Workers replaced for going over a memory limit, by limit.\n")
                 .append("# TYPE keel_supervisor_recycles_total counter\n");
         labelled(out, "keel_supervisor_recycles_total", "reason", recycles);
+        out.append("# HELP keel_supervisor_handovers_total Hand-overs of an exclusive (embedded H2) database from a "
+                        + "worker to its replacement, by outcome.\n")
+                .append("# TYPE keel_supervisor_handovers_total counter\n");
+        labelled(out, "keel_supervisor_handovers_total", "outcome", handovers);
+        out.append("# HELP keel_supervisor_handover_gap_seconds From the old worker's exit to the new worker's ready "
+                        + "line in a hand-over: requests that reached the new worker waited this long at most.\n")
+                .append("# TYPE keel_supervisor_handover_gap_seconds summary\n")
+                .append("keel_supervisor_handover_gap_seconds_count ").append(gapCount.get()).append('\n')
+                .append("keel_supervisor_handover_gap_seconds_sum ").append(gapNanosSum.get() / 1e9).append('\n')
+                .append("# HELP keel_supervisor_handover_last_gap_seconds The latest hand-over's gap.\n")
+                .append("# TYPE keel_supervisor_handover_last_gap_seconds gauge\n")
+                .append("keel_supervisor_handover_last_gap_seconds ").append(lastGapSeconds).append('\n');
         out.append("# HELP keel_supervisor_workers_alive Worker processes running.\n")
                 .append("# TYPE keel_supervisor_workers_alive gauge\n")
                 .append("keel_supervisor_workers_alive ").append(workersAlive.getAsInt()).append('\n')

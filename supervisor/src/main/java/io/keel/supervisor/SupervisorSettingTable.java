@@ -31,7 +31,8 @@ public final class SupervisorSettingTable {
             Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30),
             "a new worker not ready within this is stopped (reload rollback)");
     public static final Setting WORKER_RSS_LIMIT = Setting.size("worker-rss-limit", 0, 0, 1L << 44,
-            "worker RSS above which the supervisor replaces it (new one ready first, then the old drains); 0 = off");
+            "worker RSS above which the supervisor replaces it as on reload (new one ready first, then the old "
+                    + "drains; on embedded H2 a hand-over); 0 = off");
     public static final Setting WORKER_HEAP_LIMIT = Setting.size("worker-heap-limit", 0, 0, 1L << 44,
             "worker heap after GC above which, held for `worker-heap-sustain`, the supervisor replaces it the same "
                     + "way; 0 = off");

@@ -30,13 +30,41 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: state is volatile and written by the supervisor thread and the pump thread only as documented.
  */
 final class Worker {
-    /** {@code STANDBY}: a standby worker prepared and waiting for activation (one still preparing is STARTING). */
-    enum State { STARTING, STANDBY, READY, DRAINING, EXITED }
+    /**
+     * {@code STANDBY}: a standby worker prepared and waiting for activation (one still preparing is STARTING).
+     * {@code HOLDING}: a worker taking over an embedded H2 database, listening and holding its requests until the
+     * old worker has closed the file.
+     */
+    enum State { STARTING, STANDBY, HOLDING, READY, DRAINING, EXITED }
+
+    /** How a standby is woken into a slot: the line written to its standard input. */
+    enum Wake {
+        /** Start at once: the slot's worker is gone. */
+        ACTIVATE("activate"),
+        /**
+         * Replace a live worker: on an exclusive database prepare for a hand-over ({@link #TAKEOVER_LINE}), then
+         * {@link #listen} and {@link #openDatabase} on the supervisor's word; on a shared one the same as
+         * {@code ACTIVATE}.
+         */
+        HANDOVER("handover");
+
+        final String line;
+
+        Wake(String line) {
+            this.line = line;
+        }
+    }
 
     /** The store logs this once it listens; in JSON logs the slashes after it are escaped. */
     static final String READY_LINE = "store ready at http";
     /** A standby store logs this once prepared (io.keel.store.Standby#WAITING_LINE). */
     static final String STANDBY_LINE = "store standby prepared";
+    /** A standby woken for a hand-over on an exclusive database logs this once prepared (Standby#TAKEOVER_LINE). */
+    static final String TAKEOVER_LINE = "store prepared to take over the database";
+    /** It logs this once it {@linkplain #listen listens}, holding requests (io.keel.store.StoreService#HOLDING_LINE). */
+    static final String HOLDING_LINE = "store listening; database opens when the previous worker has closed it";
+    /** A worker told {@link #stepDown} logs this when its listener is about to close (Standby#SUCCESSOR_LINE). */
+    static final String SUCCESSOR_LINE = "store listener closes once the next worker listens";
     /** The worker's command-line flag that makes it a standby. */
     static final String STANDBY_FLAG = "--standby=true";
     /** The runtime logs its management listener's address at start (slashes escaped in JSON logs). */
@@ -49,6 +77,11 @@ final class Worker {
     private final Consumer<Worker> onPrepared;
     private final Consumer<Worker> onReady;
     private final CountDownLatch ready = new CountDownLatch(1);
+    /** Counted down by the take-over line or the ready line, whichever comes first. */
+    private final CountDownLatch prepared = new CountDownLatch(1);
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch successorAwaited = new CountDownLatch(1);
+    private volatile boolean takesOver;
     private volatile State state = State.STARTING;
     private volatile long preparedNanos;
     private volatile long activatedNanos;
@@ -106,20 +139,57 @@ final class Worker {
         return worker;
     }
 
-    /**
-     * Wakes a standby into {@code slot}: writes {@code activate} to its standard input. False when the pipe is broken
-     * (the standby just died). Supervisor thread only; once per standby.
-     */
+    /** {@link #wake} with {@link Wake#ACTIVATE}. */
     boolean activate(int slot) {
+        return wake(slot, Wake.ACTIVATE);
+    }
+
+    /**
+     * Wakes a standby into {@code slot}: writes {@code how}'s line to its standard input. False when the pipe is
+     * broken (the standby just died). Supervisor thread only; once per standby.
+     */
+    boolean wake(int slot, Wake how) {
         synchronized (this) { // against the pump's STANDBY transition: an activated worker never shows STANDBY
             this.slot = slot;
             activatedNanos = System.nanoTime();
             preparedWhenActivated = preparedNanos != 0;
             state = State.STARTING;
         }
+        return write(how.line);
+    }
+
+    /** Tells a worker that {@linkplain #takesOver() takes over} to bind and hold requests. False: broken pipe. */
+    boolean listen() {
+        return write("listen");
+    }
+
+    /**
+     * Tells a worker that {@linkplain #takesOver() takes over} that the old worker has exited: it opens the database.
+     * False when the pipe is broken. Supervisor thread only.
+     */
+    boolean openDatabase() {
+        return write("open-database");
+    }
+
+    /**
+     * Drains a worker that hands its database over: {@code await-successor} (its listener then stays open until
+     * {@link #closeListener}), then SIGTERM as {@link #drain}. A worker that does not know the line ignores it and
+     * drains as usual.
+     */
+    void stepDown() {
+        write("await-successor");
+        drain();
+    }
+
+    /** Lets a worker that {@linkplain #stepDown stepped down} close its listener. False: broken pipe. */
+    boolean closeListener() {
+        return write("close-listener");
+    }
+
+    private boolean write(String line) {
         try {
             OutputStream stdin = process.getOutputStream();
-            stdin.write("activate\n".getBytes(StandardCharsets.UTF_8));
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             return true;
         } catch (IOException e) {
@@ -146,12 +216,24 @@ final class Worker {
                         managementPort = Integer.parseInt(management.group(2));
                     }
                 }
+                if (prepared.getCount() > 0 && line.contains(TAKEOVER_LINE)) {
+                    takesOver = true;
+                    prepared.countDown();
+                }
+                if (holding.getCount() > 0 && line.contains(HOLDING_LINE)) {
+                    state = State.HOLDING;
+                    holding.countDown();
+                }
+                if (successorAwaited.getCount() > 0 && line.contains(SUCCESSOR_LINE)) {
+                    successorAwaited.countDown();
+                }
                 if (ready.getCount() > 0 && line.contains(READY_LINE)) {
                     readyNanos = System.nanoTime();
                     cpuToReady = cpu();
                     notify(onReady, "ready", log); // first, so whoever sees READY also sees its figures counted
                     state = State.READY;
                     ready.countDown();
+                    prepared.countDown();
                 }
             }
         } catch (IOException e) {
@@ -184,9 +266,34 @@ final class Worker {
 
     /** Waits until the worker is ready; false when it died or did not get ready within {@code timeout}. */
     boolean awaitReady(Duration timeout) throws InterruptedException {
+        return await(ready, timeout);
+    }
+
+    /**
+     * Waits until a woken standby is ready, or prepared to {@linkplain #takesOver() take over}; false when it died or
+     * did neither within {@code timeout}.
+     */
+    boolean awaitPrepared(Duration timeout) throws InterruptedException {
+        return await(prepared, timeout);
+    }
+
+    /** Waits until it logged the holding line after {@link #listen}; false when it died or timed out. */
+    boolean awaitHolding(Duration timeout) throws InterruptedException {
+        return await(holding, timeout);
+    }
+
+    /**
+     * Waits until a worker that {@linkplain #stepDown stepped down} waits to close its listener; false when it exited
+     * first (e.g. it did not know the line) or timed out.
+     */
+    boolean awaitSuccessorAwaited(Duration timeout) throws InterruptedException {
+        return await(successorAwaited, timeout);
+    }
+
+    private boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (ready.await(50, TimeUnit.MILLISECONDS)) {
+            if (latch.await(50, TimeUnit.MILLISECONDS)) {
                 return true;
             }
             if (!process.isAlive()) {
@@ -194,6 +301,11 @@ final class Worker {
             }
         }
         return false;
+    }
+
+    /** Whether it takes over an exclusive database: it waits for {@link #listen}, then {@link #openDatabase}. */
+    boolean takesOver() {
+        return takesOver;
     }
 
     /** Why {@link #awaitReady} said false, for messages: it exited, or it took too long. */

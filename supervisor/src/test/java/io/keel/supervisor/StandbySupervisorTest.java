@@ -27,10 +27,13 @@ import static org.awaitility.Awaitility.await;
  * timing. The store's side is covered by SupervisedStoreContract.
  */
 class StandbySupervisorTest {
-    /** A standby waits for {@code activate}; a worker (or an activated standby) is ready at once, then sleeps. */
+    /**
+     * A standby waits for {@code activate} (or {@code handover}, which a worker on a shared database takes as an
+     * activation); a worker (or an activated standby) is ready at once, then sleeps.
+     */
     private static final String STANDBY_AWARE = "if [ \"$0\" = --standby=true ]; then echo 'store standby prepared'; "
-            + "read cmd || exit 0; [ \"$cmd\" = activate ] || exit 4; fi; echo 'store ready at http://x'; "
-            + "exec sleep 600";
+            + "read cmd || exit 0; case \"$cmd\" in activate|handover) ;; *) exit 4;; esac; fi; "
+            + "echo 'store ready at http://x'; exec sleep 600";
 
     @TempDir
     Path dir;

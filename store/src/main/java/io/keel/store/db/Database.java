@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.keel.runtime.dashboard.Dashboard;
 import io.keel.runtime.dashboard.Figure;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
@@ -40,18 +41,28 @@ public final class Database implements AutoCloseable {
     public static final String POOL_NAME = "keel-db";
     private static final Pattern CURRENT_SCHEMA = Pattern.compile("[?&]currentSchema=([A-Za-z0-9_]+)");
 
-    private final HikariDataSource pool;
+    private final DbSettings settings;
+    private final MeterRegistry registry;
     private final Dialect dialect;
-
     private final HeldConnections heldConnections;
-    private final Optional<H2Housekeeping> housekeeping;
+    /** Holds the pool once open; {@link #dataSource()} is the pool itself, or this gate while it is not open yet. */
+    private final DatabaseGate gate;
+    private final boolean gated;
+    private volatile Optional<H2Housekeeping> housekeeping = Optional.empty();
 
-    private Database(HikariDataSource pool, Dialect dialect, HeldConnections heldConnections,
-                     Optional<H2Housekeeping> housekeeping) {
-        this.heldConnections = heldConnections;
-        this.housekeeping = housekeeping;
-        this.pool = pool;
-        this.dialect = dialect;
+    private Database(DbSettings settings, MeterRegistry registry, boolean gated) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.dialect = settings.dialect();
+        this.gated = gated;
+        this.gate = new DatabaseGate(settings.connectionTimeout());
+        this.heldConnections = HeldConnections.install(registry);
+        if (gated) {
+            Gauge.builder("keel.db.open.waiting", gate, DatabaseGate::waiting)
+                    .description("Callers waiting for a database that opens when the previous worker has closed it "
+                            + "(a hand-over); bounded by the requests the server admits")
+                    .register(registry);
+        }
     }
 
     /** The pool's tiles on the dashboard: connections in use, idle and at most, and threads waiting for one. */
@@ -81,10 +92,60 @@ public final class Database implements AutoCloseable {
 
     /** Like {@link #open(DbSettings, MeterRegistry)}, recording its steps (file check, pool, migrations). */
     public static Database open(DbSettings settings, MeterRegistry registry, StartSteps steps) {
-        Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(steps, "steps");
-        Dialect dialect = settings.dialect();
+        Database db = new Database(settings, registry, false);
+        try {
+            db.openPool(steps);
+            db.gate.release();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    /**
+     * A database not opened yet (issue 10, the hand-over of an embedded H2 file the previous worker still holds):
+     * nothing is touched until {@link #openPending}; meanwhile {@link #dataSource()} is a gate whose callers wait for
+     * the open, at most the connection timeout, and {@link #ping} says false.
+     */
+    public static Database pending(DbSettings settings, MeterRegistry registry) {
+        return new Database(settings, registry, true);
+    }
+
+    /**
+     * Opens a {@linkplain #pending pending} database as {@link #open} would, runs {@code startSteps} on this thread
+     * (their connections pass the gate; nobody else's do yet), then lets the callers waiting at the gate through.
+     * When the open or a step fails, they and every later caller are turned away at once. Blocks for all of it.
+     *
+     * @throws DataAccessException   when the database cannot be reached or a migration fails
+     * @throws IllegalStateException when this database was not pending, or is open already
+     */
+    public void openPending(StartSteps steps, Runnable startSteps) {
+        if (!gated || gate.pool().isPresent()) {
+            throw new IllegalStateException("openPending on a database that was not pending: " + this);
+        }
+        try {
+            openPool(steps);
+            gate.whileOpening(startSteps);
+            gate.release();
+        } catch (RuntimeException e) {
+            gate.fail(e.toString());
+            throw e;
+        }
+    }
+
+    /** Callers waiting at the gate of a {@linkplain #pending pending} database now; for tests and the gauge. */
+    int waitingForOpen() {
+        return gate.waiting();
+    }
+
+    /** Whether the pool is open (always, but for a {@linkplain #pending pending} database until its open). */
+    public boolean isOpen() {
+        return gate.released() && gate.pool().filter(pool -> !pool.isClosed()).isPresent();
+    }
+
+    private void openPool(StartSteps steps) {
         H2FileRecovery.Outcome recovery = H2FileRecovery.recoverIfUnclean(settings);
         if (recovery != H2FileRecovery.Outcome.NOT_H2_FILE) {
             steps.lap("h2 file check", recovery.toString());
@@ -118,9 +179,9 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        Optional<H2Housekeeping> housekeeping = H2Housekeeping.appliesTo(settings)
+        housekeeping = H2Housekeeping.appliesTo(settings)
                 ? Optional.of(H2Housekeeping.start(pool, settings.compactInterval(), registry)) : Optional.empty();
-        return new Database(pool, dialect, HeldConnections.install(registry), housekeeping);
+        gate.open(pool);
     }
 
     /** The H2 compaction task, when this is an embedded H2 database and it is on; for tests. */
@@ -183,7 +244,11 @@ public final class Database implements AutoCloseable {
 
     /** The pooled data source. Connections must be closed (try-with-resources) to return to the pool. */
     public DataSource dataSource() {
-        return pool;
+        return gated ? gate : hikari();
+    }
+
+    private HikariDataSource hikari() {
+        return gate.pool().orElseThrow(() -> new IllegalStateException("the database is not open yet: " + this));
     }
 
     /**
@@ -192,7 +257,7 @@ public final class Database implements AutoCloseable {
      * about because the failure came through a driver API it does not wrap). Do not close it afterwards.
      */
     public void evict(Connection connection) {
-        pool.evictConnection(connection);
+        hikari().evictConnection(connection);
     }
 
     public Dialect dialect() {
@@ -205,9 +270,10 @@ public final class Database implements AutoCloseable {
      * runs on its own virtual thread, which ends by itself within the pool's connection timeout if abandoned.
      */
     public boolean ping(Duration timeout) {
-        if (pool.isClosed()) {
-            return false;
+        if (!isOpen()) {
+            return false; // a pending database answers nothing yet: readiness stays false until it opens
         }
+        HikariDataSource pool = hikari();
         var probe = new CompletableFuture<Boolean>();
         Thread.ofVirtual().name("keel-db-ping").start(() -> {
             try (Connection connection = pool.getConnection()) {
@@ -227,17 +293,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Stops the H2 housekeeping, then closes every pooled connection and removes the pool's meters. Idempotent. */
+    /**
+     * Stops the H2 housekeeping, then closes every pooled connection and removes the pool's meters; callers still
+     * waiting for a pending database are turned away. Idempotent.
+     */
     @Override
     public void close() {
+        gate.fail("the database was closed before it opened");
         housekeeping.ifPresent(H2Housekeeping::close); // first: no run may touch the store the pool closes
-        pool.close();
+        gate.pool().ifPresent(HikariDataSource::close);
         heldConnections.close();
     }
 
     @Override
     public String toString() {
-        return "Database[" + dialect + ", " + DbSettings.maskUrl(pool.getJdbcUrl()) + "]";
+        return "Database[" + dialect + ", " + DbSettings.maskUrl(settings.jdbcUrl()) + (isOpen() ? "" : ", not open")
+                + "]";
     }
 
     @SuppressWarnings("ReferenceEquality") // a cause that is itself ends the chain: identity is the point

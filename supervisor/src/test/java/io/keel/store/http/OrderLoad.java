@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +64,22 @@ final class OrderLoad implements AutoCloseable {
             String key = "load-" + System.nanoTime() + "-" + c + "-";
             AtomicInteger n = new AtomicInteger();
             load.loop(() -> target.api().send(Api.jsonPost(target.api().request("/api/orders", user.token())
-                    .header("Idempotency-Key", key + n.incrementAndGet()), body(target.productId()))), 201);
+                    .header("Idempotency-Key", key + n.incrementAndGet()), body(target.productId()))), 201,
+                    res -> load.acknowledged.add(Api.json(res).get("id").asLong()));
+        }
+        return load;
+    }
+
+    /** {@link #orders} plus as many clients reading the catalog and the orders acknowledged so far. */
+    static OrderLoad ordersAndReads(Target target, int clients) {
+        OrderLoad load = orders(target, clients);
+        for (int c = 0; c < clients; c++) {
+            load.loop(() -> {
+                Long last = load.acknowledged.peek();
+                return last == null ? target.api().send(target.api().request("/api/products?limit=5"))
+                        : target.api().send(target.api().request("/api/orders/" + last,
+                                StoreUnderTest.OPERATOR_TOKEN));
+            }, 200, res -> { });
         }
         return load;
     }
@@ -72,14 +88,14 @@ final class OrderLoad implements AutoCloseable {
         HttpResponse<String> send();
     }
 
-    private void loop(Call call, int expected) {
+    private void loop(Call call, int expected, Consumer<HttpResponse<String>> onExpected) {
         clients.submit(() -> {
             while (running.get()) {
                 String failure;
                 try {
                     HttpResponse<String> res = call.send();
                     if (res.statusCode() == expected) {
-                        acknowledged.add(Api.json(res).get("id").asLong());
+                        onExpected.accept(res);
                         continue;
                     }
                     failure = res.statusCode() + " " + res.body();
