@@ -45,13 +45,13 @@ public final class Soak {
      * flatness floor, how it is judged and why it is judged so (the report's "judged as" column).
      */
     @SuppressWarnings("ArrayRecordComponent") // plotted and fitted once, never compared or changed
-    public record Series(String name, String unit, double[] values, double[] ceilings, double flatPerHour,
+    public record Series(String name, String unit, double[] values, double[] ceilings, SoakVerdict.Limits limits,
                          SoakVerdict.Role role, String why) {
         /** The verdict over the samples from index {@code first} on, at {@code hours} (every sample's). */
         public SoakVerdict judge(double[] hours, int first) {
             return SoakVerdict.judge(role, Arrays.copyOfRange(hours, first, hours.length),
                     Arrays.copyOfRange(values, first, values.length),
-                    Arrays.copyOfRange(ceilings, first, ceilings.length), flatPerHour);
+                    Arrays.copyOfRange(ceilings, first, ceilings.length), limits);
         }
     }
 
@@ -234,8 +234,8 @@ public final class Soak {
 
     /** Every series, leak ones first: the live heap is the first headline. */
     static List<Series> series(List<SoakSampler.Sample> samples) {
-        double mb = SoakVerdict.FLAT_MB_PER_HOUR;
-        double count = SoakVerdict.FLAT_COUNT_PER_HOUR;
+        SoakVerdict.Limits mb = SoakVerdict.Limits.MEMORY_MB;
+        SoakVerdict.Limits count = SoakVerdict.Limits.COUNT;
         double[] none = new double[samples.size()];
         Arrays.fill(none, Double.NaN);
         return List.of(
@@ -275,14 +275,15 @@ public final class Soak {
                         none, count, SoakVerdict.Role.SHOWN, "the client's choice"));
     }
 
-    private static Series leak(String name, String unit, double[] values, double floor, String why) {
+    private static Series leak(String name, String unit, double[] values, SoakVerdict.Limits floor, String why) {
         double[] none = new double[values.length];
         Arrays.fill(none, Double.NaN);
         return new Series(name, unit, values, none, floor, SoakVerdict.Role.LEAK, why);
     }
 
     private static Series pool(String name, String unit, List<SoakSampler.Sample> samples,
-                               Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale, double floor,
+                               Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale,
+                               SoakVerdict.Limits floor,
                                String why) {
         return new Series(name, unit, values(samples, s -> pool.apply(s).size() / scale),
                 values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.POOL, why);

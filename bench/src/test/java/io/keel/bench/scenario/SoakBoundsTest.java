@@ -77,7 +77,7 @@ class SoakBoundsTest {
     void aHeadlineSaysHowItsSeriesIsJudgedAndHowFarItsCeilingIs() {
         double[] hours = {0, 0.1, 0.2, 0.3};
         Soak.Series pool = new Soak.Series("H2 page cache", "MB", new double[] {16, 16, 16, 16},
-                new double[] {16, 16, 16, 16}, 1, SoakVerdict.Role.POOL, "embedded H2's pages");
+                new double[] {16, 16, 16, 16}, SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.POOL, "embedded H2's pages");
 
         assertThat(Soak.headlineText(pool, pool.judge(hours, 0))).startsWith("FLAT (pool: embedded H2's pages; "
                 + "16.00 of 16.00 MB): |ratio| <= 1 = within noise");
