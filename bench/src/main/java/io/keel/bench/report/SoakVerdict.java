@@ -93,7 +93,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     }
 
     /** The outcome for one series. */
-    public enum Verdict { FLAT, BOUNDED, TRENDS, INCONCLUSIVE, NOT_MEASURED }
+    public enum Verdict { FLAT, BOUNDED, TRENDS, INCONCLUSIVE, NOT_MEASURED, ABSENT }
 
     /**
      * Judges one series over the fitted window.
@@ -196,8 +196,19 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
                 .toArray();
     }
 
-    /** Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a shown one always. */
+    /**
+     * This verdict, or {@link Verdict#ABSENT} (skipped, passes) when never measured: for a series that may be absent,
+     * an optional cache the service runs without.
+     */
+    public SoakVerdict absentIfNotMeasured() {
+        return verdict == Verdict.NOT_MEASURED ? new SoakVerdict(Verdict.ABSENT, role, fit, ceiling, last) : this;
+    }
+
+    /** Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a shown or absent one always. */
     public boolean passes() {
+        if (verdict == Verdict.ABSENT) {
+            return true;
+        }
         return switch (role) {
             case SHOWN -> true;
             case LEAK -> verdict == Verdict.FLAT;
@@ -210,7 +221,11 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * before a shown one's.
      */
     public String label() {
-        String v = verdict == Verdict.NOT_MEASURED ? "n/a (not measured)" : verdict.name();
+        String v = switch (verdict) {
+            case NOT_MEASURED -> "n/a (not measured)";
+            case ABSENT -> "n/a (absent: skipped)";
+            default -> verdict.name();
+        };
         return role == Role.SHOWN ? "shown, " + v : v;
     }
 

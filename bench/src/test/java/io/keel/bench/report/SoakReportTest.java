@@ -56,11 +56,11 @@ class SoakReportTest {
         Arrays.fill(none, Double.NaN);
         List<Soak.Series> series = List.of(
                 new Soak.Series("live heap", "MB", Arrays.stream(hours).map(h -> 25 + 4 * h).toArray(), none,
-                        SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.LEAK, "retained"),
+                        SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.LEAK, "retained", false),
                 new Soak.Series("code cache", "MB", Arrays.stream(hours).map(h -> 75 + 3 * (1 - Math.exp(-h / 0.05)))
-                        .toArray(), ceiling, SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.POOL, "the JIT"),
+                        .toArray(), ceiling, SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.POOL, "the JIT", false),
                 new Soak.Series("open files", "files", Arrays.stream(hours).map(h -> h < 0.2 ? 120 : 130).toArray(),
-                        none, SoakVerdict.Limits.COUNT, SoakVerdict.Role.SHOWN, "the client's pool"));
+                        none, SoakVerdict.Limits.COUNT, SoakVerdict.Role.SHOWN, "the client's pool", false));
 
         String md = SoakReport.table(series, hours, 0);
 
