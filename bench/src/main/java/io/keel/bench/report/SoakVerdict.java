@@ -47,8 +47,13 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     /** A BOUNDED pool must not reach its ceiling sooner than this at its second half's upper rate: 7 days. */
     public static final double HORIZON_HOURS = 7 * 24;
 
-    /** The samples are averaged over blocks of one minute before fitting. */
+    /**
+     * The samples are averaged over blocks of one minute before fitting; a window shorter than {@link #MIN_BLOCKS}
+     * minutes (a smoke test's seconds-long soak) is cut into that many blocks instead, so it still gets a line, with
+     * standard errors that are then less honest.
+     */
     public static final double BLOCK_HOURS = 1.0 / 60;
+    static final int MIN_BLOCKS = 10;
 
     /** The floor and the smallest detectable change of a series, per hour in its unit. */
     public record Limits(double flat, double detectable) {
@@ -126,8 +131,8 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     }
 
     /**
-     * The means of the measured values over consecutive blocks of {@link #BLOCK_HOURS} from the first sample, each at
-     * the mean time of its samples: {@code [times, means]}, empty blocks left out.
+     * The means of the measured values over consecutive blocks of {@link #BLOCK_HOURS} (or a tenth of a shorter span)
+     * from the first sample, each at the mean time of its samples: {@code [times, means]}, empty blocks left out.
      */
     static double[][] blockMeans(double[] hours, double[] values) {
         int[] measured = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])
@@ -136,20 +141,21 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             return new double[][] {new double[0], new double[0]};
         }
         double origin = hours[measured[0]];
+        double block = Math.min(BLOCK_HOURS, (hours[measured[measured.length - 1]] - origin) / MIN_BLOCKS);
         double[] t = new double[measured.length];
         double[] v = new double[measured.length];
         int blocks = 0;
-        long block = Long.MIN_VALUE;
+        long current = Long.MIN_VALUE;
         int count = 0;
         for (int i : measured) {
-            long b = (long) Math.floor((hours[i] - origin) / BLOCK_HOURS + 1e-9);
-            if (b != block) {
+            long b = block > 0 ? (long) Math.floor((hours[i] - origin) / block + 1e-9) : 0;
+            if (b != current) {
                 if (count > 0) {
                     t[blocks] /= count;
                     v[blocks] /= count;
                     blocks++;
                 }
-                block = b;
+                current = b;
                 count = 0;
             }
             t[blocks] += hours[i];
@@ -234,7 +240,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * slope"}), or what a pool lacks; empty for a series that is no pool.
      */
     public String ceilingText(String unit) {
-        if (role != Role.POOL) {
+        if (role != Role.POOL || verdict == Verdict.ABSENT) {
             return "";
         }
         if (Double.isNaN(ceiling)) {

@@ -154,6 +154,9 @@ class SoakVerdictTest {
         double[][] means = SoakVerdict.blockMeans(HOURS, series(h -> 25, 0));
 
         assertThat(means[0]).as("25 minutes of 5-second samples").hasSize(25);
+        assertThat(SoakVerdict.blockMeans(new double[] {0, 1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4, 8e-4, 9e-4, 1e-3},
+                new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})[0]).as("a window under ten minutes: tenths of it")
+                .hasSize(11);
         assertThat(means[1]).containsOnly(25.0);
         assertThat(trends).isLessThanOrEqualTo(10);
     }

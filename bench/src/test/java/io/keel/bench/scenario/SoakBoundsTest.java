@@ -104,6 +104,7 @@ class SoakBoundsTest {
         assertThat(off.verdict()).isEqualTo(SoakVerdict.Verdict.ABSENT);
         assertThat(off.passes()).isTrue();
         assertThat(off.label()).isEqualTo("n/a (absent: skipped)");
+        assertThat(off.ceilingText("entries")).as("no ceiling to show for an absent cache").isEmpty();
         assertThat(missing.passes()).isFalse();
         assertThat(Soak.series(List.of(sample(0))).stream().filter(Soak.Series::optional).map(Soak.Series::name))
                 .containsExactly("H2 page cache", "session cache");
