@@ -95,9 +95,10 @@ class LaunchedStoreSmokeTest {
         assertThat(figures.path("soak-errors").asLong()).as(json.path("phases").toString()).isZero();
         assertThat(figures.path("soak-live-heaps").asInt()).as("a live histogram a second for 4 s")
                 .isGreaterThanOrEqualTo(3);
-        for (String series : new String[] {"live-heap", "heap-after-GC", "RSS", "heap-committed", "code-cache",
-            "metaspace", "RSS-outside-the-JVM-pools", "threads", "open-files", "open-files-outside-HTTP-connections",
-            "sockets-in-CLOSE_WAIT", "H2-page-cache", "session-cache"}) {
+        for (String series : new String[] {"live-heap", "live-heap-outside-H2's-page-cache", "heap-after-GC", "RSS",
+            "heap-committed", "heap-resident", "code-cache", "metaspace", "RSS-outside-the-heap-and-JIT", "threads",
+            "open-files", "open-files-outside-HTTP-connections", "sockets-in-CLOSE_WAIT", "H2-page-cache",
+            "session-cache", "sign-in-failure-caches"}) {
             assertThat(figures.path("soak-" + series + "-slope-per-hour").isNumber()).as(series).isTrue();
             assertThat(figures.path("soak-" + series + "-slope-error-per-hour").asDouble()).as(series)
                     .isGreaterThanOrEqualTo(0);
@@ -105,16 +106,22 @@ class LaunchedStoreSmokeTest {
         assertThat(figures.path("soak-warmup-export-rows").asLong()).as("the warm-up export read every order")
                 .isGreaterThanOrEqualTo(2_000);
         assertThat(figures.path("soak-H2-page-cache-ceiling").asDouble()).as("H2's CACHE_SIZE in MB").isPositive();
-        assertThat(figures.path("soak-heap-committed-ceiling").asDouble()).as("-Xmx512m")
+        assertThat(figures.path("soak-heap-resident-ceiling").asDouble()).as("-Xmx512m")
                 .isCloseTo(512 * 1.048576, within(0.001));
+        assertThat(figures.path("soak-RSS-ceiling").asDouble()).as("the planned budget: heap, metaspace, code cache, "
+                + "direct memory and the native allowance").isGreaterThan((512 + 192 + 128) * 1.048576);
+        assertThat(figures.path("soak-verdict").isNumber()).isTrue();
         assertThat(figures.path("soak-code-cache-ceiling").asDouble()).as("ReservedCodeCacheSize").isGreaterThan(40);
         assertThat(figures.path("soak-metaspace-ceiling").asDouble()).as("MaxMetaspaceSize, as ./keel start sets it")
                 .isCloseTo(192 * 1.048576, within(0.001));
         assertThat(figures.path("soak-h2-cache-max-mb").asDouble()).isPositive();
-        assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("live heap slope");
-        assertThat(json.path("headlines").get(0).path("unit").asText()).isEqualTo("MB/h");
-        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "| RSS | shown: ", "soak-rss.svg",
-                "| live heap | leak: ", "| H2 page cache | pool: ", "### Live heap: what grew", "after a full collection",
+        assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("soak verdict");
+        assertThat(json.path("headlines").get(1).path("name").asText())
+                .isEqualTo("live heap outside H2's page cache slope");
+        assertThat(json.path("headlines").get(1).path("unit").asText()).isEqualTo("MB/h");
+        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "**Soak verdict: ", "| RSS | pool: ",
+                "soak-rss.svg", "| live heap outside H2's page cache | leak: ", "| heap resident | pool: ",
+                "| live heap | shown: ", "| H2 page cache | pool: ", "### Live heap: what grew", "after a full collection",
                 SoakVerdict.RULE);
         assertThat(dir.resolve("soak-h2-page-cache.svg")).content().startsWith("<svg").contains("ceiling");
         assertThat(dir.resolve("soak-live-heap.svg")).content().startsWith("<svg").contains("fit ");

@@ -31,14 +31,15 @@ public final class SoakReport {
      * Writes the samples, the slopes table and one plot per series; {@code series} holds every sample's values, and
      * the lines are fitted over the samples from index {@code first} on ({@link Soak#firstFitted}).
      */
-    public static void write(Path dir, List<SoakSampler.Sample> samples, List<Soak.Series> series, int first,
-                             List<LiveHeap> fittedLive) {
+    public static void write(Path dir, String verdict, List<SoakSampler.Sample> samples, List<Soak.Series> series,
+                             int first, List<LiveHeap> fittedLive) {
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(dir.resolve("soak-samples.json").toFile(), samples);
             double[] seconds = samples.stream().mapToDouble(SoakSampler.Sample::second).toArray();
             double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
-            StringBuilder md = new StringBuilder("\n## Soak: slopes\n\n")
+            StringBuilder md = new StringBuilder("\n## Soak: slopes\n\n**Soak verdict: ").append(verdict)
+                    .append("** (headline `soak verdict`, figure `soak-verdict`)\n\n")
                     .append(samples.size()).append(" samples, fitted from second ")
                     .append(fmt(seconds.length == 0 ? 0 : seconds[first])).append(" on (before it: plotted, not "
                             + "fitted). ").append(SoakVerdict.RULE).append("\n\n");

@@ -8,19 +8,27 @@ import java.util.stream.IntStream;
 /**
  * The soak's verdict on one series: the one place its rule is written; {@link #RULE} is the report's text of it.
  *
- * <p>A line is fitted through the series over the fitted window; its noise is two standard errors of the slope. A
- * series is judged by its {@link Role}. A leak series must be {@link Verdict#FLAT}. A pool with a ceiling (the JVM's
- * committed heap, its code cache, a bounded cache) cannot grow past it, so filling towards it is no leak: it may also
- * be {@link Verdict#BOUNDED} when it stayed within the ceiling and is converging. Converging is tested, not assumed:
- * the line through the window's second half is flat, or its slope is below the first half's by more than twice the
- * standard error of their difference. A straight-line leak has the same slope in both halves and fails that, as does a
- * pool whose last step came late in the run (it may not have ended). A pool whose ceiling is unknown or unlimited is
- * judged like a leak series. A series that is only {@link Role#SHOWN} gets the slope's state but no verdict: its
- * growth is the sum of judged ones, or what the collector or the load generator decides. Immutable; stateless.
+ * <p>The samples are first averaged per minute ({@link #BLOCK_HOURS}) and the lines are fitted through those means:
+ * 5-second memory samples are strongly autocorrelated (a heap between two collections, a cache between two
+ * evictions), so a line through them has a standard error far below its real uncertainty; means over a minute are
+ * close to independent, and their standard error is honest. The raw samples are still plotted. A line is fitted
+ * through the means over the fitted window; its noise is two standard errors of the slope.
+ *
+ * <p>A series is judged by its {@link Role}. A leak series must be {@link Verdict#FLAT}: its slope within its noise or
+ * below the floor, and that noise at most the smallest change the soak must detect ({@link Limits#detectable()}),
+ * else it is {@link Verdict#INCONCLUSIVE}, which fails: a soak too noisy to see a leak has not shown there is none. A
+ * pool with a ceiling (heap, code cache, metaspace, a bounded cache) cannot grow past it, so filling towards it is no
+ * leak: it may also be {@link Verdict#BOUNDED}, which needs all three of: it slows down (the first half's slope minus
+ * the second half's exceeds two standard errors of their difference); what it may still grow is small (the second
+ * half's slope plus two of its standard errors is below the floor, or at that rate the ceiling is further than
+ * {@link #HORIZON_HOURS} away); and it has headroom (it stayed at or below the ceiling and the last value is below
+ * it). A steady leak fails the first: its halves have the same slope up to noise, and the second half's noise alone
+ * no longer lets it through. A pool whose ceiling is unknown or unlimited is judged like a leak series. A series that
+ * is only {@link Role#SHOWN} gets the slope's state but no verdict. Immutable; stateless.
  *
  * @param verdict the outcome
  * @param role    how the series is judged
- * @param fit     the line through the fitted window
+ * @param fit     the line through the fitted window's one-minute means
  * @param ceiling the pool's ceiling in the series' unit, NaN for none
  * @param last    the last measured value in the window, NaN for none
  */
@@ -29,16 +37,45 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     public static final double FLAT_MB_PER_HOUR = 1;
     public static final double FLAT_COUNT_PER_HOUR = 0.5;
 
+    /**
+     * The smallest growth the soak must be able to see: 5 MB/h of memory (120 MB a day), 2 threads, descriptors or
+     * entries an hour. A noise (two standard errors) above it makes a within-noise slope INCONCLUSIVE.
+     */
+    public static final double DETECTABLE_MB_PER_HOUR = 5;
+    public static final double DETECTABLE_COUNT_PER_HOUR = 2;
+
+    /** A BOUNDED pool must not reach its ceiling sooner than this at its second half's upper rate: 7 days. */
+    public static final double HORIZON_HOURS = 7 * 24;
+
+    /**
+     * The samples are averaged over blocks of one minute before fitting; a window shorter than {@link #MIN_BLOCKS}
+     * minutes (a smoke test's seconds-long soak) is cut into that many blocks instead, so it still gets a line, with
+     * standard errors that are then less honest.
+     */
+    public static final double BLOCK_HOURS = 1.0 / 60;
+    static final int MIN_BLOCKS = 10;
+
+    /** The floor and the smallest detectable change of a series, per hour in its unit. */
+    public record Limits(double flat, double detectable) {
+        public static final Limits MEMORY_MB = new Limits(FLAT_MB_PER_HOUR, DETECTABLE_MB_PER_HOUR);
+        public static final Limits COUNT = new Limits(FLAT_COUNT_PER_HOUR, DETECTABLE_COUNT_PER_HOUR);
+    }
+
     /** The rule in the report's words. */
-    public static final String RULE = String.format(Locale.ROOT, "A least-squares line goes through each series over "
-            + "the fitted window; its noise is two standard errors of the slope. FLAT: the slope is within its noise "
-            + "or below %.0f MB/h (%.1f threads, descriptors or entries per hour). A *leak* series must be FLAT. A "
-            + "*pool* with a ceiling may also be BOUNDED: it stayed at or below its ceiling and it converges, that is "
-            + "the line through the second half of the window is FLAT or its slope is below the first half's by more "
-            + "than two standard errors of their difference (a steady leak has the same slope in both halves). A pool "
-            + "without a known ceiling is judged as a leak series. Anything else TRENDS. A *shown* series is not "
-            + "judged: it is the sum of judged ones, or what the collector or the load generator decides.",
-            FLAT_MB_PER_HOUR, FLAT_COUNT_PER_HOUR);
+    public static final String RULE = String.format(Locale.ROOT, "Each series is averaged per minute (5-second "
+            + "samples are autocorrelated; one-minute means are close to independent, so the standard errors hold) "
+            + "and a least-squares line goes through the means over the fitted window; its noise is two standard "
+            + "errors of the slope. FLAT: the slope is within its noise or below %.0f MB/h (%.1f threads, descriptors "
+            + "or entries per hour), and the noise is at most %.0f MB/h (%.0f per hour for counts), the smallest "
+            + "change the soak must detect; a within-noise slope with more noise is INCONCLUSIVE, which fails. A "
+            + "*leak* series must be FLAT. A *pool* with a ceiling may also be BOUNDED, which needs all of: it slows "
+            + "down (the first half's slope exceeds the second half's by more than two standard errors of their "
+            + "difference); the second half's slope plus two of its standard errors is below the floor, or at that "
+            + "rate the ceiling is more than %.0f days away; and it stayed at or below its ceiling with headroom "
+            + "left. A steady leak does not slow down and fails. A pool without a known ceiling is judged as a leak "
+            + "series. Anything else TRENDS. A *shown* series is not judged. The soak passes (`soak-verdict` 1) when "
+            + "every judged series passes and no request failed.", FLAT_MB_PER_HOUR, FLAT_COUNT_PER_HOUR,
+            DETECTABLE_MB_PER_HOUR, DETECTABLE_COUNT_PER_HOUR, HORIZON_HOURS / 24);
 
     /** How a series is judged. */
     public enum Role {
@@ -61,7 +98,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     }
 
     /** The outcome for one series. */
-    public enum Verdict { FLAT, BOUNDED, TRENDS, NOT_MEASURED }
+    public enum Verdict { FLAT, BOUNDED, TRENDS, INCONCLUSIVE, NOT_MEASURED, ABSENT }
 
     /**
      * Judges one series over the fitted window.
@@ -69,10 +106,11 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * @param hours    each sample's time in hours
      * @param values   each sample's value, NaN where unread
      * @param ceilings each sample's ceiling of the pool, NaN (or not above 0) where none; ignored unless a POOL
-     * @param floor    the slope per hour below which the series is flat whatever the noise
+     * @param limits   the floor and the smallest detectable change per hour
      */
-    public static SoakVerdict judge(Role role, double[] hours, double[] values, double[] ceilings, double floor) {
-        LineFit fit = LineFit.of(hours, values);
+    public static SoakVerdict judge(Role role, double[] hours, double[] values, double[] ceilings, Limits limits) {
+        double[][] means = blockMeans(hours, values);
+        LineFit fit = LineFit.of(means[0], means[1]);
         double last = IntStream.range(0, values.length).map(i -> values.length - 1 - i)
                 .mapToDouble(i -> values[i]).filter(v -> !Double.isNaN(v)).findFirst().orElse(Double.NaN);
         double ceiling = role == Role.POOL ? Arrays.stream(ceilings).filter(c -> c > 0 && Double.isFinite(c)).min()
@@ -80,10 +118,11 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         Verdict verdict;
         if (Double.isNaN(fit.slope())) {
             verdict = Verdict.NOT_MEASURED;
-        } else if (fit.flat(floor)) {
-            verdict = Verdict.FLAT;
+        } else if (fit.flat(limits.flat())) {
+            verdict = 2 * fit.slopeError() <= limits.detectable() ? Verdict.FLAT : Verdict.INCONCLUSIVE;
         } else if (!Double.isNaN(ceiling) && Arrays.stream(values).filter(v -> !Double.isNaN(v)).max()
-                .orElse(Double.NaN) <= ceiling && converging(hours, values, floor)) {
+                .orElse(Double.NaN) <= ceiling && last < ceiling
+                && converging(means[0], means[1], limits.flat(), ceiling - last)) {
             verdict = Verdict.BOUNDED;
         } else {
             verdict = Verdict.TRENDS;
@@ -92,23 +131,70 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     }
 
     /**
-     * Whether the growth is ending: the line through the second half of the time span is flat, or its slope is below
-     * the first half's by more than two standard errors of the difference. False when a half has under 3 points.
+     * The means of the measured values over consecutive blocks of {@link #BLOCK_HOURS} (or a tenth of a shorter span)
+     * from the first sample, each at the mean time of its samples: {@code [times, means]}, empty blocks left out.
      */
-    static boolean converging(double[] hours, double[] values, double floor) {
+    static double[][] blockMeans(double[] hours, double[] values) {
+        int[] measured = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])
+                && !Double.isNaN(hours[i])).toArray();
+        if (measured.length == 0) {
+            return new double[][] {new double[0], new double[0]};
+        }
+        double origin = hours[measured[0]];
+        double block = Math.min(BLOCK_HOURS, (hours[measured[measured.length - 1]] - origin) / MIN_BLOCKS);
+        double[] t = new double[measured.length];
+        double[] v = new double[measured.length];
+        int blocks = 0;
+        long current = Long.MIN_VALUE;
+        int count = 0;
+        for (int i : measured) {
+            long b = block > 0 ? (long) Math.floor((hours[i] - origin) / block + 1e-9) : 0;
+            if (b != current) {
+                if (count > 0) {
+                    t[blocks] /= count;
+                    v[blocks] /= count;
+                    blocks++;
+                }
+                current = b;
+                count = 0;
+            }
+            t[blocks] += hours[i];
+            v[blocks] += values[i];
+            count++;
+        }
+        t[blocks] /= count;
+        v[blocks] /= count;
+        blocks++;
+        return new double[][] {Arrays.copyOf(t, blocks), Arrays.copyOf(v, blocks)};
+    }
+
+    /** Points each half of the window needs for its line: fewer and the pool is not shown to converge. */
+    static final int MIN_HALF_POINTS = 3;
+
+    /**
+     * Whether the growth is ending within the headroom: the first half's slope exceeds the second's by more than two
+     * standard errors of their difference, and the second half's upper rate (slope plus two standard errors) is
+     * below {@code floor} or would take longer than {@link #HORIZON_HOURS} to use up {@code headroom}. False when a
+     * half has fewer than {@link #MIN_HALF_POINTS} points.
+     */
+    static boolean converging(double[] hours, double[] values, double floor, double headroom) {
         double[] measured = IntStream.range(0, hours.length).filter(i -> !Double.isNaN(values[i]))
                 .mapToDouble(i -> hours[i]).toArray();
-        if (measured.length < 6) {
+        if (measured.length < 2 * MIN_HALF_POINTS) {
             return false;
         }
         double mid = (measured[0] + measured[measured.length - 1]) / 2;
         LineFit first = LineFit.of(hours, masked(hours, values, h -> h < mid));
         LineFit second = LineFit.of(hours, masked(hours, values, h -> h >= mid));
-        if (Double.isNaN(first.slope()) || Double.isNaN(second.slope())) {
+        if (first.points() < MIN_HALF_POINTS || second.points() < MIN_HALF_POINTS || Double.isNaN(first.slope())
+                || Double.isNaN(second.slope())) {
             return false;
         }
         double differenceError = Math.hypot(first.slopeError(), second.slopeError());
-        return second.flat(floor) || first.slope() - second.slope() > 2 * differenceError;
+        boolean slowing = first.slope() - second.slope() > 2 * differenceError;
+        double upper = second.slope() + 2 * second.slopeError();
+        boolean small = upper <= floor || headroom / upper > HORIZON_HOURS;
+        return slowing && small && headroom > 0;
     }
 
     private static double[] masked(double[] hours, double[] values, DoublePredicate keep) {
@@ -116,8 +202,19 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
                 .toArray();
     }
 
-    /** Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a shown one always. */
+    /**
+     * This verdict, or {@link Verdict#ABSENT} (skipped, passes) when never measured: for a series that may be absent,
+     * an optional cache the service runs without.
+     */
+    public SoakVerdict absentIfNotMeasured() {
+        return verdict == Verdict.NOT_MEASURED ? new SoakVerdict(Verdict.ABSENT, role, fit, ceiling, last) : this;
+    }
+
+    /** Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a shown or absent one always. */
     public boolean passes() {
+        if (verdict == Verdict.ABSENT) {
+            return true;
+        }
         return switch (role) {
             case SHOWN -> true;
             case LEAK -> verdict == Verdict.FLAT;
@@ -125,9 +222,16 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         };
     }
 
-    /** The verdict column: {@code FLAT}, {@code BOUNDED}, {@code TRENDS}, {@code n/a}; "shown, " before a shown one's. */
+    /**
+     * The verdict column: {@code FLAT}, {@code BOUNDED}, {@code TRENDS}, {@code INCONCLUSIVE}, {@code n/a}; "shown, "
+     * before a shown one's.
+     */
     public String label() {
-        String v = verdict == Verdict.NOT_MEASURED ? "n/a (not measured)" : verdict.name();
+        String v = switch (verdict) {
+            case NOT_MEASURED -> "n/a (not measured)";
+            case ABSENT -> "n/a (absent: skipped)";
+            default -> verdict.name();
+        };
         return role == Role.SHOWN ? "shown, " + v : v;
     }
 
@@ -136,7 +240,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * slope"}), or what a pool lacks; empty for a series that is no pool.
      */
     public String ceilingText(String unit) {
-        if (role != Role.POOL) {
+        if (role != Role.POOL || verdict == Verdict.ABSENT) {
             return "";
         }
         if (Double.isNaN(ceiling)) {

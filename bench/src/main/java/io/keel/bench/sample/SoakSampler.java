@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 /**
  * The soak's slow sampler: every {@code interval}, on its own platform thread, the figures a leak moves - heap after
  * the last GC ({@code keel_memory_heap_after_gc_bytes}) and after the last old-generation collection
- * ({@code keel_memory_heap_after_old_gc_bytes}), RSS, threads and open descriptors of the service process (from /proc
+ * ({@code keel_memory_heap_after_old_gc_bytes}), RSS and the heap's resident part ({@link ProcSmaps}, pid only; the
+ * heap is committed whole at start, so its committed size says nothing about RSS), threads and open descriptors of the service process (from /proc
  * when its pid is known, else its metrics), the store's established HTTP connections and its sockets in CLOSE_WAIT
  * ({@link ProcSockets}, pid only), open HTTP connections and busy DB connections from its metrics - and every pool or
  * cache with a bound, each with that bound: the JVM's committed heap, code cache and metaspace (one pool each, as the
@@ -56,17 +57,25 @@ public final class SoakSampler {
      * @param h2FileBytes          the embedded H2 file's size: H2's page cache cannot hold more than the file
      */
     public record Sample(double second, double heapAfterGcBytes, double heapAfterOldGcBytes, double rssBytes,
-                         double threads, double openFiles, double httpConnections, double dbConnections,
+                         double heapResidentBytes, double rssBudgetBytes, double threads, double openFiles, double httpConnections, double dbConnections,
                          double liveHeapBytes, Pool heap, Pool codeCache, Pool metaspace, Pool h2Cache,
                          Pool sessionCache, Pool loginCaches, double storeHttpEstablished, double closeWait,
                          double h2FileBytes) {
         /**
-         * RSS outside the JVM's memory pools: thread stacks, the collector's and compilers' own structures, malloc
-         * (H2, native libraries), direct buffers. Committed pools need not be resident, so this is a lower bound
-         * that moves with what the pools do not explain.
+         * RSS outside the heap and the JIT: thread stacks, the collector's and compilers' own structures, malloc (H2,
+         * native libraries), direct buffers. The heap counts with its resident part (committed is the whole heap from
+         * the start); code cache and metaspace with their committed size, which is nearly all resident once used.
          */
-        public double rssOutsidePoolsBytes() {
-            return rssBytes - heap.size() - codeCache.size() - metaspace.size();
+        public double rssOutsideHeapAndJitBytes() {
+            return rssBytes - heapResidentBytes - codeCache.size() - metaspace.size();
+        }
+
+        /**
+         * The live heap without H2's page cache, which is bounded and judged as a pool of its own: what the service
+         * retains besides it. The live heap itself where the store has no H2 cache (PostgreSQL: the gauge is absent).
+         */
+        public double liveHeapOutsideH2CacheBytes() {
+            return liveHeapBytes - (Double.isNaN(h2Cache.size()) ? 0 : h2Cache.size());
         }
 
         /**
@@ -99,16 +108,25 @@ public final class SoakSampler {
     private final Set<URI> failureLogged = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param metrics   the service's Prometheus endpoint; its port is the one the service accepts HTTP on
+     * What the soak assumes the JVM's memory outside its configured ceilings may take at most: thread stacks (a
+     * few hundred KB touched of each platform thread's), the collector's remembered sets and card table, the
+     * compilers' arenas, malloc of H2 and native libraries. 128 MiB: an allowance, not a JVM setting.
+     */
+    public static final double NATIVE_ALLOWANCE_BYTES = 128 << 20;
+
+    /**
+     * @param service   the service's base URL: its port is the one it accepts HTTP on; {@code /metrics} its
+     *                  Prometheus endpoint
      * @param liveEvery how often to take a live heap histogram from {@code /admin/heap/histogram} on the same
      *                  service; {@link Duration#ZERO} never
      */
-    public SoakSampler(OptionalLong pid, URI metrics, Map<String, String> headers, Duration interval,
+    public SoakSampler(OptionalLong pid, URI service, Map<String, String> headers, Duration interval,
                        Duration liveEvery, int maxSamples, PrintStream log) {
         this.pid = pid;
-        this.metrics = Loopback.require(metrics);
-        this.httpPort = metrics.getPort();
-        this.histogram = metrics.resolve("/admin/heap/histogram?live=true&top=" + HISTOGRAM_TOP);
+        this.metrics = Loopback.require(service.resolve("/metrics"));
+        this.httpPort = service.getPort() >= 0 ? service.getPort()
+                : "https".equalsIgnoreCase(service.getScheme()) ? 443 : 80;
+        this.histogram = service.resolve("/admin/heap/histogram?live=true&top=" + HISTOGRAM_TOP);
         this.headers = Map.copyOf(headers);
         this.interval = interval;
         this.liveEvery = liveEvery;
@@ -188,17 +206,32 @@ public final class SoakSampler {
         double threads = pid.isPresent() ? threads(pid.getAsLong()) : Double.NaN;
         ProcSockets.Counts sockets = pid.isPresent() ? ProcSockets.read(pid.getAsLong(), httpPort)
                 : new ProcSockets.Counts(value(m, "process_files_open_files"), Double.NaN, Double.NaN);
-        return new Sample(second, heap >= 0 ? heap : Double.NaN, heapOld >= 0 ? heapOld : Double.NaN, rss, threads,
+        Pool heapPool = jvmPool(m, labels -> "heap".equals(labels.get("area")));
+        Pool codeCache = jvmPool(m, labels -> "nonheap".equals(labels.get("area")) && isCodeCache(labels.get("id")));
+        // "Metaspace" includes the compressed class space, which the JVM also reports as a pool of its own
+        Pool metaspace = jvmPool(m, labels -> "Metaspace".equals(labels.get("id")));
+        double heapResident = pid.isPresent() ? ProcSmaps.heapResidentBytes(pid.getAsLong(), heapPool.max())
+                : Double.NaN;
+        return new Sample(second, heap >= 0 ? heap : Double.NaN, heapOld >= 0 ? heapOld : Double.NaN, rss,
+                heapResident, rssBudget(heapPool, codeCache, metaspace, value(m, "keel_memory_direct_limit_bytes")),
+                threads,
                 sockets.openFiles(), value(m, "keel_http_connections_active"), value(m, "hikaricp_connections_active"),
                 live != null ? live.totalBytes() : Double.NaN,
-                jvmPool(m, labels -> "heap".equals(labels.get("area"))),
-                jvmPool(m, labels -> "nonheap".equals(labels.get("area")) && isCodeCache(labels.get("id"))),
-                // "Metaspace" includes the compressed class space, which the JVM also reports as a pool of its own
-                jvmPool(m, labels -> "Metaspace".equals(labels.get("id"))),
+                heapPool, codeCache, metaspace,
                 new Pool(value(m, "keel_db_h2_cache_used_bytes"), value(m, "keel_db_h2_cache_max_bytes")),
                 new Pool(value(m, "cache_size", Map.of("cache", "sessions")), value(m, "keel_session_cache_max")),
                 new Pool(value(m, "keel_cache_entries"), value(m, "keel_cache_max_entries")),
                 sockets.httpEstablished(), sockets.closeWait(), value(m, "keel_db_h2_file_size_bytes"));
+    }
+
+    /**
+     * The RSS the JVM was planned to stay within: max heap + ReservedCodeCacheSize + MaxMetaspaceSize (each as the
+     * JVM reports it in {@code jvm_memory_max_bytes}) + MaxDirectMemorySize ({@code keel_memory_direct_limit_bytes})
+     * + {@link #NATIVE_ALLOWANCE_BYTES}; NaN when a ceiling is unknown or unlimited (no plan to judge against).
+     */
+    static double rssBudget(Pool heap, Pool codeCache, Pool metaspace, double directLimit) {
+        return heap.max() + codeCache.max() + metaspace.max() + (directLimit > 0 ? directLimit : Double.NaN)
+                + NATIVE_ALLOWANCE_BYTES;
     }
 
     /** The code heaps of a segmented code cache, or the one code cache of an unsegmented one. */

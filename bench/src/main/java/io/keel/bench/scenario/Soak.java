@@ -42,16 +42,19 @@ public final class Soak {
 
     /**
      * One soak series: its name, unit, values per sample, the pool's ceiling per sample (NaN where none), the
-     * flatness floor, how it is judged and why it is judged so (the report's "judged as" column).
+     * flatness floor and smallest detectable change, how it is judged and why it is judged so (the report's "judged
+     * as" column), and whether it may be absent (a cache the store runs without: the session cache when off, H2's
+     * page cache on PostgreSQL), which skips it instead of failing it.
      */
     @SuppressWarnings("ArrayRecordComponent") // plotted and fitted once, never compared or changed
-    public record Series(String name, String unit, double[] values, double[] ceilings, double flatPerHour,
-                         SoakVerdict.Role role, String why) {
+    public record Series(String name, String unit, double[] values, double[] ceilings, SoakVerdict.Limits limits,
+                         SoakVerdict.Role role, String why, boolean optional) {
         /** The verdict over the samples from index {@code first} on, at {@code hours} (every sample's). */
         public SoakVerdict judge(double[] hours, int first) {
-            return SoakVerdict.judge(role, Arrays.copyOfRange(hours, first, hours.length),
+            SoakVerdict v = SoakVerdict.judge(role, Arrays.copyOfRange(hours, first, hours.length),
                     Arrays.copyOfRange(values, first, values.length),
-                    Arrays.copyOfRange(ceilings, first, ceilings.length), flatPerHour);
+                    Arrays.copyOfRange(ceilings, first, ceilings.length), limits);
+            return optional ? v.absentIfNotMeasured() : v;
         }
     }
 
@@ -111,7 +114,7 @@ public final class Soak {
 
         Map<String, String> auth = ctx.options().adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
                 .orElse(Map.of());
-        SoakSampler sampler = new SoakSampler(ctx.service().pid(), ctx.service().url().resolve("/metrics"), auth,
+        SoakSampler sampler = new SoakSampler(ctx.service().pid(), ctx.service().url(), auth,
                 every, liveEvery, 100_000, ctx.log()).start();
         ctx.beginPhase("soak");
         ctx.log().println("soak: production mix at " + rate + " light req/s for " + soak.toSeconds() + " s, sampling "
@@ -136,8 +139,12 @@ public final class Soak {
         List<Series> series = series(samples);
         double[] hours = samples.stream().mapToDouble(s -> s.second() / 3600).toArray();
         List<Headline> headlines = new ArrayList<>();
+        List<String> failing = new ArrayList<>();
         for (Series s : series) {
             SoakVerdict v = s.judge(hours, firstFitted);
+            if (!v.passes()) {
+                failing.add(s.name() + " " + v.label());
+            }
             LineFit fit = v.fit();
             String key = "soak-" + s.name().replace(' ', '-');
             ctx.figure(key + "-slope-per-hour", fit.slope());
@@ -147,18 +154,47 @@ public final class Soak {
                 ctx.figure(key + "-ceiling", v.ceiling());
             }
             ctx.metric(Metric.lower(s.name() + " slope", s.unit() + "/h", fit.slope()).validIf(phase.valid()));
-            if (s.role() != SoakVerdict.Role.SHOWN || s.name().equals(RSS)) {
+            if (s.role() != SoakVerdict.Role.SHOWN) {
                 headlines.add(Headline.of(s.name() + " slope", fit.slope(), s.unit() + "/h",
                         "noise (2 × standard error)", 2 * fit.slopeError(), headlineText(s, v))
                         .validIf(phase.valid(), "load generator overloaded, see the phase"));
             }
         }
+        boolean pass = passes(failing, errors, phase.valid());
+        ctx.figure("soak-verdict", pass ? 1.0 : 0.0);
+        // a verdict has no reference to be a ratio of: the judged series failing is its reason, written in the text
+        headlines.addFirst(Headline.of("soak verdict", pass ? 1 : 0, "pass", "judged series failing",
+                (double) failing.size(), verdictText(failing, errors, phase.valid())));
         headlines.add(Headline.of("failed requests", (double) errors, "requests", "requests sent",
                 (double) phase.classes().stream().mapToLong(ClassResult::completed).sum(), "0 = nothing failed"));
         Outcome outcome = ctx.finish("soak", headlines, List.of(), List.of(phase));
-        SoakReport.write(outcome.markdown().getParent(), samples, series, firstFitted,
+        SoakReport.write(outcome.markdown().getParent(), verdictText(failing, errors, phase.valid()), samples,
+                series, firstFitted,
                 fittedLiveHeaps(liveHeaps, samples.isEmpty() ? 0 : samples.get(firstFitted).second()));
         return outcome;
+    }
+
+    /**
+     * The soak's one verdict: it passes when no judged series failed ({@code failing} names those that did), no
+     * request failed and the load generator kept its schedule.
+     */
+    static boolean passes(List<String> failing, long errors, boolean valid) {
+        return failing.isEmpty() && errors == 0 && valid;
+    }
+
+    /** The overall verdict in words: PASS, or FAIL and what failed. */
+    static String verdictText(List<String> failing, long errors, boolean valid) {
+        if (passes(failing, errors, valid)) {
+            return "PASS: 1 = every judged series passes and no request failed";
+        }
+        List<String> why = new ArrayList<>(failing);
+        if (errors > 0) {
+            why.add(errors + " failed requests");
+        }
+        if (!valid) {
+            why.add("load generator overloaded, see the phase");
+        }
+        return "FAIL (" + String.join("; ", why) + "): 1 = every judged series passes and no request failed";
     }
 
     /** A headline's meaning: the verdict, how the series is judged, its ceiling and its residual spread. */
@@ -229,20 +265,16 @@ public final class Soak {
         return all.stream().filter(h -> h.second() >= fromSecond).toList();
     }
 
-    /** The name of the RSS series, the one shown series that keeps its headline. */
-    static final String RSS = "RSS";
-
-    /** Every series, leak ones first: the live heap is the first headline. */
+    /** Every series, leak ones first: the live heap outside H2's cache is the first headline after the verdict. */
     static List<Series> series(List<SoakSampler.Sample> samples) {
-        double mb = SoakVerdict.FLAT_MB_PER_HOUR;
-        double count = SoakVerdict.FLAT_COUNT_PER_HOUR;
-        double[] none = new double[samples.size()];
-        Arrays.fill(none, Double.NaN);
+        SoakVerdict.Limits mb = SoakVerdict.Limits.MEMORY_MB;
+        SoakVerdict.Limits count = SoakVerdict.Limits.COUNT;
         return List.of(
-                leak("live heap", "MB", values(samples, s -> s.liveHeapBytes() / 1e6), mb,
-                        "what the service retains, after a full collection"),
-                leak("RSS outside the JVM pools", "MB", values(samples, s -> s.rssOutsidePoolsBytes() / 1e6), mb,
-                        "RSS minus committed heap, code cache and metaspace"),
+                leak("live heap outside H2's page cache", "MB",
+                        values(samples, s -> s.liveHeapOutsideH2CacheBytes() / 1e6), mb, "what the service retains "
+                        + "after a full collection, less H2's page cache, a pool judged below"),
+                leak("RSS outside the heap and JIT", "MB", values(samples, s -> s.rssOutsideHeapAndJitBytes() / 1e6),
+                        mb, "RSS minus resident heap, code cache and metaspace: stacks, GC structures, malloc"),
                 leak("threads", "threads", values(samples, SoakSampler.Sample::threads), count, "platform threads"),
                 leak("open files outside HTTP connections", "files",
                         values(samples, SoakSampler.Sample::filesOutsideHttpConnections), count,
@@ -251,41 +283,54 @@ public final class Soak {
                         "closed by the peer, not yet by the service"),
                 leak("DB connections busy", "connections", values(samples, SoakSampler.Sample::dbConnections), count,
                         "borrowed from the pool"),
-                pool("heap committed", "MB", samples, SoakSampler.Sample::heap, 1e6, mb, "G1 sizing the heap; "
-                        + "ceiling the maximum heap (-Xmx)"),
+                new Series("RSS", "MB", values(samples, s -> s.rssBytes() / 1e6),
+                        values(samples, s -> s.rssBudgetBytes() / 1e6), mb, SoakVerdict.Role.POOL, "ceiling the "
+                        + "planned budget: max heap + ReservedCodeCacheSize + MaxMetaspaceSize + MaxDirectMemorySize "
+                        + "+ an assumed 128 MiB for stacks, GC structures and malloc", false),
+                new Series("heap resident", "MB", values(samples, s -> s.heapResidentBytes() / 1e6),
+                        values(samples, s -> s.heap().max() / 1e6), mb, SoakVerdict.Role.POOL, "heap pages G1 has "
+                        + "touched (from smaps); ceiling the maximum heap (-Xmx)", false),
                 pool("code cache", "MB", samples, SoakSampler.Sample::codeCache, 1e6, mb, "the JIT's compiled code; "
-                        + "ceiling ReservedCodeCacheSize"),
+                        + "ceiling ReservedCodeCacheSize", false),
                 pool("metaspace", "MB", samples, SoakSampler.Sample::metaspace, 1e6, mb, "class metadata; ceiling "
-                        + "MaxMetaspaceSize"),
+                        + "MaxMetaspaceSize", false),
                 pool("H2 page cache", "MB", samples, SoakSampler.Sample::h2Cache, 1e6, mb, "embedded H2's pages; "
-                        + "ceiling its CACHE_SIZE"),
+                        + "ceiling its CACHE_SIZE; absent on PostgreSQL", true),
                 pool("session cache", "entries", samples, SoakSampler.Sample::sessionCache, 1, count, "ceiling "
-                        + "KEEL_SESSION_CACHE_SIZE"),
+                        + "KEEL_SESSION_CACHE_SIZE; absent when off", true),
                 pool("sign-in failure caches", "entries", samples, SoakSampler.Sample::loginCaches, 1, count,
-                        "per account and per address; ceiling their bound"),
-                new Series(RSS, "MB", values(samples, s -> s.rssBytes() / 1e6), none, mb, SoakVerdict.Role.SHOWN,
-                        "the JVM's pools plus what is outside them, each judged"),
-                new Series("heap after GC", "MB", values(samples, s -> s.heapAfterGcBytes() / 1e6), none, mb,
-                        SoakVerdict.Role.SHOWN, "garbage promoted between marking cycles; the live heap is judged"),
-                new Series("heap after old GC", "MB", values(samples, s -> s.heapAfterOldGcBytes() / 1e6), none, mb,
-                        SoakVerdict.Role.SHOWN, "as of the last old collection; the live heap is judged"),
-                new Series("open files", "files", values(samples, SoakSampler.Sample::openFiles), none, count,
-                        SoakVerdict.Role.SHOWN, "with the connections the client keeps open"),
-                new Series("HTTP connections", "connections", values(samples, SoakSampler.Sample::httpConnections),
-                        none, count, SoakVerdict.Role.SHOWN, "the client's choice"));
+                        "per account and per address; ceiling their bound", false),
+                shown("live heap", "MB", values(samples, s -> s.liveHeapBytes() / 1e6), mb,
+                        "after a full collection, H2's page cache included"),
+                shown("heap committed", "MB", values(samples, s -> s.heap().size() / 1e6), mb,
+                        "the whole heap from the start (-Xms = -Xmx); heap resident is judged"),
+                shown("heap after GC", "MB", values(samples, s -> s.heapAfterGcBytes() / 1e6), mb,
+                        "garbage promoted between marking cycles; the live heap is judged"),
+                shown("heap after old GC", "MB", values(samples, s -> s.heapAfterOldGcBytes() / 1e6), mb,
+                        "as of the last old collection; the live heap is judged"),
+                shown("open files", "files", values(samples, SoakSampler.Sample::openFiles), count,
+                        "with the connections the client keeps open"),
+                shown("HTTP connections", "connections", values(samples, SoakSampler.Sample::httpConnections),
+                        count, "the client's choice"));
     }
 
-    private static Series leak(String name, String unit, double[] values, double floor, String why) {
+    private static Series shown(String name, String unit, double[] values, SoakVerdict.Limits limits, String why) {
         double[] none = new double[values.length];
         Arrays.fill(none, Double.NaN);
-        return new Series(name, unit, values, none, floor, SoakVerdict.Role.LEAK, why);
+        return new Series(name, unit, values, none, limits, SoakVerdict.Role.SHOWN, why, false);
+    }
+
+    private static Series leak(String name, String unit, double[] values, SoakVerdict.Limits floor, String why) {
+        double[] none = new double[values.length];
+        Arrays.fill(none, Double.NaN);
+        return new Series(name, unit, values, none, floor, SoakVerdict.Role.LEAK, why, false);
     }
 
     private static Series pool(String name, String unit, List<SoakSampler.Sample> samples,
-                               Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale, double floor,
-                               String why) {
+                               Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale,
+                               SoakVerdict.Limits floor, String why, boolean optional) {
         return new Series(name, unit, values(samples, s -> pool.apply(s).size() / scale),
-                values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.POOL, why);
+                values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.POOL, why, optional);
     }
 
     private static double[] values(List<SoakSampler.Sample> samples,

@@ -55,18 +55,18 @@ class SoakReportTest {
         double[] none = new double[40];
         Arrays.fill(none, Double.NaN);
         List<Soak.Series> series = List.of(
-                new Soak.Series("live heap", "MB", Arrays.stream(hours).map(h -> 25 + 4 * h).toArray(), none, 1,
-                        SoakVerdict.Role.LEAK, "retained"),
-                new Soak.Series("code cache", "MB", Arrays.stream(hours).map(h -> 75 + 3 * (1 - Math.exp(-h / 0.1)))
-                        .toArray(), ceiling, 1, SoakVerdict.Role.POOL, "the JIT"),
+                new Soak.Series("live heap", "MB", Arrays.stream(hours).map(h -> 25 + 4 * h).toArray(), none,
+                        SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.LEAK, "retained", false),
+                new Soak.Series("code cache", "MB", Arrays.stream(hours).map(h -> 75 + 3 * (1 - Math.exp(-h / 0.05)))
+                        .toArray(), ceiling, SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.POOL, "the JIT", false),
                 new Soak.Series("open files", "files", Arrays.stream(hours).map(h -> h < 0.2 ? 120 : 130).toArray(),
-                        none, 0.5, SoakVerdict.Role.SHOWN, "the client's pool"));
+                        none, SoakVerdict.Limits.COUNT, SoakVerdict.Role.SHOWN, "the client's pool", false));
 
         String md = SoakReport.table(series, hours, 0);
 
         assertThat(md).contains("| live heap | leak: retained | 4.00 MB | ± 0.00 | 0.00 MB |  | TRENDS |")
                 .contains("| code cache | pool: the JIT | ")
-                .containsPattern("\\| 77\\.[0-9]{2} of 240\\.00 MB; reached in [0-9.]+ h at this slope \\| BOUNDED \\|")
+                .containsPattern("\\| 7[78]\\.[0-9]{2} of 240\\.00 MB; reached in [0-9.]+ h at this slope \\| BOUNDED \\|")
                 .contains("| open files | shown: the client's pool | ").contains("| shown, TRENDS |");
     }
 }

@@ -17,7 +17,11 @@ class SoakVerdictTest {
 
     /** {@code f(hours since the window began)} plus noise of standard deviation {@code sd}. */
     private static double[] series(DoubleUnaryOperator f, double sd) {
-        Random random = new Random(42);
+        return series(f, sd, 42);
+    }
+
+    private static double[] series(DoubleUnaryOperator f, double sd, long seed) {
+        Random random = new Random(seed);
         return Arrays.stream(HOURS).map(h -> f.applyAsDouble(h - HOURS[0]) + sd * random.nextGaussian()).toArray();
     }
 
@@ -28,7 +32,7 @@ class SoakVerdictTest {
     }
 
     private static SoakVerdict judge(Role role, double[] values, double ceiling) {
-        return SoakVerdict.judge(role, HOURS, values, constant(ceiling), SoakVerdict.FLAT_MB_PER_HOUR);
+        return SoakVerdict.judge(role, HOURS, values, constant(ceiling), SoakVerdict.Limits.MEMORY_MB);
     }
 
     @Test
@@ -49,8 +53,8 @@ class SoakVerdictTest {
 
     @Test
     void aPoolFillingTowardsItsCeilingAndSlowingDownIsBounded() {
-        // the JIT's pattern: fast growth that decays, 75 MB of a 240 MB ceiling
-        SoakVerdict v = judge(Role.POOL, series(h -> 75 + 3 * (1 - Math.exp(-h / 0.1)), 0.05), 240);
+        // the JIT's pattern: fast growth that decays (in three minutes), 75 MB of a 240 MB ceiling
+        SoakVerdict v = judge(Role.POOL, series(h -> 75 + 3 * (1 - Math.exp(-h / 0.05)), 0.05), 240);
 
         assertThat(v.verdict()).isEqualTo(Verdict.BOUNDED);
         assertThat(v.passes()).isTrue();
@@ -82,8 +86,89 @@ class SoakVerdictTest {
     }
 
     @Test
+    void aPoolStillGrowingFastEnoughToReachItsCeilingWithinTheHorizonTrendsThoughItSlowsDown() {
+        // decaying in six minutes: the second half still grows about 1.8 MB/h, 163 MB of headroom last 4 days
+        SoakVerdict v = judge(Role.POOL, series(h -> 75 + 3 * (1 - Math.exp(-h / 0.1)), 0.05), 240);
+
+        assertThat(v.verdict()).isEqualTo(Verdict.TRENDS);
+        assertThat(judge(Role.POOL, series(h -> 75 + 3 * (1 - Math.exp(-h / 0.1)), 0.05), 10_000).verdict())
+                .as("the same growth 10 GB from its ceiling is bounded within the horizon").isEqualTo(Verdict.BOUNDED);
+    }
+
+    @Test
+    void aSteadyLeakWithNoiseInAPoolTrendsWhateverTheSeed() {
+        // 4 MB/h with 2 MB noise: the old rule found the second half "flat" within its wider noise in 141 of 200 seeds
+        long bounded = 0;
+        long trends = 0;
+        for (long seed = 0; seed < 200; seed++) {
+            Verdict v = judge(Role.POOL, series(h -> 90 + 4 * h, 2, seed), 512).verdict();
+            bounded += v == Verdict.BOUNDED ? 1 : 0;
+            trends += v == Verdict.TRENDS ? 1 : 0;
+        }
+
+        assertThat(bounded).isZero();
+        assertThat(trends).as("a few seeds fit a slope within the noise: the soak's limit of detection")
+                .isGreaterThanOrEqualTo(190);
+    }
+
+    @Test
+    void aPoolThatLeaksInStepsTrendsHoweverFarItsCeiling() {
+        // a leak that takes 3 MB at a time every 5 minutes, no noise between the steps: flat between steps, but the
+        // second half grows as much as the first, so it does not slow down; 100 GB of headroom would outlast the
+        // horizon at any rate it shows, so only the slowing-down test stops it
+        SoakVerdict v = judge(Role.POOL, series(h -> 90 + 3 * Math.floor(h * 12 + 0.5), 0.01), 100_000);
+
+        assertThat(v.verdict()).isEqualTo(Verdict.TRENDS);
+        assertThat(v.passes()).isFalse();
+    }
+
+    @Test
+    void aSeriesTooNoisyToSeeTheSmallestLeakIsInconclusiveAndFails() {
+        SoakVerdict v = judge(Role.LEAK, series(h -> 25, 30), Double.NaN);
+
+        assertThat(2 * v.fit().slopeError()).isGreaterThan(SoakVerdict.DETECTABLE_MB_PER_HOUR);
+        assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(v.passes()).isFalse();
+        assertThat(v.label()).isEqualTo("INCONCLUSIVE");
+    }
+
+    @Test
+    void aPoolWithFewerThanSixPointsIsNotShownToConverge() {
+        double[] hours = {0.1, 0.15, 0.2, 0.35, 0.4};
+        double[] values = {80, 88, 92, 92.2, 92.25};
+        double[] ceiling = {512, 512, 512, 512, 512};
+
+        assertThat(SoakVerdict.judge(Role.POOL, hours, values, ceiling, SoakVerdict.Limits.MEMORY_MB).verdict())
+                .isEqualTo(Verdict.TRENDS);
+    }
+
+    @Test
+    void fiveSecondSamplesAreFittedAsOneMinuteMeansSoTheirCorrelatedNoiseDoesNotLookLikeATrend() {
+        // no leak, noise correlated over about 30 s (a heap between collections): each sample is 0.85 of the one
+        // before plus fresh noise; a line through the raw samples claims a third of its real standard error
+        long flat = 0;
+        for (long seed = 0; seed < 100; seed++) {
+            Random random = new Random(seed);
+            double[] noise = new double[HOURS.length];
+            for (int i = 1; i < noise.length; i++) {
+                noise[i] = 0.85 * noise[i - 1] + 0.53 * random.nextGaussian();
+            }
+            double[] heap = Arrays.stream(noise).map(n -> 25 + n).toArray();
+            flat += judge(Role.LEAK, heap, Double.NaN).verdict() == Verdict.FLAT ? 1 : 0;
+        }
+        double[][] means = SoakVerdict.blockMeans(HOURS, series(h -> 25, 0));
+
+        assertThat(means[0]).as("25 minutes of 5-second samples").hasSize(25);
+        assertThat(SoakVerdict.blockMeans(new double[] {0, 1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4, 8e-4, 9e-4, 1e-3},
+                new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})[0]).as("a window under ten minutes: tenths of it")
+                .hasSize(11);
+        assertThat(means[1]).containsOnly(25.0);
+        assertThat(flat).as("about 95 in 100 within two honest standard errors").isGreaterThanOrEqualTo(85);
+    }
+
+    @Test
     void aPoolAboveItsCeilingTrends() {
-        assertThat(judge(Role.POOL, series(h -> 75 + 3 * (1 - Math.exp(-h / 0.1)), 0.05), 76).verdict())
+        assertThat(judge(Role.POOL, series(h -> 75 + 3 * (1 - Math.exp(-h / 0.05)), 0.05), 76).verdict())
                 .isEqualTo(Verdict.TRENDS);
     }
 
@@ -93,7 +178,8 @@ class SoakVerdictTest {
 
         assertThat(v.verdict()).isEqualTo(Verdict.TRENDS);
         assertThat(v.ceilingText("MB")).isEqualTo("no ceiling known (judged as a leak series)");
-        assertThat(SoakVerdict.judge(Role.POOL, HOURS, series(h -> 75, 0.05), constant(-1), 1).ceiling())
+        assertThat(SoakVerdict.judge(Role.POOL, HOURS, series(h -> 75, 0.05), constant(-1), SoakVerdict.Limits.MEMORY_MB)
+                .ceiling())
                 .as("-1, the JVM's unlimited").isNaN();
     }
 
@@ -120,6 +206,7 @@ class SoakVerdictTest {
     @Test
     void theRuleTextNamesTheFloorsAndTheConvergenceTest() {
         assertThat(SoakVerdict.RULE).contains("below 1 MB/h (0.5 threads", "BOUNDED", "second half",
-                "two standard errors of their difference");
+                "two standard errors of their difference", "averaged per minute", "INCONCLUSIVE", "7 days",
+                "at most 5 MB/h (2 per hour", "soak-verdict").doesNotContain("same slope in both halves");
     }
 }

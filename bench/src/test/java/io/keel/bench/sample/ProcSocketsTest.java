@@ -26,6 +26,10 @@ class ProcSocketsTest {
                 "   2: 0100007F:1F90 0100007F:C351 08 00000000:00000000 00:00000000 00000000  1000        0 13 1",
                 // the client's end of a connection to 8080: another process's socket
                 "   3: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 99 1",
+                // another process's socket in CLOSE_WAIT, and another process's established socket on 8080 (another
+                // network namespace's server, or a second server with SO_REUSEPORT): not this process's
+                "   6: 0100007F:E000 0100007F:1538 08 00000000:00000000 00:00000000 00000000  1000        0 98 1",
+                "   7: 0100007F:1F90 0100007F:C353 01 00000000:00000000 00:00000000 00000000  1000        0 97 1",
                 // a DB connection this process holds (port 5432 remote), established and one in CLOSE_WAIT
                 "   4: 0100007F:D000 0100007F:1538 01 00000000:00000000 00:00000000 00000000  1000        0 14 1",
                 "   5: 0100007F:D001 0100007F:1538 08 00000000:00000000 00:00000000 00000000  1000        0 15 1",

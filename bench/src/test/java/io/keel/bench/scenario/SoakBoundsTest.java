@@ -51,13 +51,21 @@ class SoakBoundsTest {
     void leakSeriesComeFirstAndEveryPoolCarriesItsCeiling() {
         List<Soak.Series> series = Soak.series(List.of(sample(0), sample(5), sample(10)));
 
-        assertThat(series.getFirst().name()).isEqualTo("live heap");
+        assertThat(series.getFirst().name()).isEqualTo("live heap outside H2's page cache");
         assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.LEAK).extracting(Soak.Series::name)
-                .containsExactly("live heap", "RSS outside the JVM pools", "threads",
+                .containsExactly("live heap outside H2's page cache", "RSS outside the heap and JIT", "threads",
                         "open files outside HTTP connections", "sockets in CLOSE_WAIT", "DB connections busy");
         assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.POOL).extracting(Soak.Series::name)
-                .containsExactly("heap committed", "code cache", "metaspace", "H2 page cache", "session cache",
-                        "sign-in failure caches");
+                .containsExactly("RSS", "heap resident", "code cache", "metaspace", "H2 page cache",
+                        "session cache", "sign-in failure caches");
+        Soak.Series live = series.getFirst();
+        assertThat(live.values()).as("25 MB live heap - 12 MB of H2's page cache").containsExactly(13, 13, 13);
+        Soak.Series rss = series.stream().filter(s -> s.name().equals("RSS")).findFirst().orElseThrow();
+        assertThat(rss.ceilings()).as("the planned budget").containsExactly(1000, 1000, 1000);
+        Soak.Series resident = series.stream().filter(s -> s.name().equals("heap resident")).findFirst()
+                .orElseThrow();
+        assertThat(resident.values()).containsExactly(80, 80, 80);
+        assertThat(resident.ceilings()).as("-Xmx").containsExactly(512, 512, 512);
         Soak.Series h2 = series.stream().filter(s -> s.name().equals("H2 page cache")).findFirst().orElseThrow();
         assertThat(h2.values()).containsExactly(12, 12, 12);
         assertThat(h2.ceilings()).containsExactly(16, 16, 16);
@@ -65,27 +73,60 @@ class SoakBoundsTest {
                 .findFirst().orElseThrow();
         assertThat(files.values()).as("130 descriptors, 33 of them established HTTP connections")
                 .containsExactly(97, 97, 97);
-        Soak.Series outside = series.stream().filter(s -> s.name().equals("RSS outside the JVM pools"))
+        Soak.Series outside = series.stream().filter(s -> s.name().equals("RSS outside the heap and JIT"))
                 .findFirst().orElseThrow();
-        assertThat(outside.values()).as("300 MB RSS - 100 heap - 20 code cache - 55 metaspace")
-                .containsExactly(125, 125, 125);
+        assertThat(outside.values()).as("300 MB RSS - 80 heap resident - 20 code cache - 55 metaspace")
+                .containsExactly(145, 145, 145);
         assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.SHOWN).extracting(Soak.Series::name)
-                .contains("RSS", "open files", "HTTP connections");
+                .contains("live heap", "heap committed", "open files", "HTTP connections");
     }
 
     @Test
     void aHeadlineSaysHowItsSeriesIsJudgedAndHowFarItsCeilingIs() {
         double[] hours = {0, 0.1, 0.2, 0.3};
         Soak.Series pool = new Soak.Series("H2 page cache", "MB", new double[] {16, 16, 16, 16},
-                new double[] {16, 16, 16, 16}, 1, SoakVerdict.Role.POOL, "embedded H2's pages");
+                new double[] {16, 16, 16, 16}, SoakVerdict.Limits.MEMORY_MB, SoakVerdict.Role.POOL, "embedded H2's pages",
+                true);
 
         assertThat(Soak.headlineText(pool, pool.judge(hours, 0))).startsWith("FLAT (pool: embedded H2's pages; "
                 + "16.00 of 16.00 MB): |ratio| <= 1 = within noise");
     }
 
-    /** A sample at {@code second}: RSS 300 MB, 130 descriptors, 33 HTTP connections, H2's cache 12 of 16 MB. */
+    @Test
+    void anOptionalCacheThatIsAbsentIsSkippedNotFailedButARequiredOneFails() {
+        double[] hours = {0, 0.1, 0.2, 0.3};
+        double[] none = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        SoakVerdict off = new Soak.Series("session cache", "entries", none, none, SoakVerdict.Limits.COUNT,
+                SoakVerdict.Role.POOL, "off", true).judge(hours, 0);
+        SoakVerdict missing = new Soak.Series("sign-in failure caches", "entries", none, none,
+                SoakVerdict.Limits.COUNT, SoakVerdict.Role.POOL, "always on", false).judge(hours, 0);
+
+        assertThat(off.verdict()).isEqualTo(SoakVerdict.Verdict.ABSENT);
+        assertThat(off.passes()).isTrue();
+        assertThat(off.label()).isEqualTo("n/a (absent: skipped)");
+        assertThat(off.ceilingText("entries")).as("no ceiling to show for an absent cache").isEmpty();
+        assertThat(missing.passes()).isFalse();
+        assertThat(Soak.series(List.of(sample(0))).stream().filter(Soak.Series::optional).map(Soak.Series::name))
+                .containsExactly("H2 page cache", "session cache");
+    }
+
+    @Test
+    void theOverallVerdictPassesOnlyWithNoFailingSeriesAndNoFailedRequest() {
+        assertThat(Soak.passes(List.of(), 0, true)).isTrue();
+        assertThat(Soak.passes(List.of("threads TRENDS"), 0, true)).isFalse();
+        assertThat(Soak.passes(List.of(), 1, true)).isFalse();
+        assertThat(Soak.passes(List.of(), 0, false)).isFalse();
+        assertThat(Soak.verdictText(List.of(), 0, true)).startsWith("PASS");
+        assertThat(Soak.verdictText(List.of("threads TRENDS"), 2, true))
+                .startsWith("FAIL (threads TRENDS; 2 failed requests)");
+    }
+
+    /**
+     * A sample at {@code second}: RSS 300 MB of a 1000 MB budget, 80 MB of the heap resident, 130 descriptors, 33
+     * HTTP connections, H2's cache 12 of 16 MB.
+     */
     static SoakSampler.Sample sample(double second) {
-        return new SoakSampler.Sample(second, 30e6, 28e6, 300e6, 38, 130, 33, 1, 25e6,
+        return new SoakSampler.Sample(second, 30e6, 28e6, 300e6, 80e6, 1000e6, 38, 130, 33, 1, 25e6,
                 new SoakSampler.Pool(100e6, 512e6), new SoakSampler.Pool(20e6, 240e6),
                 new SoakSampler.Pool(55e6, Double.NaN), new SoakSampler.Pool(12e6, 16e6),
                 new SoakSampler.Pool(3, 10_000), new SoakSampler.Pool(0, 20_000), 33, 0, 40e6);
