@@ -58,8 +58,9 @@ public final class RequestHold {
         }
         begun = true;
         this.maxWait = maxWait;
-        if (opened.getCount() > 0) {
-            open = false;
+        open = false;
+        if (opened.getCount() == 0) {
+            open = true; // opened meanwhile (another thread): no request may stay on the slow path for nothing
         }
     }
 
