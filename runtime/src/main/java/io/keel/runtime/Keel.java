@@ -22,6 +22,7 @@ import io.keel.runtime.http.HttpLayer;
 import io.keel.runtime.http.Json;
 import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.ProblemMapper;
+import io.keel.runtime.http.RequestHold;
 import io.keel.runtime.http.Routes;
 import io.keel.runtime.lag.PinnedThreadMonitor;
 import io.keel.runtime.lag.SchedulerLagMonitor;
@@ -108,7 +109,7 @@ public final class Keel implements AutoCloseable {
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
         this.admission = new Admission(ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory,
-                config.maxStreams(), metrics.registry());
+                config.maxStreams(), config.holdMaxRequests(), metrics.registry());
         this.routes = http.install(routing, admission);
         resources.push(SchedulerLagMonitor.start(metrics.registry()));
         resources.push(PinnedThreadMonitor.start(metrics.registry()));
@@ -199,6 +200,19 @@ public final class Keel implements AutoCloseable {
     public Keel beforeListenerCloses(Runnable hook) {
         beforeListenerCloses.add(hook);
         return this;
+    }
+
+    /**
+     * Holds every request but the critical ones (health, metrics, admin) until the service opens the returned hold,
+     * e.g. while it waits for a database another process hands over. Held requests wait before admission: they take
+     * no concurrency permit and their wait is no latency sample for the adaptive limit. At most
+     * {@code hold-max-requests} wait at once, each at most {@code maxWait}; beyond either, 503 with Retry-After.
+     * Shutdown opens the hold. Once per service; call before {@link #start()} so no request slips through.
+     *
+     * @throws IllegalStateException when requests were held before
+     */
+    public RequestHold holdRequests(Duration maxWait) {
+        return admission.holdRequests(maxWait);
     }
 
     /** Binds and starts serving. Blocks until the listener (and the management listener, if set) is up. */
@@ -307,6 +321,7 @@ public final class Keel implements AutoCloseable {
         long start = System.nanoTime();
         health.drain();
         http.closeConnections();
+        admission.hold().open(); // a stopping service holds nobody: they go on and get their answer
         KeelException failure = new KeelException("shutdown was not clean");
         try {
             if (server != null && !config.drainDelay().isZero()) { // nothing to drain where nothing listened

@@ -39,6 +39,8 @@ import static io.keel.runtime.KeelSettingTable.*;
  *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
  *                         hold)
  * @param maxStreams       concurrent streaming requests: exports, uploads, event streams ({@code KEEL_MAX_STREAMS}, 256)
+ * @param holdMaxRequests  requests a {@linkplain Keel#holdRequests hold} keeps waiting at once; more get 503
+ *                         ({@code KEEL_HOLD_MAX_REQUESTS}, 1000)
  * @param heapLimitPercent heap live after GC, in percent of the max heap, beyond which allocating work is shed and
  *                         readiness fails ({@code KEEL_HEAP_LIMIT_PERCENT}, 90)
  * @param rssLimit         resident set size beyond which the same happens; 0 = none ({@code KEEL_RSS_LIMIT}, 0)
@@ -78,6 +80,7 @@ public record KeelConfig(
         int cpuNice,
         LimitSettings limit,
         int maxStreams,
+        int holdMaxRequests,
         int heapLimitPercent,
         long rssLimit,
         boolean reusePort,
@@ -125,6 +128,7 @@ public record KeelConfig(
                 s.integer(CPU_NICE),
                 limit,
                 s.integer(MAX_STREAMS),
+                s.integer(HOLD_MAX_REQUESTS),
                 s.integer(HEAP_LIMIT_PERCENT),
                 s.bytes(RSS_LIMIT),
                 s.bool(REUSE_PORT),

@@ -63,6 +63,8 @@ public final class KeelSettingTable {
             Math.round(LIMIT.heavyShare() * 100), 1, 99, "share of the limit heavy routes may hold");
     public static final Setting MAX_STREAMS = Setting.count("max-streams", 256, 1, 100_000,
             "concurrent exports, uploads and event streams");
+    public static final Setting HOLD_MAX_REQUESTS = Setting.count("hold-max-requests", 1_000, 1, 100_000,
+            "requests held while the service is not open yet (a worker taking over a database); more get 503");
     public static final Setting HEAP_LIMIT_PERCENT = Setting.count("heap-limit-percent", 90, 10, 100,
             "heap live after GC beyond which heavy/stream work is shed and readiness fails");
     public static final Setting RSS_LIMIT = Setting.size("rss-limit", 0, 0, 1L << 50,
@@ -121,7 +123,7 @@ public final class KeelSettingTable {
     public static final List<Setting> ALL = List.of(PORT, HOST, DATA_DIR, ADMIN_TOKEN, MAX_BODY_SIZE, MAX_STREAM_SIZE,
             MAX_HEADER_SIZE, MAX_REQUEST_LINE, SHUTDOWN_GRACE, DRAIN_DELAY, CPU_THREADS, CPU_QUEUE, CPU_MAX_QUEUE_WAIT,
             CPU_TASK_TIMEOUT, CPU_TASK_TIMEOUTS, CPU_NICE, LIMIT_INITIAL, LIMIT_MIN, LIMIT_MAX, LIMIT_HEAVY_PERCENT, MAX_STREAMS,
-            HEAP_LIMIT_PERCENT, RSS_LIMIT, REUSE_PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT,
+            HOLD_MAX_REQUESTS, HEAP_LIMIT_PERCENT, RSS_LIMIT, REUSE_PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT,
             MAX_CONNECTIONS, TRUSTED_PROXIES, CONNECTION_DRAIN, MAX_HEAP, MAX_METASPACE, CODE_CACHE, MAX_DIRECT_MEMORY,
             THREAD_STACK_RESERVE, NATIVE_OVERHEAD_PERCENT, HEAP_DUMPS_KEPT, LEAK_WINDOW, LEAK_SLOPE, PID_FILE,
             PARENT_WATCH, STANDBY);

@@ -45,8 +45,10 @@ import java.util.stream.Stream;
  *   waits ({@link #awaitSuccessor});</li>
  *   <li>{@code listen}: the standby binds beside it and logs {@link StoreService#HOLDING_LINE}; the requests it
  *   gets wait at the database's gate;</li>
- *   <li>{@code close-listener}: the old worker closes its listener, finishes its requests, closes the file, exits;</li>
- *   <li>{@code open-database}: the standby opens the file and gets ready.</li>
+ *   <li>{@code close-listener}: the old worker closes its listener, finishes its requests, closes the file, logs
+ *   {@link #DATABASE_CLOSED_LINE} and exits;</li>
+ *   <li>{@code open-database} (sent on that line, or on the old worker's exit): the standby opens the file and gets
+ *   ready.</li>
  * </ol>
  * So requests are held only from step 3 to 5, not during the old worker's whole drain, and a port always has a
  * listener. The supervisor, not the file lock, says when to open: an open that polled the lock would run the
@@ -62,6 +64,12 @@ final class Standby {
     static final String TAKEOVER_LINE = "store prepared to take over the database";
     /** Logged by a serving worker told {@code await-successor} when its listener is about to close (step 2). */
     static final String SUCCESSOR_LINE = "store listener closes once the next worker listens";
+    /**
+     * Logged by a worker handing its database over right after the database's close returned (step 4): the file is
+     * closed and unlocked, and nothing of this process writes it again. The supervisor sends {@code open-database}
+     * on it, or on the process's exit if that comes first.
+     */
+    static final String DATABASE_CLOSED_LINE = "store database closed for the next worker";
     /** What the supervisor wrote, or that it went away ({@code GONE}). */
     enum Command {
         ACTIVATE("activate"), HANDOVER("handover"), LISTEN("listen"), OPEN_DATABASE("open-database"),
@@ -191,6 +199,13 @@ final class Standby {
     void awaitSuccessor(Duration max) {
         if (!commands.remove(Command.AWAIT_SUCCESSOR)) {
             return;
+        }
+        synchronized (this) {
+            if (serving != null) {
+                long closing = System.nanoTime();
+                serving.database().whenClosed(() -> LOG.info(DATABASE_CLOSED_LINE + " ({} ms after its listener "
+                        + "was about to close)", (System.nanoTime() - closing) / 1_000_000));
+            }
         }
         LOG.info(SUCCESSOR_LINE);
         long deadline = System.nanoTime() + max.toNanos();

@@ -84,6 +84,8 @@ public final class StoreService implements AutoCloseable {
     private Runnable loadNativeLibraries = () -> { };
     /** Set once by {@link #prepare}: the start steps that need the database, run once it is open. */
     private Runnable atOpen = () -> { };
+    /** Set once by {@link #prepare} for a pending database: lets the requests held in front of admission through. */
+    private Runnable openHeldRequests = () -> { };
 
     private StoreService(Keel keel, Database db, String host) {
         this.keel = keel;
@@ -141,6 +143,7 @@ public final class StoreService implements AutoCloseable {
     StoreService openDatabase(StartSteps steps) {
         try {
             db.openPending(steps, atOpen);
+            openHeldRequests.run(); // the gate is released: the held requests now find the database open
             steps.lap("start steps");
         } catch (RuntimeException e) {
             keel.close();
@@ -174,6 +177,11 @@ public final class StoreService implements AutoCloseable {
                     : Database.pending(store.db(), keel.metrics());
             keel.closeOnStop(db);
             StoreService service = new StoreService(keel, db, config.host());
+            if (!openNow) {
+                // Held in front of admission, not at the database's gate: a held request must take no concurrency
+                // permit and teach the adaptive limit nothing. Bounded by the wait a pool borrower has.
+                service.openHeldRequests = keel.holdRequests(store.db().connectionTimeout())::open;
+            }
             service.wire(config, store, parts);
             steps.lap("wiring");
             if (openNow) {

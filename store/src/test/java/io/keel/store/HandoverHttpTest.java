@@ -35,8 +35,8 @@ class HandoverHttpTest {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).join();
     }
 
-    private static double waiting(StoreService store) {
-        Gauge gauge = store.keel().metrics().find("keel.db.open.waiting").gauge();
+    private static double gauge(StoreService store, String name) {
+        Gauge gauge = store.keel().metrics().find(name).gauge();
         return gauge == null ? -1 : gauge.value();
     }
 
@@ -55,7 +55,9 @@ class HandoverHttpTest {
 
             CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(
                     () -> get(store, "/api/products?limit=1"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> waiting(store) == 1);
+            // held in front of admission (no concurrency permit), not at the database's gate
+            await().atMost(Duration.ofSeconds(10)).until(() -> gauge(store, "keel.requests.held") == 1);
+            assertThat(gauge(store, "keel.db.open.waiting")).isZero();
 
             store.openDatabase(StartSteps.begin());
 

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * {@code io.keel.store.Standby} has the worker's side). {@code fresh} is prepared with the database not open;
  * {@code old} steps down (drains, still serving everything) and, just before its listener closes, waits; {@code fresh}
  * then listens, holding the requests it gets; {@code old} closes its listener, finishes its requests, closes the file
- * and exits (killed after its stop grace plus 5 s); {@code fresh} opens the file and gets ready. Requests are held only
+ * and exits (killed after its stop grace plus 5 s); {@code fresh} opens the file as soon as {@code old} logged that
+ * the file is closed (or exited, whichever first) and gets ready. Requests are held only
  * from {@code fresh}'s listen to its ready line, and the port always has a listener. There is no going back once
  * {@code old} was told to stop: a failure is reported, {@code fresh} killed, and the caller leaves the slot to the crash
  * path.
@@ -61,25 +62,33 @@ final class HandOver {
                 }
                 return failed(slot, old, fresh, fresh.notReadyReason(settings.readyTimeout()) + " (it never listened)");
             }
+            long deadline = System.nanoTime() + settings.stopWithin().plusSeconds(5).toNanos();
             if (oldServes) {
                 old.closeListener();
-                if (!old.awaitExit(settings.stopWithin().plusSeconds(5))) {
-                    say.accept("worker pid " + old.pid() + " did not stop within its grace; killing it");
-                    old.kill();
-                    old.awaitExit(Duration.ofSeconds(5));
+                // Safe before the exit: H2 releases the file lock in its close, and the old worker logs the line
+                // after that close returned (its housekeeping stopped first), so nothing of it writes the file again.
+                // The exit is the fallback for a worker that never logs it (its close failed, or it is older).
+                if (!old.awaitDatabaseClosedOrExit(remaining(deadline))) {
+                    stopForcibly(old);
+                }
+            }
+            long closed = System.nanoTime();
+            boolean ready = fresh.openDatabase() && fresh.awaitReady(settings.readyTimeout());
+            long readyAt = System.nanoTime();
+            if (oldServes) {
+                if (!old.awaitExit(remaining(deadline))) {
+                    stopForcibly(old);
                 }
                 draining.remove(old);
             }
-            long exited = System.nanoTime();
-            if (fresh.openDatabase() && fresh.awaitReady(settings.readyTimeout())) {
-                long ready = System.nanoTime();
+            if (ready) {
                 metrics.handover("ok");
-                metrics.handoverGap(Duration.ofNanos(ready - exited));
+                metrics.handoverGap(Duration.ofNanos(readyAt - closed));
                 say.accept("worker " + slot + " (pid " + fresh.pid() + ") took over the database"
                         + (oldServes ? " from pid " + old.pid() + ": its drain took " + millis(listening - stepDown)
-                        + " ms; the new worker listened and held requests for " + millis(ready - listening)
-                        + " ms (the old one's exit " + millis(exited - listening) + " ms, then open to ready "
-                        + millis(ready - exited) + " ms)" : ": no worker held it") + "; none refused");
+                        + " ms; the new worker listened and held requests for " + millis(readyAt - listening)
+                        + " ms (the old one's database close " + millis(closed - listening) + " ms, then open to "
+                        + "ready " + millis(readyAt - closed) + " ms)" : ": no worker held it") + "; none refused");
                 return Optional.empty();
             }
             failure = fresh.notReadyReason(settings.readyTimeout()) + " when told to open the database";
@@ -101,6 +110,17 @@ final class HandOver {
                 + "(pid " + fresh.pid() + ") " + failure + "; there is no old worker to return to, so the slot "
                 + "restarts as after a crash (see " + logFile + ")");
         return Optional.of(failure);
+    }
+
+    private void stopForcibly(Worker old) throws InterruptedException {
+        say.accept("worker pid " + old.pid() + " did not stop within its grace; killing it");
+        old.kill();
+        old.awaitExit(Duration.ofSeconds(5));
+    }
+
+    /** What is left until {@code deadline}, at least nothing. */
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static long millis(long nanos) {

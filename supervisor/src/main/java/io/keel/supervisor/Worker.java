@@ -65,6 +65,11 @@ final class Worker {
     static final String HOLDING_LINE = "store listening; database opens when the previous worker has closed it";
     /** A worker told {@link #stepDown} logs this when its listener is about to close (Standby#SUCCESSOR_LINE). */
     static final String SUCCESSOR_LINE = "store listener closes once the next worker listens";
+    /**
+     * A worker that {@linkplain #stepDown stepped down} logs this once its database's close returned
+     * (Standby#DATABASE_CLOSED_LINE).
+     */
+    static final String DATABASE_CLOSED_LINE = "store database closed for the next worker";
     /** The worker's command-line flag that makes it a standby. */
     static final String STANDBY_FLAG = "--standby=true";
     /** The runtime logs its management listener's address at start (slashes escaped in JSON logs). */
@@ -81,6 +86,9 @@ final class Worker {
     private final CountDownLatch prepared = new CountDownLatch(1);
     private final CountDownLatch holding = new CountDownLatch(1);
     private final CountDownLatch successorAwaited = new CountDownLatch(1);
+    private final CountDownLatch databaseClosed = new CountDownLatch(1);
+    /** Set by {@link #stepDown}: only then does {@link #DATABASE_CLOSED_LINE} count (not from a standby's rehearsal). */
+    private volatile boolean steppedDown;
     private volatile boolean takesOver;
     private volatile State state = State.STARTING;
     private volatile long preparedNanos;
@@ -177,6 +185,7 @@ final class Worker {
      * drains as usual.
      */
     void stepDown() {
+        steppedDown = true;
         write("await-successor");
         drain();
     }
@@ -223,6 +232,9 @@ final class Worker {
                 if (holding.getCount() > 0 && line.contains(HOLDING_LINE)) {
                     state = State.HOLDING;
                     holding.countDown();
+                }
+                if (steppedDown && databaseClosed.getCount() > 0 && line.contains(DATABASE_CLOSED_LINE)) {
+                    databaseClosed.countDown();
                 }
                 if (successorAwaited.getCount() > 0 && line.contains(SUCCESSOR_LINE)) {
                     successorAwaited.countDown();
@@ -288,6 +300,21 @@ final class Worker {
      */
     boolean awaitSuccessorAwaited(Duration timeout) throws InterruptedException {
         return await(successorAwaited, timeout);
+    }
+
+    /**
+     * Waits until a worker that {@linkplain #stepDown stepped down} has closed its database (it logged
+     * {@link #DATABASE_CLOSED_LINE}) or exited, whichever comes first; false when it did neither within
+     * {@code timeout}.
+     */
+    boolean awaitDatabaseClosedOrExit(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (databaseClosed.await(50, TimeUnit.MILLISECONDS) || !process.isAlive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {

@@ -13,7 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,7 +32,8 @@ class HandOverSupervisorTest {
      * A standby woken with {@code handover} takes over: prepared line, then {@code listen}, then
      * {@code open-database} (exit 7 there once when {@code $DIR/fail-open} exists; exit 3 at once when
      * {@code $DIR/die-early} exists). A serving worker waits for {@code await-successor}, logs that its listener waits,
-     * and exits on {@code close-listener}.
+     * and exits on {@code close-listener}; when {@code $DIR/hold-exit} exists it first logs that its database is closed
+     * and stays alive until {@code $DIR/may-exit} exists.
      */
     private static final String EXCLUSIVE = "trap '' TERM; "
             + "if [ \"$0\" = --standby=true ]; then echo 'store standby prepared'; read cmd || exit 0; "
@@ -42,7 +46,9 @@ class HandOverSupervisorTest {
             + "echo 'store ready at http://x'; "
             + "read cmd || exit 0; [ \"$cmd\" = await-successor ] || exit 8; "
             + "echo 'store listener closes once the next worker listens'; "
-            + "read cmd || exit 0; [ \"$cmd\" = close-listener ] || exit 9; exit 0";
+            + "read cmd || exit 0; [ \"$cmd\" = close-listener ] || exit 9; "
+            + "if [ -f \"$DIR/hold-exit\" ]; then echo 'store database closed for the next worker'; "
+            + "while [ ! -f \"$DIR/may-exit\" ]; do sleep 0.05; done; fi; exit 0";
 
     @TempDir
     Path dir;
@@ -114,6 +120,36 @@ class HandOverSupervisorTest {
         assertThat(supervisor.metrics().scrape()).contains("keel_supervisor_handovers_total{outcome=\"ok\"} 1")
                 .contains("keel_supervisor_handover_gap_seconds_count 1")
                 .contains("keel_supervisor_reloads_total{result=\"ok\"} 1");
+    }
+
+    @Test
+    void theNewWorkerOpensTheDatabaseOnceTheOldOneLoggedItClosedWithoutWaitingForItsExit() throws Exception {
+        Supervisor supervisor = startedWithAPreparedStandby();
+        Worker old = supervisor.slots().getFirst().worker;
+        Files.writeString(dir.resolve("hold-exit"), "");
+
+        CompletableFuture<Supervisor.Reload> reload = CompletableFuture.supplyAsync(() -> {
+            try {
+                return supervisor.reload();
+            } catch (InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+
+        // the old worker is still alive (it waits for may-exit), yet the new one was told to open and got ready
+        await().atMost(Duration.ofSeconds(10)).until(() -> log().stream()
+                .anyMatch(line -> !line.startsWith("w1:" + old.pid() + " ") && line.contains("store ready at")
+                        && !line.startsWith("s:")));
+        assertThat(old.alive()).isTrue();
+        Files.writeString(dir.resolve("may-exit"), "");
+        Supervisor.Reload done = reload.get(20, TimeUnit.SECONDS);
+        assertThat(done.ok()).as(done.message()).isTrue();
+        assertThat(old.alive()).isFalse();
+        Worker fresh = supervisor.slots().getFirst().worker;
+        List<String> lines = log();
+        int closed = indexOf(lines, "w1:" + old.pid() + " ", "store database closed for the next worker");
+        int ready = indexOf(lines, "w1:" + fresh.pid() + " ", "store ready at");
+        assertThat(closed).isLessThan(ready);
     }
 
     @Test

@@ -19,8 +19,9 @@ import java.util.concurrent.Semaphore;
  * Admission control in front of handlers, by route kind: light and heavy requests pass the adaptive concurrency
  * limit (heavy ones may hold only part of it, so they never starve light routes), streams hold one of a fixed number
  * of stream slots, and under memory pressure heavy and streaming work is refused. Refusals are fast 503s with
- * {@code Retry-After}, counted in {@code keel_requests_shed_total{reason}}. Critical routes (health, metrics) always
- * pass. Thread-safe.
+ * {@code Retry-After}, counted in {@code keel_requests_shed_total{reason}}. Critical routes (health, metrics, admin)
+ * always pass. Before all of that a non-critical request passes the {@link RequestHold} (open but while the service
+ * waits for its database): a held request takes no permit and teaches the limit nothing. Thread-safe.
  */
 public final class Admission {
     private final ConcurrencyLimiter limiter;
@@ -29,9 +30,12 @@ public final class Admission {
     private final int maxStreams;
     private final Counter shedStreams;
     private final Counter shedMemory;
+    private final RequestHold hold;
 
-    public Admission(ConcurrencyLimiter limiter, MemoryGuard memory, int maxStreams, MeterRegistry registry) {
+    public Admission(ConcurrencyLimiter limiter, MemoryGuard memory, int maxStreams, int maxHeld,
+                     MeterRegistry registry) {
         this.limiter = limiter;
+        this.hold = new RequestHold(maxHeld, registry);
         this.memory = memory;
         this.maxStreams = maxStreams;
         this.streams = new Semaphore(maxStreams);
@@ -44,15 +48,34 @@ public final class Admission {
         Gauge.builder("keel.streams.slots.max", streams, s -> maxStreams).register(registry);
     }
 
+    /**
+     * Holds non-critical requests until the returned hold {@linkplain RequestHold#open opens}, each at most
+     * {@code maxWait}. Once.
+     */
+    public RequestHold holdRequests(Duration maxWait) {
+        hold.begin(maxWait);
+        return hold;
+    }
+
+    /** The hold, open unless {@link #holdRequests} closed it. */
+    public RequestHold hold() {
+        return hold;
+    }
+
     Handler wrap(Routes.Kind kind, Handler handler) {
         return switch (kind) {
             case CRITICAL -> handler;
-            case LIGHT -> (req, res) -> limited(Priority.LIGHT, handler, req, res);
+            case LIGHT -> (req, res) -> {
+                hold.pass();
+                limited(Priority.LIGHT, handler, req, res);
+            };
             case HEAVY -> (req, res) -> {
+                hold.pass();
                 refuseUnderPressure();
                 limited(Priority.HEAVY, handler, req, res);
             };
             case STREAM -> (req, res) -> {
+                hold.pass();
                 refuseUnderPressure();
                 if (!streams.tryAcquire()) {
                     shedStreams.increment();

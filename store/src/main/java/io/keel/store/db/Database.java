@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +47,7 @@ public final class Database implements AutoCloseable {
     private final MeterRegistry registry;
     private final Dialect dialect;
     private final HeldConnections heldConnections;
+    private final List<Runnable> whenClosed = new CopyOnWriteArrayList<>();
     /** Holds the pool once open; {@link #dataSource()} is the pool itself, or this gate while it is not open yet. */
     private final DatabaseGate gate;
     private final boolean gated;
@@ -294,15 +297,28 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs {@code hook} on the closing thread once {@link #close} has closed an open pool: for an embedded H2 file,
+     * H2 closed the file (the last connection's close runs H2's close, which releases the file lock) and nothing of
+     * this process writes it any more. Not run when the database never opened. Register before {@code close}.
+     */
+    public void whenClosed(Runnable hook) {
+        whenClosed.add(hook);
+    }
+
+    /**
      * Stops the H2 housekeeping, then closes every pooled connection and removes the pool's meters; callers still
-     * waiting for a pending database are turned away. Idempotent.
+     * waiting for a pending database are turned away; then runs the {@link #whenClosed} hooks. Idempotent.
      */
     @Override
     public void close() {
         gate.fail("the database was closed before it opened");
         housekeeping.ifPresent(H2Housekeeping::close); // first: no run may touch the store the pool closes
-        gate.pool().ifPresent(HikariDataSource::close);
+        Optional<HikariDataSource> pool = gate.pool().filter(p -> !p.isClosed());
+        pool.ifPresent(HikariDataSource::close);
         heldConnections.close();
+        if (pool.isPresent()) {
+            whenClosed.forEach(Runnable::run);
+        }
     }
 
     @Override
