@@ -145,11 +145,10 @@ public final class SupervisorMain {
                                             HeapSizing.Plan memory) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(memory.jvmFlags()); // before KEEL_JAVA_OPTS, so an -Xmx there still wins
         String opts = System.getProperty("keel.worker.java-opts", "").strip();
-        if (!opts.isEmpty()) {
-            command.addAll(Arrays.asList(opts.split("\\s+")));
-        }
+        List<String> javaOpts = opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+"));
+        command.addAll(memory.before(javaOpts)); // before KEEL_JAVA_OPTS, so an -Xmx there still wins
+        command.addAll(javaOpts);
         command.addAll(List.of("-Dkeel.log.format=json", "-cp", classpath(), "io.keel.store.StoreMain", "start"));
         command.addAll(SupervisorSettings.workerFlags(args).stream().filter(flag -> !flag.startsWith("--config="))
                 .toList());

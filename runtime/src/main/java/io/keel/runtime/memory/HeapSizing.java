@@ -47,6 +47,16 @@ public final class HeapSizing {
 
     /** The JVM flags for one worker and the arithmetic behind them, as one log line. */
     public record Plan(long heapBytes, List<String> jvmFlags, String arithmetic) {
+        /**
+         * The flags to put before {@code javaOpts} ({@code KEEL_JAVA_OPTS}, which come last and win): without the
+         * initial heap when they set the maximum heap themselves, since an initial heap above their maximum would
+         * stop the JVM from starting.
+         */
+        public List<String> before(List<String> javaOpts) {
+            boolean ownMax = javaOpts.stream().anyMatch(opt -> opt.startsWith("-Xmx")
+                    || opt.startsWith("-XX:MaxHeapSize="));
+            return ownMax ? jvmFlags.stream().filter(flag -> !flag.startsWith("-Xms")).toList() : jvmFlags;
+        }
     }
 
     private HeapSizing() {
@@ -135,7 +145,9 @@ public final class HeapSizing {
         try {
             Plan plan = plan(Settings.load(System.getenv(), flags), 1, false);
             System.err.println("keel: memory: " + plan.arithmetic());
-            System.out.println(String.join(" ", plan.jvmFlags()));
+            String javaOpts = System.getenv().getOrDefault("KEEL_JAVA_OPTS", "").strip();
+            System.out.println(String.join(" ", plan.before(javaOpts.isEmpty() ? List.of()
+                    : Arrays.asList(javaOpts.split("\\s+")))));
         } catch (ConfigException e) {
             System.err.println("keel: " + e.getMessage());
             System.exit(2);

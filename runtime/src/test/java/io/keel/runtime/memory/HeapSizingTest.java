@@ -5,6 +5,7 @@ import io.keel.runtime.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -89,5 +90,14 @@ class HeapSizingTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("leak-window");
         assertThatThrownBy(() -> HeapSizing.plan(MemorySettings.defaults(), NONE, 0, false, DUMPS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
+    }
+
+    @Test
+    void anXmxOfTheOperatorsDropsTheInitialHeapSoTheJvmStillStarts() {
+        HeapSizing.Plan plan = HeapSizing.plan(MemorySettings.defaults(), limit(2048 * MIB), 1, false, DUMPS);
+        assertThat(plan.before(List.of("-XX:+UseG1GC", "-Xmx128m"))).noneMatch(flag -> flag.startsWith("-Xms"))
+                .contains("-Xmx" + 1427 * MIB, "-XX:MaxTenuringThreshold=2");
+        assertThat(plan.before(List.of("-XX:MaxHeapSize=128m"))).noneMatch(flag -> flag.startsWith("-Xms"));
+        assertThat(plan.before(List.of("-XX:+UseG1GC"))).isEqualTo(plan.jvmFlags());
     }
 }
