@@ -62,9 +62,15 @@ class SupervisedH2RecycleTest {
             result = load.stop();
         }
 
-        System.out.printf("[H2] recycling under load: workers %s served in turn; %d acknowledged, %d failed%n",
-                serving, result.acknowledged().size(), result.failed());
+        System.out.printf("[H2] recycling under load: workers %s served in turn; %d acknowledged, %d failed, %d "
+                + "retried on a connection closed before its answer%n", serving, result.acknowledged().size(),
+                result.failed(), result.retried());
         assertThat(result.failed()).as("failed requests: %s", result.failures()).isZero();
+        // Known race, not fixed yet: the old worker's listener waits for its successor after its connection drain,
+        // and a connection accepted in that wait can be closed by the server's stop just as its request arrives.
+        // A client retries such an idempotent request once (OrderLoad); the hand-overs must not cause more.
+        assertThat(result.retried()).as("requests retried after a closed connection").isLessThanOrEqualTo(
+                2 * serving.size());
         assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
         assertThat(serving).as("a new worker took over each time").hasSizeGreaterThanOrEqualTo(2);
         assertThat(Api.of(control).get("/metrics").body())
