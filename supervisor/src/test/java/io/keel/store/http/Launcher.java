@@ -49,9 +49,7 @@ final class Launcher implements AutoCloseable {
         settings.put("supervisor-port", "0");
         settings.put("shutdown-grace", "10s");
         Map<String, String> env = StoreUnderTest.environment(settings);
-        // workers commit the whole heap (-Xms = -Xmx from max-heap): an -Xmx in the options alone would be refused
-        env.put("KEEL_MAX_HEAP", "256m");
-        env.put("KEEL_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        env.put("KEEL_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         return env;
     }
 
