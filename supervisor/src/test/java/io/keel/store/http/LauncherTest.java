@@ -59,6 +59,7 @@ class LauncherTest {
                 "-XX:+ExitOnOutOfMemoryError");
         assertThat(cmdline.indexOf("-Xmx256m")).as("KEEL_JAVA_OPTS come last, so their -Xmx wins")
                 .isGreaterThan(cmdline.indexOf("-Xmx536870912"));
+        assertThat(cmdline).as("no planned -Xms above their -Xmx, which the JVM would refuse").doesNotContain("-Xms");
     }
 
     @Test
