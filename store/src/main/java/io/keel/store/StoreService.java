@@ -124,13 +124,7 @@ public final class StoreService implements AutoCloseable {
      * {@link #openDatabase}. Blocks while it binds; on failure closes everything.
      */
     StoreService listenHolding(StartSteps steps) {
-        try {
-            keel.start();
-        } catch (RuntimeException e) {
-            keel.close();
-            throw e;
-        }
-        steps.lap("listen");
+        bind(steps);
         LOG.info(HOLDING_LINE + " (http://{}:{}/, database {})", displayHost(host), keel.port(), db.dialect());
         return this;
     }
@@ -200,6 +194,12 @@ public final class StoreService implements AutoCloseable {
      * activation); on failure closes everything. Call once, after {@link #prepare}.
      */
     StoreService listen(StartSteps steps) {
+        bind(steps);
+        return ready(steps);
+    }
+
+    /** Binds the port (closing everything when that fails) and records the step. */
+    private void bind(StartSteps steps) {
         try {
             keel.start();
         } catch (RuntimeException e) {
@@ -207,7 +207,6 @@ public final class StoreService implements AutoCloseable {
             throw e;
         }
         steps.lap("listen");
-        return ready(steps);
     }
 
     private StoreService ready(StartSteps steps) {
