@@ -98,6 +98,7 @@ class LaunchedStoreSmokeTest {
         for (String series : new String[] {"live-heap", "live-heap-outside-H2's-page-cache", "heap-after-GC", "RSS",
             "heap-committed", "heap-resident", "code-cache", "metaspace", "RSS-outside-the-heap-and-JIT", "threads",
             "open-files", "open-files-outside-HTTP-connections", "sockets-in-CLOSE_WAIT", "H2-page-cache",
+            "H2-entries-for-evicted-pages",
             "session-cache", "sign-in-failure-caches"}) {
             assertThat(figures.path("soak-" + series + "-slope-per-hour").isNumber()).as(series).isTrue();
             assertThat(figures.path("soak-" + series + "-slope-error-per-hour").asDouble()).as(series)
@@ -119,9 +120,9 @@ class LaunchedStoreSmokeTest {
         assertThat(json.path("headlines").get(1).path("name").asText())
                 .isEqualTo("live heap outside H2's page cache slope");
         assertThat(json.path("headlines").get(1).path("unit").asText()).isEqualTo("MB/h");
-        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "**Soak verdict: ", "| RSS | pool: ",
-                "soak-rss.svg", "| live heap outside H2's page cache | leak: ", "| heap resident | pool: ",
-                "| live heap | shown: ", "| H2 page cache | pool: ", "### Live heap: what grew", "after a full collection",
+        assertThat(dir.resolve("report.md")).content().contains("## Soak: slopes", "**Soak verdict: ", "| RSS | shown: ",
+                "soak-rss.svg", "| live heap outside H2's page cache | leak: ", "| heap resident | capped: ",
+                "| live heap | shown: ", "| H2 page cache | capped: ", "### Live heap: what grew", "after a full collection",
                 SoakVerdict.RULE);
         assertThat(dir.resolve("soak-h2-page-cache.svg")).content().startsWith("<svg").contains("ceiling");
         assertThat(dir.resolve("soak-live-heap.svg")).content().startsWith("<svg").contains("fit ");

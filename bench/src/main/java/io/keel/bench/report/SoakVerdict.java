@@ -23,8 +23,14 @@ import java.util.stream.IntStream;
  * half's slope plus two of its standard errors is below the floor, or at that rate the ceiling is further than
  * {@link #HORIZON_HOURS} away); and it has headroom (it stayed at or below the ceiling and the last value is below
  * it). A steady leak fails the first: its halves have the same slope up to noise, and the second half's noise alone
- * no longer lets it through. A pool whose ceiling is unknown or unlimited is judged like a leak series. A series that
- * is only {@link Role#SHOWN} gets the slope's state but no verdict. Immutable; stateless.
+ * no longer lets it through. A pool whose ceiling is unknown or unlimited is judged like a leak series.
+ *
+ * <p>A {@link Role#CAPPED} series is a pool whose ceiling is enforced by what owns it and costs nothing when reached:
+ * a cache that evicts at its bound, the pages of a heap committed whole at start (the JVM touches no more). Reaching
+ * that ceiling is the pool doing its job, and a leak into it shows in a leak series (the live heap, RSS outside the
+ * heap), so it passes as {@link Verdict#FILLING} while every sample stays at or below its own ceiling, however fast it
+ * fills; its time to the ceiling is still reported. Above its ceiling, or with no ceiling read, it is judged as a
+ * pool. A series that is only {@link Role#SHOWN} gets the slope's state but no verdict. Immutable; stateless.
  *
  * @param verdict the outcome
  * @param role    how the series is judged
@@ -64,7 +70,9 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     /** The rule in the report's words. */
     public static final String RULE = String.format(Locale.ROOT, "Each series is averaged per minute (5-second "
             + "samples are autocorrelated; one-minute means are close to independent, so the standard errors hold) "
-            + "and a least-squares line goes through the means over the fitted window; its noise is two standard "
+            + "and a least-squares line goes through the means over the fitted window (threads: through each "
+            + "minute's least value, since JDK pools start threads for seconds and a leaked thread lifts the least "
+            + "value as much as the mean); its noise is two standard "
             + "errors of the slope. FLAT: the slope is within its noise or below %.0f MB/h (%.1f threads, descriptors "
             + "or entries per hour), and the noise is at most %.0f MB/h (%.0f per hour for counts), the smallest "
             + "change the soak must detect; a within-noise slope with more noise is INCONCLUSIVE, which fails. A "
@@ -73,8 +81,11 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             + "difference); the second half's slope plus two of its standard errors is below the floor, or at that "
             + "rate the ceiling is more than %.0f days away; and it stayed at or below its ceiling with headroom "
             + "left. A steady leak does not slow down and fails. A pool without a known ceiling is judged as a leak "
-            + "series. Anything else TRENDS. A *shown* series is not judged. The soak passes (`soak-verdict` 1) when "
-            + "every judged series passes and no request failed.", FLAT_MB_PER_HOUR, FLAT_COUNT_PER_HOUR,
+            + "series. A *capped* pool (a cache that evicts at its bound, the pages of a heap committed whole at "
+            + "start) costs nothing at its ceiling and a leak into it shows in a leak series, so it passes as FILLING "
+            + "while every sample stays at or below its ceiling; above it, it is judged as a pool. Anything else "
+            + "TRENDS. A *shown* series is not judged. The soak passes (`soak-verdict` 1) when every judged series "
+            + "passes and no request failed.", FLAT_MB_PER_HOUR, FLAT_COUNT_PER_HOUR,
             DETECTABLE_MB_PER_HOUR, DETECTABLE_COUNT_PER_HOUR, HORIZON_HOURS / 24);
 
     /** How a series is judged. */
@@ -83,6 +94,8 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         LEAK("leak"),
         /** A pool with a configured ceiling: flat, or within the ceiling and converging. */
         POOL("pool"),
+        /** A pool whose owner enforces its ceiling at no cost (an evicting cache, a pre-committed heap's pages). */
+        CAPPED("capped"),
         /** Reported, not judged. */
         SHOWN("shown");
 
@@ -97,27 +110,46 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         }
     }
 
+    /**
+     * What stands for a block of samples in the fit. {@link #MEAN} for memory. {@link #LEAST} for a count that
+     * short-lived members of bounded pools lift for seconds (JDK thread pools start a thread and retire it after
+     * its keep-alive: the virtual threads' carriers, the common pool, HikariCP's connection adder and closer): a
+     * leaked member stays, so it lifts every later block's least value as much as its mean, while a visitor that
+     * leaves within the block does not; a visitor that stays for whole blocks still counts.
+     */
+    public enum Summary { MEAN, LEAST }
+
     /** The outcome for one series. */
-    public enum Verdict { FLAT, BOUNDED, TRENDS, INCONCLUSIVE, NOT_MEASURED, ABSENT }
+    public enum Verdict { FLAT, BOUNDED, FILLING, TRENDS, INCONCLUSIVE, NOT_MEASURED, ABSENT }
 
     /**
      * Judges one series over the fitted window.
      *
      * @param hours    each sample's time in hours
      * @param values   each sample's value, NaN where unread
-     * @param ceilings each sample's ceiling of the pool, NaN (or not above 0) where none; ignored unless a POOL
+     * @param ceilings each sample's ceiling of the pool, NaN (or not above 0) where none; ignored unless a POOL or
+     *                 CAPPED
      * @param limits   the floor and the smallest detectable change per hour
      */
     public static SoakVerdict judge(Role role, double[] hours, double[] values, double[] ceilings, Limits limits) {
-        double[][] means = blockMeans(hours, values);
+        return judge(role, hours, values, ceilings, limits, Summary.MEAN);
+    }
+
+    /** As {@link #judge(Role, double[], double[], double[], Limits)}, each block summarised by {@code summary}. */
+    public static SoakVerdict judge(Role role, double[] hours, double[] values, double[] ceilings, Limits limits,
+                                    Summary summary) {
+        double[][] means = blocks(hours, values, summary);
         LineFit fit = LineFit.of(means[0], means[1]);
         double last = IntStream.range(0, values.length).map(i -> values.length - 1 - i)
                 .mapToDouble(i -> values[i]).filter(v -> !Double.isNaN(v)).findFirst().orElse(Double.NaN);
-        double ceiling = role == Role.POOL ? Arrays.stream(ceilings).filter(c -> c > 0 && Double.isFinite(c)).min()
-                .orElse(Double.NaN) : Double.NaN;
+        double ceiling = role == Role.POOL || role == Role.CAPPED ? Arrays.stream(ceilings)
+                .filter(c -> c > 0 && Double.isFinite(c)).min().orElse(Double.NaN) : Double.NaN;
+        boolean quietlyFlat = fit.flat(limits.flat()) && 2 * fit.slopeError() <= limits.detectable();
         Verdict verdict;
         if (Double.isNaN(fit.slope())) {
             verdict = Verdict.NOT_MEASURED;
+        } else if (role == Role.CAPPED && withinOwnCeilings(values, ceilings)) {
+            verdict = quietlyFlat ? Verdict.FLAT : Verdict.FILLING;
         } else if (fit.flat(limits.flat())) {
             verdict = 2 * fit.slopeError() <= limits.detectable() ? Verdict.FLAT : Verdict.INCONCLUSIVE;
         } else if (!Double.isNaN(ceiling) && Arrays.stream(values).filter(v -> !Double.isNaN(v)).max()
@@ -135,6 +167,14 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * from the first sample, each at the mean time of its samples: {@code [times, means]}, empty blocks left out.
      */
     static double[][] blockMeans(double[] hours, double[] values) {
+        return blocks(hours, values, Summary.MEAN);
+    }
+
+    /**
+     * As {@link #blockMeans}, each block's value its {@code summary} (the mean or the least value), at the mean time
+     * of its samples.
+     */
+    static double[][] blocks(double[] hours, double[] values, Summary summary) {
         int[] measured = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])
                 && !Double.isNaN(hours[i])).toArray();
         if (measured.length == 0) {
@@ -151,21 +191,35 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             long b = block > 0 ? (long) Math.floor((hours[i] - origin) / block + 1e-9) : 0;
             if (b != current) {
                 if (count > 0) {
-                    t[blocks] /= count;
-                    v[blocks] /= count;
-                    blocks++;
+                    close(t, v, blocks++, count, summary);
                 }
                 current = b;
                 count = 0;
+                v[blocks] = summary == Summary.LEAST ? Double.POSITIVE_INFINITY : 0;
             }
             t[blocks] += hours[i];
-            v[blocks] += values[i];
+            v[blocks] = summary == Summary.LEAST ? Math.min(v[blocks], values[i]) : v[blocks] + values[i];
             count++;
         }
-        t[blocks] /= count;
-        v[blocks] /= count;
-        blocks++;
+        close(t, v, blocks++, count, summary);
         return new double[][] {Arrays.copyOf(t, blocks), Arrays.copyOf(v, blocks)};
+    }
+
+    private static void close(double[] t, double[] v, int block, int count, Summary summary) {
+        t[block] /= count;
+        if (summary == Summary.MEAN) {
+            v[block] /= count;
+        }
+    }
+
+    /**
+     * Whether every measured sample is at or below its own sample's ceiling, and at least one ceiling was read: a
+     * capped pool's bound may move with it (H2 keeps a multiple of its resident entries).
+     */
+    static boolean withinOwnCeilings(double[] values, double[] ceilings) {
+        int[] judged = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])
+                && ceilings[i] > 0 && Double.isFinite(ceilings[i])).toArray();
+        return judged.length > 0 && Arrays.stream(judged).allMatch(i -> values[i] <= ceilings[i]);
     }
 
     /** Points each half of the window needs for its line: fewer and the pool is not shown to converge. */
@@ -210,7 +264,10 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         return verdict == Verdict.NOT_MEASURED ? new SoakVerdict(Verdict.ABSENT, role, fit, ceiling, last) : this;
     }
 
-    /** Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a shown or absent one always. */
+    /**
+     * Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a capped pool also FILLING, a shown or
+     * absent one always.
+     */
     public boolean passes() {
         if (verdict == Verdict.ABSENT) {
             return true;
@@ -219,6 +276,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             case SHOWN -> true;
             case LEAK -> verdict == Verdict.FLAT;
             case POOL -> verdict == Verdict.FLAT || verdict == Verdict.BOUNDED;
+            case CAPPED -> verdict == Verdict.FLAT || verdict == Verdict.BOUNDED || verdict == Verdict.FILLING;
         };
     }
 
@@ -240,7 +298,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * slope"}), or what a pool lacks; empty for a series that is no pool.
      */
     public String ceilingText(String unit) {
-        if (role != Role.POOL || verdict == Verdict.ABSENT) {
+        if ((role != Role.POOL && role != Role.CAPPED) || verdict == Verdict.ABSENT) {
             return "";
         }
         if (Double.isNaN(ceiling)) {

@@ -50,6 +50,12 @@ public record LiveHeap(double second, long totalBytes, Map<String, ClassBytes> c
         return new LiveHeap(second, json.path("totalBytes").asLong(), classes);
     }
 
+    /** The bytes of one instance of {@code className}, NaN when it is not among the histogram's classes. */
+    public double instanceBytes(String className) {
+        ClassBytes c = classes.get(className);
+        return c == null || c.instances() == 0 ? Double.NaN : (double) c.bytes() / c.instances();
+    }
+
     /**
      * The {@code top} classes whose bytes grew most from {@code from} to {@code to}, largest growth first; classes
      * that shrank or stayed are left out. Only classes in either histogram's top rows can show.

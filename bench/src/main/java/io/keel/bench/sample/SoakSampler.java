@@ -55,12 +55,15 @@ public final class SoakSampler {
      * @param storeHttpEstablished the service process's established sockets on its HTTP port, from /proc
      * @param closeWait            the service process's sockets in CLOSE_WAIT, any port: closed by the peer, not by it
      * @param h2FileBytes          the embedded H2 file's size: H2's page cache cannot hold more than the file
+     * @param h2NonResident        the entries H2's page cache keeps for evicted pages, and H2's bound on them
+     * @param h2NonResidentEntryBytes what one such entry holds on the heap (its entry object and weak reference, as
+     *                             the live histogram of the same moment sizes them); NaN without a histogram
      */
     public record Sample(double second, double heapAfterGcBytes, double heapAfterOldGcBytes, double rssBytes,
                          double heapResidentBytes, double rssBudgetBytes, double threads, double openFiles, double httpConnections, double dbConnections,
                          double liveHeapBytes, Pool heap, Pool codeCache, Pool metaspace, Pool h2Cache,
                          Pool sessionCache, Pool loginCaches, double storeHttpEstablished, double closeWait,
-                         double h2FileBytes) {
+                         double h2FileBytes, Pool h2NonResident, double h2NonResidentEntryBytes) {
         /**
          * RSS outside the heap and the JIT: thread stacks, the collector's and compilers' own structures, malloc (H2,
          * native libraries), direct buffers. The heap counts with its resident part (committed is the whole heap from
@@ -71,11 +74,21 @@ public final class SoakSampler {
         }
 
         /**
-         * The live heap without H2's page cache, which is bounded and judged as a pool of its own: what the service
-         * retains besides it. The live heap itself where the store has no H2 cache (PostgreSQL: the gauge is absent).
+         * The live heap without H2's page cache (its resident pages, and the entries it keeps for evicted ones), each
+         * bounded by H2 and judged as a pool of its own: what the service retains besides them. Where a part is not
+         * measured it is not subtracted (PostgreSQL has no H2 cache: the live heap itself).
          */
         public double liveHeapOutsideH2CacheBytes() {
-            return liveHeapBytes - (Double.isNaN(h2Cache.size()) ? 0 : h2Cache.size());
+            return liveHeapBytes - knownOrZero(h2Cache.size()) - h2NonResidentBytes();
+        }
+
+        /** The heap H2's non-resident entries take, 0 where not measured. */
+        public double h2NonResidentBytes() {
+            return knownOrZero(h2NonResident.size() * h2NonResidentEntryBytes);
+        }
+
+        private static double knownOrZero(double v) {
+            return Double.isNaN(v) ? 0 : v;
         }
 
         /**
@@ -89,6 +102,9 @@ public final class SoakSampler {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The classes of one non-resident entry of H2's page cache: the entry, and its weak reference to the page. */
+    static final String H2_ENTRY = "org.h2.mvstore.cache.CacheLongKeyLIRS$Entry";
+    static final String WEAK_REFERENCE = "java.lang.ref.WeakReference";
 
     private final OptionalLong pid;
     private final int httpPort;
@@ -221,7 +237,10 @@ public final class SoakSampler {
                 new Pool(value(m, "keel_db_h2_cache_used_bytes"), value(m, "keel_db_h2_cache_max_bytes")),
                 new Pool(value(m, "cache_size", Map.of("cache", "sessions")), value(m, "keel_session_cache_max")),
                 new Pool(value(m, "keel_cache_entries"), value(m, "keel_cache_max_entries")),
-                sockets.httpEstablished(), sockets.closeWait(), value(m, "keel_db_h2_file_size_bytes"));
+                sockets.httpEstablished(), sockets.closeWait(), value(m, "keel_db_h2_file_size_bytes"),
+                new Pool(value(m, "keel_db_h2_cache_entries", Map.of("state", "nonresident")),
+                        value(m, "keel_db_h2_cache_nonresident_max_entries")),
+                live != null ? live.instanceBytes(H2_ENTRY) + live.instanceBytes(WEAK_REFERENCE) : Double.NaN);
     }
 
     /**

@@ -48,12 +48,18 @@ public final class Soak {
      */
     @SuppressWarnings("ArrayRecordComponent") // plotted and fitted once, never compared or changed
     public record Series(String name, String unit, double[] values, double[] ceilings, SoakVerdict.Limits limits,
-                         SoakVerdict.Role role, String why, boolean optional) {
+                         SoakVerdict.Role role, String why, boolean optional, SoakVerdict.Summary summary) {
+        /** A series whose blocks are summarised by their mean. */
+        public Series(String name, String unit, double[] values, double[] ceilings, SoakVerdict.Limits limits,
+                      SoakVerdict.Role role, String why, boolean optional) {
+            this(name, unit, values, ceilings, limits, role, why, optional, SoakVerdict.Summary.MEAN);
+        }
+
         /** The verdict over the samples from index {@code first} on, at {@code hours} (every sample's). */
         public SoakVerdict judge(double[] hours, int first) {
             SoakVerdict v = SoakVerdict.judge(role, Arrays.copyOfRange(hours, first, hours.length),
                     Arrays.copyOfRange(values, first, values.length),
-                    Arrays.copyOfRange(ceilings, first, ceilings.length), limits);
+                    Arrays.copyOfRange(ceilings, first, ceilings.length), limits, summary);
             return optional ? v.absentIfNotMeasured() : v;
         }
     }
@@ -150,8 +156,9 @@ public final class Soak {
             ctx.figure(key + "-slope-per-hour", fit.slope());
             ctx.figure(key + "-slope-error-per-hour", fit.slopeError());
             ctx.figure(key + "-residual-sd", fit.residualSd());
-            if (!Double.isNaN(v.ceiling())) {
-                ctx.figure(key + "-ceiling", v.ceiling());
+            double ceiling = Double.isNaN(v.ceiling()) ? lowestCeiling(s) : v.ceiling(); // a shown RSS has one too
+            if (!Double.isNaN(ceiling)) {
+                ctx.figure(key + "-ceiling", ceiling);
             }
             ctx.metric(Metric.lower(s.name() + " slope", s.unit() + "/h", fit.slope()).validIf(phase.valid()));
             if (s.role() != SoakVerdict.Role.SHOWN) {
@@ -172,6 +179,11 @@ public final class Soak {
                 series, firstFitted,
                 fittedLiveHeaps(liveHeaps, samples.isEmpty() ? 0 : samples.get(firstFitted).second()));
         return outcome;
+    }
+
+    /** The lowest ceiling a series' samples give, NaN where none has one. */
+    static double lowestCeiling(Series s) {
+        return Arrays.stream(s.ceilings()).filter(c -> c > 0 && Double.isFinite(c)).min().orElse(Double.NaN);
     }
 
     /**
@@ -272,10 +284,14 @@ public final class Soak {
         return List.of(
                 leak("live heap outside H2's page cache", "MB",
                         values(samples, s -> s.liveHeapOutsideH2CacheBytes() / 1e6), mb, "what the service retains "
-                        + "after a full collection, less H2's page cache, a pool judged below"),
+                        + "after a full collection, less H2's page cache and its entries for evicted pages, both "
+                        + "judged below"),
                 leak("RSS outside the heap and JIT", "MB", values(samples, s -> s.rssOutsideHeapAndJitBytes() / 1e6),
                         mb, "RSS minus resident heap, code cache and metaspace: stacks, GC structures, malloc"),
-                leak("threads", "threads", values(samples, SoakSampler.Sample::threads), count, "platform threads"),
+                new Series("threads", "threads", values(samples, SoakSampler.Sample::threads), none(samples.size()),
+                        count, SoakVerdict.Role.LEAK, "platform threads; each minute's fewest, as JDK pools (carriers "
+                        + "of virtual threads, HikariCP's connection adder) start threads for seconds", false,
+                        SoakVerdict.Summary.LEAST),
                 leak("open files outside HTTP connections", "files",
                         values(samples, SoakSampler.Sample::filesOutsideHttpConnections), count,
                         "descriptors minus the service's established HTTP connections, which the client decides"),
@@ -283,23 +299,29 @@ public final class Soak {
                         "closed by the peer, not yet by the service"),
                 leak("DB connections busy", "connections", values(samples, SoakSampler.Sample::dbConnections), count,
                         "borrowed from the pool"),
-                new Series("RSS", "MB", values(samples, s -> s.rssBytes() / 1e6),
-                        values(samples, s -> s.rssBudgetBytes() / 1e6), mb, SoakVerdict.Role.POOL, "ceiling the "
-                        + "planned budget: max heap + ReservedCodeCacheSize + MaxMetaspaceSize + MaxDirectMemorySize "
-                        + "+ an assumed 128 MiB for stacks, GC structures and malloc", false),
                 new Series("heap resident", "MB", values(samples, s -> s.heapResidentBytes() / 1e6),
-                        values(samples, s -> s.heap().max() / 1e6), mb, SoakVerdict.Role.POOL, "heap pages G1 has "
-                        + "touched (from smaps); ceiling the maximum heap (-Xmx)", false),
+                        values(samples, s -> s.heap().max() / 1e6), mb, SoakVerdict.Role.CAPPED, "heap pages G1 has "
+                        + "touched (from smaps) of the heap committed whole at start; ceiling the maximum heap "
+                        + "(-Xmx), counted whole in the budget; what the heap retains is the live heap, judged above",
+                        false),
                 pool("code cache", "MB", samples, SoakSampler.Sample::codeCache, 1e6, mb, "the JIT's compiled code; "
                         + "ceiling ReservedCodeCacheSize", false),
                 pool("metaspace", "MB", samples, SoakSampler.Sample::metaspace, 1e6, mb, "class metadata; ceiling "
                         + "MaxMetaspaceSize", false),
-                pool("H2 page cache", "MB", samples, SoakSampler.Sample::h2Cache, 1e6, mb, "embedded H2's pages; "
-                        + "ceiling its CACHE_SIZE; absent on PostgreSQL", true),
-                pool("session cache", "entries", samples, SoakSampler.Sample::sessionCache, 1, count, "ceiling "
-                        + "KEEL_SESSION_CACHE_SIZE; absent when off", true),
-                pool("sign-in failure caches", "entries", samples, SoakSampler.Sample::loginCaches, 1, count,
-                        "per account and per address; ceiling their bound", false),
+                capped("H2 page cache", "MB", samples, SoakSampler.Sample::h2Cache, 1e6, mb, "embedded H2's "
+                        + "pages; ceiling its CACHE_SIZE, where it evicts; absent on PostgreSQL", true),
+                capped("H2 entries for evicted pages", "entries", samples, SoakSampler.Sample::h2NonResident, 1,
+                        count, "the LIRS cache's non-resident entries (an entry and a weak reference each); ceiling "
+                        + "H2's bound, 12 per resident page; absent on PostgreSQL", true),
+                capped("session cache", "entries", samples, SoakSampler.Sample::sessionCache, 1, count, "ceiling "
+                        + "KEEL_SESSION_CACHE_SIZE, where it evicts; absent when off", true),
+                capped("sign-in failure caches", "entries", samples, SoakSampler.Sample::loginCaches, 1, count,
+                        "per account and per address; ceiling their bound, where they evict", false),
+                new Series("RSS", "MB", values(samples, s -> s.rssBytes() / 1e6),
+                        values(samples, s -> s.rssBudgetBytes() / 1e6), mb, SoakVerdict.Role.SHOWN, "heap resident "
+                        + "+ code cache + metaspace + RSS outside the heap and JIT, each judged; ceiling the planned "
+                        + "budget: max heap + ReservedCodeCacheSize + MaxMetaspaceSize + MaxDirectMemorySize + an "
+                        + "assumed 128 MiB for stacks, GC structures and malloc", false),
                 shown("live heap", "MB", values(samples, s -> s.liveHeapBytes() / 1e6), mb,
                         "after a full collection, H2's page cache included"),
                 shown("heap committed", "MB", values(samples, s -> s.heap().size() / 1e6), mb,
@@ -312,6 +334,12 @@ public final class Soak {
                         "with the connections the client keeps open"),
                 shown("HTTP connections", "connections", values(samples, SoakSampler.Sample::httpConnections),
                         count, "the client's choice"));
+    }
+
+    private static double[] none(int length) {
+        double[] none = new double[length];
+        Arrays.fill(none, Double.NaN);
+        return none;
     }
 
     private static Series shown(String name, String unit, double[] values, SoakVerdict.Limits limits, String why) {
@@ -331,6 +359,13 @@ public final class Soak {
                                SoakVerdict.Limits floor, String why, boolean optional) {
         return new Series(name, unit, values(samples, s -> pool.apply(s).size() / scale),
                 values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.POOL, why, optional);
+    }
+
+    private static Series capped(String name, String unit, List<SoakSampler.Sample> samples,
+                                 Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale,
+                                 SoakVerdict.Limits floor, String why, boolean optional) {
+        return new Series(name, unit, values(samples, s -> pool.apply(s).size() / scale),
+                values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.CAPPED, why, optional);
     }
 
     private static double[] values(List<SoakSampler.Sample> samples,

@@ -70,6 +70,66 @@ class SoakVerdictTest {
     }
 
     @Test
+    void aCappedPoolFillingSteadilyPassesWhileBelowItsCeilingAndFailsAboveIt() {
+        // G1 touching pages of a heap committed whole at start: steady, no slowing down, far from the ceiling
+        SoakVerdict filling = judge(Role.CAPPED, series(h -> 300 + 10 * h, 0.5), 537);
+        assertThat(filling.verdict()).isEqualTo(Verdict.FILLING);
+        assertThat(filling.passes()).isTrue();
+        assertThat(filling.ceilingText("MB")).contains(" of 537.00 MB; reached in ");
+        // the same growth judged as a pool trends: it does not slow down
+        assertThat(judge(Role.POOL, series(h -> 300 + 10 * h, 0.5), 537).verdict()).isEqualTo(Verdict.TRENDS);
+
+        SoakVerdict over = judge(Role.CAPPED, series(h -> 530 + 40 * h, 0.5), 537);
+        assertThat(over.verdict()).as("a sample above the ceiling: judged as a pool").isEqualTo(Verdict.TRENDS);
+        assertThat(over.passes()).isFalse();
+        SoakVerdict unknown = judge(Role.CAPPED, series(h -> 300 + 10 * h, 0.5), Double.NaN);
+        assertThat(unknown.verdict()).as("no ceiling read: judged as a leak series").isEqualTo(Verdict.TRENDS);
+    }
+
+    @Test
+    void aCappedPoolIsJudgedAgainstEachSamplesOwnCeiling() {
+        // H2's non-resident entries: bounded by 12x the resident entries of the same moment
+        double[] resident = series(h -> 4000 + 200 * h, 0);
+        double[] ceilings = Arrays.stream(resident).map(r -> 12 * r).toArray();
+        double[] within = series(h -> 20_000 + 14_000 * h, 50);
+        double[] crossing = within.clone();
+        crossing[150] = ceilings[150] + 1;
+
+        assertThat(SoakVerdict.judge(Role.CAPPED, HOURS, within, ceilings, SoakVerdict.Limits.COUNT).verdict())
+                .isEqualTo(Verdict.FILLING);
+        assertThat(SoakVerdict.judge(Role.CAPPED, HOURS, crossing, ceilings, SoakVerdict.Limits.COUNT).passes())
+                .isFalse();
+    }
+
+    @Test
+    void aCountJudgedByEachMinutesLeastIgnoresVisitorsButNotALeak() {
+        // 38 threads, and late in the window a pool's thread that lives for a sample or two, more often near the end
+        double[] visitors = Arrays.stream(HOURS).map(h -> 38).toArray();
+        for (int i = 150; i < HOURS.length; i += 12 - i / 30) {
+            visitors[i] = 40;
+        }
+        SoakVerdict byMean = SoakVerdict.judge(Role.LEAK, HOURS, visitors, constant(Double.NaN),
+                SoakVerdict.Limits.COUNT);
+        SoakVerdict byLeast = SoakVerdict.judge(Role.LEAK, HOURS, visitors, constant(Double.NaN),
+                SoakVerdict.Limits.COUNT, SoakVerdict.Summary.LEAST);
+        assertThat(byMean.verdict()).as("the means rise with the visits").isEqualTo(Verdict.TRENDS);
+        assertThat(byLeast.verdict()).isEqualTo(Verdict.FLAT);
+
+        // a thread that starts every five minutes and never ends
+        double[] leak = Arrays.stream(HOURS).map(h -> 38 + Math.floor((h - HOURS[0]) * 12)).toArray();
+        for (int i = 0; i < leak.length; i += 7) {
+            leak[i] += 2; // with visitors on top
+        }
+        assertThat(SoakVerdict.judge(Role.LEAK, HOURS, leak, constant(Double.NaN), SoakVerdict.Limits.COUNT,
+                SoakVerdict.Summary.LEAST).verdict()).isEqualTo(Verdict.TRENDS);
+    }
+
+    @Test
+    void aQuietlyFlatCappedPoolIsFlat() {
+        assertThat(judge(Role.CAPPED, series(h -> 15.7, 0.01), 16.78).verdict()).isEqualTo(Verdict.FLAT);
+    }
+
+    @Test
     void aFlatPoolBelowItsCeilingGivesNoTimeToReachIt() {
         SoakVerdict v = judge(Role.POOL, series(h -> 15.73 + 1e-12 * h, 0), 16.78);
 

@@ -1,5 +1,7 @@
 package io.keel.bench.sample;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -134,6 +136,9 @@ class SoakSamplerTest {
                 keel_cache_max_entries{cache="login-addresses"} 10000.0
                 keel_db_h2_cache_used_bytes 1.2E7
                 keel_db_h2_cache_max_bytes 1.6E7
+                keel_db_h2_cache_entries{state="resident"} 4000.0
+                keel_db_h2_cache_entries{state="nonresident"} 20000.0
+                keel_db_h2_cache_nonresident_max_entries 48000.0
                 keel_memory_direct_limit_bytes 6.7108864E7
                 """;
         String[] body = {withSessions};
@@ -154,6 +159,19 @@ class SoakSamplerTest {
             assertThat(on.sessionCache()).isEqualTo(new SoakSampler.Pool(3, 10_000));
             assertThat(on.loginCaches()).as("both failure caches").isEqualTo(new SoakSampler.Pool(3, 20_000));
             assertThat(on.h2Cache()).isEqualTo(new SoakSampler.Pool(12e6, 16e6));
+            assertThat(on.h2NonResident()).isEqualTo(new SoakSampler.Pool(20_000, 48_000));
+            assertThat(on.h2NonResidentEntryBytes()).as("no histogram with this sample").isNaN();
+            assertThat(on.h2NonResidentBytes()).as("so nothing is subtracted").isZero();
+
+            LiveHeap live = LiveHeap.parse(5, new ObjectMapper().readTree("""
+                    {"live":true,"totalBytes":30000000,"top":[
+                     {"className":"org.h2.mvstore.cache.CacheLongKeyLIRS$Entry","instances":30000,"bytes":1920000},
+                     {"className":"java.lang.ref.WeakReference","instances":25000,"bytes":800000}]}"""));
+            SoakSampler.Sample withLive = sampler.sampleNow(live);
+            assertThat(withLive.h2NonResidentEntryBytes()).as("an entry of 64 bytes and a weak reference of 32")
+                    .isEqualTo(96);
+            assertThat(withLive.liveHeapOutsideH2CacheBytes()).as("30 MB - 12 MB of pages - 20,000 x 96 bytes")
+                    .isEqualTo(30e6 - 12e6 - 1.92e6);
 
             body[0] = withSessions.lines().filter(l -> !l.contains("sessions") && !l.contains("session_cache"))
                     .reduce("", (a, l) -> a + l + "\n");

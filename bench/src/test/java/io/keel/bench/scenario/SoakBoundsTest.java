@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class SoakBoundsTest {
     @Test
@@ -56,10 +57,17 @@ class SoakBoundsTest {
                 .containsExactly("live heap outside H2's page cache", "RSS outside the heap and JIT", "threads",
                         "open files outside HTTP connections", "sockets in CLOSE_WAIT", "DB connections busy");
         assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.POOL).extracting(Soak.Series::name)
-                .containsExactly("RSS", "heap resident", "code cache", "metaspace", "H2 page cache",
-                        "session cache", "sign-in failure caches");
+                .containsExactly("code cache", "metaspace");
+        assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.CAPPED).extracting(Soak.Series::name)
+                .containsExactly("heap resident", "H2 page cache", "H2 entries for evicted pages", "session cache",
+                        "sign-in failure caches");
         Soak.Series live = series.getFirst();
-        assertThat(live.values()).as("25 MB live heap - 12 MB of H2's page cache").containsExactly(13, 13, 13);
+        assertThat(live.values()).as("25 MB live heap - 12 MB of H2's page cache - 20,000 entries of 90 bytes")
+                .containsExactly(new double[] {11.2, 11.2, 11.2}, within(1e-9));
+        Soak.Series entries = series.stream().filter(s -> s.name().equals("H2 entries for evicted pages"))
+                .findFirst().orElseThrow();
+        assertThat(entries.values()).containsExactly(20_000, 20_000, 20_000);
+        assertThat(entries.ceilings()).as("H2's bound of the moment").containsExactly(48_000, 48_000, 48_000);
         Soak.Series rss = series.stream().filter(s -> s.name().equals("RSS")).findFirst().orElseThrow();
         assertThat(rss.ceilings()).as("the planned budget").containsExactly(1000, 1000, 1000);
         Soak.Series resident = series.stream().filter(s -> s.name().equals("heap resident")).findFirst()
@@ -78,7 +86,7 @@ class SoakBoundsTest {
         assertThat(outside.values()).as("300 MB RSS - 80 heap resident - 20 code cache - 55 metaspace")
                 .containsExactly(145, 145, 145);
         assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.SHOWN).extracting(Soak.Series::name)
-                .contains("live heap", "heap committed", "open files", "HTTP connections");
+                .contains("RSS", "live heap", "heap committed", "open files", "HTTP connections");
     }
 
     @Test
@@ -107,7 +115,7 @@ class SoakBoundsTest {
         assertThat(off.ceilingText("entries")).as("no ceiling to show for an absent cache").isEmpty();
         assertThat(missing.passes()).isFalse();
         assertThat(Soak.series(List.of(sample(0))).stream().filter(Soak.Series::optional).map(Soak.Series::name))
-                .containsExactly("H2 page cache", "session cache");
+                .containsExactly("H2 page cache", "H2 entries for evicted pages", "session cache");
     }
 
     @Test
@@ -129,6 +137,7 @@ class SoakBoundsTest {
         return new SoakSampler.Sample(second, 30e6, 28e6, 300e6, 80e6, 1000e6, 38, 130, 33, 1, 25e6,
                 new SoakSampler.Pool(100e6, 512e6), new SoakSampler.Pool(20e6, 240e6),
                 new SoakSampler.Pool(55e6, Double.NaN), new SoakSampler.Pool(12e6, 16e6),
-                new SoakSampler.Pool(3, 10_000), new SoakSampler.Pool(0, 20_000), 33, 0, 40e6);
+                new SoakSampler.Pool(3, 10_000), new SoakSampler.Pool(0, 20_000), 33, 0, 40e6,
+                new SoakSampler.Pool(20_000, 48_000), 90);
     }
 }

@@ -45,7 +45,9 @@ import javax.sql.DataSource;
  * <p>Threading: one daemon platform thread, runs never overlap. {@link #close()} waits for a run in progress, so no run
  * touches a closed store; call it before the pool closes. Meters: {@code keel_db_h2_housekeeping_seconds} (runs and
  * their time), {@code keel_db_h2_chunks}, {@code keel_db_h2_file_size_bytes} and the page cache's
- * {@code keel_db_h2_cache_used_bytes} / {@code keel_db_h2_cache_max_bytes} as of the last run.
+ * {@code keel_db_h2_cache_used_bytes} / {@code keel_db_h2_cache_max_bytes}, its entries
+ * ({@code keel_db_h2_cache_entries{state="resident"|"nonresident"}}) and the bound on the non-resident ones
+ * ({@code keel_db_h2_cache_nonresident_max_entries}, {@link H2CacheEntries}) as of the last run.
  */
 final class H2Housekeeping implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(H2Housekeeping.class);
@@ -71,6 +73,9 @@ final class H2Housekeeping implements AutoCloseable {
     private final AtomicLong fileSize = new AtomicLong();
     private final AtomicLong cacheUsed = new AtomicLong();
     private final AtomicLong cacheMax = new AtomicLong();
+    private final AtomicLong cacheResident = new AtomicLong(-1);
+    private final AtomicLong cacheNonResident = new AtomicLong(-1);
+    private final AtomicLong cacheNonResidentMax = new AtomicLong(-1);
     /** The store of the H2 database the pool's connections are open on; only the scheduler thread touches it. */
     private MVStore store;
     private String lastFailure = "";
@@ -92,9 +97,27 @@ final class H2Housekeeping implements AutoCloseable {
                 Gauge.builder("keel.db.h2.cache.used", cacheUsed, AtomicLong::get).baseUnit("bytes")
                         .description("Heap the embedded H2's page cache holds (whole MiB, H2's unit)").register(registry),
                 Gauge.builder("keel.db.h2.cache.max", cacheMax, AtomicLong::get).baseUnit("bytes")
-                        .description("Bound of the embedded H2's page cache (CACHE_SIZE)").register(registry));
+                        .description("Bound of the embedded H2's page cache (CACHE_SIZE)").register(registry),
+                // ... and its bookkeeping of evicted pages, which the used bytes leave out (H2CacheEntries)
+                entries(registry, "resident", cacheResident, "Pages the embedded H2's page cache holds"),
+                entries(registry, "nonresident", cacheNonResident, "Entries the embedded H2's page cache keeps "
+                        + "for evicted pages (an entry and a weak reference each, bounded by H2)"),
+                Gauge.builder("keel.db.h2.cache.nonresident.max", cacheNonResidentMax, H2Housekeeping::known)
+                        .baseUnit("entries").description("H2's bound on the non-resident entries at the current "
+                                + "resident count").register(registry));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("keel-h2-housekeeping").factory());
+    }
+
+    private static Gauge entries(MeterRegistry registry, String state, AtomicLong value, String description) {
+        return Gauge.builder("keel.db.h2.cache.entries", value, H2Housekeeping::known).tag("state", state)
+                .baseUnit("entries").description(description).register(registry);
+    }
+
+    /** The value, or NaN before the first sample and where this H2 does not give it. */
+    private static double known(AtomicLong value) {
+        long v = value.get();
+        return v < 0 ? Double.NaN : v;
     }
 
     /**
@@ -158,6 +181,11 @@ final class H2Housekeeping implements AutoCloseable {
         file.populateInfo(info::put);
         cacheUsed.set((long) file.getCacheSizeUsed() << 20);
         cacheMax.set((long) file.getCacheSize() << 20);
+        H2CacheEntries.of(file).ifPresent(counts -> {
+            cacheResident.set(counts.resident());
+            cacheNonResident.set(counts.nonResident());
+            cacheNonResidentMax.set(counts.nonResidentBound());
+        });
         chunks.set(Long.parseLong(info.getOrDefault("info.CHUNK_COUNT", "0")));
         fileSize.set(file.size());
     }

@@ -122,6 +122,14 @@ class H2HousekeepingTest {
             double cacheMax = registry.get("keel.db.h2.cache.max").gauge().value();
             assertThat(cacheMax).isGreaterThanOrEqualTo(1 << 20);
             assertThat(registry.get("keel.db.h2.cache.used").gauge().value()).isBetween(0.0, cacheMax);
+            // the entry counts come from H2's private cache field: NaN here would mean this H2 moved it
+            double resident = registry.get("keel.db.h2.cache.entries").tag("state", "resident").gauge().value();
+            double nonResident = registry.get("keel.db.h2.cache.entries").tag("state", "nonresident").gauge()
+                    .value();
+            assertThat(resident).isPositive(); // the schema's pages were read at open
+            assertThat(nonResident).isNotNaN().isGreaterThanOrEqualTo(0);
+            assertThat(registry.get("keel.db.h2.cache.nonresident.max").gauge().value())
+                    .isEqualTo(H2CacheEntries.NON_RESIDENT_PER_RESIDENT * resident);
         }
         // close() waited for a run in progress and removed the meters; no run is left to touch the closed store.
         assertThat(registry.find("keel.db.h2.housekeeping").timer()).isNull();
