@@ -25,12 +25,14 @@ import java.util.stream.IntStream;
  * it). A steady leak fails the first: its halves have the same slope up to noise, and the second half's noise alone
  * no longer lets it through. A pool whose ceiling is unknown or unlimited is judged like a leak series.
  *
- * <p>A {@link Role#CAPPED} series is a pool whose ceiling is enforced by what owns it and costs nothing when reached:
- * a cache that evicts at its bound, the pages of a heap committed whole at start (the JVM touches no more). Reaching
- * that ceiling is the pool doing its job, and a leak into it shows in a leak series (the live heap, RSS outside the
- * heap), so it passes as {@link Verdict#FILLING} while every sample stays at or below its own ceiling, however fast it
- * fills; its time to the ceiling is still reported. Above its ceiling, or with no ceiling read, it is judged as a
- * pool. A series that is only {@link Role#SHOWN} gets the slope's state but no verdict. Immutable; stateless.
+ * <p>A {@link Role#CAPPED} series is judged by its level, not its slope: it passes ({@link Verdict#UNDER_CEILING},
+ * or FLAT when also quietly flat) while no {@link #OVER_CEILING_SAMPLES} samples in a row are above their own
+ * sample's ceiling, and fails ({@link Verdict#OVER_CEILING}) otherwise, however flat it is. It is for a part whose
+ * growth says nothing about a leak because its owner evicts at the bound (H2's page cache and its entries for evicted
+ * pages, which the live heap leaves out), or whose growth is judged elsewhere (RSS: its part outside the heap and JIT
+ * is a leak series, the heap's retention is the live heap, and the heap's pages cannot pass {@code -Xmx}); what
+ * remains to check is the level: the owner enforces its bound, and RSS stays within its planned budget. Without any
+ * ceiling read it is judged as a leak series. A series that is only {@link Role#SHOWN} gets the slope's state but no verdict. Immutable; stateless.
  *
  * @param verdict the outcome
  * @param role    how the series is judged
@@ -81,9 +83,9 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             + "difference); the second half's slope plus two of its standard errors is below the floor, or at that "
             + "rate the ceiling is more than %.0f days away; and it stayed at or below its ceiling with headroom "
             + "left. A steady leak does not slow down and fails. A pool without a known ceiling is judged as a leak "
-            + "series. A *capped* pool (a cache that evicts at its bound, the pages of a heap committed whole at "
-            + "start) costs nothing at its ceiling and a leak into it shows in a leak series, so it passes as FILLING "
-            + "while every sample stays at or below its ceiling; above it, it is judged as a pool. Anything else "
+            + "series. A *capped* series (a cache that evicts at its bound and is left out of the live heap; RSS, "
+            + "whose parts are judged) is judged by its level: it passes while no two samples in a row are above "
+            + "their own ceiling, and fails otherwise, however flat. Anything else "
             + "TRENDS. A *shown* series is not judged. The soak passes (`soak-verdict` 1) when every judged series "
             + "passes and no request failed.", FLAT_MB_PER_HOUR, FLAT_COUNT_PER_HOUR,
             DETECTABLE_MB_PER_HOUR, DETECTABLE_COUNT_PER_HOUR, HORIZON_HOURS / 24);
@@ -120,7 +122,14 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     public enum Summary { MEAN, LEAST }
 
     /** The outcome for one series. */
-    public enum Verdict { FLAT, BOUNDED, FILLING, TRENDS, INCONCLUSIVE, NOT_MEASURED, ABSENT }
+    public enum Verdict { FLAT, BOUNDED, UNDER_CEILING, OVER_CEILING, TRENDS, INCONCLUSIVE, NOT_MEASURED, ABSENT }
+
+    /**
+     * Consecutive samples above their ceiling that fail a capped series: one alone is the owner enforcing its bound
+     * lazily (Caffeine evicts after the insert, H2 trims its non-resident entries at its next eviction, and a scrape
+     * may read a count and its bound a moment apart); two in a row, five or more seconds apart, are no such moment.
+     */
+    static final int OVER_CEILING_SAMPLES = 2;
 
     /**
      * Judges one series over the fitted window.
@@ -142,14 +151,19 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         LineFit fit = LineFit.of(means[0], means[1]);
         double last = IntStream.range(0, values.length).map(i -> values.length - 1 - i)
                 .mapToDouble(i -> values[i]).filter(v -> !Double.isNaN(v)).findFirst().orElse(Double.NaN);
-        double ceiling = role == Role.POOL || role == Role.CAPPED ? Arrays.stream(ceilings)
-                .filter(c -> c > 0 && Double.isFinite(c)).min().orElse(Double.NaN) : Double.NaN;
-        boolean quietlyFlat = fit.flat(limits.flat()) && 2 * fit.slopeError() <= limits.detectable();
+        double[] known = role == Role.CAPPED ? carried(ceilings) : ceilings;
+        double ceiling = switch (role) {
+            case POOL -> Arrays.stream(ceilings).filter(SoakVerdict::isCeiling).min().orElse(Double.NaN);
+            case CAPPED -> known.length == 0 ? Double.NaN : known[known.length - 1]; // the bound of the last moment
+            default -> Double.NaN;
+        };
         Verdict verdict;
         if (Double.isNaN(fit.slope())) {
             verdict = Verdict.NOT_MEASURED;
-        } else if (role == Role.CAPPED && withinOwnCeilings(values, ceilings)) {
-            verdict = quietlyFlat ? Verdict.FLAT : Verdict.FILLING;
+        } else if (role == Role.CAPPED && !Double.isNaN(ceiling)) {
+            boolean quietlyFlat = fit.flat(limits.flat()) && 2 * fit.slopeError() <= limits.detectable();
+            verdict = overCeiling(values, known) ? Verdict.OVER_CEILING
+                    : quietlyFlat ? Verdict.FLAT : Verdict.UNDER_CEILING;
         } else if (fit.flat(limits.flat())) {
             verdict = 2 * fit.slopeError() <= limits.detectable() ? Verdict.FLAT : Verdict.INCONCLUSIVE;
         } else if (!Double.isNaN(ceiling) && Arrays.stream(values).filter(v -> !Double.isNaN(v)).max()
@@ -172,7 +186,8 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
 
     /**
      * As {@link #blockMeans}, each block's value its {@code summary} (the mean or the least value), at the mean time
-     * of its samples.
+     * of its samples; with {@link Summary#LEAST}, a block with fewer than half the samples of the fullest is left out
+     * (the window's last block often holds one sample, taken as the load winds down).
      */
     static double[][] blocks(double[] hours, double[] values, Summary summary) {
         int[] measured = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])
@@ -184,6 +199,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         double block = Math.min(BLOCK_HOURS, (hours[measured[measured.length - 1]] - origin) / MIN_BLOCKS);
         double[] t = new double[measured.length];
         double[] v = new double[measured.length];
+        int[] counts = new int[measured.length];
         int blocks = 0;
         long current = Long.MIN_VALUE;
         int count = 0;
@@ -191,6 +207,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             long b = block > 0 ? (long) Math.floor((hours[i] - origin) / block + 1e-9) : 0;
             if (b != current) {
                 if (count > 0) {
+                    counts[blocks] = count;
                     close(t, v, blocks++, count, summary);
                 }
                 current = b;
@@ -201,7 +218,14 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             v[blocks] = summary == Summary.LEAST ? Math.min(v[blocks], values[i]) : v[blocks] + values[i];
             count++;
         }
+        counts[blocks] = count;
         close(t, v, blocks++, count, summary);
+        if (summary == Summary.LEAST) { // the least of a few samples sits higher than the least of a full block
+            int full = Arrays.stream(counts, 0, blocks).max().orElse(0);
+            int[] kept = IntStream.range(0, blocks).filter(b -> 2 * counts[b] >= full).toArray();
+            return new double[][] {Arrays.stream(kept).mapToDouble(b -> t[b]).toArray(),
+                Arrays.stream(kept).mapToDouble(b -> v[b]).toArray()};
+        }
         return new double[][] {Arrays.copyOf(t, blocks), Arrays.copyOf(v, blocks)};
     }
 
@@ -212,14 +236,42 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
         }
     }
 
+    private static boolean isCeiling(double c) {
+        return c > 0 && Double.isFinite(c);
+    }
+
     /**
-     * Whether every measured sample is at or below its own sample's ceiling, and at least one ceiling was read: a
-     * capped pool's bound may move with it (H2 keeps a multiple of its resident entries).
+     * Each sample's ceiling, where unread the last one read before it (the first one read, before any was): a capped
+     * pool's bound may move with it (H2 keeps a multiple of its resident entries), and a sample whose bound was not
+     * read is still held to the bound of its moment. Empty when no ceiling was read at all.
      */
-    static boolean withinOwnCeilings(double[] values, double[] ceilings) {
-        int[] judged = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])
-                && ceilings[i] > 0 && Double.isFinite(ceilings[i])).toArray();
-        return judged.length > 0 && Arrays.stream(judged).allMatch(i -> values[i] <= ceilings[i]);
+    static double[] carried(double[] ceilings) {
+        double first = Arrays.stream(ceilings).filter(SoakVerdict::isCeiling).findFirst().orElse(Double.NaN);
+        if (Double.isNaN(first)) {
+            return new double[0];
+        }
+        double[] known = new double[ceilings.length];
+        double current = first;
+        for (int i = 0; i < ceilings.length; i++) {
+            current = isCeiling(ceilings[i]) ? ceilings[i] : current;
+            known[i] = current;
+        }
+        return known;
+    }
+
+    /** Whether {@link #OVER_CEILING_SAMPLES} measured samples in a row are above their own ceilings. */
+    static boolean overCeiling(double[] values, double[] ceilings) {
+        int run = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                continue;
+            }
+            run = values[i] > ceilings[i] ? run + 1 : 0;
+            if (run >= OVER_CEILING_SAMPLES) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Points each half of the window needs for its line: fewer and the pool is not shown to converge. */
@@ -265,8 +317,8 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     }
 
     /**
-     * Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a capped pool also FILLING, a shown or
-     * absent one always.
+     * Whether the series passes: a leak series FLAT, a pool FLAT or BOUNDED, a capped pool FLAT or UNDER_CEILING, a
+     * shown or absent one always.
      */
     public boolean passes() {
         if (verdict == Verdict.ABSENT) {
@@ -276,7 +328,7 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
             case SHOWN -> true;
             case LEAK -> verdict == Verdict.FLAT;
             case POOL -> verdict == Verdict.FLAT || verdict == Verdict.BOUNDED;
-            case CAPPED -> verdict == Verdict.FLAT || verdict == Verdict.BOUNDED || verdict == Verdict.FILLING;
+            case CAPPED -> verdict == Verdict.FLAT || verdict == Verdict.UNDER_CEILING;
         };
     }
 

@@ -75,20 +75,21 @@ public final class SoakSampler {
 
         /**
          * The live heap without H2's page cache (its resident pages, and the entries it keeps for evicted ones), each
-         * bounded by H2 and judged as a pool of its own: what the service retains besides them. Where a part is not
-         * measured it is not subtracted (PostgreSQL has no H2 cache: the live heap itself).
+         * bounded by H2 and judged on its own: what the service retains besides them. PostgreSQL has no H2 cache (its
+         * gauges are absent): the live heap itself. NaN when the metrics of this moment could not be read (the
+         * heap's own gauge is missing), or when H2 counted entries the histogram could not size: subtracting nothing
+         * there would put a spike into the line.
          */
         public double liveHeapOutsideH2CacheBytes() {
-            return liveHeapBytes - knownOrZero(h2Cache.size()) - h2NonResidentBytes();
+            if (Double.isNaN(heap.max())) {
+                return Double.NaN;
+            }
+            return liveHeapBytes - (Double.isNaN(h2Cache.size()) ? 0 : h2Cache.size()) - h2NonResidentBytes();
         }
 
-        /** The heap H2's non-resident entries take, 0 where not measured. */
+        /** The heap H2's non-resident entries take: 0 without the count (no H2), NaN with a count but no size. */
         public double h2NonResidentBytes() {
-            return knownOrZero(h2NonResident.size() * h2NonResidentEntryBytes);
-        }
-
-        private static double knownOrZero(double v) {
-            return Double.isNaN(v) ? 0 : v;
+            return Double.isNaN(h2NonResident.size()) ? 0 : h2NonResident.size() * h2NonResidentEntryBytes;
         }
 
         /**

@@ -299,11 +299,12 @@ public final class Soak {
                         "closed by the peer, not yet by the service"),
                 leak("DB connections busy", "connections", values(samples, SoakSampler.Sample::dbConnections), count,
                         "borrowed from the pool"),
-                new Series("heap resident", "MB", values(samples, s -> s.heapResidentBytes() / 1e6),
-                        values(samples, s -> s.heap().max() / 1e6), mb, SoakVerdict.Role.CAPPED, "heap pages G1 has "
-                        + "touched (from smaps) of the heap committed whole at start; ceiling the maximum heap "
-                        + "(-Xmx), counted whole in the budget; what the heap retains is the live heap, judged above",
-                        false),
+                new Series("RSS", "MB", values(samples, s -> s.rssBytes() / 1e6),
+                        values(samples, s -> s.rssBudgetBytes() / 1e6), mb, SoakVerdict.Role.CAPPED, "judged by "
+                        + "level: its growth is judged in its parts (RSS outside the heap and JIT, code cache, "
+                        + "metaspace, and the heap's retention as the live heap); ceiling the planned budget: max heap "
+                        + "+ ReservedCodeCacheSize + MaxMetaspaceSize + MaxDirectMemorySize + an assumed 128 MiB for "
+                        + "stacks, GC structures and malloc", false),
                 pool("code cache", "MB", samples, SoakSampler.Sample::codeCache, 1e6, mb, "the JIT's compiled code; "
                         + "ceiling ReservedCodeCacheSize", false),
                 pool("metaspace", "MB", samples, SoakSampler.Sample::metaspace, 1e6, mb, "class metadata; ceiling "
@@ -313,19 +314,19 @@ public final class Soak {
                 capped("H2 entries for evicted pages", "entries", samples, SoakSampler.Sample::h2NonResident, 1,
                         count, "the LIRS cache's non-resident entries (an entry and a weak reference each); ceiling "
                         + "H2's bound, 12 per resident page; absent on PostgreSQL", true),
-                capped("session cache", "entries", samples, SoakSampler.Sample::sessionCache, 1, count, "ceiling "
-                        + "KEEL_SESSION_CACHE_SIZE, where it evicts; absent when off", true),
-                capped("sign-in failure caches", "entries", samples, SoakSampler.Sample::loginCaches, 1, count,
-                        "per account and per address; ceiling their bound, where they evict", false),
-                new Series("RSS", "MB", values(samples, s -> s.rssBytes() / 1e6),
-                        values(samples, s -> s.rssBudgetBytes() / 1e6), mb, SoakVerdict.Role.SHOWN, "heap resident "
-                        + "+ code cache + metaspace + RSS outside the heap and JIT, each judged; ceiling the planned "
-                        + "budget: max heap + ReservedCodeCacheSize + MaxMetaspaceSize + MaxDirectMemorySize + an "
-                        + "assumed 128 MiB for stacks, GC structures and malloc", false),
+                pool("session cache", "entries", samples, SoakSampler.Sample::sessionCache, 1, count, "ceiling "
+                        + "KEEL_SESSION_CACHE_SIZE; absent when off", true),
+                pool("sign-in failure caches", "entries", samples, SoakSampler.Sample::loginCaches, 1, count,
+                        "per account and per address; ceiling their bound; absent where the throttle is shared in "
+                        + "the database (PostgreSQL)", true),
+                new Series("heap resident", "MB", values(samples, s -> s.heapResidentBytes() / 1e6),
+                        values(samples, s -> s.heap().max() / 1e6), mb, SoakVerdict.Role.SHOWN, "heap pages G1 has "
+                        + "touched (from smaps) of the heap committed at start; it cannot pass -Xmx, and what the "
+                        + "heap retains is judged as the live heap", false),
                 shown("live heap", "MB", values(samples, s -> s.liveHeapBytes() / 1e6), mb,
                         "after a full collection, H2's page cache included"),
                 shown("heap committed", "MB", values(samples, s -> s.heap().size() / 1e6), mb,
-                        "the whole heap from the start (-Xms = -Xmx); heap resident is judged"),
+                        "the whole heap from the start (-Xms = -Xmx); the live heap is judged"),
                 shown("heap after GC", "MB", values(samples, s -> s.heapAfterGcBytes() / 1e6), mb,
                         "garbage promoted between marking cycles; the live heap is judged"),
                 shown("heap after old GC", "MB", values(samples, s -> s.heapAfterOldGcBytes() / 1e6), mb,

@@ -140,6 +140,7 @@ class SoakSamplerTest {
                 keel_db_h2_cache_entries{state="nonresident"} 20000.0
                 keel_db_h2_cache_nonresident_max_entries 48000.0
                 keel_memory_direct_limit_bytes 6.7108864E7
+                jvm_memory_max_bytes{area="heap",id="G1 Old Gen"} 5.36870912E8
                 """;
         String[] body = {withSessions};
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -161,7 +162,7 @@ class SoakSamplerTest {
             assertThat(on.h2Cache()).isEqualTo(new SoakSampler.Pool(12e6, 16e6));
             assertThat(on.h2NonResident()).isEqualTo(new SoakSampler.Pool(20_000, 48_000));
             assertThat(on.h2NonResidentEntryBytes()).as("no histogram with this sample").isNaN();
-            assertThat(on.h2NonResidentBytes()).as("so nothing is subtracted").isZero();
+            assertThat(on.h2NonResidentBytes()).as("a count without a size").isNaN();
 
             LiveHeap live = LiveHeap.parse(5, new ObjectMapper().readTree("""
                     {"live":true,"totalBytes":30000000,"top":[
@@ -172,6 +173,14 @@ class SoakSamplerTest {
                     .isEqualTo(96);
             assertThat(withLive.liveHeapOutsideH2CacheBytes()).as("30 MB - 12 MB of pages - 20,000 x 96 bytes")
                     .isEqualTo(30e6 - 12e6 - 1.92e6);
+            LiveHeap unsized = LiveHeap.parse(6, new ObjectMapper().readTree("""
+                    {"live":true,"totalBytes":30000000,"top":[{"className":"[B","instances":5,"bytes":9000000}]}"""));
+            assertThat(sampler.sampleNow(unsized).liveHeapOutsideH2CacheBytes())
+                    .as("H2 counted entries this histogram cannot size: no value rather than a spike").isNaN();
+            body[0] = "";
+            assertThat(sampler.sampleNow(live).liveHeapOutsideH2CacheBytes())
+                    .as("metrics unread at this moment: nothing known to subtract").isNaN();
+            body[0] = withSessions;
 
             body[0] = withSessions.lines().filter(l -> !l.contains("sessions") && !l.contains("session_cache"))
                     .reduce("", (a, l) -> a + l + "\n");

@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import javax.sql.DataSource;
 
 /**
@@ -73,9 +75,8 @@ final class H2Housekeeping implements AutoCloseable {
     private final AtomicLong fileSize = new AtomicLong();
     private final AtomicLong cacheUsed = new AtomicLong();
     private final AtomicLong cacheMax = new AtomicLong();
-    private final AtomicLong cacheResident = new AtomicLong(-1);
-    private final AtomicLong cacheNonResident = new AtomicLong(-1);
-    private final AtomicLong cacheNonResidentMax = new AtomicLong(-1);
+    /** The page cache's entry counts of the last run, one object so a scrape reads a count with its own bound. */
+    private final AtomicReference<H2CacheEntries.Counts> cacheEntries = new AtomicReference<>();
     /** The store of the H2 database the pool's connections are open on; only the scheduler thread touches it. */
     private MVStore store;
     private String lastFailure = "";
@@ -99,25 +100,29 @@ final class H2Housekeeping implements AutoCloseable {
                 Gauge.builder("keel.db.h2.cache.max", cacheMax, AtomicLong::get).baseUnit("bytes")
                         .description("Bound of the embedded H2's page cache (CACHE_SIZE)").register(registry),
                 // ... and its bookkeeping of evicted pages, which the used bytes leave out (H2CacheEntries)
-                entries(registry, "resident", cacheResident, "Pages the embedded H2's page cache holds"),
-                entries(registry, "nonresident", cacheNonResident, "Entries the embedded H2's page cache keeps "
-                        + "for evicted pages (an entry and a weak reference each, bounded by H2)"),
-                Gauge.builder("keel.db.h2.cache.nonresident.max", cacheNonResidentMax, H2Housekeeping::known)
+                entries(registry, "resident", H2CacheEntries.Counts::resident,
+                        "Pages the embedded H2's page cache holds"),
+                entries(registry, "nonresident", H2CacheEntries.Counts::nonResident, "Entries the embedded H2's "
+                        + "page cache keeps for evicted pages (an entry and a weak reference each, bounded by H2)"),
+                Gauge.builder("keel.db.h2.cache.nonresident.max", cacheEntries,
+                                ref -> known(ref, H2CacheEntries.Counts::nonResidentBound))
                         .baseUnit("entries").description("H2's bound on the non-resident entries at the current "
                                 + "resident count").register(registry));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("keel-h2-housekeeping").factory());
     }
 
-    private static Gauge entries(MeterRegistry registry, String state, AtomicLong value, String description) {
-        return Gauge.builder("keel.db.h2.cache.entries", value, H2Housekeeping::known).tag("state", state)
+    private Gauge entries(MeterRegistry registry, String state, ToDoubleFunction<H2CacheEntries.Counts> count,
+                          String description) {
+        return Gauge.builder("keel.db.h2.cache.entries", cacheEntries, ref -> known(ref, count)).tag("state", state)
                 .baseUnit("entries").description(description).register(registry);
     }
 
-    /** The value, or NaN before the first sample and where this H2 does not give it. */
-    private static double known(AtomicLong value) {
-        long v = value.get();
-        return v < 0 ? Double.NaN : v;
+    /** The count of the last run, or NaN before the first and where this H2 does not give it. */
+    private static double known(AtomicReference<H2CacheEntries.Counts> ref,
+                                ToDoubleFunction<H2CacheEntries.Counts> count) {
+        H2CacheEntries.Counts counts = ref.get();
+        return counts == null ? Double.NaN : count.applyAsDouble(counts);
     }
 
     /**
@@ -181,11 +186,7 @@ final class H2Housekeeping implements AutoCloseable {
         file.populateInfo(info::put);
         cacheUsed.set((long) file.getCacheSizeUsed() << 20);
         cacheMax.set((long) file.getCacheSize() << 20);
-        H2CacheEntries.of(file).ifPresent(counts -> {
-            cacheResident.set(counts.resident());
-            cacheNonResident.set(counts.nonResident());
-            cacheNonResidentMax.set(counts.nonResidentBound());
-        });
+        H2CacheEntries.of(file).ifPresent(cacheEntries::set);
         chunks.set(Long.parseLong(info.getOrDefault("info.CHUNK_COUNT", "0")));
         fileSize.set(file.size());
     }

@@ -36,6 +36,8 @@ class H2CacheEntriesTest {
             assertThat(counts.nonResident()).isPositive().isLessThanOrEqualTo((int) counts.nonResidentBound());
             assertThat(counts.nonResidentBound())
                     .isEqualTo((long) H2CacheEntries.NON_RESIDENT_PER_RESIDENT * counts.resident());
+            assertThat(H2CacheEntries.NON_RESIDENT_PER_RESIDENT).as("H2's default nonResidentQueueSizeHigh, read from "
+                    + "the H2 on the class path").isEqualTo(12);
         }
     }
 }
