@@ -89,6 +89,9 @@ public final class StopWait {
 
         /** A request line was read on this connection. */
         void requestLine() {
+            if (state.get() == State.STARTED) {
+                return; // every later request on a kept-alive connection: nothing to decide
+            }
             if (!state.compareAndSet(State.NEW, State.STARTED) && state.compareAndSet(State.HELD, State.RELEASED)) {
                 served.incrementAndGet();
                 waitEnd.cancel(false);
