@@ -24,6 +24,7 @@ import io.keel.runtime.http.ProblemException;
 import io.keel.runtime.http.ProblemMapper;
 import io.keel.runtime.http.RequestHold;
 import io.keel.runtime.http.Routes;
+import io.keel.runtime.http.StopWait;
 import io.keel.runtime.lag.PinnedThreadMonitor;
 import io.keel.runtime.lag.SchedulerLagMonitor;
 import io.keel.runtime.limit.ConcurrencyLimiter;
@@ -309,8 +310,9 @@ public final class Keel implements AutoCloseable {
 
     /**
      * Graceful stop: readiness turns false and responses say {@code Connection: close}; the listener closes after the
-     * drain delay and the connection drain, in-flight requests get up to the grace period, then the CPU pool and
-     * registered resources close. Every part is stopped even when one fails.
+     * drain delay and the connection drain, a connection it accepted whose first request has not arrived gets up to
+     * the stop request wait for it, in-flight requests get up to the grace period, then the CPU pool and registered
+     * resources close. Every part is stopped even when one fails.
      */
     @Override
     public synchronized void close() {
@@ -344,7 +346,7 @@ public final class Keel implements AutoCloseable {
                 config.shutdownGrace());
         // Each step timed: after the listener closes, the time to exit is what a successor waits (H2 hand-over).
         long listenerClosing = System.nanoTime();
-        attempt(failure, () -> Optional.ofNullable(server).ifPresent(WebServer::stop));
+        attempt(failure, () -> Optional.ofNullable(server).ifPresent(this::stopServer));
         long serverStopped = System.nanoTime();
         attempt(failure, () -> cpuPool.close(config.shutdownGrace()));
         long cpuClosed = System.nanoTime();
@@ -379,6 +381,20 @@ public final class Keel implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /**
+     * Helidon's stop closes the listening socket first, then each open connection: one in a request finishes it, one
+     * waiting for a request line would be cut at once. A connection accepted an instant before (any time a
+     * {@link #beforeListenerCloses} hook waits, the listener still accepts) has its first request on the way; it gets
+     * the stop request wait for it ({@link StopWait}), the rest of the stop goes on as Helidon does it.
+     */
+    private void stopServer(WebServer webServer) {
+        StopWait wait = http.stopping(SERVICE, config.stopRequestWait());
+        webServer.stop();
+        LOG.info("listener closed: {} connection(s) had no request line read yet; {} read one within the stop request "
+                + "wait ({}) and were served, {} were closed still waiting, the rest by their clients", wait.held(),
+                wait.served(), config.stopRequestWait(), wait.closedWaiting());
     }
 
     private static long millis(long nanos) {

@@ -59,6 +59,8 @@ import static io.keel.runtime.KeelSettingTable.*;
  * @param connectionDrain  after the drain delay, how long at most the listener keeps serving kept-alive connections
  *                         (each response then says {@code Connection: close}) before it closes; ends as soon as no
  *                         connection is open and none arrived for a moment ({@code KEEL_CONNECTION_DRAIN}, 2s)
+ * @param stopRequestWait  when the listener closes at shutdown, how long a connection it accepted whose first request
+ *                         has not arrived still waits for it ({@code KEEL_STOP_REQUEST_WAIT}, 1s; 0 = closed at once)
  * @param memory           heap sizing, heap dumps kept and leak detection ({@link MemorySettings})
  */
 public record KeelConfig(
@@ -90,6 +92,7 @@ public record KeelConfig(
         int maxConnections,
         TrustedProxies trustedProxies,
         Duration connectionDrain,
+        Duration stopRequestWait,
         MemorySettings memory) {
 
     /**
@@ -138,6 +141,7 @@ public record KeelConfig(
                 s.integer(MAX_CONNECTIONS),
                 TrustedProxies.parse(s.string(TRUSTED_PROXIES)),
                 s.duration(CONNECTION_DRAIN),
+                s.duration(STOP_REQUEST_WAIT),
                 MemorySettings.from(s));
     }
 

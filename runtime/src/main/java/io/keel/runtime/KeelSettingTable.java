@@ -91,6 +91,10 @@ public final class KeelSettingTable {
             Duration.ZERO, Duration.ofMinutes(1), "after the drain delay the listener keeps serving at most this long, "
                     + "every response saying `Connection: close`, so kept-alive clients leave on their own; it ends as "
                     + "soon as no connection is open and none arrived for a moment");
+    public static final Setting STOP_REQUEST_WAIT = Setting.duration("stop-request-wait", Duration.ofSeconds(1),
+            Duration.ZERO, Duration.ofMinutes(1), "when the listener closes at shutdown, a connection it accepted "
+                    + "whose first request has not arrived gets this long for it (answered with `Connection: close`), "
+                    + "then is closed; 0 = closed at once; within `shutdown-grace`");
     public static final Setting MAX_HEAP = Setting.size("max-heap", 0, 0, TB,
             "heap ceiling (`-Xmx`); 0 = sized from the cgroup memory limit (or the machine's memory) minus the "
                     + "other areas below").documentedDefault("0 (from the limit)");
@@ -124,9 +128,9 @@ public final class KeelSettingTable {
             MAX_HEADER_SIZE, MAX_REQUEST_LINE, SHUTDOWN_GRACE, DRAIN_DELAY, CPU_THREADS, CPU_QUEUE, CPU_MAX_QUEUE_WAIT,
             CPU_TASK_TIMEOUT, CPU_TASK_TIMEOUTS, CPU_NICE, LIMIT_INITIAL, LIMIT_MIN, LIMIT_MAX, LIMIT_HEAVY_PERCENT, MAX_STREAMS,
             HOLD_MAX_REQUESTS, HEAP_LIMIT_PERCENT, RSS_LIMIT, REUSE_PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT,
-            MAX_CONNECTIONS, TRUSTED_PROXIES, CONNECTION_DRAIN, MAX_HEAP, MAX_METASPACE, CODE_CACHE, MAX_DIRECT_MEMORY,
-            THREAD_STACK_RESERVE, NATIVE_OVERHEAD_PERCENT, HEAP_DUMPS_KEPT, LEAK_WINDOW, LEAK_SLOPE, PID_FILE,
-            PARENT_WATCH, STANDBY);
+            MAX_CONNECTIONS, TRUSTED_PROXIES, CONNECTION_DRAIN, STOP_REQUEST_WAIT, MAX_HEAP, MAX_METASPACE, CODE_CACHE,
+            MAX_DIRECT_MEMORY, THREAD_STACK_RESERVE, NATIVE_OVERHEAD_PERCENT, HEAP_DUMPS_KEPT, LEAK_WINDOW, LEAK_SLOPE,
+            PID_FILE, PARENT_WATCH, STANDBY);
 
     private KeelSettingTable() {
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,8 +36,13 @@ class ConnectionDrainHttpTest {
     private final List<Socket> sockets = new ArrayList<>();
 
     private void start(String connectionDrain) {
+        start(connectionDrain, "1s", "5s");
+    }
+
+    private void start(String connectionDrain, String stopRequestWait, String shutdownGrace) {
         keel = Keel.create(KeelConfig.from(Settings.of(Map.of("port", "0", "host", "127.0.0.1",
-                "data-dir", dataDir.toString(), "connection-drain", connectionDrain, "shutdown-grace", "5s"))));
+                "data-dir", dataDir.toString(), "connection-drain", connectionDrain,
+                "stop-request-wait", stopRequestWait, "shutdown-grace", shutdownGrace))));
         keel.routes(r -> r.get("/hello", (req, res) -> res.send("hi")));
         keel.start();
     }
@@ -73,6 +79,19 @@ class ConnectionDrainHttpTest {
         int length = Integer.parseInt(text.replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
         assertThat(in.readNBytes(length)).hasSize(length);
         return text;
+    }
+
+    /** Connections the service listener accepted and handed to its HTTP/1 handling. */
+    private double acceptedConnections() {
+        return keel.metrics().get("keel.http.connections.active").tag("listener", "service").gauge().value();
+    }
+
+    private static boolean refusesConnections(int port) throws IOException {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        }
     }
 
     private CompletableFuture<Void> closeInBackground() {
@@ -144,5 +163,51 @@ class ConnectionDrainHttpTest {
 
         successorListens.countDown();
         closed.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The race of a hand-over: while the hook waits, the listener still accepts; a client connected then sends its
+     * request as the server stops. Helidon's stop alone closed such a connection without a byte of an answer.
+     */
+    @Test
+    void aConnectionAcceptedWhileTheHookWaitsIsServedWhenItsRequestArrivesAfterTheListenerClosed() throws Exception {
+        start("0s", "10s", "10s");
+        int port = keel.port();
+        CountDownLatch successorListens = new CountDownLatch(1);
+        CountDownLatch hookRuns = new CountDownLatch(1);
+        keel.beforeListenerCloses(() -> {
+            hookRuns.countDown();
+            try {
+                successorListens.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Void> closed = closeInBackground();
+        assertThat(hookRuns.await(10, TimeUnit.SECONDS)).isTrue();
+        Socket late = open();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acceptedConnections() == 1);
+
+        successorListens.countDown();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> refusesConnections(port));
+
+        assertThat(get(late)).as("the request sent after the listener closed")
+                .startsWith("http/1.1 200").contains("connection: close");
+        late.close();
+        closed.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aConnectionThatNeverSendsItsRequestHoldsTheStopOnlyForTheStopRequestWait() throws Exception {
+        start("0s", "200ms", "60s");
+        Socket silent = open();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acceptedConnections() == 1);
+
+        CompletableFuture<Void> closed = closeInBackground();
+
+        // Far less than the 60 s grace period: the wait for its first request ran out and the server closed it.
+        closed.get(30, TimeUnit.SECONDS);
+        assertThat(silent.getInputStream().read()).as("closed by the server without an answer").isEqualTo(-1);
     }
 }

@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     <li>a total deadline for a request's line and headers: past it the client gets {@code 408} and the connection
  *     is closed ({@code keel_http_header_timeouts_total}); see {@link HeaderDeadline} for the states.</li>
  * </ul>
- * It wraps Helidon's HTTP/1 connection selector and listens to its receive and send events. Thread-safe; one scheduler
- * thread for all deadlines, closed by {@link #close()}.
+ * It wraps Helidon's HTTP/1 connection selector and listens to its receive and send events, which also lets it hold
+ * the server's close of a connection whose first request is still on its way when the server stops ({@link StopWait}).
+ * Thread-safe; one scheduler thread for all deadlines, closed by {@link #close()}.
  */
 public final class ConnectionGuard implements AutoCloseable {
     private static final Duration DRAIN_POLL = Duration.ofMillis(10);
@@ -48,9 +49,10 @@ public final class ConnectionGuard implements AutoCloseable {
     private final AtomicLong comings = new AtomicLong();
     private final Counter refused;
     private final Counter timeouts;
-    private final ConcurrentMap<ConnectionContext, HeaderDeadline> deadlines = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionContext, Guarded> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("keel-header-deadline").daemon().factory());
+    private final StopWait stopWait = new StopWait(timer);
 
     ConnectionGuard(int maxConnections, Duration headerTimeout, Problems problems, MeterRegistry registry,
                     String listener) {
@@ -99,17 +101,18 @@ public final class ConnectionGuard implements AutoCloseable {
         return new Http1ConnectionListener() {
             @Override
             public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-                HeaderDeadline deadline = deadlines.get(ctx);
-                if (deadline != null) {
-                    deadline.requestStarted();
+                Guarded connection = connections.get(ctx);
+                if (connection != null) {
+                    connection.deadline.requestStarted();
+                    connection.stop.requestLine();
                 }
             }
 
             @Override
             public void headers(ConnectionContext ctx, Headers headers) {
-                HeaderDeadline deadline = deadlines.get(ctx);
-                if (deadline != null) {
-                    deadline.headersComplete();
+                Guarded connection = connections.get(ctx);
+                if (connection != null) {
+                    connection.deadline.headersComplete();
                 }
             }
         };
@@ -120,9 +123,9 @@ public final class ConnectionGuard implements AutoCloseable {
         return new Http1ConnectionListener() {
             @Override
             public void status(ConnectionContext ctx, Status status) {
-                HeaderDeadline deadline = deadlines.get(ctx);
-                if (deadline != null) {
-                    deadline.responseStarted();
+                Guarded connection = connections.get(ctx);
+                if (connection != null) {
+                    connection.deadline.responseStarted();
                 }
             }
         };
@@ -155,18 +158,37 @@ public final class ConnectionGuard implements AutoCloseable {
         return open.get();
     }
 
+    /**
+     * The server is about to stop: a connection whose first request has not arrived gets {@code requestWait} for it
+     * when the server closes it ({@link StopWait}; zero closes it at once). Returns the wait, to read its counts once
+     * the server stopped.
+     */
+    StopWait stopping(Duration requestWait) {
+        stopWait.start(requestWait);
+        return stopWait;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
     }
 
+    /**
+     * Helidon's connection with the bound, the header deadline and the stop wait. Not an {@code InterruptableTask} on
+     * purpose: at stop, Helidon's reader executor interrupts the connections whose task says it may (one reading a
+     * request line), which would cut a connection whose close the stop wait holds.
+     */
     private final class Guarded implements ServerConnection {
         private final ConnectionContext ctx;
         private final ServerConnection delegate;
+        private final HeaderDeadline deadline;
+        private final StopWait.Connection stop;
 
         Guarded(ConnectionContext ctx, ServerConnection delegate) {
             this.ctx = ctx;
             this.delegate = delegate;
+            this.deadline = new HeaderDeadline(timer, headerTimeout, () -> expire(ctx, delegate));
+            this.stop = stopWait.connection(() -> delegate.close(false));
         }
 
         @Override
@@ -179,14 +201,14 @@ public final class ConnectionGuard implements AutoCloseable {
                         + " connections open, its limit; retry later", Duration.ofSeconds(1)), "Retry-After: 1\r\n");
                 return;
             }
-            HeaderDeadline deadline = new HeaderDeadline(timer, headerTimeout, () -> expire(ctx, delegate));
-            deadlines.put(ctx, deadline);
+            connections.put(ctx, this);
             try {
                 deadline.requestStarted(); // the bytes that chose this protocol are the start of the first request
                 delegate.handle(limit);
             } finally {
                 deadline.cancel();
-                deadlines.remove(ctx);
+                stop.ended();
+                connections.remove(ctx);
                 open.decrementAndGet();
                 comings.incrementAndGet();
             }
@@ -197,9 +219,14 @@ public final class ConnectionGuard implements AutoCloseable {
             return delegate.idleTime();
         }
 
+        /** {@code close(false)} is the server's graceful close (stop, idle timeout); the stop wait may hold it. */
         @Override
         public void close(boolean interrupt) {
-            delegate.close(interrupt);
+            if (interrupt) {
+                delegate.close(true);
+            } else {
+                stop.close();
+            }
         }
     }
 

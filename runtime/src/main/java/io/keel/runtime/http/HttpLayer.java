@@ -108,6 +108,15 @@ public final class HttpLayer implements AutoCloseable {
         return guards.get(name).awaitNoConnections(within, quiet);
     }
 
+    /**
+     * Call just before the server stops: a connection of the listener {@code name} whose first request has not
+     * arrived gets {@code requestWait} for it before the stop closes it ({@link StopWait}); read the returned wait's
+     * counts once the server stopped.
+     */
+    public StopWait stopping(String name, Duration requestWait) {
+        return guards.get(name).stopping(requestWait);
+    }
+
     public int inFlight() {
         return filter.inFlight();
     }

@@ -175,8 +175,9 @@ abstract class SupervisedStoreContract {
             result = load.stop();
         }
 
-        System.out.printf("[%s] reload under order load: %s; %d acknowledged, %d failed%n", backend(),
-                reload.output().strip(), result.acknowledged().size(), result.failed());
+        System.out.printf("[%s] reload under order load: %s; %d acknowledged, %d failed, %d retried on a connection "
+                + "closed before its answer%n", backend(), reload.output().strip(), result.acknowledged().size(),
+                result.failed(), result.retried());
         assertThat(result.failed()).as("failed requests during the reload: %s", result.failures()).isZero();
         assertThat(target.missing(result.acknowledged())).as("acknowledged orders lost").isEmpty();
         assertThat(reload.code()).as(reload.output()).isZero();
