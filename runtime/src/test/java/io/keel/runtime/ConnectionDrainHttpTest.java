@@ -146,15 +146,7 @@ class ConnectionDrainHttpTest {
     void aHookBeforeTheListenerClosesKeepsItAcceptingUntilItReturns() throws Exception {
         start("0s");
         CountDownLatch successorListens = new CountDownLatch(1);
-        CountDownLatch hookRuns = new CountDownLatch(1);
-        keel.beforeListenerCloses(() -> {
-            hookRuns.countDown();
-            try {
-                successorListens.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch hookRuns = holdListenerUntil(successorListens);
         CompletableFuture<Void> closed = closeInBackground();
         assertThat(hookRuns.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -166,6 +158,23 @@ class ConnectionDrainHttpTest {
     }
 
     /**
+     * Registers a hook that keeps the listener open (as the H2 hand-over does while the successor starts) until
+     * {@code release} counts down; the returned latch counts down once the hook runs.
+     */
+    private CountDownLatch holdListenerUntil(CountDownLatch release) {
+        CountDownLatch hookRuns = new CountDownLatch(1);
+        keel.beforeListenerCloses(() -> {
+            hookRuns.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return hookRuns;
+    }
+
+    /**
      * The race of a hand-over: while the hook waits, the listener still accepts; a client connected then sends its
      * request as the server stops. Helidon's stop alone closed such a connection without a byte of an answer.
      */
@@ -174,15 +183,7 @@ class ConnectionDrainHttpTest {
         start("0s", "10s", "10s");
         int port = keel.port();
         CountDownLatch successorListens = new CountDownLatch(1);
-        CountDownLatch hookRuns = new CountDownLatch(1);
-        keel.beforeListenerCloses(() -> {
-            hookRuns.countDown();
-            try {
-                successorListens.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch hookRuns = holdListenerUntil(successorListens);
         CompletableFuture<Void> closed = closeInBackground();
         assertThat(hookRuns.await(10, TimeUnit.SECONDS)).isTrue();
         Socket late = open();

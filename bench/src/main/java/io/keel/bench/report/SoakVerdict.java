@@ -177,17 +177,11 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     }
 
     /**
-     * The means of the measured values over consecutive blocks of {@link #BLOCK_HOURS} (or a tenth of a shorter span)
-     * from the first sample, each at the mean time of its samples: {@code [times, means]}, empty blocks left out.
-     */
-    static double[][] blockMeans(double[] hours, double[] values) {
-        return blocks(hours, values, Summary.MEAN);
-    }
-
-    /**
-     * As {@link #blockMeans}, each block's value its {@code summary} (the mean or the least value), at the mean time
-     * of its samples; with {@link Summary#LEAST}, a block with fewer than half the samples of the fullest is left out
-     * (the window's last block often holds one sample, taken as the load winds down).
+     * Each block's {@code summary} (the mean or the least value) of the measured values, over consecutive blocks of
+     * {@link #BLOCK_HOURS} (or a tenth of a shorter span) from the first sample, each at the mean time of its samples:
+     * {@code [times, values]}, empty blocks left out; with {@link Summary#LEAST}, a block with fewer than half the
+     * samples of the fullest is left out too (the window's last block often holds one sample, taken as the load winds
+     * down).
      */
     static double[][] blocks(double[] hours, double[] values, Summary summary) {
         int[] measured = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i])

@@ -344,29 +344,31 @@ public final class Soak {
     }
 
     private static Series shown(String name, String unit, double[] values, SoakVerdict.Limits limits, String why) {
-        double[] none = new double[values.length];
-        Arrays.fill(none, Double.NaN);
-        return new Series(name, unit, values, none, limits, SoakVerdict.Role.SHOWN, why, false);
+        return new Series(name, unit, values, none(values.length), limits, SoakVerdict.Role.SHOWN, why, false);
     }
 
     private static Series leak(String name, String unit, double[] values, SoakVerdict.Limits floor, String why) {
-        double[] none = new double[values.length];
-        Arrays.fill(none, Double.NaN);
-        return new Series(name, unit, values, none, floor, SoakVerdict.Role.LEAK, why, false);
+        return new Series(name, unit, values, none(values.length), floor, SoakVerdict.Role.LEAK, why, false);
     }
 
     private static Series pool(String name, String unit, List<SoakSampler.Sample> samples,
                                Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale,
                                SoakVerdict.Limits floor, String why, boolean optional) {
-        return new Series(name, unit, values(samples, s -> pool.apply(s).size() / scale),
-                values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.POOL, why, optional);
+        return bounded(SoakVerdict.Role.POOL, name, unit, samples, pool, scale, floor, why, optional);
     }
 
     private static Series capped(String name, String unit, List<SoakSampler.Sample> samples,
                                  Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale,
                                  SoakVerdict.Limits floor, String why, boolean optional) {
+        return bounded(SoakVerdict.Role.CAPPED, name, unit, samples, pool, scale, floor, why, optional);
+    }
+
+    /** A series of a pool's size, each sample with the pool's own bound as its ceiling. */
+    private static Series bounded(SoakVerdict.Role role, String name, String unit, List<SoakSampler.Sample> samples,
+                                  Function<SoakSampler.Sample, SoakSampler.Pool> pool, double scale,
+                                  SoakVerdict.Limits floor, String why, boolean optional) {
         return new Series(name, unit, values(samples, s -> pool.apply(s).size() / scale),
-                values(samples, s -> pool.apply(s).max() / scale), floor, SoakVerdict.Role.CAPPED, why, optional);
+                values(samples, s -> pool.apply(s).max() / scale), floor, role, why, optional);
     }
 
     private static double[] values(List<SoakSampler.Sample> samples,

@@ -244,11 +244,11 @@ class SoakVerdictTest {
             double[] heap = Arrays.stream(noise).map(n -> 25 + n).toArray();
             flat += judge(Role.LEAK, heap, Double.NaN).verdict() == Verdict.FLAT ? 1 : 0;
         }
-        double[][] means = SoakVerdict.blockMeans(HOURS, series(h -> 25, 0));
+        double[][] means = SoakVerdict.blocks(HOURS, series(h -> 25, 0), SoakVerdict.Summary.MEAN);
 
         assertThat(means[0]).as("25 minutes of 5-second samples").hasSize(25);
-        assertThat(SoakVerdict.blockMeans(new double[] {0, 1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4, 8e-4, 9e-4, 1e-3},
-                new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})[0]).as("a window under ten minutes: tenths of it")
+        assertThat(SoakVerdict.blocks(new double[] {0, 1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4, 8e-4, 9e-4, 1e-3},
+                new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, SoakVerdict.Summary.MEAN)[0]).as("a window under ten minutes: tenths of it")
                 .hasSize(11);
         assertThat(means[1]).containsOnly(25.0);
         assertThat(flat).as("about 95 in 100 within two honest standard errors").isGreaterThanOrEqualTo(85);

@@ -21,10 +21,11 @@ import static org.awaitility.Awaitility.await;
  * Closed-loop load from a few clients until stopped: order placements, recording the id of every 201. Anything
  * else, including a connection error, counts as failed (the first few with their cause); a client pauses
  * 20 ms after a failure, so a service that is down is not hammered. One case is retried once, as HTTP clients do for
- * idempotent requests (RFC 9110, 9.2.2; every order carries an {@code Idempotency-Key}): a kept-alive connection the
- * server closed before sending any byte of an answer. Retries are counted apart ({@link Result#retried()}), so a test
- * can bound them: a worker that stops closes connections a client may be reusing at that instant (see the note in
- * the H2 recycle test). Bounded by {@link #stop()} and by the callers'
+ * idempotent requests (RFC 9110, 9.2.2; every order carries an {@code Idempotency-Key}): a connection that ended before
+ * any byte of an answer, which the JDK client reports as "header parser received no bytes" whether a stopping worker
+ * closed a kept-alive connection the client was reusing at that instant or the kernel reset a new one still in a
+ * closing listener's accept queue ({@code net.ipv4.tcp_migrate_req=0}). Retries are counted apart
+ * ({@link Result#retried()}), so a test can bound them (see the note in the H2 recycle test). Bounded by {@link #stop()} and by the callers'
  * awaits; thread-safe.
  */
 final class OrderLoad implements AutoCloseable {
