@@ -60,8 +60,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
                     + "store gets a random one).")
     Optional<String> adminToken = Optional.empty();
     @Option(names = "--service-jvm-flags", description = "JVM flags of the service: used to start the store "
-            + "(default \"-Xms512m -Xmx512m -XX:MaxTenuringThreshold=2 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1\", the "
-            + "heap and collector flags ./keel start gives a worker; upload-scale 256m); with --url only recorded.")
+            + "(default: the heap, collector and memory-ceiling flags ./keel start gives a worker, "
+            + "-Xms512m -Xmx512m ... -XX:+UseG1GC -XX:ThreadPriorityPolicy=1; upload-scale 256m); with --url only recorded.")
     Optional<String> serviceJvmFlags = Optional.empty();
     @Option(names = "--repo", description = "Keel checkout holding the built store (default: searched upwards "
             + "from the working directory).")

@@ -46,7 +46,7 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
      * runs without the store's classes; {@code LaunchSpecTest} checks them against {@code HeapSizing}.
      */
     public static List<String> jvmFlags(String heap) {
-        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=2", "-XX:MaxMetaspaceSize=201326592",
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000", "-XX:MaxMetaspaceSize=201326592",
                 "-XX:ReservedCodeCacheSize=100663296", "-XX:MaxDirectMemorySize=67108864", "-XX:+UseG1GC",
                 "-XX:ThreadPriorityPolicy=1");
     }

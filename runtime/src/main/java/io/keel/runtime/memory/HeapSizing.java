@@ -27,7 +27,8 @@ import java.util.OptionalLong;
  * concurrent cycles in 140 s, each with a 7-35 ms remark pause, which set the light requests' p99 (GC logs in
  * docs/benchmarks.md). Objects are promoted after two young collections ({@code -XX:MaxTenuringThreshold=2}): the
  * database's page cache lives for seconds to minutes, and at the default of 15 each young pause copied its 16 MiB
- * again (13-20 ms pauses under light load, against 1-3 ms at 2).
+ * again (13-20 ms pauses under light load, against 1-3 ms at 2). Memory malloc keeps after it is freed is returned
+ * to the kernel every {@link #TRIM_NATIVE_HEAP_INTERVAL_MS}.
  *
  * <p>Stateless and side-effect free; {@link #plan} fails with a {@link ConfigException} when the limit leaves less
  * than {@link #MIN_HEAP} of heap, showing the arithmetic.
@@ -44,6 +45,14 @@ public final class HeapSizing {
     public static final long SUPERVISOR_RESERVE = 96L << 20;
     /** Young collections an object survives before promotion (see the class comment); the JVM's default is 15. */
     public static final int MAX_TENURING_THRESHOLD = 2;
+    /**
+     * How often the JVM hands memory that glibc's malloc keeps after {@code free} back to the kernel
+     * ({@code -XX:TrimNativeHeapInterval}, {@code malloc_trim}); the JVM's default is never. Threads that JDK pools
+     * start for seconds each get a malloc arena, and what they free stays resident: a 30-minute soak grew RSS outside
+     * the heap and JIT by 10 MB/h in steps as such threads came and went, with no native category of the JVM's own
+     * growing (docs/benchmarks.md, soak).
+     */
+    public static final int TRIM_NATIVE_HEAP_INTERVAL_MS = 30_000;
 
     /** The JVM flags for one worker and the arithmetic behind them, as one log line. */
     public record Plan(long heapBytes, List<String> jvmFlags, String arithmetic) {
@@ -118,6 +127,7 @@ public final class HeapSizing {
                 "-Xmx" + heap,
                 "-Xms" + heap,
                 "-XX:MaxTenuringThreshold=" + MAX_TENURING_THRESHOLD,
+                "-XX:TrimNativeHeapInterval=" + TRIM_NATIVE_HEAP_INTERVAL_MS,
                 "-XX:MaxMetaspaceSize=" + settings.maxMetaspace(),
                 "-XX:ReservedCodeCacheSize=" + settings.codeCache(),
                 "-XX:MaxDirectMemorySize=" + settings.maxDirectMemory(),

@@ -32,7 +32,7 @@ class HeapSizingTest {
         HeapSizing.Plan plan = HeapSizing.plan(MemorySettings.defaults(), limit(2048 * MIB), 1, false, DUMPS);
         assertThat(plan.heapBytes()).isEqualTo(1427 * MIB);
         assertThat(plan.jvmFlags()).containsExactly("-Xmx" + 1427 * MIB, "-Xms" + 1427 * MIB,
-                "-XX:MaxTenuringThreshold=2",
+                "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000",
                 "-XX:MaxMetaspaceSize=" + 192 * MIB, "-XX:ReservedCodeCacheSize=" + 96 * MIB,
                 "-XX:MaxDirectMemorySize=" + 64 * MIB, "-XX:+HeapDumpOnOutOfMemoryError",
                 "-XX:HeapDumpPath=/var/keel/dumps", "-XX:+ExitOnOutOfMemoryError");

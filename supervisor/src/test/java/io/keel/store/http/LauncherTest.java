@@ -54,7 +54,7 @@ class LauncherTest {
 
         assertThat(keel.output()).contains("keel: memory: no memory limit found", "heap 512 MiB default");
         String cmdline = Files.readString(Path.of("/proc/" + service.pid() + "/cmdline")).replace('\0', ' ');
-        assertThat(cmdline).contains("-Xmx536870912", "-XX:MaxMetaspaceSize=201326592",
+        assertThat(cmdline).contains("-Xmx536870912", "-XX:MaxMetaspaceSize=201326592", "-XX:TrimNativeHeapInterval=30000",
                 "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + keel.dataDir().resolve("dumps"),
                 "-XX:+ExitOnOutOfMemoryError");
         assertThat(cmdline.indexOf("-Xmx256m")).as("KEEL_JAVA_OPTS come last, so their -Xmx wins")
