@@ -72,9 +72,10 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
     /** The rule in the report's words. */
     public static final String RULE = String.format(Locale.ROOT, "Each series is averaged per minute (5-second "
             + "samples are autocorrelated; one-minute means are close to independent, so the standard errors hold) "
-            + "and a least-squares line goes through the means over the fitted window (threads: through each "
-            + "minute's least value, since JDK pools start threads for seconds and a leaked thread lifts the least "
-            + "value as much as the mean); its noise is two standard "
+            + "and a least-squares line goes through the means over the fitted window (threads and RSS outside the "
+            + "heap and JIT: through each minute's least value, since JDK pools start threads for seconds and the "
+            + "JVM hands freed malloc memory back every 30 s, while a leak lifts the least value as much as the "
+            + "mean); its noise is two standard "
             + "errors of the slope. FLAT: the slope is within its noise or below %.0f MB/h (%.1f threads, descriptors "
             + "or entries per hour), and the noise is at most %.0f MB/h (%.0f per hour for counts), the smallest "
             + "change the soak must detect; a within-noise slope with more noise is INCONCLUSIVE, which fails. A "
@@ -117,7 +118,9 @@ public record SoakVerdict(Verdict verdict, Role role, LineFit fit, double ceilin
      * short-lived members of bounded pools lift for seconds (JDK thread pools start a thread and retire it after
      * its keep-alive: the virtual threads' carriers, the common pool, HikariCP's connection adder and closer): a
      * leaked member stays, so it lifts every later block's least value as much as its mean, while a visitor that
-     * leaves within the block does not; a visitor that stays for whole blocks still counts.
+     * leaves within the block does not; a visitor that stays for whole blocks still counts. Also for RSS outside the
+     * heap and JIT, a sawtooth between the JVM's malloc trims ({@code -XX:TrimNativeHeapInterval}): the least sample
+     * of a block is the one after a trim, what the process really keeps.
      */
     public enum Summary { MEAN, LEAST }
 

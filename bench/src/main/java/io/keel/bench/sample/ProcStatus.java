@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.function.LongToDoubleFunction;
 
 /**
- * One process's memory from {@code /proc/<pid>/status}: current RSS (VmRSS) and the kernel's high-water mark of
+ * One process's memory from {@code /proc/<pid>/status}: current RSS (VmRSS), its file-mapped part (RssFile) and
+ * the kernel's high-water mark of
  * RSS since the process started (VmHWM), which catches peaks between two 1 s samples. NaN when unreadable (process
  * gone, not Linux). Stateless.
  */
@@ -16,6 +17,14 @@ public final class ProcStatus {
 
     public static double rssBytes(long pid) {
         return field(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
+    }
+
+    /**
+     * The resident pages mapped from files (RssFile): the JDK's and the libraries' code and the CDS archive, which the
+     * kernel can drop and read again, and which cannot grow past the mapped files' size.
+     */
+    public static double fileRssBytes(long pid) {
+        return field(Path.of("/proc", Long.toString(pid), "status"), "RssFile:");
     }
 
     public static double peakRssBytes(long pid) {

@@ -58,12 +58,15 @@ public final class SoakSampler {
      * @param h2NonResident        the entries H2's page cache keeps for evicted pages, and H2's bound on them
      * @param h2NonResidentEntryBytes what one such entry holds on the heap (its entry object and weak reference, as
      *                             the live histogram of the same moment sizes them); NaN without a histogram
+     * @param rssFileBytes         the part of RSS mapped from files (RssFile): code of the JDK and libraries, the CDS
+     *                             archive; NaN without the process id
      */
     public record Sample(double second, double heapAfterGcBytes, double heapAfterOldGcBytes, double rssBytes,
                          double heapResidentBytes, double rssBudgetBytes, double threads, double openFiles, double httpConnections, double dbConnections,
                          double liveHeapBytes, Pool heap, Pool codeCache, Pool metaspace, Pool h2Cache,
                          Pool sessionCache, Pool loginCaches, double storeHttpEstablished, double closeWait,
-                         double h2FileBytes, Pool h2NonResident, double h2NonResidentEntryBytes) {
+                         double h2FileBytes, Pool h2NonResident, double h2NonResidentEntryBytes,
+                         double rssFileBytes) {
         /**
          * RSS outside the heap and the JIT: thread stacks, the collector's and compilers' own structures, malloc (H2,
          * native libraries), direct buffers. The heap counts with its resident part (committed is the whole heap from
@@ -241,7 +244,8 @@ public final class SoakSampler {
                 sockets.httpEstablished(), sockets.closeWait(), value(m, "keel_db_h2_file_size_bytes"),
                 new Pool(value(m, "keel_db_h2_cache_entries", Map.of("state", "nonresident")),
                         value(m, "keel_db_h2_cache_nonresident_max_entries")),
-                live != null ? live.instanceBytes(H2_ENTRY) + live.instanceBytes(WEAK_REFERENCE) : Double.NaN);
+                live != null ? live.instanceBytes(H2_ENTRY) + live.instanceBytes(WEAK_REFERENCE) : Double.NaN,
+                pid.isPresent() ? ProcStatus.fileRssBytes(pid.getAsLong()) : Double.NaN);
     }
 
     /**

@@ -286,8 +286,12 @@ public final class Soak {
                         values(samples, s -> s.liveHeapOutsideH2CacheBytes() / 1e6), mb, "what the service retains "
                         + "after a full collection, less H2's page cache and its entries for evicted pages, both "
                         + "judged below"),
-                leak("RSS outside the heap and JIT", "MB", values(samples, s -> s.rssOutsideHeapAndJitBytes() / 1e6),
-                        mb, "RSS minus resident heap, code cache and metaspace: stacks, GC structures, malloc"),
+                new Series("RSS outside the heap and JIT", "MB",
+                        values(samples, s -> s.rssOutsideHeapAndJitBytes() / 1e6), none(samples.size()), mb,
+                        SoakVerdict.Role.LEAK, "RSS minus resident heap, code cache and metaspace: stacks, GC "
+                        + "structures, malloc; each minute's least, as the JVM hands freed malloc memory back every "
+                        + "30 s (-XX:TrimNativeHeapInterval) and between trims the series is a sawtooth", false,
+                        SoakVerdict.Summary.LEAST),
                 new Series("threads", "threads", values(samples, SoakSampler.Sample::threads), none(samples.size()),
                         count, SoakVerdict.Role.LEAK, "platform threads; each minute's fewest, as JDK pools (carriers "
                         + "of virtual threads, HikariCP's connection adder) start threads for seconds", false,
@@ -323,6 +327,9 @@ public final class Soak {
                         values(samples, s -> s.heap().max() / 1e6), mb, SoakVerdict.Role.SHOWN, "heap pages G1 has "
                         + "touched (from smaps) of the heap committed at start; it cannot pass -Xmx, and what the "
                         + "heap retains is judged as the live heap", false),
+                shown("RSS of mapped files", "MB", values(samples, s -> s.rssFileBytes() / 1e6), mb,
+                        "resident pages of mapped files (RssFile): JDK and library code, the CDS archive; part of "
+                        + "RSS outside the heap and JIT, bounded by the files"),
                 shown("live heap", "MB", values(samples, s -> s.liveHeapBytes() / 1e6), mb,
                         "after a full collection, H2's page cache included"),
                 shown("heap committed", "MB", values(samples, s -> s.heap().size() / 1e6), mb,

@@ -84,8 +84,13 @@ class SoakBoundsTest {
                 .findFirst().orElseThrow();
         assertThat(outside.values()).as("300 MB RSS - 80 heap resident - 20 code cache - 55 metaspace")
                 .containsExactly(145, 145, 145);
+        assertThat(outside.summary()).as("malloc's trim every 30 s: each minute's floor, not its sawtooth's mean")
+                .isEqualTo(SoakVerdict.Summary.LEAST);
         assertThat(series).filteredOn(s -> s.role() == SoakVerdict.Role.SHOWN).extracting(Soak.Series::name)
-                .contains("heap resident", "live heap", "heap committed", "open files", "HTTP connections");
+                .contains("heap resident", "live heap", "heap committed", "open files", "HTTP connections",
+                        "RSS of mapped files");
+        assertThat(series.stream().filter(s -> s.name().equals("RSS of mapped files")).findFirst().orElseThrow()
+                .values()).containsExactly(30, 30, 30);
     }
 
     @Test
@@ -138,6 +143,6 @@ class SoakBoundsTest {
                 new SoakSampler.Pool(100e6, 512e6), new SoakSampler.Pool(20e6, 240e6),
                 new SoakSampler.Pool(55e6, Double.NaN), new SoakSampler.Pool(12e6, 16e6),
                 new SoakSampler.Pool(3, 10_000), new SoakSampler.Pool(0, 20_000), 33, 0, 40e6,
-                new SoakSampler.Pool(20_000, 48_000), 90);
+                new SoakSampler.Pool(20_000, 48_000), 90, 30e6);
     }
 }
