@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.Map;
  */
 public final class UploadScale {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long the answer to an upload may take once the body is sent (the store fsyncs it first): as before. */
+    private static final Duration ANSWER_WAIT = Duration.ofHours(1);
 
     private UploadScale() {
     }
@@ -118,7 +121,7 @@ public final class UploadScale {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         BulkHttp.Result r = BulkHttp.post(ctx.store().url("/api/uploads"), Map.of(
                         "Authorization", "Bearer " + user.token(), "Content-Type", "application/octet-stream",
-                        "X-Checksum-SHA256", sha), size, new GeneratedBytes(size), ctx.limits().requestTimeout(),
+                        "X-Checksum-SHA256", sha), size, new GeneratedBytes(size), ANSWER_WAIT,
                 (bytes, n) -> body.write(bytes, 0, Math.min(n, Math.max(0, 64 * 1024 - body.size()))));
         return new Answer(r.status(), body.toString(StandardCharsets.UTF_8));
     }
