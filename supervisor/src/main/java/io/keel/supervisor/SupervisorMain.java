@@ -69,7 +69,8 @@ public final class SupervisorMain {
         try (PidFile pid = PidFile.acquire(Path.of(pidFile), settings.stopWithin());
              RotatingLog log = new RotatingLog(settings.dataDir().resolve("logs").resolve("keel.log"),
                      settings.logMaxSize(), settings.logFiles());
-             Supervisor supervisor = new Supervisor(settings, workerCommand(command, config, aot), Map.of(), log,
+             Supervisor supervisor = new Supervisor(settings, workerCommand(command, config, aot),
+                     HeapSizing.workerEnvironment(System.getenv()), log,
                      line -> say(line, log))) {
             say("memory: " + (settings.standbyWorkers() > 0 ? settings.workers() + " worker(s) and "
                     + settings.standbyWorkers() + " standby share the limit: " : "") + memory.arithmetic(), log);

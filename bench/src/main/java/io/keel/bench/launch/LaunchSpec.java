@@ -128,9 +128,13 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
         return cmd;
     }
 
-    /** Environment for the child: secrets and the database url stay out of the command line. */
+    /**
+     * Environment for the child: secrets and the database url stay out of the command line, and malloc gets the
+     * arena limit {@code ./keel start} gives a worker ({@code HeapSizing.MALLOC_ARENA_MAX}).
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("MALLOC_ARENA_MAX", "2");
         env.put("KEEL_ADMIN_TOKEN", adminToken);
         dbUrl.ifPresent(u -> env.put("KEEL_DB_URL", u));
         return env;

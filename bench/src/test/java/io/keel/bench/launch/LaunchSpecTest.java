@@ -58,6 +58,12 @@ class LaunchSpecTest {
     }
 
     @Test
+    void theStoreGetsTheMallocArenaLimitItShipsWith() {
+        assertThat(spec.environment()).containsAllEntriesOf(HeapSizing.workerEnvironment(Map.of()))
+                .containsEntry("MALLOC_ARENA_MAX", "2");
+    }
+
+    @Test
     void seedCommandSeedsTheSameDataDir() {
         assertThat(spec.seedCommand(5000, 250)).endsWith("seed", "--orders=5000", "--customers=250",
                 "--data-dir=/out/data");

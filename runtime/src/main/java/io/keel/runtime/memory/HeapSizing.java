@@ -53,6 +53,14 @@ public final class HeapSizing {
      * growing (docs/benchmarks.md, soak).
      */
     public static final int TRIM_NATIVE_HEAP_INTERVAL_MS = 30_000;
+    /** glibc's environment variable for how many malloc arenas a process may have; its default is 8 per core. */
+    public static final String MALLOC_ARENA_MAX_VARIABLE = "MALLOC_ARENA_MAX";
+    /**
+     * The malloc arenas a worker may have (glibc's default is 8 per core, 16 on two cores). A store under prod-mix
+     * filled all 16, whose resident memory (56-77 MB) is freed memory scattered over arenas that trims cannot give
+     * back whole; with 2 its peak RSS was 683 MB against 748 at the same throughput (docs/benchmarks.md, soak).
+     */
+    public static final int MALLOC_ARENA_MAX = 2;
 
     /** The JVM flags for one worker and the arithmetic behind them, as one log line. */
     public record Plan(long heapBytes, List<String> jvmFlags, String arithmetic) {
@@ -162,6 +170,15 @@ public final class HeapSizing {
             System.err.println("keel: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    /**
+     * The environment a worker adds to the one it inherits: {@link #MALLOC_ARENA_MAX}, unless the operator set
+     * {@value #MALLOC_ARENA_MAX_VARIABLE} already ({@code inherited}), which then stays as it is.
+     */
+    public static Map<String, String> workerEnvironment(Map<String, String> inherited) {
+        return inherited.containsKey(MALLOC_ARENA_MAX_VARIABLE) ? Map.of()
+                : Map.of(MALLOC_ARENA_MAX_VARIABLE, Integer.toString(MALLOC_ARENA_MAX));
     }
 
     /** Whole MiB, rounded down (as the heap flag is). */

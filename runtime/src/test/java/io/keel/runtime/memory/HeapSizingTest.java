@@ -42,6 +42,13 @@ class HeapSizingTest {
     }
 
     @Test
+    void aWorkerGetsTwoMallocArenasUnlessTheOperatorChoseANumber() {
+        assertThat(HeapSizing.workerEnvironment(Map.of("PATH", "/usr/bin"))).containsExactly(
+                Map.entry("MALLOC_ARENA_MAX", "2"));
+        assertThat(HeapSizing.workerEnvironment(Map.of("MALLOC_ARENA_MAX", "8"))).as("inherited as it is").isEmpty();
+    }
+
+    @Test
     void workersAndTheSupervisorShareTheLimit() {
         // (4096 - 96) / 2 = 2000 per worker; 2000 - 416 - 200 = 1384
         HeapSizing.Plan plan = HeapSizing.plan(MemorySettings.defaults(), limit(4096 * MIB), 2, true, DUMPS);

@@ -88,6 +88,17 @@ abstract class SupervisedStoreContract {
 
     @Test
     @Order(1)
+    void everyWorkerRunsWithTwoMallocArenasFromTheSupervisor() throws Exception {
+        // The launcher exports MALLOC_ARENA_MAX only for an unsupervised JVM: here the supervisor sets it.
+        await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> workerPids().size() == workers());
+        for (long pid : workerPids()) {
+            String environ = Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
+            assertThat(environ.lines()).contains("MALLOC_ARENA_MAX=2");
+        }
+    }
+
+    @Test
+    @Order(1)
     void statusShowsOneReadyLinePerWorkerWithItsPidAndFigures() throws Exception {
         // Heap, request rate, p99 and scheduler lag come from each worker's management listener, read every second.
         await().atMost(START).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
