@@ -53,6 +53,11 @@ final class Launcher implements AutoCloseable {
         return env;
     }
 
+    /** The {@code NAME=value} lines a running process was started with ({@code /proc/<pid>/environ}). */
+    static List<String> environment(long pid) throws IOException {
+        return List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"));
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

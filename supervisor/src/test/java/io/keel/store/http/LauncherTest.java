@@ -60,8 +60,7 @@ class LauncherTest {
         assertThat(cmdline.indexOf("-Xmx256m")).as("KEEL_JAVA_OPTS come last, so their -Xmx wins")
                 .isGreaterThan(cmdline.indexOf("-Xmx536870912"));
         assertThat(cmdline).as("no planned -Xms above their -Xmx, which the JVM would refuse").doesNotContain("-Xms");
-        String environ = Files.readString(Path.of("/proc/" + service.pid() + "/environ")).replace('\0', '\n');
-        assertThat(environ.lines()).as("at most two malloc arenas").contains("MALLOC_ARENA_MAX=2");
+        assertThat(Launcher.environment(service.pid())).as("at most two malloc arenas").contains("MALLOC_ARENA_MAX=2");
     }
 
     @Test

@@ -92,8 +92,7 @@ abstract class SupervisedStoreContract {
         // The launcher exports MALLOC_ARENA_MAX only for an unsupervised JVM: here the supervisor sets it.
         await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> workerPids().size() == workers());
         for (long pid : workerPids()) {
-            String environ = Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
-            assertThat(environ.lines()).contains("MALLOC_ARENA_MAX=2");
+            assertThat(Launcher.environment(pid)).contains("MALLOC_ARENA_MAX=2");
         }
     }
 
