@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.LongAdder;
  * request that was never sent (client overflow) or timed out counts as at least the request timeout from its
  * scheduled time, so a client or server that cannot keep up never makes the percentiles look better; answers with
  * 1xx..3xx also land in the "ok" histogram. Dispatch lag (how late a request reached the HTTP client compared to its
- * schedule) is kept as a histogram too.
+ * schedule) is kept as a histogram too, with the time of the largest and a {@link HiccupMeter} beside it, so a stall
+ * is placed in the phase and attributed to the whole process or to the dispatch path ({@link Stall}).
  * <p>Thread-safe: any number of request threads record concurrently (HdrHistogram {@link Recorder} is wait-free for
- * writers); one internal platform thread closes an interval every second. Bounded: values are microseconds up to one
+ * writers); one internal platform thread closes an interval every second, another is the hiccup meter. Bounded: values are microseconds up to one
  * hour (longer values are clamped), and the per-second series keeps at most {@code maxSeconds} entries, later ones
  * are folded into the totals only.
  */
@@ -35,6 +36,10 @@ public final class LatencyRecorder implements AutoCloseable {
     private final Map<RequestClass, PerClass> classes = new ConcurrentHashMap<>();
     private final Recorder dispatchLag = new Recorder(MAX_MICROS, 3);
     private final Thread ticker;
+    private final HiccupMeter hiccups;
+    private final Object largestLagLock = new Object();
+    private volatile long largestLagNanos = -1;
+    private long largestLagAtNanos;
     private volatile long endNanos;
     private int second;
 
@@ -43,6 +48,7 @@ public final class LatencyRecorder implements AutoCloseable {
         this.maxSeconds = maxSeconds;
         this.timeoutNanos = timeout.toNanos();
         this.ticker = Thread.ofPlatform().daemon().name("bench-ticker-" + phase).start(this::tickEverySecond);
+        this.hiccups = HiccupMeter.start(phase, startNanos);
     }
 
     /** Starts recording a phase now; the series is capped at {@code maxDuration} (plus a few seconds of drain). */
@@ -83,6 +89,14 @@ public final class LatencyRecorder implements AutoCloseable {
     /** How late a request reached the HTTP client compared to its schedule (open loop only). */
     public void dispatchLag(long lagNanos) {
         dispatchLag.recordValue(Math.min(MAX_MICROS, Math.max(0, lagNanos / 1000)));
+        if (lagNanos > largestLagNanos) { // rare once the phase runs: a lock only for a new largest
+            synchronized (largestLagLock) {
+                if (lagNanos > largestLagNanos) {
+                    largestLagNanos = lagNanos;
+                    largestLagAtNanos = System.nanoTime();
+                }
+            }
+        }
     }
 
     /** Stops the ticker, closes the last interval and returns the phase result. Call once. */
@@ -94,8 +108,13 @@ public final class LatencyRecorder implements AutoCloseable {
                 .forEach(e -> results.add(e.getValue().result(e.getKey().name(), seconds)));
         Histogram lag = dispatchLag.getIntervalHistogram();
         boolean open = lag.getTotalCount() > 0;
+        Stall stall;
+        synchronized (largestLagLock) {
+            stall = open ? hiccups.stop(largestLagNanos / 1e6, (largestLagAtNanos - startNanos) / 1e9)
+                    : Stall.UNKNOWN;
+        }
         return new PhaseResult(phase, tool, seconds, open ? lag.getMaxValue() / 1000.0 : 0,
-                open ? lag.getValueAtPercentile(99) / 1000.0 : 0, results, Validity.UNCHECKED);
+                open ? lag.getValueAtPercentile(99) / 1000.0 : 0, stall, results, Validity.UNCHECKED);
     }
 
     @Override
@@ -104,6 +123,7 @@ public final class LatencyRecorder implements AutoCloseable {
             return;
         }
         ticker.interrupt();
+        hiccups.close();
         try {
             ticker.join(5_000);
         } catch (InterruptedException e) {

@@ -13,18 +13,25 @@ import java.util.Optional;
  * @param maxDispatchLagMs  worst delay between a request's scheduled time and its hand-over to the HTTP client (open
  *                          loop only); large values mean the client machine could not keep the rate
  * @param p99DispatchLagMs  99th percentile of that delay
+ * @param stall             when the largest delay happened and whether the whole generator process stood still then
  * @param validity          whether the generator kept up (see {@link Validity#check}); figures of an invalid phase
  *                          are shown as n/a
  */
 public record PhaseResult(String name, String tool, double seconds, double maxDispatchLagMs, double p99DispatchLagMs,
-                          List<ClassResult> classes, Validity validity) {
+                          Stall stall, List<ClassResult> classes, Validity validity) {
     public PhaseResult {
         classes = List.copyOf(classes);
     }
 
+    /** A phase whose stall was not measured (a closed-loop phase). */
+    public PhaseResult(String name, String tool, double seconds, double maxDispatchLagMs, double p99DispatchLagMs,
+                       List<ClassResult> classes, Validity validity) {
+        this(name, tool, seconds, maxDispatchLagMs, p99DispatchLagMs, Stall.UNKNOWN, classes, validity);
+    }
+
     /** This phase judged against {@code rules}. */
     public PhaseResult checked(Validity.Rules rules) {
-        return new PhaseResult(name, tool, seconds, maxDispatchLagMs, p99DispatchLagMs, classes,
+        return new PhaseResult(name, tool, seconds, maxDispatchLagMs, p99DispatchLagMs, stall, classes,
                 Validity.check(this, rules));
     }
 

@@ -79,6 +79,9 @@ public final class MarkdownReport {
                 md.append("**Invalid:** ").append(String.join("; ", p.validity().reasons()))
                         .append(". Its latencies measure the load generator; they are not results.\n\n");
             }
+            if (p.stall() != null && !p.stall().describe().isEmpty()) {
+                md.append("Generator: ").append(p.stall().describe()).append(".\n\n");
+            }
             md.append("Percentiles over every scheduled request (never sent or timed out = at least the timeout);"
                     + " \"ok p50/p99\" over successful answers only.\n\n");
             md.append("| class | scheduled | completed | ok | ok/s | p50 ms | p99 ms | p99.9 ms | max ms | ok p50 ms | "

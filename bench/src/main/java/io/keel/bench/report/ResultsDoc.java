@@ -78,7 +78,7 @@ public final class ResultsDoc {
                     .append("`; ").append(r.path("machine").path("cores").asInt()).append(" cores; service `")
                     .append(r.path("machine").path("serviceJvmFlags").asText()).append("`.\n\n");
             boolean legacy = !r.has("metrics");
-            List<String> invalid = invalidPhases(r, rules);
+            List<String> invalid = invalidPhases(r, rules.forScenario(scenario));
             if (!invalid.isEmpty()) {
                 md.append("Invalid phases (the load generator, not the service, limited them):\n\n");
                 invalid.forEach(i -> md.append("- ").append(i).append('\n'));

@@ -5,6 +5,7 @@ import io.keel.bench.load.LoadLimits;
 import io.keel.bench.load.PeakMeter;
 import io.keel.bench.load.PeakResult;
 import io.keel.bench.load.PhaseResult;
+import io.keel.bench.load.Validity;
 import io.keel.bench.report.BenchReport;
 import io.keel.bench.report.Headline;
 import io.keel.bench.report.MachineInfo;
@@ -129,15 +130,31 @@ public final class ScenarioContext {
         figure(phase + "-other-cpu-share-percent", share * 100);
     }
 
-    /** Judges a phase against the validity rules, says so on the console when invalid; returns the judged phase. */
+    /**
+     * Judges a phase against the validity rules, says so on the console when invalid and where its largest dispatch
+     * lag came from in any case; returns the judged phase.
+     */
     public PhaseResult check(PhaseResult p) {
-        PhaseResult checked = p.checked(options.rules());
+        return check(p, options.rules());
+    }
+
+    /** As {@link #check(PhaseResult)} for a phase judged on memory and failed requests, not latency (the soak). */
+    public PhaseResult checkMemoryPhase(PhaseResult p) {
+        return check(p, options.rules().forMemoryPhase());
+    }
+
+    private PhaseResult check(PhaseResult p, Validity.Rules rules) {
+        PhaseResult checked = p.checked(rules);
+        String stall = p.stall() == null ? "" : p.stall().describe();
         if (!checked.valid()) {
-            String msg = "phase " + p.name() + " INVALID: " + String.join("; ", checked.validity().reasons());
+            String msg = "phase " + p.name() + " INVALID: " + String.join("; ", checked.validity().reasons())
+                    + (stall.isEmpty() ? "" : " (" + stall + ")");
             log.println(msg);
             synchronized (this) {
                 invalid.add(msg);
             }
+        } else if (!stall.isEmpty()) {
+            log.println("phase " + p.name() + ": " + stall);
         }
         return checked;
     }

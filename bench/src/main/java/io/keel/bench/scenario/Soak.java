@@ -131,7 +131,7 @@ public final class Soak {
             sse.start(10, 0);
             open.run(mix(ctx, light, rate, soak), rec);
             sse.stop();
-            phase = ctx.check(rec.finish("open-loop production mix at fixed moderate rates"));
+            phase = ctx.checkMemoryPhase(rec.finish("open-loop production mix at fixed moderate rates"));
         }
         ctx.endPhase();
         List<SoakSampler.Sample> samples = sampler.stop();

@@ -114,7 +114,7 @@ final class Storm {
             List<ClassResult> classes = new ArrayList<>(measured.classes());
             classes.addAll(streamsRec.finish("streams").classes());
             return new PhaseResult(measured.name(), measured.tool(), measured.seconds(), measured.maxDispatchLagMs(),
-                    measured.p99DispatchLagMs(), classes, measured.validity());
+                    measured.p99DispatchLagMs(), measured.stall(), classes, measured.validity());
         }
     }
 

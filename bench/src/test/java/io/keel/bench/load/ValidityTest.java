@@ -48,6 +48,26 @@ class ValidityTest {
     }
 
     @Test
+    void aPhaseJudgedOnMemoryAllowsOneStallUpToASecondButNotALateOrUndeliveredMix() {
+        Validity.Rules memory = Validity.Rules.DEFAULTS.forMemoryPhase();
+        // session 9's soak run 5: one 57.3 ms stall in 30 minutes, p99 lag 0.95 ms
+        assertThat(Validity.check(phase(57.3, 0.95, 195_310, 0), Validity.Rules.DEFAULTS).valid()).isFalse();
+        assertThat(Validity.check(phase(57.3, 0.95, 195_310, 0), memory).valid()).isTrue();
+        assertThat(Validity.check(phase(1_200, 0.95, 195_310, 0), memory).reasons())
+                .containsExactly("max dispatch lag 1200.0 ms > 1000.0 ms: the load generator stalled");
+        assertThat(Validity.check(phase(20, 12, 195_310, 0), memory).valid()).isFalse();
+        assertThat(Validity.check(phase(20, 1, 195_310, 1_000), memory).valid()).isFalse();
+        // an operator's looser limit stays looser
+        assertThat(new Validity.Rules(10, 2_000, 0.001).forMemoryPhase().maxDispatchLagMs()).isEqualTo(2_000);
+    }
+
+    @Test
+    void onlyTheSoaksPhasesAreJudgedOnMemory() {
+        assertThat(Validity.Rules.DEFAULTS.forScenario("soak")).isEqualTo(Validity.Rules.DEFAULTS.forMemoryPhase());
+        assertThat(Validity.Rules.DEFAULTS.forScenario("prod-mix")).isEqualTo(Validity.Rules.DEFAULTS);
+    }
+
+    @Test
     void thresholdsAreValidated() {
         assertThatThrownBy(() -> new Validity.Rules(0, 50, 0.001)).isInstanceOf(BenchException.class);
         assertThatThrownBy(() -> new Validity.Rules(10, 50, 2)).isInstanceOf(BenchException.class);

@@ -51,6 +51,25 @@ class ResultsDocTest {
     }
 
     @Test
+    void aSoaksSingleStallIsJudgedByTheMemoryRuleAndALatencyPhasesIsNot(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results");
+        for (String scenario : new String[] {"soak", "prod-mix"}) {
+            Files.createDirectories(results.resolve(scenario));
+            Files.writeString(results.resolve(scenario + "/report.json"), """
+                    {"scenario":"%s","startedAt":"t","gitCommit":"c","commandLine":"bench",
+                     "machine":{"cores":2,"serviceJvmFlags":"-Xmx512m"},"metrics":[],"headlines":[],
+                     "phases":[{"name":"%s-phase","maxDispatchLagMs":57.3,"p99DispatchLagMs":0.95,
+                       "classes":[{"name":"light-order","completed":195310,"errors":{}}]}]}
+                    """.formatted(scenario, scenario));
+        }
+
+        String out = ResultsDoc.render(results, Validity.Rules.DEFAULTS);
+
+        assertThat(out).contains("`prod-mix-phase`: max dispatch lag 57.3 ms > 50.0 ms")
+                .doesNotContain("`soak-phase`");
+    }
+
+    @Test
     void aNewReportShowsItsComparisonsAndHeadlines(@TempDir Path dir) throws Exception {
         Path results = dir.resolve("results");
         Files.createDirectories(results.resolve("upload-scale"));
