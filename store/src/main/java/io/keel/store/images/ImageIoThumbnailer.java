@@ -6,11 +6,11 @@ import io.keel.store.images.ImageRejectedException.Reason;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
@@ -77,31 +77,27 @@ final class ImageIoThumbnailer implements Thumbnailer {
     }
 
     @Override
-    public Thumbnail create(InputStream body, String contentType, ThumbnailSpec spec) {
+    public Thumbnail create(byte[] body, String contentType, ThumbnailSpec spec) {
         if (SourceFormat.ofContentType(contentType).isEmpty()) {
             throw new ImageRejectedException(Reason.UNSUPPORTED_TYPE,
                     "content type " + contentType + " is not one of image/png, image/jpeg, image/gif, image/bmp");
         }
-        BoundedInputStream bounded = new BoundedInputStream(body, limits.maxInputBytes());
+        if (body.length > limits.maxInputBytes()) {
+            throw new ImageRejectedException(Reason.INPUT_TOO_LARGE,
+                    "image body is larger than " + limits.maxInputBytes() + " bytes");
+        }
         try {
-            BufferedInputStream buffered = new BufferedInputStream(bounded);
-            SourceFormat format = sniff(buffered);
+            SourceFormat format = sniff(body);
             Optional<OpenCvJpeg> nativeJpeg = format == SourceFormat.JPEG ? jpegPath().codec() : Optional.empty();
             if (nativeJpeg.isPresent()) {
-                byte[] jpeg = buffered.readAllBytes();
-                Optional<Thumbnail> made = nativeThumbnail(nativeJpeg.get(), jpeg, spec);
+                Optional<Thumbnail> made = nativeThumbnail(nativeJpeg.get(), body, spec);
                 if (made.isPresent()) {
                     return made.get();
                 }
-                buffered = new BufferedInputStream(new ByteArrayInputStream(jpeg));
             }
-            BufferedImage decoded = decode(buffered, format, spec);
+            BufferedImage decoded = decode(new ByteArrayInputStream(body), format, spec);
             return encode(decoded, spec);
         } catch (IOException | RuntimeException e) {
-            if (bounded.exceeded()) {
-                throw new ImageRejectedException(Reason.INPUT_TOO_LARGE,
-                        "image body is larger than " + limits.maxInputBytes() + " bytes", e);
-            }
             if (e instanceof ImageRejectedException rejected) {
                 throw rejected;
             }
@@ -126,13 +122,11 @@ final class ImageIoThumbnailer implements Thumbnailer {
         return Optional.of(codec.thumbnail(jpeg, structure, plan, spec.format()));
     }
 
-    private static SourceFormat sniff(BufferedInputStream in) throws IOException {
-        in.mark(SourceFormat.MAGIC_LENGTH);
-        byte[] head = in.readNBytes(SourceFormat.MAGIC_LENGTH);
-        in.reset();
-        if (head.length == 0) {
+    private static SourceFormat sniff(byte[] body) {
+        if (body.length == 0) {
             throw new ImageRejectedException(Reason.EMPTY, "the body is empty; send the image bytes");
         }
+        byte[] head = Arrays.copyOf(body, Math.min(body.length, SourceFormat.MAGIC_LENGTH));
         // The media type was one we take, so the request is well-formed; its content is what cannot be processed.
         return SourceFormat.sniff(head).orElseThrow(() -> new ImageRejectedException(Reason.CORRUPT,
                 "the body is not a PNG, JPEG, GIF or BMP image (no known signature)"));

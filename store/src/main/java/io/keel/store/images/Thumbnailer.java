@@ -2,15 +2,13 @@ package io.keel.store.images;
 
 import io.keel.store.NativePath;
 
-import java.io.InputStream;
-
 /**
  * Makes thumbnails from PNG, JPEG (including CMYK, via TwelveMonkeys), GIF (first frame) and BMP bodies.
  *
- * <p>Thread-safe and stateless: one instance serves all requests. {@link #create} blocks reading {@code body} and
- * is CPU-heavy (decode, resize, encode), so callers run it on the CPU pool, never inline in a handler. Memory per
- * call is bounded by {@link ImageLimits}: the source header is read first and an image whose declared width*height
- * exceeds {@code maxPixels} is refused before any pixel buffer is allocated.
+ * <p>Thread-safe and stateless: one instance serves all requests. {@link #create} is CPU-heavy (decode, resize,
+ * encode), so callers run it on the CPU pool, never inline in a handler. Memory per call is bounded by
+ * {@link ImageLimits}: the body by {@code maxInputBytes}, and the source header is read first, so an image whose
+ * declared width*height exceeds {@code maxPixels} is refused before any pixel buffer is allocated.
  */
 public interface Thumbnailer {
 
@@ -26,8 +24,9 @@ public interface Thumbnailer {
     NativePath path();
 
     /**
-     * Decodes {@code body}, resizes it to {@code spec} and encodes it in {@code spec.format()}. Reads {@code body}
-     * up to its end or the input limit; does not close it.
+     * Decodes {@code body}, the whole image as the request carried it, resizes it to {@code spec} and encodes it in
+     * {@code spec.format()}. The caller reads the body first (bounded by {@link ImageLimits#maxInputBytes()}), so the
+     * CPU pool thread this runs on never waits for the network, and the bytes are used as they are, never copied.
      *
      * @param contentType the request's {@code Content-Type}; parameters and case are ignored. It must name one of
      *                    the supported formats, and the magic bytes decide which decoder runs (a PNG sent as
@@ -38,5 +37,5 @@ public interface Thumbnailer {
      *         {@code INPUT_TOO_LARGE} past the byte limit, and {@code CORRUPT} when a recognised image is truncated
      *         or damaged (including JPEGs the decoder would silently pad with grey)
      */
-    Thumbnail create(InputStream body, String contentType, ThumbnailSpec spec);
+    Thumbnail create(byte[] body, String contentType, ThumbnailSpec spec);
 }

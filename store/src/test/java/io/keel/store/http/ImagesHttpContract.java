@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -80,6 +81,21 @@ abstract class ImagesHttpContract extends StoreContract {
         assertProblem(refused(user.token(), "width=100&height=100", "image/png", TestImages.pngHeader(100_000, 100_000)),
                 413);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBodyOfUnknownLengthIsReadToItsEndAndOneLongerThanTheLimitIs413() {
+        byte[] jpeg = TestImages.encode(PICTURE, "jpeg");
+        HttpResponse<byte[]> res = api.sendForBytes(api.request("/api/images/thumbnail?width=40&height=30",
+                        user.token()).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(jpeg))));
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(TestImages.decode(res.body()).getWidth()).isEqualTo(40);
+
+        byte[] tooLong = Arrays.copyOf(jpeg, 20 * 1024 * 1024 + 1); // KEEL_MAX_IMAGE_SIZE defaults to 20m
+        assertProblem(api.send(api.request("/api/images/thumbnail?width=40&height=30", user.token())
+                .header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooLong)))), 413);
     }
 
     @Test

@@ -6,7 +6,6 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +34,7 @@ class OpenCvJpegTest {
         assertThat(registry.get("keel.native.library").tag("feature", "jpeg").tag("path", "java").gauge().value())
                 .isEqualTo(1.0);
         byte[] jpeg = TestImages.encode(TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB), "jpeg");
-        Thumbnail thumb = fallback.create(new ByteArrayInputStream(jpeg), "image/jpeg",
+        Thumbnail thumb = fallback.create(jpeg, "image/jpeg",
                 new ThumbnailSpec(100, 100, Fit.CONTAIN, OutputFormat.JPEG));
         assertThat(thumb.width()).isEqualTo(100);
         assertThat(thumb.height()).isEqualTo(75);
@@ -51,10 +50,10 @@ class OpenCvJpegTest {
         BufferedImage picture = TestImages.picture(400, 300, BufferedImage.TYPE_INT_RGB);
         ThumbnailSpec spec = new ThumbnailSpec(100, 100, Fit.CONTAIN, OutputFormat.JPEG);
 
-        thumbnailer.create(new ByteArrayInputStream(TestImages.encode(picture, "png")), "image/png", spec);
+        thumbnailer.create(TestImages.encode(picture, "png"), "image/png", spec);
         assertThat(loads).hasValue(0);
-        thumbnailer.create(new ByteArrayInputStream(TestImages.encode(picture, "jpeg")), "image/jpeg", spec);
-        thumbnailer.create(new ByteArrayInputStream(TestImages.encode(picture, "jpeg")), "image/jpeg", spec);
+        thumbnailer.create(TestImages.encode(picture, "jpeg"), "image/jpeg", spec);
+        thumbnailer.create(TestImages.encode(picture, "jpeg"), "image/jpeg", spec);
 
         assertThat(loads).hasValue(1);
         assertThat(thumbnailer.path().nativeActive()).isTrue();
@@ -104,7 +103,7 @@ class OpenCvJpegTest {
         }
 
         ImageRejectedException e = Assertions.catchThrowableOfType(ImageRejectedException.class,
-                () -> Thumbnailer.create(ImageLimits.defaults()).create(new ByteArrayInputStream(jpeg), "image/jpeg",
+                () -> Thumbnailer.create(ImageLimits.defaults()).create(jpeg, "image/jpeg",
                         new ThumbnailSpec(50, 50, Fit.CONTAIN, OutputFormat.PNG)));
 
         assertThat(structure.complete()).isTrue();

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -29,7 +28,7 @@ class ThumbnailQualityTest {
         // Halving needs no decode-time subsampling, so every source pixel reaches the resize.
         byte[] png = TestImages.encode(TestImages.checkerboard(256), "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "image/png",
+        Thumbnail thumb = thumbnailer.create(png, "image/png",
                 new ThumbnailSpec(128, 128, Fit.CONTAIN, OutputFormat.PNG));
 
         assertThat(averageGrey(TestImages.decode(thumb.bytes()))).isCloseTo(127.5, within(2.0));
@@ -40,7 +39,7 @@ class ThumbnailQualityTest {
     void aGradientShrunkTenfoldWithSubsamplingStaysSmoothAndMonotonic() {
         byte[] png = TestImages.encode(TestImages.horizontalGradient(2000, 200), "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "image/png",
+        Thumbnail thumb = thumbnailer.create(png, "image/png",
                 new ThumbnailSpec(200, 20, Fit.COVER, OutputFormat.PNG));
 
         BufferedImage out = TestImages.decode(thumb.bytes());
@@ -59,9 +58,9 @@ class ThumbnailQualityTest {
         ThumbnailSpec spec = new ThumbnailSpec(160, 160, Fit.CONTAIN, OutputFormat.PNG);
 
         BufferedImage fast = TestImages.decode(TestImages.imageIoOnly(true)
-                .create(new ByteArrayInputStream(jpeg), "image/jpeg", spec).bytes());
+                .create(jpeg, "image/jpeg", spec).bytes());
         BufferedImage full = TestImages.decode(TestImages.imageIoOnly(false)
-                .create(new ByteArrayInputStream(jpeg), "image/jpeg", spec).bytes());
+                .create(jpeg, "image/jpeg", spec).bytes());
 
         assertThat(fast.getWidth()).isEqualTo(full.getWidth());
         assertThat(TestImages.meanGreyDifference(fast, full)).isLessThan(3.0);
@@ -73,10 +72,10 @@ class ThumbnailQualityTest {
         ThumbnailSpec spec = new ThumbnailSpec(160, 160, Fit.CONTAIN, OutputFormat.PNG);
         Thumbnailer reduced = Thumbnailer.create(ImageLimits.defaults());
 
-        BufferedImage fast = TestImages.decode(reduced.create(new ByteArrayInputStream(jpeg), "image/jpeg", spec)
+        BufferedImage fast = TestImages.decode(reduced.create(jpeg, "image/jpeg", spec)
                 .bytes());
         BufferedImage full = TestImages.decode(TestImages.imageIoOnly(false)
-                .create(new ByteArrayInputStream(jpeg), "image/jpeg", spec).bytes());
+                .create(jpeg, "image/jpeg", spec).bytes());
 
         assertThat(reduced.path().nativeActive()).isTrue();
         assertThat(fast.getWidth()).isEqualTo(full.getWidth());
@@ -89,7 +88,7 @@ class ThumbnailQualityTest {
         BufferedImage clear = new BufferedImage(200, 200, BufferedImage.TYPE_INT_ARGB);
         byte[] png = TestImages.encode(clear, "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "image/png",
+        Thumbnail thumb = thumbnailer.create(png, "image/png",
                 new ThumbnailSpec(50, 50, Fit.COVER, OutputFormat.JPEG));
 
         assertThat(TestImages.grey(TestImages.decode(thumb.bytes()).getRGB(25, 25))).isGreaterThan(250);
@@ -103,7 +102,7 @@ class ThumbnailQualityTest {
         g.fillRect(0, 0, 100, 200);
         g.dispose();
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(TestImages.encode(half, "png")), "image/png",
+        Thumbnail thumb = thumbnailer.create(TestImages.encode(half, "png"), "image/png",
                 new ThumbnailSpec(50, 50, Fit.COVER, OutputFormat.PNG));
 
         BufferedImage out = TestImages.decode(thumb.bytes());

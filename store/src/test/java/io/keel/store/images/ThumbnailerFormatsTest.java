@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +66,7 @@ class ThumbnailerFormatsTest {
     void unusualPixelLayoutsBecomeOrdinaryThumbnails(int type) {
         byte[] png = TestImages.encode(TestImages.picture(300, 300, type), "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "image/png",
+        Thumbnail thumb = thumbnailer.create(png, "image/png",
                 new ThumbnailSpec(64, 64, Fit.CONTAIN, OutputFormat.JPEG));
 
         BufferedImage decoded = TestImages.decode(thumb.bytes());
@@ -79,7 +78,7 @@ class ThumbnailerFormatsTest {
     void smallSourcesAreScaledUpToTheBox() {
         byte[] tiny = TestImages.encode(TestImages.picture(40, 30, BufferedImage.TYPE_INT_RGB), "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(tiny), "image/png",
+        Thumbnail thumb = thumbnailer.create(tiny, "image/png",
                 new ThumbnailSpec(200, 200, Fit.CONTAIN, OutputFormat.PNG));
 
         assertThat(thumb.width()).isEqualTo(200);
@@ -90,7 +89,7 @@ class ThumbnailerFormatsTest {
     void contentTypeParametersAndCaseAreIgnored() {
         byte[] png = TestImages.encode(SOURCE, "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "Image/PNG; charset=binary",
+        Thumbnail thumb = thumbnailer.create(png, "Image/PNG; charset=binary",
                 new ThumbnailSpec(10, 10, Fit.COVER, OutputFormat.JPEG));
 
         assertThat(thumb.width()).isEqualTo(10);
@@ -100,7 +99,7 @@ class ThumbnailerFormatsTest {
     void theMagicBytesDecideTheDecoderWhenTheDeclaredSupportedTypeIsWrong() {
         byte[] png = TestImages.encode(SOURCE, "png");
 
-        Thumbnail thumb = thumbnailer.create(new ByteArrayInputStream(png), "image/jpeg",
+        Thumbnail thumb = thumbnailer.create(png, "image/jpeg",
                 new ThumbnailSpec(40, 30, Fit.CONTAIN, OutputFormat.PNG));
 
         assertThat(TestImages.decode(thumb.bytes()).getWidth()).isEqualTo(40);
@@ -119,7 +118,7 @@ class ThumbnailerFormatsTest {
 
     private Thumbnail make(String input, ThumbnailSpec spec) {
         byte[] body = TestImages.encode(SOURCE, input);
-        return thumbnailer.create(new ByteArrayInputStream(body), "image/" + input, spec);
+        return thumbnailer.create(body, "image/" + input, spec);
     }
 
     Thumbnailer thumbnailer(ImageLimits limits) {
