@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * schedule) is kept as a histogram too, with the time of the largest and a {@link HiccupMeter} beside it, so a stall
  * is placed in the phase and attributed to the whole process or to the dispatch path ({@link Stall}).
  * <p>Thread-safe: any number of request threads record concurrently (HdrHistogram {@link Recorder} is wait-free for
- * writers); one internal platform thread closes an interval every second, another is the hiccup meter. Bounded: values are microseconds up to one
- * hour (longer values are clamped), and the per-second series keeps at most {@code maxSeconds} entries, later ones
- * are folded into the totals only.
+ * writers); one internal platform thread closes an interval every second, another is the hiccup meter. Bounded:
+ * values are microseconds up to one hour (longer values are clamped), and the per-second series keeps at most
+ * {@code maxSeconds} entries, later ones are folded into the totals only.
  */
 public final class LatencyRecorder implements AutoCloseable {
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
@@ -108,11 +108,13 @@ public final class LatencyRecorder implements AutoCloseable {
                 .forEach(e -> results.add(e.getValue().result(e.getKey().name(), seconds)));
         Histogram lag = dispatchLag.getIntervalHistogram();
         boolean open = lag.getTotalCount() > 0;
-        Stall stall;
+        double largestMs;
+        double largestAtSecond;
         synchronized (largestLagLock) {
-            stall = open ? hiccups.stop(largestLagNanos / 1e6, (largestLagAtNanos - startNanos) / 1e9)
-                    : Stall.UNKNOWN;
+            largestMs = largestLagNanos / 1e6;
+            largestAtSecond = (largestLagAtNanos - startNanos) / 1e9;
         }
+        Stall stall = open ? hiccups.stop(largestMs, largestAtSecond) : Stall.UNKNOWN;
         return new PhaseResult(phase, tool, seconds, open ? lag.getMaxValue() / 1000.0 : 0,
                 open ? lag.getValueAtPercentile(99) / 1000.0 : 0, stall, results, Validity.UNCHECKED);
     }

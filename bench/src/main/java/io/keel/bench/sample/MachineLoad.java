@@ -10,7 +10,10 @@ import java.util.Locale;
  * How much of the machine's CPU processes other than the service under test and the load generator used between
  * two readings: busy jiffies of {@code /proc/stat} minus the jiffies of the service's and the generator's process
  * trees (each counted once), as a share of all jiffies. A benchmark figure taken while others used a large share is
- * a figure of a shared machine, so every phase prints it at its start and end. Stateless apart from the /proc root.
+ * a figure of a shared machine, so every phase prints it at its start and end. Also how much file data the kernel
+ * had to read back after dropping it from the page cache ({@code workingset_refault_file} of {@code /proc/vmstat}):
+ * a machine that reclaims idle page cache (DAMON's proactive pageout on some VMs, memory pressure elsewhere) makes a
+ * service's first reads after a pause go to the disk, for any service. Stateless apart from the /proc root.
  */
 public final class MachineLoad {
     private static final double TICKS_PER_SECOND = 100.0;
@@ -27,8 +30,16 @@ public final class MachineLoad {
         return new MachineLoad(Path.of("/proc"));
     }
 
-    /** CPU counters at one instant, in seconds. Immutable. */
-    public record Reading(double totalSeconds, double busySeconds, double oursSeconds) {
+    /** Bytes per page in {@code /proc/vmstat}'s page counts. */
+    private static final double PAGE_BYTES = 4096;
+
+    /** CPU counters at one instant, in seconds, and file pages refaulted so far (NaN where unreadable). Immutable. */
+    public record Reading(double totalSeconds, double busySeconds, double oursSeconds, double refaultedFilePages) {
+        /** MB of file pages read back after the kernel had dropped them, between {@code earlier} and this reading. */
+        public double refaultedMbSince(Reading earlier) {
+            return (refaultedFilePages - earlier.refaultedFilePages) * PAGE_BYTES / 1e6;
+        }
+
         /** Share (0..1) of all CPU time between {@code earlier} and this reading used by other processes. */
         public double otherShareSince(Reading earlier) {
             double total = totalSeconds - earlier.totalSeconds;
@@ -53,10 +64,19 @@ public final class MachineLoad {
             }
             idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
         } catch (IOException | RuntimeException e) {
-            return new Reading(Double.NaN, Double.NaN, Double.NaN);
+            return new Reading(Double.NaN, Double.NaN, Double.NaN, refaultedFilePages());
         }
         return new Reading(total / TICKS_PER_SECOND, (total - idle) / TICKS_PER_SECOND,
-                sampler.sample(ours).cpuSeconds());
+                sampler.sample(ours).cpuSeconds(), refaultedFilePages());
+    }
+
+    private double refaultedFilePages() {
+        try (var lines = Files.lines(proc.resolve("vmstat"))) {
+            return lines.filter(l -> l.startsWith("workingset_refault_file ")).findFirst()
+                    .map(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).orElse(Double.NaN);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** "12.3%" or "n/a". */

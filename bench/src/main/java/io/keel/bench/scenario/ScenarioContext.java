@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -123,11 +124,17 @@ public final class ScenarioContext {
         if (phaseStart == null) {
             return;
         }
-        double share = machine.read(ours()).otherShareSince(phaseStart);
+        MachineLoad.Reading end = machine.read(ours());
+        double share = end.otherShareSince(phaseStart);
+        double refaulted = end.refaultedMbSince(phaseStart);
         phaseStart = null;
         log.println("phase " + phase + " ends; other processes used " + MachineLoad.percent(share)
-                + " of the CPU during it");
+                + " of the CPU during it" + (Double.isNaN(refaulted) ? "" : String.format(Locale.ROOT,
+                "; the kernel read back %.1f MB of file pages it had dropped", refaulted)));
         figure(phase + "-other-cpu-share-percent", share * 100);
+        if (!Double.isNaN(refaulted)) {
+            figure(phase + "-file-refaults-mb", refaulted);
+        }
     }
 
     /**

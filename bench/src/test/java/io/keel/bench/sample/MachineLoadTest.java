@@ -32,9 +32,21 @@ class MachineLoadTest {
     }
 
     @Test
+    void fileDataTheKernelHadToReadBackIsTheRefaultCounterBetweenReadings(@TempDir Path proc) throws Exception {
+        Files.writeString(proc.resolve("stat"), "cpu  1000 0 500 8000 100 0 0 0 0 0\n");
+        Files.writeString(proc.resolve("vmstat"), "workingset_refault_anon 7\nworkingset_refault_file 1000\n");
+        MachineLoad load = new MachineLoad(proc);
+        MachineLoad.Reading before = load.read(List.of());
+        Files.writeString(proc.resolve("vmstat"), "workingset_refault_anon 9\nworkingset_refault_file 3500\n");
+
+        assertThat(load.read(List.of()).refaultedMbSince(before)).isCloseTo(2500 * 4096 / 1e6, Offset.offset(1e-9));
+    }
+
+    @Test
     void anUnreadableProcStatGivesNaNNotAFigure(@TempDir Path proc) {
         MachineLoad load = new MachineLoad(proc);
         assertThat(load.read(List.of()).otherShareSince(load.read(List.of()))).isNaN();
+        assertThat(load.read(List.of()).refaultedMbSince(load.read(List.of()))).isNaN();
     }
 
     private static void stat(Path proc, long utime, long stime) throws Exception {
