@@ -1,8 +1,7 @@
 package io.keel.bench.load;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.keel.bench.sample.MachineLoad;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,7 +19,7 @@ final class HiccupMeter implements AutoCloseable {
     private static final double MS_PER_JIFFY = 10; // USER_HZ is 100 on Linux
 
     private final long startNanos;
-    private final Path procStat;
+    private final MachineLoad machine;
     private final Runnable sleep;
     private final Thread thread;
     // written by the meter's thread; read by close() after joining it
@@ -30,20 +29,20 @@ final class HiccupMeter implements AutoCloseable {
     private long stealAroundLongest = -1;
 
     /** {@code sleep} asks for {@link #SLEEP_NANOS}; tests give one that overruns. */
-    HiccupMeter(long startNanos, Path procStat, Runnable sleep, String name) {
+    HiccupMeter(long startNanos, MachineLoad machine, Runnable sleep, String name) {
         this.startNanos = startNanos;
-        this.procStat = procStat;
+        this.machine = machine;
         this.sleep = sleep;
         this.thread = Thread.ofPlatform().daemon().name("bench-hiccups-" + name).start(this::measure);
     }
 
     /** Starts a meter whose seconds count from {@code startNanos} ({@link System#nanoTime()}). */
     static HiccupMeter start(String name, long startNanos) {
-        return new HiccupMeter(startNanos, Path.of("/proc/stat"), () -> LockSupport.parkNanos(SLEEP_NANOS), name);
+        return new HiccupMeter(startNanos, MachineLoad.system(), () -> LockSupport.parkNanos(SLEEP_NANOS), name);
     }
 
     private void measure() {
-        long steal = steal();
+        long steal = machine.stealJiffies();
         long stealRead = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
             long before = System.nanoTime();
@@ -56,7 +55,7 @@ final class HiccupMeter implements AutoCloseable {
                 stealAroundLongest = -1;
             }
             if (after - stealRead >= READ_STEAL_EVERY_NANOS) {
-                steal = steal();
+                steal = machine.stealJiffies();
                 stealRead = after;
                 if (stealAroundLongest < 0 && stealBeforeLongest >= 0 && steal >= 0) {
                     stealAroundLongest = steal - stealBeforeLongest;
@@ -80,16 +79,6 @@ final class HiccupMeter implements AutoCloseable {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The machine's steal jiffies so far, -1 when unreadable (not Linux, or a kernel without the column). */
-    private long steal() {
-        try {
-            String[] f = Files.readAllLines(procStat).getFirst().trim().split("\\s+", -1);
-            return f.length > 8 ? Long.parseLong(f[8]) : -1;
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 }

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * schedule) is kept as a histogram too, with the time of the largest and a {@link HiccupMeter} beside it, so a stall
  * is placed in the phase and attributed to the whole process or to the dispatch path ({@link Stall}).
  * <p>Thread-safe: any number of request threads record concurrently (HdrHistogram {@link Recorder} is wait-free for
- * writers); one internal platform thread closes an interval every second, another is the hiccup meter. Bounded:
- * values are microseconds up to one hour (longer values are clamped), and the per-second series keeps at most
- * {@code maxSeconds} entries, later ones are folded into the totals only.
+ * writers); one internal platform thread closes an interval every second; in an open-loop phase another is the
+ * hiccup meter. Bounded: values are microseconds up to one hour (longer values are clamped), and the per-second
+ * series keeps at most {@code maxSeconds} entries, later ones are folded into the totals only.
  */
 public final class LatencyRecorder implements AutoCloseable {
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
@@ -36,10 +36,13 @@ public final class LatencyRecorder implements AutoCloseable {
     private final Map<RequestClass, PerClass> classes = new ConcurrentHashMap<>();
     private final Recorder dispatchLag = new Recorder(MAX_MICROS, 3);
     private final Thread ticker;
-    private final HiccupMeter hiccups;
     private final Object largestLagLock = new Object();
-    private volatile long largestLagNanos = -1;
+    private volatile long largestLagNanos = Long.MIN_VALUE;
     private long largestLagAtNanos;
+    /** Started by the first dispatch lag, so only open-loop phases run one; null until then, guarded by the lock. */
+    private HiccupMeter hiccups;
+    /** Set by {@link #close()}, guarded by the lock: no meter starts after it. */
+    private boolean hiccupsClosed;
     private volatile long endNanos;
     private int second;
 
@@ -48,7 +51,6 @@ public final class LatencyRecorder implements AutoCloseable {
         this.maxSeconds = maxSeconds;
         this.timeoutNanos = timeout.toNanos();
         this.ticker = Thread.ofPlatform().daemon().name("bench-ticker-" + phase).start(this::tickEverySecond);
-        this.hiccups = HiccupMeter.start(phase, startNanos);
     }
 
     /** Starts recording a phase now; the series is capped at {@code maxDuration} (plus a few seconds of drain). */
@@ -95,6 +97,9 @@ public final class LatencyRecorder implements AutoCloseable {
                     largestLagNanos = lagNanos;
                     largestLagAtNanos = System.nanoTime();
                 }
+                if (hiccups == null && !hiccupsClosed) { // the first lag is always a new largest
+                    hiccups = HiccupMeter.start(phase, startNanos);
+                }
             }
         }
     }
@@ -108,13 +113,11 @@ public final class LatencyRecorder implements AutoCloseable {
                 .forEach(e -> results.add(e.getValue().result(e.getKey().name(), seconds)));
         Histogram lag = dispatchLag.getIntervalHistogram();
         boolean open = lag.getTotalCount() > 0;
-        double largestMs;
-        double largestAtSecond;
+        Stall stall;
         synchronized (largestLagLock) {
-            largestMs = largestLagNanos / 1e6;
-            largestAtSecond = (largestLagAtNanos - startNanos) / 1e9;
+            stall = open && hiccups != null
+                    ? hiccups.stop(largestLagNanos / 1e6, (largestLagAtNanos - startNanos) / 1e9) : Stall.UNKNOWN;
         }
-        Stall stall = open ? hiccups.stop(largestMs, largestAtSecond) : Stall.UNKNOWN;
         return new PhaseResult(phase, tool, seconds, open ? lag.getMaxValue() / 1000.0 : 0,
                 open ? lag.getValueAtPercentile(99) / 1000.0 : 0, stall, results, Validity.UNCHECKED);
     }
@@ -125,7 +128,12 @@ public final class LatencyRecorder implements AutoCloseable {
             return;
         }
         ticker.interrupt();
-        hiccups.close();
+        synchronized (largestLagLock) {
+            hiccupsClosed = true;
+            if (hiccups != null) {
+                hiccups.close();
+            }
+        }
         try {
             ticker.join(5_000);
         } catch (InterruptedException e) {

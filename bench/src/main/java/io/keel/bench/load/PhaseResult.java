@@ -3,6 +3,7 @@ package io.keel.bench.load;
 import io.keel.bench.BenchException;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Optional;
 public record PhaseResult(String name, String tool, double seconds, double maxDispatchLagMs, double p99DispatchLagMs,
                           Stall stall, List<ClassResult> classes, Validity validity) {
     public PhaseResult {
+        Objects.requireNonNull(stall, "stall (Stall.UNKNOWN when not measured)");
         classes = List.copyOf(classes);
     }
 

@@ -79,7 +79,7 @@ public final class MarkdownReport {
                 md.append("**Invalid:** ").append(String.join("; ", p.validity().reasons()))
                         .append(". Its latencies measure the load generator; they are not results.\n\n");
             }
-            if (p.stall() != null && !p.stall().describe().isEmpty()) {
+            if (!p.stall().describe().isEmpty()) {
                 md.append("Generator: ").append(p.stall().describe()).append(".\n\n");
             }
             md.append("Percentiles over every scheduled request (never sent or timed out = at least the timeout);"

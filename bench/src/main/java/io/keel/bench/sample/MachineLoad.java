@@ -56,9 +56,7 @@ public final class MachineLoad {
         double total = 0;
         double idle = 0;
         try {
-            String first = Files.readAllLines(proc.resolve("stat")).getFirst();
-            String[] f = first.trim().split("\\s+", -1);
-            // cpu user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
+            String[] f = cpuLine();
             for (int i = 1; i < Math.min(f.length, 9); i++) {
                 total += Long.parseLong(f[i]);
             }
@@ -68,6 +66,24 @@ public final class MachineLoad {
         }
         return new Reading(total / TICKS_PER_SECOND, (total - idle) / TICKS_PER_SECOND,
                 sampler.sample(ours).cpuSeconds(), refaultedFilePages());
+    }
+
+    /**
+     * The machine's steal jiffies so far (CPU time the hypervisor gave to other guests), -1 when unreadable: no
+     * {@code /proc/stat}, or a kernel without the column. Cheap enough to read once a second.
+     */
+    public long stealJiffies() {
+        try {
+            String[] f = cpuLine();
+            return f.length > 8 ? Long.parseLong(f[8]) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The fields of {@code /proc/stat}'s first line: cpu user nice system idle iowait irq softirq steal [guest...]. */
+    private String[] cpuLine() throws IOException {
+        return Files.readAllLines(proc.resolve("stat")).getFirst().trim().split("\\s+", -1);
     }
 
     private double refaultedFilePages() {

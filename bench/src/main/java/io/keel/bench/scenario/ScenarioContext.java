@@ -152,7 +152,7 @@ public final class ScenarioContext {
 
     private PhaseResult check(PhaseResult p, Validity.Rules rules) {
         PhaseResult checked = p.checked(rules);
-        String stall = p.stall() == null ? "" : p.stall().describe();
+        String stall = p.stall().describe();
         if (!checked.valid()) {
             String msg = "phase " + p.name() + " INVALID: " + String.join("; ", checked.validity().reasons())
                     + (stall.isEmpty() ? "" : " (" + stall + ")");

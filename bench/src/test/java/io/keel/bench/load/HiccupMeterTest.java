@@ -1,5 +1,6 @@
 package io.keel.bench.load;
 
+import io.keel.bench.sample.MachineLoad;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +45,7 @@ class HiccupMeterTest {
             }
         };
         long start = System.nanoTime();
-        HiccupMeter meter = new HiccupMeter(start, stat, sleep, "test");
+        HiccupMeter meter = new HiccupMeter(start, new MachineLoad(dir), sleep, "test");
         assertThat(pausedAndLater.await(20, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(1_100); // one steal reading after the pause
 
@@ -61,7 +62,7 @@ class HiccupMeterTest {
     void withoutAStealColumnTheStealIsUnknown(@TempDir Path dir) throws Exception {
         Path stat = dir.resolve("stat");
         Files.writeString(stat, "cpu  100 0 50 1000\n");
-        HiccupMeter meter = new HiccupMeter(System.nanoTime(), stat,
+        HiccupMeter meter = new HiccupMeter(System.nanoTime(), new MachineLoad(dir),
                 () -> LockSupport.parkNanos(HiccupMeter.SLEEP_NANOS), "test");
         Thread.sleep(1_100);
 

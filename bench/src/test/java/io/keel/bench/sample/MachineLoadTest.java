@@ -43,10 +43,19 @@ class MachineLoadTest {
     }
 
     @Test
+    void stealIsTheEighthCounterOfTheCpuLine(@TempDir Path proc) throws Exception {
+        Files.writeString(proc.resolve("stat"), "cpu  1000 0 500 8000 100 0 0 7 0 0\ncpu0 1 2 3 4 5 6 7 99 0 0\n");
+        assertThat(new MachineLoad(proc).stealJiffies()).isEqualTo(7);
+        Files.writeString(proc.resolve("stat"), "cpu  1000 0 500 8000\n");
+        assertThat(new MachineLoad(proc).stealJiffies()).isEqualTo(-1);
+    }
+
+    @Test
     void anUnreadableProcStatGivesNaNNotAFigure(@TempDir Path proc) {
         MachineLoad load = new MachineLoad(proc);
         assertThat(load.read(List.of()).otherShareSince(load.read(List.of()))).isNaN();
         assertThat(load.read(List.of()).refaultedMbSince(load.read(List.of()))).isNaN();
+        assertThat(load.stealJiffies()).isEqualTo(-1);
     }
 
     private static void stat(Path proc, long utime, long stime) throws Exception {
