@@ -137,6 +137,27 @@ class ConnectionGuardHttpTest {
     }
 
     @Test
+    void aServedRequestLeavesNoDeadlineBehindOnTheTimer() throws Exception {
+        start("header-timeout", "30s");
+        Socket socket = open();
+        InputStream in = socket.getInputStream();
+        for (int i = 0; i < 200; i++) {
+            write(socket, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(RawResponse.read(in).statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 20; i++) {
+            try (Socket once = new Socket("127.0.0.1", keel.port())) {
+                once.setSoTimeout(5_000);
+                write(once, "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertThat(RawResponse.read(once.getInputStream()).statusCode()).isEqualTo(200);
+            }
+        }
+        // 220 deadlines were armed and cancelled; at most the /metrics request's own (and a closing one's) remain,
+        // where a timer that kept cancelled tasks until they would fire (30 s) held all of them
+        assertThat(metric("keel_http_header_deadlines_pending{listener=\"service\"}")).isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void aKeptAliveConnectionIdleLongerThanTheIdleTimeoutIsClosedWithoutAnAnswer() throws Exception {
         start("idle-timeout", "1s", "header-timeout", "30s");
         Socket socket = open();

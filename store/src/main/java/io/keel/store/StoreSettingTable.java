@@ -33,6 +33,10 @@ public final class StoreSettingTable {
             "embedded H2: how often live pages of sparse file chunks are moved together, which H2's own background "
                     + "writer would do if `WRITE_DELAY=0` had not turned it off (without it the chunk count, its "
                     + "memory and the file keep growing); 0 = off, else at least 100ms");
+    public static final Setting DB_H2_CACHE_SIZE = Setting.size("db-h2-cache-size", DbSettings.DEFAULT_H2_CACHE_BYTES,
+            0, DbSettings.MAX_H2_CACHE_BYTES, "embedded H2 under the data dir: bound of its page cache "
+                    + "(`CACHE_SIZE`, decoded pages, copied by every young collection while they are new); 0 = H2's "
+                    + "default (16 MiB at a 512 MiB heap); a `KEEL_DB_URL` sets its own");
     public static final Setting SEED_ORDERS = Setting.count("seed-orders", 0, 0, 100_000_000,
             "demo orders seeded into an empty database at start (`./keel start`: 100000)");
     public static final Setting SESSION_TTL = Setting.duration("session-ttl", Duration.ofHours(24),
@@ -90,7 +94,7 @@ public final class StoreSettingTable {
             LOGIN_MAX_FAILURES, LOGIN_WINDOW, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_MAX_DELAY,
             PASSWORD_MEMORY_KIB, PASSWORD_ITERATIONS, MAX_IMAGE_PIXELS, MAX_IMAGE_SIZE, MAX_UPLOAD_SIZE,
             EXPORT_FETCH_SIZE, SSE_REPLAY_SIZE, SSE_CLIENT_QUEUE, SSE_HEARTBEAT, DB_LEAK_THRESHOLD, DB_COMPACT_INTERVAL,
-            UPLOAD_STORE,
+            DB_H2_CACHE_SIZE, UPLOAD_STORE,
             UPLOAD_CHUNK_SIZE, EVENTS_POLL, EVENTS_RECONNECT_MAX, EVENTS_BATCH);
 
     private StoreSettingTable() {

@@ -30,6 +30,13 @@ import java.util.OptionalLong;
  * again (13-20 ms pauses under light load, against 1-3 ms at 2). Memory malloc keeps after it is freed is returned
  * to the kernel every {@link #TRIM_NATIVE_HEAP_INTERVAL_MS}.
  *
+ * <p>Classes are unloaded only when metaspace reaches its ceiling, in a full collection, not in every concurrent
+ * cycle ({@code -XX:-ClassUnloadingWithConcurrentMark}, with the first metaspace collection at the ceiling, not at
+ * JVM's 21 MB default): unloading made 95% of each remark pause, 7-15 ms of 8-16 ms under the storm, every 8 s, for
+ * a store whose classes never die (metaspace 46.1 → 46.5 MB over a 30-minute soak). Remarks now take 1-3 ms. A
+ * service that keeps generating classes fills metaspace and gets a full collection there; the soak's metaspace slope
+ * and {@code jvm_memory_used_bytes{area="nonheap"}} show such growth long before.
+ *
  * <p>Stateless and side-effect free; {@link #plan} fails with a {@link ConfigException} when the limit leaves less
  * than {@link #MIN_HEAP} of heap, showing the arithmetic.
  */
@@ -137,6 +144,8 @@ public final class HeapSizing {
                 "-XX:MaxTenuringThreshold=" + MAX_TENURING_THRESHOLD,
                 "-XX:TrimNativeHeapInterval=" + TRIM_NATIVE_HEAP_INTERVAL_MS,
                 "-XX:MaxMetaspaceSize=" + settings.maxMetaspace(),
+                "-XX:MetaspaceSize=" + settings.maxMetaspace(),
+                "-XX:-ClassUnloadingWithConcurrentMark",
                 "-XX:ReservedCodeCacheSize=" + settings.codeCache(),
                 "-XX:MaxDirectMemorySize=" + settings.maxDirectMemory(),
                 "-XX:+HeapDumpOnOutOfMemoryError",

@@ -33,7 +33,8 @@ class HeapSizingTest {
         assertThat(plan.heapBytes()).isEqualTo(1427 * MIB);
         assertThat(plan.jvmFlags()).containsExactly("-Xmx" + 1427 * MIB, "-Xms" + 1427 * MIB,
                 "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000",
-                "-XX:MaxMetaspaceSize=" + 192 * MIB, "-XX:ReservedCodeCacheSize=" + 96 * MIB,
+                "-XX:MaxMetaspaceSize=" + 192 * MIB, "-XX:MetaspaceSize=" + 192 * MIB,
+                "-XX:-ClassUnloadingWithConcurrentMark", "-XX:ReservedCodeCacheSize=" + 96 * MIB,
                 "-XX:MaxDirectMemorySize=" + 64 * MIB, "-XX:+HeapDumpOnOutOfMemoryError",
                 "-XX:HeapDumpPath=/var/keel/dumps", "-XX:+ExitOnOutOfMemoryError");
         assertThat(plan.arithmetic()).isEqualTo("cgroup limit 2048 MiB (/sys/fs/cgroup/memory.max) / 1 worker(s) = "

@@ -19,11 +19,30 @@ class DbSettingsTest {
     void aBlankUrlMeansTheEmbeddedH2FileDatabaseUnderTheDataDir() {
         DbSettings settings = DbSettings.defaults(DATA);
 
-        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:h2:file:/srv/keel-data/db/keel" + DbSettings.H2_FILE_OPTIONS);
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:h2:file:/srv/keel-data/db/keel" + DbSettings.H2_FILE_OPTIONS
+                + ";CACHE_SIZE=4096");
         assertThat(settings.jdbcUser()).isEqualTo("sa");
         assertThat(settings.dialect()).isEqualTo(Dialect.H2);
         assertThat(settings.poolSize()).isEqualTo(DbSettings.DEFAULT_POOL_SIZE);
         assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theH2PageCacheBoundGoesIntoTheEmbeddedUrlOnlyAndIsChecked() {
+        DbSettings settings = DbSettings.defaults(DATA);
+
+        assertThat(settings.withH2Cache(16L << 20).jdbcUrl()).endsWith(";MAX_COMPACT_TIME=0;CACHE_SIZE=16384");
+        assertThat(settings.withH2Cache(0).jdbcUrl()).as("0 leaves H2's own default")
+                .isEqualTo("jdbc:h2:file:/srv/keel-data/db/keel" + DbSettings.H2_FILE_OPTIONS);
+        assertThat(settings.withH2Cache(1000).jdbcUrl()).as("H2 counts whole KiB").endsWith(";CACHE_SIZE=1");
+        assertThat(withUrl("jdbc:h2:file:/srv/db;CACHE_SIZE=65536", "", "").withH2Cache(4L << 20).jdbcUrl())
+                .as("a url of the operator's own keeps its own options")
+                .isEqualTo("jdbc:h2:file:/srv/db;CACHE_SIZE=65536");
+        assertThat(settings.withCompactInterval(Duration.ZERO).withH2Cache(8L << 20).h2CacheBytes()).isEqualTo(8L << 20);
+        assertThat(settings.withH2Cache(8L << 20).withCompactInterval(Duration.ZERO).h2CacheBytes())
+                .as("changing another setting keeps the cache bound").isEqualTo(8L << 20);
+        assertThatThrownBy(() -> settings.withH2Cache(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("h2CacheBytes was -1");
     }
 
     @Test

@@ -137,6 +137,22 @@ class H2HousekeepingTest {
     }
 
     @Test
+    void theEmbeddedDatabaseOpensWithItsPageCacheBound() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DbSettings settings = DbSettings.defaults(dir.resolve("bound")).withCompactInterval(Duration.ofMillis(100));
+        try (Database db = Database.open(settings, registry)) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    registry.get("keel.db.h2.cache.max").gauge().value()).isEqualTo(DbSettings.DEFAULT_H2_CACHE_BYTES));
+        }
+        SimpleMeterRegistry reopened = new SimpleMeterRegistry();
+        try (Database db = Database.open(settings.withH2Cache(8L << 20), reopened)) {
+            // the bound comes from the url at each open, whatever the file was opened with before
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    reopened.get("keel.db.h2.cache.max").gauge().value()).isEqualTo(8L << 20));
+        }
+    }
+
+    @Test
     void onlyAnEmbeddedH2DatabaseWithAnIntervalGetsHousekeeping() {
         Path data = Path.of("/srv/keel-data");
         assertThat(H2Housekeeping.appliesTo(DbSettings.defaults(data))).isTrue();
