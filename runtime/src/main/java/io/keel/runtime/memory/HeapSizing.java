@@ -60,6 +60,16 @@ public final class HeapSizing {
      * growing (docs/benchmarks.md, soak).
      */
     public static final int TRIM_NATIVE_HEAP_INTERVAL_MS = 30_000;
+    /**
+     * Carrier threads of the virtual-thread scheduler per core ({@code -Djdk.virtualThreadScheduler.parallelism});
+     * the JDK's default is one. A carrier runs a virtual thread until it blocks, so with one per core a light request
+     * that arrives while both carriers run other requests' code (an upload's hashing, an SSE fan-out, a page of an
+     * export) waits for one of them to finish; with two per core the kernel shares the cores between them in slices.
+     * Under the prod-mix storm on 2 cores (three pairs of runs, 1,000,000 orders), light p99 with the storm was 5.5,
+     * 7.8 and 7.8 ms against 8.0, 10.4 and 11.0 ms with one per core, heavy work 1-6% higher (docs/benchmarks.md,
+     * session 11). {@code KEEL_JAVA_OPTS} can set another count; they come last and win.
+     */
+    public static final int CARRIERS_PER_CORE = 2;
     /** glibc's environment variable for how many malloc arenas a process may have; its default is 8 per core. */
     public static final String MALLOC_ARENA_MAX_VARIABLE = "MALLOC_ARENA_MAX";
     /**
@@ -146,6 +156,7 @@ public final class HeapSizing {
                 "-XX:MaxMetaspaceSize=" + settings.maxMetaspace(),
                 "-XX:MetaspaceSize=" + settings.maxMetaspace(),
                 "-XX:-ClassUnloadingWithConcurrentMark",
+                carriersFlag(Runtime.getRuntime().availableProcessors()),
                 "-XX:ReservedCodeCacheSize=" + settings.codeCache(),
                 "-XX:MaxDirectMemorySize=" + settings.maxDirectMemory(),
                 "-XX:+HeapDumpOnOutOfMemoryError",
@@ -188,6 +199,11 @@ public final class HeapSizing {
     public static Map<String, String> workerEnvironment(Map<String, String> inherited) {
         return inherited.containsKey(MALLOC_ARENA_MAX_VARIABLE) ? Map.of()
                 : Map.of(MALLOC_ARENA_MAX_VARIABLE, Integer.toString(MALLOC_ARENA_MAX));
+    }
+
+    /** The virtual-thread scheduler's carrier count for a JVM that sees {@code cores} cores. */
+    public static String carriersFlag(int cores) {
+        return "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS_PER_CORE * Math.max(1, cores);
     }
 
     /** Whole MiB, rounded down (as the heap flag is). */

@@ -34,12 +34,22 @@ class HeapSizingTest {
         assertThat(plan.jvmFlags()).containsExactly("-Xmx" + 1427 * MIB, "-Xms" + 1427 * MIB,
                 "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000",
                 "-XX:MaxMetaspaceSize=" + 192 * MIB, "-XX:MetaspaceSize=" + 192 * MIB,
-                "-XX:-ClassUnloadingWithConcurrentMark", "-XX:ReservedCodeCacheSize=" + 96 * MIB,
+                "-XX:-ClassUnloadingWithConcurrentMark",
+                HeapSizing.carriersFlag(Runtime.getRuntime().availableProcessors()),
+                "-XX:ReservedCodeCacheSize=" + 96 * MIB,
                 "-XX:MaxDirectMemorySize=" + 64 * MIB, "-XX:+HeapDumpOnOutOfMemoryError",
                 "-XX:HeapDumpPath=/var/keel/dumps", "-XX:+ExitOnOutOfMemoryError");
         assertThat(plan.arithmetic()).isEqualTo("cgroup limit 2048 MiB (/sys/fs/cgroup/memory.max) / 1 worker(s) = "
                 + "2048 MiB per worker - metaspace 192 MiB + code cache 96 MiB + direct 64 MiB + stacks 64 MiB - "
                 + "native 10% 204 MiB = heap 1427 MiB");
+    }
+
+    @Test
+    void aWorkerGetsTwoCarrierThreadsPerCore() {
+        assertThat(HeapSizing.carriersFlag(2)).isEqualTo("-Djdk.virtualThreadScheduler.parallelism=4");
+        assertThat(HeapSizing.carriersFlag(8)).isEqualTo("-Djdk.virtualThreadScheduler.parallelism=16");
+        assertThat(HeapSizing.carriersFlag(0)).as("never fewer than for one core")
+                .isEqualTo("-Djdk.virtualThreadScheduler.parallelism=2");
     }
 
     @Test
