@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  *
  * <p>Classes are unloaded only when metaspace reaches its ceiling, in a full collection, not in every concurrent
  * cycle ({@code -XX:-ClassUnloadingWithConcurrentMark}, with the first metaspace collection at the ceiling, not at
- * JVM's 21 MB default): unloading made 95% of each remark pause, 7-15 ms of 8-16 ms under the storm, every 8 s, for
+ * the JVM's 21 MB default): unloading made 95% of each remark pause, 7-15 ms of 8-16 ms under the storm, every 8 s, for
  * a store whose classes never die (metaspace 46.1 → 46.5 MB over a 30-minute soak). Remarks now take 1-3 ms. A
  * service that keeps generating classes fills metaspace and gets a full collection there; the soak's metaspace slope
  * and {@code jvm_memory_used_bytes{area="nonheap"}} show such growth long before.
@@ -66,7 +66,7 @@ public final class HeapSizing {
      * that arrives while both carriers run other requests' code (an upload's hashing, an SSE fan-out, a page of an
      * export) waits for one of them to finish; with two per core the kernel shares the cores between them in slices.
      * Under the prod-mix storm on 2 cores (three pairs of runs, 1,000,000 orders), light p99 with the storm was 5.5,
-     * 7.8 and 7.8 ms against 8.0, 10.4 and 11.0 ms with one per core, heavy work 1-6% higher (docs/benchmarks.md,
+     * 7.8 and 7.8 ms against 8.0, 10.4 and 11.0 ms with one per core, heavy work 0-6% higher (docs/benchmarks.md,
      * session 11). {@code KEEL_JAVA_OPTS} can set another count; they come last and win.
      */
     public static final int CARRIERS_PER_CORE = 2;
