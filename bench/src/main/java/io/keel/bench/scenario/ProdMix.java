@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Scenario 2 (and 3, "naive", against a service without protections): the light load alone at a fixed rate, then
  * the same light load during the {@link Storm}. Every route the storm uses is warmed first, so first compilations
- * land in neither phase, and the light load then settles for the storm's settle time before "alone" is measured. Headline: light p99/p99.9 with storm versus alone, over every scheduled request. Blocking.
+ * land in neither phase, and the light load then settles for the storm's settle time before "alone" is measured.
+ * Headline: light p99/p99.9 with storm versus alone, over every scheduled request. Blocking.
  */
 public final class ProdMix {
     static final List<RequestClass> HEAVY = List.of(Storm.THUMBNAIL, Storm.INVOICE, Storm.LOGIN,

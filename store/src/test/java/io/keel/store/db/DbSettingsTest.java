@@ -38,7 +38,8 @@ class DbSettingsTest {
         assertThat(withUrl("jdbc:h2:file:/srv/db;CACHE_SIZE=65536", "", "").withH2Cache(4L << 20).jdbcUrl())
                 .as("a url of the operator's own keeps its own options")
                 .isEqualTo("jdbc:h2:file:/srv/db;CACHE_SIZE=65536");
-        assertThat(settings.withCompactInterval(Duration.ZERO).withH2Cache(8L << 20).h2CacheBytes()).isEqualTo(8L << 20);
+        assertThat(settings.withCompactInterval(Duration.ZERO).withH2Cache(8L << 20).h2CacheBytes())
+                .isEqualTo(8L << 20);
         assertThat(settings.withH2Cache(8L << 20).withCompactInterval(Duration.ZERO).h2CacheBytes())
                 .as("changing another setting keeps the cache bound").isEqualTo(8L << 20);
         assertThatThrownBy(() -> settings.withH2Cache(-1)).isInstanceOf(IllegalArgumentException.class)
