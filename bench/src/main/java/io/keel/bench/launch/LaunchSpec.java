@@ -43,8 +43,8 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
      * ({@code io.keel.runtime.memory.HeapSizing}: the whole heap committed at start, promotion after two young
      * collections, classes unloaded only at the metaspace ceiling, two carrier threads per core, the default ceilings
      * of metaspace, code cache and direct buffers; G1 and real thread priorities from the launcher), so a benchmark
-     * measures the service as it ships. Written out here because this tool's JVM runs without the store's classes; {@code LaunchSpecTest} checks
-     * them against {@code HeapSizing}.
+     * measures the service as it ships. Written out here because this tool's JVM runs without the store's classes;
+     * {@code LaunchSpecTest} checks them against {@code HeapSizing}.
      */
     public static List<String> jvmFlags(String heap) {
         return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000", "-XX:MaxMetaspaceSize=201326592",
