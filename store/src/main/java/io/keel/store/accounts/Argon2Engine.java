@@ -16,10 +16,9 @@ interface Argon2Engine {
 
     NativePath path();
 
-    /** The native engine when libsodium loads and answers a probe, else Bouncy Castle. */
+    /** The native engine when libargon2 loads and answers a probe, else Bouncy Castle. */
     static Argon2Engine preferred() {
-        return preferred(() -> new SodiumArgon2(new JavaArgon2(NativePath.loaded(SodiumArgon2.FEATURE,
-                "Bouncy Castle for shapes libsodium does not compute"))));
+        return preferred(NativeArgon2::new);
     }
 
     /** {@code nativeEngine} may throw {@link LinkageError}; tests pass one that does to reach the fallback. */
@@ -29,7 +28,7 @@ interface Argon2Engine {
             engine.derive(new byte[] {1}, new byte[16], 8, 1, 1); // loads the library now, not on the first login
             return engine;
         } catch (LinkageError | RuntimeException e) {
-            return new JavaArgon2(NativePath.fallback(SodiumArgon2.FEATURE, e));
+            return new JavaArgon2(NativePath.fallback(NativeArgon2.FEATURE, e));
         }
     }
 }

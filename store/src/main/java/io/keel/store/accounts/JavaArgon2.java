@@ -4,7 +4,7 @@ import io.keel.store.NativePath;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
-/** Argon2id in pure Java (Bouncy Castle): the fallback where libsodium cannot load. Stateless and thread-safe. */
+/** Argon2id in pure Java (Bouncy Castle): the fallback where libargon2 cannot load. Stateless and thread-safe. */
 final class JavaArgon2 implements Argon2Engine {
     private final NativePath path;
 

@@ -5,7 +5,10 @@ import io.keel.store.NativePath;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,21 +27,21 @@ class PasswordsTest {
 
     private final Passwords nativePath = new Passwords(null, 19456, 2, Argon2Engine::preferred);
     private final Passwords javaPath = new Passwords(null, 19456, 2, () -> Argon2Engine.preferred(() -> {
-        throw new UnsatisfiedLinkError("no libsodium in this test");
+        throw new UnsatisfiedLinkError("no libargon2 in this test");
     }));
 
     @Test
     void theNativeLibraryLoadsOnThisPlatform() {
         assertThat(nativePath.path().nativeActive()).isTrue();
         assertThat(nativePath.path().path()).isEqualTo("native");
-        assertThat(nativePath.path().detail()).startsWith("libsodium ");
+        assertThat(nativePath.path().detail()).startsWith("libargon2 ");
     }
 
     @Test
     void aLibraryThatCannotLoadFallsBackToPureJavaAndSaysWhy() {
         assertThat(javaPath.path().nativeActive()).isFalse();
         assertThat(javaPath.path().path()).isEqualTo("java");
-        assertThat(javaPath.path().detail()).contains("no libsodium in this test");
+        assertThat(javaPath.path().detail()).contains("no libargon2 in this test");
     }
 
     @Test
@@ -64,38 +67,39 @@ class PasswordsTest {
     }
 
     @Test
-    void libsodiumComputesTheSameBytesAsBouncyCastleForTheShapeKeelWrites() {
-        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
-        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
-        Argon2Engine sodium = new SodiumArgon2(new FailingEngine());
-
-        assertThat(sodium.derive(password, salt, 19456, 2, 1))
-                .isEqualTo(new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 19456, 2, 1));
-    }
-
-    @Test
-    void shapesLibsodiumDoesNotComputeGoToTheOtherEngine() {
+    void libargon2ComputesTheSameBytesAsBouncyCastleForTheShapeKeelWritesAndForOthers() {
         byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
         Argon2Engine java = new JavaArgon2(NativePath.loaded("argon2", "test"));
-        Argon2Engine sodium = new SodiumArgon2(java);
+        Argon2Engine libargon2 = new NativeArgon2();
         byte[] sixteen = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
         byte[] eight = "8bytesal".getBytes(StandardCharsets.US_ASCII);
 
-        assertThat(sodium.derive(password, sixteen, 64, 3, 2)).isEqualTo(java.derive(password, sixteen, 64, 3, 2));
-        assertThat(sodium.derive(password, eight, 64, 3, 1)).isEqualTo(java.derive(password, eight, 64, 3, 1));
+        assertThat(libargon2.derive(password, sixteen, 19456, 2, 1))
+                .isEqualTo(java.derive(password, sixteen, 19456, 2, 1));
+        assertThat(libargon2.derive(password, sixteen, 64, 3, 2)).isEqualTo(java.derive(password, sixteen, 64, 3, 2));
+        assertThat(libargon2.derive(password, eight, 64, 3, 1)).isEqualTo(java.derive(password, eight, 64, 3, 1));
     }
 
-    /** Stands where a shape must not be delegated: fails the test if it is. */
-    private static final class FailingEngine implements Argon2Engine {
-        @Override
-        public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
-            throw new AssertionError("delegated a shape libsodium computes itself");
+    @Test
+    void aThreadThatHashesAgainReusesItsMemoryInsteadOfFaultingIn19MiBEachTime() throws IOException {
+        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
+        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        Argon2Engine libargon2 = new NativeArgon2();
+        for (int i = 0; i < 3; i++) {
+            libargon2.derive(password, salt, 19456, 2, 1); // malloc maps the first block, then keeps the freed one
         }
+        long before = minorFaultsOfThisThread();
+        for (int i = 0; i < 3; i++) {
+            libargon2.derive(password, salt, 19456, 2, 1);
+        }
+        // 19 MiB is 4,864 pages: a library that maps fresh memory per hash (libsodium did) faults in all of them
+        assertThat(minorFaultsOfThisThread() - before).as("page faults in three hashes").isLessThan(4864);
+    }
 
-        @Override
-        public NativePath path() {
-            throw new AssertionError("not reported");
-        }
+    /** Field 10 of {@code /proc/thread-self/stat}, after the command name in parentheses. */
+    private static long minorFaultsOfThisThread() throws IOException {
+        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
     }
 
     @Test

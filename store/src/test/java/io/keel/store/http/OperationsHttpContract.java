@@ -53,7 +53,7 @@ abstract class OperationsHttpContract extends StoreContract {
 
     @Test
     void theScrapeSaysThatTheNativeArgon2AndJpegPathsAreActiveOnceAJpegThumbnailLoadedOpenCv() {
-        // OpenCV and libsodium load after ready, or on first use, which waits for them (the sign-ups above hashed
+        // OpenCV and libargon2 load after ready, or on first use, which waits for them (the sign-ups above hashed
         // passwords); each gauge comes with its load
         byte[] jpeg = TestImages.encode(TestImages.picture(64, 48, BufferedImage.TYPE_INT_RGB), "jpeg");
         HttpResponse<byte[]> thumb = api.sendForBytes(api.request("/api/images/thumbnail?width=16&height=16",
