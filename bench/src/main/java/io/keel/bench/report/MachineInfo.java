@@ -1,6 +1,8 @@
 package io.keel.bench.report;
 
 import io.keel.bench.launch.Niceness;
+import io.keel.bench.sample.FreshMemoryProbe;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -14,9 +16,10 @@ import java.util.stream.Collectors;
  * @param kernel           /proc/version, else os.name + os.version
  * @param benchJvmFlags    heap/GC flags of the bench JVM itself and its nice value (the services run at 0)
  * @param serviceJvmFlags  flags of the service under test, as far as the tool knows them
+ * @param freshPageMicros  what a never-touched 4 KiB page costs a process here ({@link FreshMemoryProbe})
  */
 public record MachineInfo(int cores, long memTotalBytes, String kernel, String jdk, String benchJvmFlags,
-                          String serviceJvmFlags) {
+                          String serviceJvmFlags, double freshPageMicros) {
     public static MachineInfo detect(String serviceJvmFlags) {
         String jdk = System.getProperty("java.vm.vendor", "?") + " " + Runtime.version();
         String flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -24,7 +27,8 @@ public record MachineInfo(int cores, long memTotalBytes, String kernel, String j
                 .collect(Collectors.joining(" "));
         // The generator's priority over the services it starts (at nice 0) belongs to how the figures were taken.
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), memTotal(), readKernel(), jdk,
-                (flags.isEmpty() ? "(JVM defaults)" : flags) + ", nice " + Niceness.own(), serviceJvmFlags);
+                (flags.isEmpty() ? "(JVM defaults)" : flags) + ", nice " + Niceness.own(), serviceJvmFlags,
+                FreshMemoryProbe.microsPerPage());
     }
 
     private static long memTotal() {

@@ -24,7 +24,9 @@ public final class MarkdownReport {
         md.append("- command: `").append(r.commandLine()).append("`\n");
         MachineInfo m = r.machine();
         md.append("- machine: ").append(m.cores()).append(" cores, ").append(mb(m.memTotalBytes()))
-                .append(" MB RAM; ").append(m.kernel()).append('\n');
+                .append(" MB RAM, ").append(String.format(Locale.ROOT, "%.2f", m.freshPageMicros()))
+                .append(" µs per fresh 4 KiB page (a page fault's price here; compare runs only where it is similar); ")
+                .append(m.kernel()).append('\n');
         md.append("- JDK: ").append(m.jdk()).append("; bench JVM flags: `").append(m.benchJvmFlags())
                 .append("`; service JVM flags: `").append(m.serviceJvmFlags()).append("`\n\n");
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -75,7 +76,10 @@ public final class ResultsDoc {
             md.append("Report: [").append(dir).append("/report.md](").append(dir).append("/report.md); run ")
                     .append(r.path("startedAt").asText()).append(", commit `")
                     .append(r.path("gitCommit").asText()).append("`; command `").append(r.path("commandLine").asText())
-                    .append("`; ").append(r.path("machine").path("cores").asInt()).append(" cores; service `")
+                    .append("`; ").append(r.path("machine").path("cores").asInt()).append(" cores")
+                    .append(r.path("machine").has("freshPageMicros") ? String.format(Locale.ROOT,
+                            ", %.2f µs per fresh page", r.path("machine").path("freshPageMicros").asDouble()) : "")
+                    .append("; service `")
                     .append(r.path("machine").path("serviceJvmFlags").asText()).append("`.\n\n");
             boolean legacy = !r.has("metrics");
             List<String> invalid = invalidPhases(r, rules.forScenario(scenario));

@@ -59,12 +59,14 @@ class ReportWriterTest {
         assertThat(json.path("resources").get(0).path("cpuPercent").asText()).isEqualTo("NaN");
         assertThat(json.path("machine").path("cores").asInt()).isPositive();
         assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xmx256m");
+        assertThat(json.path("machine").path("freshPageMicros").asDouble()).isPositive();
 
         String text = Files.readString(md);
         assertThat(text).contains("# Keel benchmark: prod-mix", "**2.50**", "12.5", "48.8", "4321",
                 "upload (route missing: all 404)", "status-5xx=10", "| 300 | 80.0 |", "`abc123`",
                 "--admin-token ***", "route POST /api/uploads answered 404", "![memory.svg](memory.svg)",
-                "| light p99 with storm | 12.5 ms | 25.0 ms | **0.50** | lower is better |", "8642");
+                "| light p99 with storm | 12.5 ms | 25.0 ms | **0.50** | lower is better |", "8642",
+                " µs per fresh 4 KiB page (a page fault's price here; compare runs only where it is similar)");
 
         List<Path> svgs;
         try (Stream<Path> files = Files.list(dir)) {

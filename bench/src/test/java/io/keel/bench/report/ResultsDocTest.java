@@ -43,6 +43,7 @@ class ResultsDocTest {
         String out = ResultsDoc.regenerate(doc, results, Validity.Rules.DEFAULTS);
 
         assertThat(out).startsWith("intro\n").endsWith(ResultsDoc.END + "\noutro\n").doesNotContain("stale");
+        assertThat(out).as("a report from before the page probe names no price").contains("`; 2 cores; service `");
         assertThat(out).contains("`light`: max dispatch lag 107.1 ms > 50.0 ms",
                 "45.21% of scheduled requests never sent");
         assertThat(out).contains("| light-order p99 at 14431/s | n/a |", "wrk's req/s counted non-2xx",
@@ -75,7 +76,8 @@ class ResultsDocTest {
         Files.createDirectories(results.resolve("upload-scale"));
         Files.writeString(results.resolve("upload-scale/report.json"), """
                 {"scenario":"upload-scale","startedAt":"t","gitCommit":"c","commandLine":"bench upload-scale",
-                 "machine":{"cores":2,"serviceJvmFlags":"-Xmx256m"},"metrics":[],"invalid":[],"phases":[],
+                 "machine":{"cores":2,"serviceJvmFlags":"-Xmx256m","freshPageMicros":13.1},"metrics":[],
+                 "invalid":[],"phases":[],
                  "comparisons":[{"name":"upload MB/s","unit":"MB/s","keel":500.0,"reference":250.0,"ratio":2.0,
                    "higherIsBetter":true}],
                  "headlines":[{"name":"upload MB/s","value":500.0,"unit":"MB/s","reference":"fsynced write",
@@ -84,7 +86,8 @@ class ResultsDocTest {
 
         String out = ResultsDoc.render(results, Validity.Rules.DEFAULTS);
 
-        assertThat(out).contains("| upload MB/s | 500 MB/s | 250 MB/s | **2.00** | higher is better |",
+        assertThat(out).contains("`; 2 cores, 13.10 µs per fresh page; service `-Xmx256m`",
+                "| upload MB/s | 500 MB/s | 250 MB/s | **2.00** | higher is better |",
                 "| upload MB/s | 500 MB/s | fsynced write 1000 | **0.50** | higher is better |")
                 .doesNotContain("NOT A RESULT");
     }
