@@ -2,7 +2,6 @@ package io.keel.bench;
 
 import io.keel.bench.report.BenchReport;
 import io.keel.bench.report.Comparison;
-import io.keel.bench.report.MachineInfo;
 import io.keel.bench.report.ReportWriter;
 import io.keel.bench.scenario.Outcome;
 import io.keel.bench.scenario.RunOptions;
@@ -88,7 +87,7 @@ final class Compared {
         k.report().invalid().forEach(i -> invalid.add("keel: " + i));
         r.report().invalid().forEach(i -> invalid.add("reference: " + i));
         BenchReport report = new BenchReport(name, started, BenchReport.readGitCommit(), options.commandLine(),
-                MachineInfo.detect(k.report().machine().serviceJvmFlags()), k.report().headlines(),
+                k.report().machine(), k.report().headlines(),
                 k.report().metrics(), rows, List.of(), List.of(), Map.of(), List.of(), notes, invalid);
         return new Outcome(ReportWriter.write(report, outDir), report);
     }

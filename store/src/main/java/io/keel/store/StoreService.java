@@ -210,7 +210,7 @@ public final class StoreService implements AutoCloseable {
     }
 
     private StoreService ready(StartSteps steps) {
-        // After ready: loading OpenCV and libargon2 costs about 0.6 s of CPU that a restarting worker must not
+        // After ready: loading OpenCV and libargon2 costs about 0.5 s of CPU that a restarting worker must not
         // spend first. A thumbnail or password hash asked for meanwhile waits for the same load.
         Thread.ofPlatform().daemon().name("keel-native-load").start(loadNativeLibraries);
         LOG.info("store ready at http://{}:{}/ (database {}) in {}", displayHost(host), keel.port(), db.dialect(),

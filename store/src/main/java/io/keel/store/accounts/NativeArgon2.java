@@ -9,8 +9,8 @@ import io.keel.store.NativePath;
  * JNA), as the Node.js peer's {@code argon2} package uses it. It takes its 19 MiB per hash from {@code malloc}, which
  * keeps the freed block for the next hash on the same thread, so a worker touches that memory once, not once per
  * login. libsodium, the native path before it, maps and unmaps fresh memory for every hash: 4,864 page faults per
- * login, which on this project's virtual machines cost more than its SIMD code saves (one thread, interleaved: 41-44
- * ms per hash against 20 ms here; docs/benchmarks.md, session 12).
+ * login, which on session 12's machine (13-16 µs a fault) cost more than its SIMD code saved (one thread,
+ * interleaved: 41-44 ms per hash against 20 ms here; docs/benchmarks.md, session 12).
  *
  * <p>Stateless and thread-safe; the library loads in the constructor and throws {@link LinkageError} when it cannot.
  */

@@ -24,7 +24,7 @@ public final class Passwords {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final CpuWork pool;
-    /** The engine: loading libargon2 costs about a tenth of a second of CPU, so it happens on first use. */
+    /** The engine: loading libargon2 costs 0.1-0.2 s of CPU (JNA included), so it happens on first use. */
     private final Lazy<Argon2Engine> argon2;
     private final int memoryKib;
     private final int iterations;
