@@ -1,6 +1,8 @@
 package io.keel.bench;
 
 import io.keel.bench.launch.ProcessOutput;
+import io.keel.bench.load.HttpClients;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,7 +29,7 @@ final class Haproxy implements AutoCloseable {
     private static final List<Path> PLACES = List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy"),
             Path.of("/usr/bin/haproxy"));
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT = HttpClients.newClient(Duration.ofSeconds(2));
 
     private final Process process;
     private final ProcessOutput output;

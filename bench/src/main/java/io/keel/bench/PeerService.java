@@ -1,5 +1,7 @@
 package io.keel.bench;
 
+import io.keel.bench.load.HttpClients;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -35,7 +37,7 @@ final class PeerService implements ServiceUnderTest {
         Thread hook = Thread.ofPlatform().unstarted(() -> LaunchedService.stop(p, Duration.ofSeconds(5)));
         Runtime.getRuntime().addShutdownHook(hook);
         URI url = URI.create("http://127.0.0.1:" + port);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client = HttpClients.newClient(Duration.ofSeconds(1));
         long end = System.nanoTime() + timeout.toNanos();
         try {
             while (System.nanoTime() < end && p.isAlive()) {

@@ -3,6 +3,7 @@ package io.keel.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keel.bench.launch.LaunchSpec;
+import io.keel.bench.load.HttpClients;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,8 +53,7 @@ public final class SupervisedService implements ServiceUnderTest {
     private final long logStart;
     /** Kills the process tree if the tool itself is stopped (Ctrl-C) before {@link #close()}. */
     private final Thread hook;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClients.newClient(Duration.ofSeconds(5));
 
     /** One worker as {@code /status.json} lists it. */
     public record Worker(int slot, long pid, String state, long startupMs) {

@@ -1,6 +1,7 @@
 package io.keel.bench;
 
 import io.keel.bench.launch.LaunchSpec;
+import io.keel.bench.load.HttpClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class LaunchedServiceTest {
             assertThat(service.url().getHost()).isEqualTo("127.0.0.1");
             assertThat(service.pid().getAsLong()).isNotEqualTo(ProcessHandle.current().pid());
             assertThat(service.jvmFlags()).isEqualTo("-Xmx64m");
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> r = HttpClients.newClient(Duration.ofSeconds(5)).send(HttpRequest.newBuilder(
                     URI.create(service.url() + "/api/products")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
         } finally {

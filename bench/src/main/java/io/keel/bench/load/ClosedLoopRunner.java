@@ -2,7 +2,6 @@ package io.keel.bench.load;
 
 import io.keel.bench.BenchException;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,16 +17,16 @@ import java.util.function.Supplier;
 public final class ClosedLoopRunner {
     public static final String TOOL = "closed-loop java";
 
-    private final HttpClient client;
+    private final Http1Client client;
     private final LoadLimits limits;
 
-    public ClosedLoopRunner(HttpClient client, LoadLimits limits) {
+    public ClosedLoopRunner(Http1Client client, LoadLimits limits) {
         this.client = client;
         this.limits = limits;
     }
 
     public static ClosedLoopRunner create(LoadLimits limits) {
-        return new ClosedLoopRunner(Requests.newClient(Duration.ofSeconds(5)), limits);
+        return new ClosedLoopRunner(Http1Client.create(), limits);
     }
 
     /** Runs one class closed-loop as its own phase. Blocks for {@code duration}. */

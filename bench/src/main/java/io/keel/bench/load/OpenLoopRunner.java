@@ -1,7 +1,5 @@
 package io.keel.bench.load;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -18,16 +16,16 @@ import java.util.concurrent.locks.LockSupport;
  * one runner may be used for several runs, one at a time or concurrently.
  */
 public final class OpenLoopRunner {
-    private final HttpClient client;
+    private final Http1Client client;
     private final LoadLimits limits;
 
-    public OpenLoopRunner(HttpClient client, LoadLimits limits) {
+    public OpenLoopRunner(Http1Client client, LoadLimits limits) {
         this.client = client;
         this.limits = limits;
     }
 
     public static OpenLoopRunner create(LoadLimits limits) {
-        return new OpenLoopRunner(Requests.newClient(Duration.ofSeconds(5)), limits);
+        return new OpenLoopRunner(Http1Client.create(), limits);
     }
 
     /** Runs the specs as one phase and returns its result. */

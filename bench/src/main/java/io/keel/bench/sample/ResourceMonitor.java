@@ -1,6 +1,7 @@
 package io.keel.bench.sample;
 
 import io.keel.bench.Loopback;
+import io.keel.bench.load.HttpClients;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -54,8 +55,7 @@ public final class ResourceMonitor implements AutoCloseable {
         this.pids = List.copyOf(pids);
         this.metrics = metricsUri.map(Loopback::require);
         this.headers = Map.copyOf(headers);
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        this.client = HttpClients.newClient(Duration.ofSeconds(2));
         this.log = log;
         this.maxSamples = maxSamples;
     }

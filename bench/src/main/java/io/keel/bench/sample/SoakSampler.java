@@ -2,6 +2,7 @@ package io.keel.bench.sample;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keel.bench.Loopback;
+import io.keel.bench.load.HttpClients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -119,8 +120,7 @@ public final class SoakSampler {
     private final URI histogram;
     private final int maxSamples;
     private final PrintStream log;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client = HttpClients.newClient(Duration.ofSeconds(2));
     private final List<Sample> samples = new ArrayList<>();
     private final List<LiveHeap> liveHeaps = new ArrayList<>();
     private final long start = System.nanoTime();

@@ -49,7 +49,7 @@ public final class HeavyCost {
                 new Kind(Storm.INVOICE, () -> store.get(paths.get((int) (next.getAndIncrement() % paths.size()))
                         + "/invoice.pdf", token)),
                 new Kind(Storm.LOGIN, () -> store.loginRequest(light.user().email(), light.user().password())));
-        ClosedLoopRunner closed = new ClosedLoopRunner(ctx.client(), ctx.limits());
+        ClosedLoopRunner closed = ClosedLoopRunner.create(ctx.limits());
         Duration warm = opts.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
         Duration each = opts.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         ctx.monitor().phase("warmup");

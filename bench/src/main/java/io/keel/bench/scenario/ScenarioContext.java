@@ -1,6 +1,7 @@
 package io.keel.bench.scenario;
 
 import io.keel.bench.ServiceUnderTest;
+import io.keel.bench.load.HttpClients;
 import io.keel.bench.load.LoadLimits;
 import io.keel.bench.load.PeakMeter;
 import io.keel.bench.load.PeakResult;
@@ -17,6 +18,7 @@ import io.keel.bench.sample.ResourceMonitor;
 import io.keel.bench.sample.ResourceSample;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +50,14 @@ public final class ScenarioContext {
     private final Map<String, Double> figures = new LinkedHashMap<>();
     private String phase = "setup";
     private MachineLoad.Reading phaseStart;
+    private long phaseStartNanos;
+    private long generatorCpuAtStart;
 
     public ScenarioContext(ServiceUnderTest service, RunOptions options, PrintStream log) {
         this.service = service;
         this.options = options;
         this.log = log;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = HttpClients.newClient(Duration.ofSeconds(5));
         this.store = new StoreClient(service.url(), client);
         // The operator token also opens /metrics and /api/stats once the store requires it there.
         Map<String, String> adminHeader = options.adminToken().map(t -> Map.of("Authorization", "Bearer " + t))
@@ -115,11 +118,17 @@ public final class ScenarioContext {
         monitor.phase(name);
         phase = name;
         phaseStart = machine.read(ours());
+        phaseStartNanos = System.nanoTime();
+        generatorCpuAtStart = generatorCpuNanos();
         log.println("phase " + name + " starts" + (Double.isNaN(before) ? "" : "; other processes used "
                 + MachineLoad.percent(before) + " of the CPU just before"));
     }
 
-    /** Ends the phase begun last: prints and records the CPU share others used during it. */
+    /**
+     * Ends the phase begun last: prints and records the CPU share others used during it, and the CPU this JVM (the
+     * load generator) used, in percent of one core: a generator that needs a large part of a 2-core machine takes it
+     * from the service it measures.
+     */
     public void endPhase() {
         if (phaseStart == null) {
             return;
@@ -127,11 +136,14 @@ public final class ScenarioContext {
         MachineLoad.Reading end = machine.read(ours());
         double share = end.otherShareSince(phaseStart);
         double refaulted = end.refaultedMbSince(phaseStart);
+        double generator = (generatorCpuNanos() - generatorCpuAtStart) / (double) (System.nanoTime() - phaseStartNanos);
         phaseStart = null;
         log.println("phase " + phase + " ends; other processes used " + MachineLoad.percent(share)
-                + " of the CPU during it" + (Double.isNaN(refaulted) ? "" : String.format(Locale.ROOT,
+                + " of the CPU during it, the load generator " + MachineLoad.percent(generator) + " of one core"
+                + (Double.isNaN(refaulted) ? "" : String.format(Locale.ROOT,
                 "; the kernel read back %.1f MB of file pages it had dropped", refaulted)));
         figure(phase + "-other-cpu-share-percent", share * 100);
+        figure(phase + "-generator-cpu-percent-of-a-core", generator * 100);
         if (!Double.isNaN(refaulted)) {
             figure(phase + "-file-refaults-mb", refaulted);
         }
@@ -207,5 +219,10 @@ public final class ScenarioContext {
                     resources, notes, invalid);
         }
         return new Outcome(ReportWriter.write(report, options.out()), report);
+    }
+
+    private static long generatorCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

@@ -56,7 +56,7 @@ final class Storm {
         // classes join the measured phase at the end.
         LatencyRecorder streamsRec = LatencyRecorder.start(prefix + "storm-streams", ctx.limits());
         long end = System.nanoTime() + total.toNanos();
-        ClosedLoopRunner closed = new ClosedLoopRunner(ctx.client(), ctx.limits());
+        ClosedLoopRunner closed = ClosedLoopRunner.create(ctx.limits());
         var thumbs = closed.start(THUMBNAIL, () -> thumbnail(store, token, jpeg), cores, total, current::get);
         var invoices = closed.start(INVOICE, () -> store.get(
                 paths.get((int) (next.getAndIncrement() % paths.size())) + "/invoice.pdf", token), cores, total,

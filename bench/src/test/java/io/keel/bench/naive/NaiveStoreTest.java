@@ -2,6 +2,7 @@ package io.keel.bench.naive;
 
 import io.keel.bench.LaunchedService;
 import io.keel.bench.launch.LaunchSpec;
+import io.keel.bench.load.HttpClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * naive} launches it, it serves the store's API with its own whole-in-memory export and upload.
  */
 class NaiveStoreTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClients.newClient(Duration.ofSeconds(5));
 
     @Test
     void theBenchmarkStartsTheNaiveBuildWhichServesTheStoreApiWithItsOwnExportAndUpload(@TempDir Path dir)
