@@ -44,7 +44,7 @@ class Http1ClientTest {
 
     @Test
     void sendsMethodTargetHostHeadersAndBodyAndReadsAContentLengthAnswer() throws Exception {
-        server = new ScriptedServer((req, out) -> answer(out, "200 OK", "Content-Length: 5\r\n", "hello"));
+        server = new ScriptedServer((req, out) -> ScriptedServer.answer(out, "200 OK", "Content-Length: 5\r\n", "hello"));
         HttpRequest post = HttpRequest.newBuilder(server.uri("/api/orders?x=1&y=%20"))
                 .header("Authorization", "Bearer t").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build();
@@ -53,11 +53,11 @@ class Http1ClientTest {
 
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.body()).isEqualTo("hello");
-        Request seen = server.requests.poll();
-        assertThat(seen.line).isEqualTo("POST /api/orders?x=1&y=%20 HTTP/1.1");
-        assertThat(seen.headers).contains("host: 127.0.0.1:" + server.port(), "authorization: Bearer t",
+        ScriptedServer.Request seen = server.requests.poll();
+        assertThat(seen.line()).isEqualTo("POST /api/orders?x=1&y=%20 HTTP/1.1");
+        assertThat(seen.headers()).contains("host: 127.0.0.1:" + server.port(), "authorization: Bearer t",
                 "content-type: application/json", "content-length: 7");
-        assertThat(seen.body).isEqualTo("{\"a\":1}");
+        assertThat(seen.body()).isEqualTo("{\"a\":1}");
     }
 
     @Test
@@ -65,14 +65,14 @@ class Http1ClientTest {
         AtomicInteger n = new AtomicInteger();
         server = new ScriptedServer((req, out) -> {
             switch (n.getAndIncrement()) {
-                case 0 -> answer(out, "200 OK", "Transfer-Encoding: chunked\r\n",
+                case 0 -> ScriptedServer.answer(out, "200 OK", "Transfer-Encoding: chunked\r\n",
                         "3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: 1\r\n\r\n");
                 case 1 -> {
                     out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    answer(out, "201 Created", "Content-Length: 2\r\n", "ok");
+                    ScriptedServer.answer(out, "201 Created", "Content-Length: 2\r\n", "ok");
                 }
                 default -> {
-                    answer(out, "200 OK", "Connection: close\r\n", "until the end");
+                    ScriptedServer.answer(out, "200 OK", "Connection: close\r\n", "until the end");
                     return false;
                 }
             }
@@ -92,7 +92,7 @@ class Http1ClientTest {
     @Test
     void aGetOnAConnectionTheServerClosedWhileIdleIsSentAgainButAPostFails() throws Exception {
         server = new ScriptedServer((req, out) -> {
-            answer(out, "200 OK", "Content-Length: 2\r\n", "ok");
+            ScriptedServer.answer(out, "200 OK", "Content-Length: 2\r\n", "ok");
             return false; // closes after each answer without saying so: the pooled connection is stale
         });
         HttpRequest get = HttpRequest.newBuilder(server.uri("/x")).build();
@@ -137,7 +137,7 @@ class Http1ClientTest {
         server = new ScriptedServer((req, out) -> {
             all.countDown();
             all.await(10, TimeUnit.SECONDS); // 20 requests in flight at once: 20 connections
-            answer(out, "200 OK", "Content-Length: 0\r\n", "");
+            ScriptedServer.answer(out, "200 OK", "Content-Length: 0\r\n", "");
             return true;
         });
         try (Http1Client small = new Http1Client(Duration.ofSeconds(2), 4, Duration.ofSeconds(30))) {
@@ -165,7 +165,7 @@ class Http1ClientTest {
 
     @Test
     void sendsBodiesOfKnownAndUnknownLengthWhole() throws Exception {
-        server = new ScriptedServer((req, out) -> answer(out, "200 OK", "Content-Length: 0\r\n", ""));
+        server = new ScriptedServer((req, out) -> ScriptedServer.answer(out, "200 OK", "Content-Length: 0\r\n", ""));
         byte[] big = new byte[300_000];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) ('a' + i % 26);
@@ -178,10 +178,10 @@ class Http1ClientTest {
         assertThat(client.send(known, TIMEOUT, false).status()).isEqualTo(200);
         assertThat(client.send(unknown, TIMEOUT, false).status()).isEqualTo(200);
 
-        assertThat(server.requests.poll().body).isEqualTo(new String(big, StandardCharsets.UTF_8));
-        Request streamed = server.requests.poll();
-        assertThat(streamed.headers).contains("content-length: 8");
-        assertThat(streamed.body).isEqualTo("streamed");
+        assertThat(server.requests.poll().body()).isEqualTo(new String(big, StandardCharsets.UTF_8));
+        ScriptedServer.Request streamed = server.requests.poll();
+        assertThat(streamed.headers()).contains("content-length: 8");
+        assertThat(streamed.body()).isEqualTo("streamed");
     }
 
     @Test
@@ -200,7 +200,7 @@ class Http1ClientTest {
                 out.write("SMTP ready\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 return true;
             }
-            answer(out, "200 OK", "Content-Length: 0\r\n", "");
+            ScriptedServer.answer(out, "200 OK", "Content-Length: 0\r\n", "");
             return true;
         });
         HttpRequest get = HttpRequest.newBuilder(server.uri("/x")).build();
@@ -209,108 +209,5 @@ class Http1ClientTest {
                 .satisfies(e -> assertThat(ErrorKind.ofException(e)).isEqualTo(ErrorKind.IO));
         assertThat(client.send(get, TIMEOUT, false).status()).isEqualTo(200);
         assertThat(server.accepted.get()).isEqualTo(2);
-    }
-
-    private static boolean answer(OutputStream out, String status, String headers, String body) throws IOException {
-        out.write(("HTTP/1.1 " + status + "\r\n" + headers + "\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-        return true;
-    }
-
-    private record Request(String line, List<String> headers, String body) {
-    }
-
-    /** Answers each request with {@code script}; false from the script closes the connection. */
-    @FunctionalInterface
-    private interface Script {
-        boolean answer(Request request, OutputStream out) throws Exception;
-    }
-
-    /** A raw-socket HTTP/1.1 server whose answers the test writes byte for byte. */
-    private static final class ScriptedServer implements AutoCloseable {
-        final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
-        final AtomicInteger accepted = new AtomicInteger();
-        final AtomicInteger closed = new AtomicInteger();
-        private final ServerSocket socket;
-
-        ScriptedServer(Script script) throws IOException {
-            socket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-            Thread.ofVirtual().start(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket s = socket.accept();
-                        accepted.incrementAndGet();
-                        Thread.ofVirtual().start(() -> serve(s, script));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        private void serve(Socket s, Script script) {
-            try (s) {
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                while (true) {
-                    String line = line(in);
-                    if (line == null) {
-                        return;
-                    }
-                    List<String> headers = new ArrayList<>();
-                    int length = 0;
-                    String h;
-                    while (!(h = line(in)).isEmpty()) {
-                        String lower = h.toLowerCase(Locale.ROOT);
-                        headers.add(lower.substring(0, lower.indexOf(':')) + h.substring(h.indexOf(':')));
-                        if (lower.startsWith("content-length:")) {
-                            length = Integer.parseInt(h.substring(15).trim());
-                        }
-                    }
-                    String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-                    Request r = new Request(line, headers, body);
-                    requests.add(r);
-                    if (!script.answer(r, out)) {
-                        return;
-                    }
-                }
-            } catch (Exception e) {
-                // the test's client went away
-            } finally {
-                closed.incrementAndGet();
-            }
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0 && c != '\n') {
-                if (c != '\r') {
-                    b.write(c);
-                }
-            }
-            return c < 0 && b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        URI uri(String path) {
-            return URI.create("http://127.0.0.1:" + port() + path);
-        }
-
-        void awaitClosed(int n) throws InterruptedException {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (closed.get() < n && System.nanoTime() < until) {
-                Thread.sleep(5);
-            }
-            assertThat(closed.get()).as("connections closed on the server").isGreaterThanOrEqualTo(n);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
