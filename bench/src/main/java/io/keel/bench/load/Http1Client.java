@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The load's HTTP/1.1 client: each request blocks its calling (virtual) thread on a plain socket, and keep-alive
- * connections wait in a last-in-first-out pool per host and port. Requests are described by the JDK's
+ * connections wait in a pool per host and port that hands out the one idle longest, so requests spread over every
+ * open connection as they would over many clients' connections. That matters for a service of several processes:
+ * each connection stays with the process that accepted it, and a pool that reused the newest connection sent
+ * nearly all of 1,000 light requests a second down one or two connections, so to one of the Node.js peer's two
+ * workers (session 13). Requests are described by the JDK's
  * {@link HttpRequest} (method, URI, headers, body publisher, timeout), so request factories do not change.
  * <p>Why not a library client: on a 2-core machine the generator shares the CPU with the service it measures, so
  * every microsecond it spends per request is taken from the service. At 1,000 GET/s against a server that answers
@@ -32,9 +36,9 @@ import java.util.concurrent.atomic.LongAdder;
  * each exchange over several times; with its idle pool unbounded, far more), Helidon's WebClient 420-490 µs, this
  * client 190-260 µs (docs/benchmarks.md, "Session 13"). What it leaves out: TLS, HTTP/2, redirects, proxies,
  * cookies; the load only ever talks plain HTTP/1.1 to loopback.
- * <p>Bounds: at most {@code maxIdle} idle connections are kept (more are closed when they come back); an idle one
- * older than {@code maxIdleTime} is closed rather than reused (servers close idle keep-alive connections: Node.js
- * after 5 s). A GET or HEAD on a reused connection that the server had already closed (nothing of the answer read)
+ * <p>Bounds: at most {@code maxIdle} idle connections are kept (more are closed when they come back), so after a
+ * burst the pool keeps up to that many in rotation; one idle longer than {@code maxIdleTime} is closed rather than
+ * reused (servers close idle keep-alive connections: Node.js after 5 s). A GET or HEAD on a reused connection that the server had already closed (nothing of the answer read)
  * is sent once more on a new connection; other methods fail instead, as with the JDK's client, since the server may
  * have acted on them. Thread-safe.
  */
@@ -141,7 +145,7 @@ public final class Http1Client implements AutoCloseable {
             return null;
         }
         Http1Connection c;
-        while ((c = q.pollFirst()) != null) {
+        while ((c = q.pollLast()) != null) {
             idleCount.decrementAndGet();
             if (System.nanoTime() - c.idleSince() < maxIdleNanos) {
                 return c;

@@ -132,6 +132,40 @@ class Http1ClientTest {
     }
 
     @Test
+    void spreadsRequestsOverEveryIdleConnectionOldestFirst() throws Exception {
+        CountDownLatch four = new CountDownLatch(4);
+        server = new ScriptedServer((req, out) -> {
+            four.countDown();
+            four.await(10, TimeUnit.SECONDS); // the first four overlap: four connections
+            return ScriptedServer.answer(out, "200 OK", "Content-Length: 0\r\n", "");
+        });
+        HttpRequest get = HttpRequest.newBuilder(server.uri("/x")).build();
+        List<Thread> burst = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            burst.add(Thread.ofVirtual().start(() -> {
+                try {
+                    client.send(get, TIMEOUT, false);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Thread t : burst) {
+            t.join();
+        }
+        server.requests.clear();
+
+        for (int i = 0; i < 8; i++) {
+            assertThat(client.send(get, TIMEOUT, false).status()).isEqualTo(200);
+        }
+
+        assertThat(server.accepted.get()).isEqualTo(4);
+        // One after another, each request takes the connection idle longest: every connection carries two.
+        assertThat(server.requests.stream().mapToInt(ScriptedServer.Request::connection).sorted().toArray())
+                .containsExactly(1, 1, 2, 2, 3, 3, 4, 4);
+    }
+
+    @Test
     void keepsAtMostMaxIdleConnectionsAfterABurst() throws Exception {
         CountDownLatch all = new CountDownLatch(20);
         server = new ScriptedServer((req, out) -> {

@@ -27,8 +27,8 @@ final class ScriptedServer implements AutoCloseable {
         return true;
     }
 
-    /** A request as seen: its line, its headers with lower-case names, its body. */
-    record Request(String line, List<String> headers, String body) {
+    /** A request as seen: its line, its headers with lower-case names, its body, its connection (1 = first accepted). */
+    record Request(String line, List<String> headers, String body, int connection) {
     }
 
     /** Answers each request with {@code script}; false from the script closes the connection. */
@@ -48,8 +48,8 @@ final class ScriptedServer implements AutoCloseable {
             while (!socket.isClosed()) {
                 try {
                     Socket s = socket.accept();
-                    accepted.incrementAndGet();
-                    Thread.ofVirtual().start(() -> serve(s, script));
+                    int connection = accepted.incrementAndGet();
+                    Thread.ofVirtual().start(() -> serve(s, connection, script));
                 } catch (IOException e) {
                     return;
                 }
@@ -57,7 +57,7 @@ final class ScriptedServer implements AutoCloseable {
         });
     }
 
-    private void serve(Socket s, Script script) {
+    private void serve(Socket s, int connection, Script script) {
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
@@ -77,7 +77,7 @@ final class ScriptedServer implements AutoCloseable {
                     }
                 }
                 String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-                Request r = new Request(line, headers, body);
+                Request r = new Request(line, headers, body, connection);
                 requests.add(r);
                 if (!script.answer(r, out)) {
                     return;
