@@ -41,7 +41,7 @@ public enum ErrorKind {
         return Optional.empty();
     }
 
-    /** Classifies an exception thrown by {@code HttpClient.send}. */
+    /** Classifies an exception thrown by {@link Http1Client#send} or the JDK's {@code HttpClient.send}. */
     public static ErrorKind ofException(Throwable t) {
         if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException
                 || t.getCause() instanceof ConnectException) {

@@ -5,6 +5,7 @@ import io.keel.bench.BenchException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
@@ -104,7 +105,7 @@ public final class Http1Client implements AutoCloseable {
             } catch (IOException e) {
                 c.close();
                 if (!IDEMPOTENT.contains(method) || !(e instanceof Http1Connection.ClosedBeforeAnswer
-                        || e instanceof java.net.SocketException)) {
+                        || e instanceof SocketException)) {
                     throw e;
                 }
                 // The server had closed it while it was idle: send once more on a new connection.
