@@ -66,6 +66,9 @@ class BenchMainTest {
             assertThat(mix.toString()).contains("\"light-order\"", "\"thumbnail\"", "\"upload\"");
             assertThat(json.path("headlines").get(0).path("name").asText()).isEqualTo("light-order p99 with storm");
             assertThat(json.path("figures").has("heavy-503-refusals")).isTrue();
+            // The light load runs through the storm's 2 s settle (quick) at 40/s, so the window opens on it running.
+            assertThat(json.path("figures").path("light-requests-in-storm-settle").asDouble())
+                    .as("light requests answered during the storm's settle").isBetween(40.0, 100.0);
         }
     }
 

@@ -3,6 +3,7 @@ package io.keel.bench.scenario;
 import io.keel.bench.load.ClassResult;
 import io.keel.bench.load.ClosedLoopRunner;
 import io.keel.bench.load.LatencyRecorder;
+import io.keel.bench.load.LiveRun;
 import io.keel.bench.load.LoadSpec;
 import io.keel.bench.load.OpenLoopRunner;
 import io.keel.bench.load.PhaseResult;
@@ -21,8 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The prod-mix storm: thumbnails, invoices and logins closed-loop (as many connections per class as cores), two
  * ~1 MB/s CSV export readers, two paced 200 MB uploads spanning the whole storm, 50 SSE subscribers of which 5 never
  * read, and 5 new orders/s. The storm runs {@code settle} first, recorded apart and dropped, so its ramp-up is not
- * measured; then the light load runs open-loop for the measured window while the storm goes on, and everything ending
- * in that window is recorded in the phase. Blocking; its parts run on their own virtual threads.
+ * measured. The light load runs open-loop through the settle too, recorded apart as well, so the measured window opens
+ * on a light load already in its steady state, as the "alone" phase does, not on its restart (every connection opened
+ * again in the middle of the storm). Everything ending in the window is recorded in the phase. Blocking; its parts run
+ * on their own threads.
  */
 final class Storm {
     static final RequestClass THUMBNAIL = RequestClass.of("thumbnail");
@@ -85,18 +88,29 @@ final class Storm {
         }
         SseCrowd sse = new SseCrowd(ctx, () -> streamsRec, ctx.options().adminToken().orElse(token));
         sse.start(50, 5);
-        ctx.log().println(prefix + "storm settling for " + settle.toSeconds() + " s (not measured)");
+        List<LoadSpec> lightLoad = List.of(light.specs(rate, total).get(0), light.specs(rate, total).get(1),
+                new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(light.user(),
+                        products.get((int) (next.getAndIncrement() % products.size())))));
+        LatencyRecorder lightSettleRec = LatencyRecorder.start(prefix + "storm-settle-light", ctx.limits());
+        LiveRun lightRun = new LiveRun(lightSettleRec);
+        Thread lightThread = Thread.ofPlatform().name("bench-storm-light")
+                .start(() -> open.run(lightLoad, lightRun));
+        ctx.log().println(prefix + "storm settling for " + settle.toSeconds() + " s, the light load with it (not "
+                + "measured)");
         sleep(settle);
         LatencyRecorder settleRec = current.get();
         try (LatencyRecorder rec = LatencyRecorder.start(prefix + "light-with-storm", ctx.limits())) {
             List.of(THUMBNAIL, INVOICE, LOGIN).forEach(rec::declare);
+            lightLoad.forEach(spec -> rec.declare(spec.requestClass()));
             current.set(rec);
+            lightRun.switchTo(rec);
             settleRec.close();
+            PhaseResult lightSettled = lightSettleRec.finish("open-loop");
+            ctx.figure(prefix + "light-requests-in-storm-settle",
+                    (double) lightSettled.classes().stream().mapToLong(ClassResult::completed).sum());
             long uploadedBefore = uploaded.sum();
             long exportBefore = exportBytes.sum();
-            open.run(List.of(light.specs(rate, d).get(0), light.specs(rate, d).get(1),
-                    new LoadSpec(ORDER_CREATE, RateSchedule.of(5, d), () -> store.orderRequest(light.user(),
-                            products.get((int) (next.getAndIncrement() % products.size()))))), rec);
+            join(List.of(lightThread), d.toMillis() + ctx.limits().requestTimeout().toMillis() + 10_000);
             double secs = d.toMillis() / 1000.0;
             ctx.figure(prefix + "upload-mb-per-sec-in-window", (uploaded.sum() - uploadedBefore) / 1e6 / secs);
             ctx.figure(prefix + "export-mb-per-sec-in-window", (exportBytes.sum() - exportBefore) / 1e6 / secs);
