@@ -28,7 +28,8 @@ class BenchMainTest {
         try (FakeStore store = new FakeStore()) {
             int code = BenchMain.execute(new String[] {"dev-light", "--url", store.url().toString(), "--quick",
                 "--no-wrk", "--duration", "500ms", "--connections", "4", "--out", dir.toString(),
-                "--admin-token", "s3cret", "--max-dispatch-lag-p99", "5000", "--max-dispatch-lag", "10000"}, out);
+                "--admin-token", "s3cret", "--max-dispatch-lag-p99", "5000", "--max-dispatch-lag", "10000",
+                "--max-overflow", "1"}, out);
 
             assertThat(code).as(output()).isZero();
             JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());

@@ -93,8 +93,14 @@ final class Storm {
                         products.get((int) (next.getAndIncrement() % products.size())))));
         LatencyRecorder lightSettleRec = LatencyRecorder.start(prefix + "storm-settle-light", ctx.limits());
         LiveRun lightRun = new LiveRun(lightSettleRec);
-        Thread lightThread = Thread.ofPlatform().name("bench-storm-light")
-                .start(() -> open.run(lightLoad, lightRun));
+        AtomicReference<RuntimeException> lightFailure = new AtomicReference<>();
+        Thread lightThread = Thread.ofPlatform().name("bench-storm-light").start(() -> {
+            try {
+                open.run(lightLoad, lightRun);
+            } catch (RuntimeException e) {
+                lightFailure.set(e);
+            }
+        });
         ctx.log().println(prefix + "storm settling for " + settle.toSeconds() + " s, the light load with it (not "
                 + "measured)");
         sleep(settle);
@@ -111,6 +117,9 @@ final class Storm {
             long uploadedBefore = uploaded.sum();
             long exportBefore = exportBytes.sum();
             join(List.of(lightThread), d.toMillis() + ctx.limits().requestTimeout().toMillis() + 10_000);
+            if (lightFailure.get() != null) {
+                throw lightFailure.get();
+            }
             double secs = d.toMillis() / 1000.0;
             ctx.figure(prefix + "upload-mb-per-sec-in-window", (uploaded.sum() - uploadedBefore) / 1e6 / secs);
             ctx.figure(prefix + "export-mb-per-sec-in-window", (exportBytes.sum() - exportBefore) / 1e6 / secs);
