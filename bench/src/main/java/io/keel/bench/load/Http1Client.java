@@ -39,9 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
  * cookies; the load only ever talks plain HTTP/1.1 to loopback.
  * <p>Bounds: at most {@code maxIdle} idle connections are kept (more are closed when they come back), so after a
  * burst the pool keeps up to that many in rotation; one idle longer than {@code maxIdleTime} is closed rather than
- * reused (servers close idle keep-alive connections: Node.js after 5 s). A GET or HEAD on a reused connection that the server had already closed (nothing of the answer read)
- * is sent once more on a new connection; other methods fail instead, as with the JDK's client, since the server may
- * have acted on them. Thread-safe.
+ * reused (servers close idle keep-alive connections: Node.js after 5 s). A GET or HEAD on a reused connection that
+ * the server had already closed (nothing of the answer read) is sent once more on a new connection; other methods
+ * fail instead, as with the JDK's client, since the server may have acted on them. Thread-safe.
  */
 public final class Http1Client implements AutoCloseable {
     private static final byte[] NO_BODY = new byte[0];

@@ -88,9 +88,9 @@ final class Storm {
         }
         SseCrowd sse = new SseCrowd(ctx, () -> streamsRec, ctx.options().adminToken().orElse(token));
         sse.start(50, 5);
-        List<LoadSpec> lightLoad = List.of(light.specs(rate, total).get(0), light.specs(rate, total).get(1),
-                new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(light.user(),
-                        products.get((int) (next.getAndIncrement() % products.size())))));
+        List<LoadSpec> lightLoad = new ArrayList<>(light.specs(rate, total));
+        lightLoad.add(new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(light.user(),
+                products.get((int) (next.getAndIncrement() % products.size())))));
         LatencyRecorder lightSettleRec = LatencyRecorder.start(prefix + "storm-settle-light", ctx.limits());
         LiveRun lightRun = new LiveRun(lightSettleRec);
         AtomicReference<RuntimeException> lightFailure = new AtomicReference<>();
