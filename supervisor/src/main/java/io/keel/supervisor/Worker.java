@@ -157,11 +157,13 @@ final class Worker {
      * broken (the standby just died). Supervisor thread only; once per standby.
      */
     boolean wake(int slot, Wake how) {
-        synchronized (this) { // against the pump's STANDBY transition: an activated worker never shows STANDBY
+        synchronized (this) { // against the pump's STANDBY and READY transitions: neither is undone by a wake
             this.slot = slot;
             activatedNanos = System.nanoTime();
             preparedWhenActivated = preparedNanos != 0;
-            state = State.STARTING;
+            if (ready.getCount() > 0) { // a worker that said it was ready before the wake line stays READY
+                state = State.STARTING;
+            }
         }
         return write(how.line);
     }
@@ -243,9 +245,7 @@ final class Worker {
                     readyNanos = System.nanoTime();
                     cpuToReady = cpu();
                     notify(onReady, "ready", log); // first, so whoever sees READY also sees its figures counted
-                    state = State.READY;
-                    ready.countDown();
-                    prepared.countDown();
+                    becameReady();
                 }
             }
         } catch (IOException e) {
@@ -264,6 +264,12 @@ final class Worker {
             log.line("supervisor: the " + event + " callback for worker " + slot + " (pid " + process.pid()
                     + ") failed: " + e);
         }
+    }
+
+    private synchronized void becameReady() {
+        state = State.READY;
+        ready.countDown();
+        prepared.countDown();
     }
 
     /** Records the standby line: true the first time, and only for a standby not activated yet. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A worker's output keeps flowing into the log when a supervisor callback fails. */
+/** A worker's output keeps flowing into the log when a supervisor callback fails; its state follows its output. */
 class WorkerPumpTest {
     @Test
     void aReadyCallbackThatThrowsIsLoggedAndTheWorkersLaterOutputStillReachesTheLog(@TempDir Path dir)
@@ -30,5 +30,25 @@ class WorkerPumpTest {
         assertThat(Files.readString(file)).contains("the ready callback for worker 1",
                 "failed: java.lang.IllegalStateException: callback bug", "after ready 1999");
         log.close();
+    }
+
+    @Test
+    void aWorkerThatSaidItWasReadyBeforeItsWakeLineStaysReady(@TempDir Path dir) throws Exception {
+        // A command that ignores the standby flag and is ready at once (as the fake workers are): the supervisor's
+        // wake must not turn READY back into STARTING, since no second ready line will come to undo it.
+        RotatingLog log = new RotatingLog(dir.resolve("keel.log"), 1 << 20, 2);
+        Worker worker = Worker.standby(List.of("sh", "-c", "echo '" + Worker.READY_LINE + "://127.0.0.1:1'; "
+                + "exec sleep 60", "sh"), Map.of(), log, w -> { }, w -> { });
+        try {
+            assertThat(worker.awaitReady(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(worker.wake(1, Worker.Wake.HANDOVER)).isTrue();
+
+            assertThat(worker.state()).isEqualTo(Worker.State.READY);
+            assertThat(worker.awaitPrepared(Duration.ofSeconds(1))).isTrue();
+        } finally {
+            worker.kill();
+            log.close();
+        }
     }
 }
