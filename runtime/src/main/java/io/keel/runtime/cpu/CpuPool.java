@@ -3,7 +3,6 @@ package io.keel.runtime.cpu;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,6 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fixed pool of platform threads for CPU-heavy work (hashing, image decoding, PDF rendering), so that such work
  * never occupies the carrier threads that run the server's virtual threads.
+ *
+ * <p>Order: while tasks wait, each task name gets an equal share of worker time ({@link FairTaskQueue}), so a
+ * cheap task does not wait behind a queue of expensive ones; within a name, first come, first served.
  *
  * <p>Admission control: a task must START within its deadline ({@link CpuPoolSettings#queueWait}). When the bounded
  * queue is full it is refused at once; a queued task whose deadline passes is given up (by the caller at its deadline,
@@ -34,6 +36,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
     private final CpuPoolMetrics metrics;
     private final WorkerNice niceness;
     private final ThreadPoolExecutor relay;
+    private final FairTaskQueue queue;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -48,6 +51,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         public void finished(String task, long runNanos) {
             active.decrementAndGet();
             metrics.runTime(task, runNanos);
+            queue.ran(task, runNanos);
         }
 
         @Override
@@ -63,11 +67,11 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         this.settings = settings;
         this.niceness = new WorkerNice(settings.nice(), ThreadNice.available());
         this.relay = relay();
+        this.queue = new FairTaskQueue(settings.queueCapacity());
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.queueCapacity()), workerFactory(niceness),
-                new ThreadPoolExecutor.AbortPolicy());
+                queue, workerFactory(niceness), new ThreadPoolExecutor.AbortPolicy());
         this.metrics = new CpuPoolMetrics(registry, settings.threads(), settings.queueCapacity(),
-                active::get, () -> executor.getQueue().size(), niceness::applied);
+                active::get, queue::size, niceness::applied);
     }
 
     /**
@@ -194,7 +198,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
     /** Live state for error messages, e.g. "(threads=2, active=2, queued=16/16)". */
     private String state() {
         return "(threads=" + settings.threads() + ", active=" + active.get() + ", queued="
-                + executor.getQueue().size() + "/" + settings.queueCapacity() + ")";
+                + queue.size() + "/" + settings.queueCapacity() + ")";
     }
 
     /** The effective settings. */

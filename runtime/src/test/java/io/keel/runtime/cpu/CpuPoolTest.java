@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,34 @@ class CpuPoolTest {
             assertThat(call.result().get(5, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(peak).hasValue(2);
+    }
+
+    @Test
+    void aCheapTaskQueuedBehindExpensiveOnesOfAnotherNameRunsBeforeThem() throws Exception {
+        var pool = pool(1, 8);
+        call(pool, "hash", () -> {
+            Thread.sleep(30);
+            return null;
+        }).result().get(5, TimeUnit.SECONDS);
+        call(pool, "pdf", () -> null).result().get(5, TimeUnit.SECONDS);
+        blockWorker(pool, "hash");
+        await().until(() -> gauge("keel.cpu.pool.active") == 1);
+        var order = new ConcurrentLinkedQueue<String>();
+        var calls = new ArrayList<Call<Boolean>>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(call(pool, "hash", () -> order.add("hash")));
+            double queued = i + 1;
+            await().until(() -> gauge("keel.cpu.pool.queued") == queued);
+        }
+        calls.add(call(pool, "pdf", () -> order.add("pdf")));
+        await().until(() -> gauge("keel.cpu.pool.queued") == 4);
+
+        release.countDown();
+        for (var call : calls) {
+            assertThat(call.result().get(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(order).containsExactly("pdf", "hash", "hash", "hash");
     }
 
     @Test

@@ -1,0 +1,263 @@
+package io.keel.runtime.cpu;
+
+import java.util.AbstractQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The pool's wait queue: start-time fair queueing (Goyal, Vin and Cheng, SIGCOMM 1996) across task names, so that
+ * each name gets an equal share of worker time while several are waiting, and a cheap task never waits behind a
+ * queue of expensive ones. First come, first served would make a 0.5 ms invoice wait behind every 30 ms password
+ * hash queued before it.
+ *
+ * <p>Each task gets a start tag when queued: the later of the queue's virtual clock and the finish tag of the previous
+ * task of its name; its finish tag adds the name's mean run time (an exponentially weighted average of what the pool
+ * reports through {@link #ran}). A worker takes the waiting task with the smallest start tag (of equal ones, the cheaper)
+ * and moves the clock to it.
+ * A name that was idle starts at the clock, so a quiet period earns it no burst later. Within a name the order stays
+ * first come, first served.
+ *
+ * <p>Thread-safe (one lock). Bounded by {@code capacity} tasks in all. Elements that are not {@link CpuJob}s share
+ * one name.
+ */
+final class FairTaskQueue extends AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
+    /** Weight of the newest run time in a name's mean. */
+    static final double MEAN_WEIGHT = 0.2;
+
+    /** Dispatch order: start tag, then the cheaper task (the smaller finish tag) first. */
+    private record Entry(Runnable task, long startTag, long finishTag) {
+        static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::startTag)
+                .thenComparingLong(Entry::finishTag);
+    }
+
+    /** One task name's waiting tasks, the finish tag of the last one queued, and its mean run time. */
+    private static final class Flow {
+        final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+        long lastFinishTag;
+        long meanRunNanos;
+    }
+
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Map<String, Flow> flows = new HashMap<>();
+    private long clock;
+    private int count;
+
+    FairTaskQueue(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    private static String name(Object task) {
+        return task instanceof CpuJob<?> job ? job.task() : "";
+    }
+
+    /** Reports a finished task's run time; its name's later tasks are tagged with the updated mean. */
+    void ran(String task, long runNanos) {
+        lock.lock();
+        try {
+            Flow flow = flows.computeIfAbsent(task, t -> new Flow());
+            flow.meanRunNanos = flow.meanRunNanos == 0 ? runNanos
+                    : (long) (MEAN_WEIGHT * runNanos + (1 - MEAN_WEIGHT) * flow.meanRunNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean offer(Runnable task) {
+        Objects.requireNonNull(task);
+        lock.lock();
+        try {
+            if (count == capacity) {
+                return false;
+            }
+            Flow flow = flows.computeIfAbsent(name(task), t -> new Flow());
+            long start = Math.max(clock, flow.lastFinishTag);
+            flow.lastFinishTag = start + flow.meanRunNanos;
+            flow.waiting.addLast(new Entry(task, start, flow.lastFinishTag));
+            count++;
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Runnable poll() {
+        lock.lock();
+        try {
+            return count == 0 ? null : dequeue();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (count == 0) {
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            return dequeue();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Runnable take() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (count == 0) {
+                notEmpty.await();
+            }
+            return dequeue();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held, count > 0: removes the waiting task with the smallest start tag and moves the clock to it. */
+    private Runnable dequeue() {
+        Flow next = null;
+        for (Flow flow : flows.values()) {
+            Entry head = flow.waiting.peekFirst();
+            if (head != null && (next == null || Entry.ORDER.compare(head, next.waiting.peekFirst()) < 0)) {
+                next = flow;
+            }
+        }
+        Entry entry = Objects.requireNonNull(next).waiting.pollFirst();
+        clock = Math.max(clock, entry.startTag());
+        count--;
+        return entry.task();
+    }
+
+    @Override
+    public Runnable peek() {
+        lock.lock();
+        try {
+            return flows.values().stream().map(flow -> flow.waiting.peekFirst()).filter(Objects::nonNull)
+                    .min(Entry.ORDER).map(Entry::task).orElse(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void put(Runnable task) throws InterruptedException {
+        throw new UnsupportedOperationException("the pool refuses work when the queue is full; it never blocks");
+    }
+
+    @Override
+    public boolean offer(Runnable task, long timeout, TimeUnit unit) {
+        return offer(task);
+    }
+
+    @Override
+    public boolean remove(Object task) {
+        lock.lock();
+        try {
+            Flow flow = flows.get(name(task));
+            if (flow != null && flow.waiting.removeIf(entry -> entry.task().equals(task))) {
+                count--;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int size() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int remainingCapacity() {
+        return capacity - size();
+    }
+
+    @Override
+    public int drainTo(Collection<? super Runnable> sink) {
+        return drainTo(sink, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super Runnable> sink, int maxElements) {
+        lock.lock();
+        try {
+            int drained = 0;
+            while (count > 0 && drained < maxElements) {
+                sink.add(dequeue());
+                drained++;
+            }
+            return drained;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A snapshot in dispatch order; its {@code remove} removes the task from the queue. */
+    @Override
+    public Iterator<Runnable> iterator() {
+        List<Runnable> snapshot = new ArrayList<>();
+        lock.lock();
+        try {
+            flows.values().stream().flatMap(flow -> flow.waiting.stream())
+                    .sorted(Entry.ORDER).forEach(entry -> snapshot.add(entry.task()));
+        } finally {
+            lock.unlock();
+        }
+        Iterator<Runnable> it = snapshot.iterator();
+        return new Iterator<>() {
+            private Runnable last;
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Runnable next() {
+                last = it.next();
+                return last;
+            }
+
+            @Override
+            public void remove() {
+                if (last == null) {
+                    throw new IllegalStateException();
+                }
+                FairTaskQueue.this.remove(last);
+                last = null;
+            }
+        };
+    }
+}
