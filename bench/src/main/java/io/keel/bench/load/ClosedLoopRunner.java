@@ -14,19 +14,26 @@ import java.util.function.Supplier;
  * <p>Bounded by {@code connections} (<= 10,000) and the duration (capped by {@link LoadLimits#maxPhaseDuration()}).
  * {@link #start} returns at once; {@link Running#await()} blocks. Thread-safe.
  */
-public final class ClosedLoopRunner {
+public final class ClosedLoopRunner implements AutoCloseable {
     public static final String TOOL = "closed-loop java";
 
     private final Http1Client client;
     private final LoadLimits limits;
 
-    public ClosedLoopRunner(Http1Client client, LoadLimits limits) {
+    private ClosedLoopRunner(Http1Client client, LoadLimits limits) {
         this.client = client;
         this.limits = limits;
     }
 
+    /** A runner with a client of its own, which {@link #close} closes. */
     public static ClosedLoopRunner create(LoadLimits limits) {
         return new ClosedLoopRunner(Http1Client.create(), limits);
+    }
+
+    /** Closes the client's idle connections; call it once every run has ended. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     /** Runs one class closed-loop as its own phase. Blocks for {@code duration}. */

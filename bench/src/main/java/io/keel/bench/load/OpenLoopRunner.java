@@ -15,17 +15,24 @@ import java.util.concurrent.locks.LockSupport;
  * targets are sent to. {@link #run} blocks the caller until the run is over and in-flight requests drained;
  * one runner may be used for several runs, one at a time or concurrently.
  */
-public final class OpenLoopRunner {
+public final class OpenLoopRunner implements AutoCloseable {
     private final Http1Client client;
     private final LoadLimits limits;
 
-    public OpenLoopRunner(Http1Client client, LoadLimits limits) {
+    private OpenLoopRunner(Http1Client client, LoadLimits limits) {
         this.client = client;
         this.limits = limits;
     }
 
+    /** A runner with a client of its own, which {@link #close} closes. */
     public static OpenLoopRunner create(LoadLimits limits) {
         return new OpenLoopRunner(Http1Client.create(), limits);
+    }
+
+    /** Closes the client's idle connections; call it once every run has ended. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     /** Runs the specs as one phase and returns its result. */

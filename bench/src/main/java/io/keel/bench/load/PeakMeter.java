@@ -62,7 +62,10 @@ public final class PeakMeter {
             headers.forEach(b::header);
             return b.GET().build();
         };
-        PhaseResult r = ClosedLoopRunner.create(limits).runPhase("peak-" + c, c, factory, connections, duration);
+        PhaseResult r;
+        try (ClosedLoopRunner closed = ClosedLoopRunner.create(limits)) {
+            r = closed.runPhase("peak-" + c, c, factory, connections, duration);
+        }
         ClassResult cr = r.get(c.name());
         return PeakResult.of(c.name(), r.tool(), cr.completed() / r.seconds(), cr.completed(), cr.errorCount(),
                 cr.latency().p50Ms(), cr.latency().p99Ms(), r.seconds());

@@ -54,16 +54,19 @@ public final class DevLight {
         double rate = Setup.lightRate(ctx, peak.okPerSec());
         ctx.figure("light-rate-per-sec", rate);
 
-        OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
-        ctx.beginPhase("light");
-        ctx.log().println("open loop at " + rate + "/s for " + opts.phaseDuration().toSeconds() + " s");
-        PhaseResult lightPhase = ctx.check(open.runPhase("light", light.specs(rate, opts.phaseDuration())));
-        ctx.endPhase();
-        ctx.beginPhase("health-reference");
-        HttpRequest healthReq = HttpRequest.newBuilder(ctx.store().url("/health/live")).GET().build();
-        PhaseResult refPhase = ctx.check(open.runPhase("health-reference",
-                List.of(new LoadSpec(HEALTH, RateSchedule.of(rate, opts.phaseDuration()), () -> healthReq))));
-        ctx.endPhase();
+        PhaseResult lightPhase;
+        PhaseResult refPhase;
+        try (OpenLoopRunner open = OpenLoopRunner.create(ctx.limits())) {
+            ctx.beginPhase("light");
+            ctx.log().println("open loop at " + rate + "/s for " + opts.phaseDuration().toSeconds() + " s");
+            lightPhase = ctx.check(open.runPhase("light", light.specs(rate, opts.phaseDuration())));
+            ctx.endPhase();
+            ctx.beginPhase("health-reference");
+            HttpRequest healthReq = HttpRequest.newBuilder(ctx.store().url("/health/live")).GET().build();
+            refPhase = ctx.check(open.runPhase("health-reference",
+                    List.of(new LoadSpec(HEALTH, RateSchedule.of(rate, opts.phaseDuration()), () -> healthReq))));
+            ctx.endPhase();
+        }
 
         ClassResult order = lightPhase.get(LightLoad.ORDER.name());
         ClassResult h = refPhase.get(HEALTH.name());

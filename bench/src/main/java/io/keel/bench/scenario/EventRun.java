@@ -52,9 +52,9 @@ final class EventRun {
         LoadLimits limits = ctx.limits().covering(longest);
         LatencyRecorder first = recorder(limits, name + "-before", load);
         LiveRun live = new LiveRun(first);
-        OpenLoopRunner runner = OpenLoopRunner.create(limits);
-        Thread generator = Thread.ofPlatform().name("bench-event-load-" + name).start(() -> runner.run(load, live));
-        try {
+        try (OpenLoopRunner runner = OpenLoopRunner.create(limits)) {
+            Thread generator = Thread.ofPlatform().name("bench-event-load-" + name)
+                    .start(() -> runner.run(load, live));
             pause(before);
             PhaseResult b = live.switchTo(recorder(limits, name + "-during", load)).finish("open-loop");
             long start = System.nanoTime();

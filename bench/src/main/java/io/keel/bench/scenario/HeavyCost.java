@@ -49,28 +49,29 @@ public final class HeavyCost {
                 new Kind(Storm.INVOICE, () -> store.get(paths.get((int) (next.getAndIncrement() % paths.size()))
                         + "/invoice.pdf", token)),
                 new Kind(Storm.LOGIN, () -> store.loginRequest(light.user().email(), light.user().password())));
-        ClosedLoopRunner closed = ClosedLoopRunner.create(ctx.limits());
         Duration warm = opts.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
         Duration each = opts.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
-        ctx.monitor().phase("warmup");
-        ctx.log().println("warm-up (not measured): every heavy kind closed-loop for " + warm.toSeconds() + " s");
-        kinds.forEach(k -> closed.runPhase("warmup-" + k.cls().name(), k.cls(), k.requests(), cores, warm));
-
         int rounds = Math.max(MIN_ROUNDS, opts.rounds());
         double[][] perOp = new double[kinds.size()][rounds];
         List<PhaseResult> phases = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < kinds.size(); i++) {
-                Kind k = kinds.get(i);
-                String phase = k.cls().name() + "-r" + (r + 1);
-                ctx.beginPhase(phase);
-                double before = serviceCpuSeconds(ctx);
-                PhaseResult p = closed.runPhase(phase, k.cls(), k.requests(), cores, each);
-                double cpu = serviceCpuSeconds(ctx) - before;
-                ctx.endPhase();
-                ClassResult c = p.get(k.cls().name());
-                perOp[i][r] = c.ok() > 0 ? cpu * 1000 / c.ok() : Double.NaN;
-                phases.add(p);
+        try (ClosedLoopRunner closed = ClosedLoopRunner.create(ctx.limits())) {
+            ctx.monitor().phase("warmup");
+            ctx.log().println("warm-up (not measured): every heavy kind closed-loop for " + warm.toSeconds() + " s");
+            kinds.forEach(k -> closed.runPhase("warmup-" + k.cls().name(), k.cls(), k.requests(), cores, warm));
+
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < kinds.size(); i++) {
+                    Kind k = kinds.get(i);
+                    String phase = k.cls().name() + "-r" + (r + 1);
+                    ctx.beginPhase(phase);
+                    double before = serviceCpuSeconds(ctx);
+                    PhaseResult p = closed.runPhase(phase, k.cls(), k.requests(), cores, each);
+                    double cpu = serviceCpuSeconds(ctx) - before;
+                    ctx.endPhase();
+                    ClassResult c = p.get(k.cls().name());
+                    perOp[i][r] = c.ok() > 0 ? cpu * 1000 / c.ok() : Double.NaN;
+                    phases.add(p);
+                }
             }
         }
         for (int i = 0; i < kinds.size(); i++) {

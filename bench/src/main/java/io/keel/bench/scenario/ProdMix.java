@@ -52,29 +52,31 @@ public final class ProdMix {
         }
         ctx.figure(prefix + "light-rate-per-sec", rate);
         Duration d = opts.phaseDuration();
-        OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
+        PhaseResult alone;
+        PhaseResult mix;
+        try (OpenLoopRunner open = OpenLoopRunner.create(ctx.limits())) {
+            Duration warmup = opts.warmupDuration();
+            ctx.monitor().phase(prefix + "warmup");
+            ctx.log().println(prefix + "warm-up (not measured) at " + rate + "/s for " + warmup.toSeconds() + " s");
+            open.runPhase(prefix + "warmup", light.specs(rate, warmup));
+            StormWarmup.run(ctx, light, opts.quick() ? 2 : 15);
+            // The storm warm-up leaves work behind (a collection cycle its promotions started, compilations): the light
+            // load runs as long as the storm's own settle before "alone" is measured, so neither phase carries it.
+            Duration settle = opts.settleDuration();
+            ctx.monitor().phase(prefix + "light-settle");
+            ctx.log().println(prefix + "light settling for " + settle.toSeconds() + " s (not measured)");
+            open.runPhase(prefix + "light-settle", light.specs(rate, settle));
 
-        Duration warmup = opts.warmupDuration();
-        ctx.monitor().phase(prefix + "warmup");
-        ctx.log().println(prefix + "warm-up (not measured) at " + rate + "/s for " + warmup.toSeconds() + " s");
-        open.runPhase(prefix + "warmup", light.specs(rate, warmup));
-        StormWarmup.run(ctx, light, opts.quick() ? 2 : 15);
-        // The storm warm-up leaves work behind (a collection cycle its promotions started, compilations): the light
-        // load runs as long as the storm's own settle before "alone" is measured, so neither phase carries it.
-        Duration settle = opts.settleDuration();
-        ctx.monitor().phase(prefix + "light-settle");
-        ctx.log().println(prefix + "light settling for " + settle.toSeconds() + " s (not measured)");
-        open.runPhase(prefix + "light-settle", light.specs(rate, settle));
+            ctx.beginPhase(prefix + "light-alone");
+            ctx.log().println(prefix + "light alone at " + rate + "/s for " + d.toSeconds() + " s");
+            alone = ctx.check(open.runPhase(prefix + "light-alone", light.specs(rate, d)));
+            ctx.endPhase();
 
-        ctx.beginPhase(prefix + "light-alone");
-        ctx.log().println(prefix + "light alone at " + rate + "/s for " + d.toSeconds() + " s");
-        PhaseResult alone = ctx.check(open.runPhase(prefix + "light-alone", light.specs(rate, d)));
-        ctx.endPhase();
-
-        ctx.beginPhase(prefix + "light-with-storm");
-        ctx.log().println(prefix + "light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
-        PhaseResult mix = ctx.check(Storm.run(ctx, prefix, light, open, rate, opts.settleDuration(), d));
-        ctx.endPhase();
+            ctx.beginPhase(prefix + "light-with-storm");
+            ctx.log().println(prefix + "light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
+            mix = ctx.check(Storm.run(ctx, prefix, light, open, rate, opts.settleDuration(), d));
+            ctx.endPhase();
+        }
 
         DevLight.noteMissing(ctx, alone);
         DevLight.noteMissing(ctx, mix);

@@ -92,7 +92,9 @@ public final class ReloadUnderLoad {
         Duration warm = Duration.ofSeconds(ctx.options().quick() ? 2 : 10);
         ctx.log().println(label + ": warming (not measured, " + warm.toSeconds() + " s)");
         ctx.monitor().phase("warmup-" + label);
-        OpenLoopRunner.create(ctx.limits()).runPhase("warmup", mix.specs(ctx.options().rate(), eo.orderRate(), warm,
-                new Ledger(OrderMix.ORDER_CREATE, 0)));
+        try (OpenLoopRunner open = OpenLoopRunner.create(ctx.limits())) {
+            open.runPhase("warmup", mix.specs(ctx.options().rate(), eo.orderRate(), warm,
+                    new Ledger(OrderMix.ORDER_CREATE, 0)));
+        }
     }
 }

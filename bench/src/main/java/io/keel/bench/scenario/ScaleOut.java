@@ -125,8 +125,10 @@ public final class ScaleOut {
         List<Double> each = service.instances().stream().map(s -> cpu(proc, List.of(s))).toList();
         ctx.beginPhase("light-" + label(n));
         ctx.log().println(label(n) + ": open loop at " + rate + "/s for " + opts.phaseDuration().toSeconds() + " s");
-        PhaseResult phase = ctx.check(OpenLoopRunner.create(ctx.limits()).runPhase("light-" + label(n),
-                light.specs(rate, opts.phaseDuration())));
+        PhaseResult phase;
+        try (OpenLoopRunner open = OpenLoopRunner.create(ctx.limits())) {
+            phase = ctx.check(open.runPhase("light-" + label(n), light.specs(rate, opts.phaseDuration())));
+        }
         ctx.endPhase();
         double store = cpu(proc, service.instances()) - storeBefore;
         double haproxy = cpu(proc, service.balancerPid()) - haproxyBefore;

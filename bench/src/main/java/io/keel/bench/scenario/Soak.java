@@ -106,9 +106,10 @@ public final class Soak {
         LightLoad light = Setup.light(ctx);
         double rate = ctx.options().rate();
         LoadLimits limits = limits(ctx.limits(), soak);
-        OpenLoopRunner open = OpenLoopRunner.create(limits);
         ctx.monitor().phase("soak-warmup");
-        open.runPhase("soak-warmup", light.specs(rate, ctx.options().warmupDuration()));
+        try (OpenLoopRunner warm = OpenLoopRunner.create(limits)) {
+            warm.runPhase("soak-warmup", light.specs(rate, ctx.options().warmupDuration()));
+        }
         StormWarmup.run(ctx, light, ctx.options().quick() ? 1 : 10);
         fillCaches(ctx);
         ctx.figure("soak-light-rate-per-sec", rate);
@@ -126,7 +127,8 @@ public final class Soak {
         ctx.log().println("soak: production mix at " + rate + " light req/s for " + soak.toSeconds() + " s, sampling "
                 + "every " + every.toMillis() + " ms");
         PhaseResult phase;
-        try (LatencyRecorder rec = LatencyRecorder.start("soak", limits)) {
+        try (LatencyRecorder rec = LatencyRecorder.start("soak", limits);
+             OpenLoopRunner open = OpenLoopRunner.create(limits)) {
             SseCrowd sse = new SseCrowd(ctx, () -> rec, ctx.options().adminToken().orElse(light.user().token()));
             sse.start(10, 0);
             open.run(mix(ctx, light, rate, soak), rec);

@@ -57,6 +57,25 @@ class OpenLoopRunnerTest {
     }
 
     @Test
+    void closingARunnerClosesTheConnectionsItKeptForReuse() throws Exception {
+        try (ScriptedServer server = new ScriptedServer((request, out) -> ScriptedServer.answer(out, "200 OK",
+                "Content-Length: 2\r\n", "ok"))) {
+            HttpRequest req = HttpRequest.newBuilder(server.uri("/x")).GET().build();
+            var open = OpenLoopRunner.create(LoadLimits.DEFAULTS);
+            var closed = ClosedLoopRunner.create(LoadLimits.DEFAULTS);
+            open.runPhase("open", List.of(new LoadSpec(LIGHT, RateSchedule.of(50, Duration.ofMillis(200)), () -> req)));
+            closed.runPhase("closed", LIGHT, () -> req, 1, Duration.ofMillis(100));
+            int kept = server.accepted.get();
+            assertThat(server.closed).as("idle connections stay open for reuse").hasValue(0);
+
+            open.close();
+            closed.close();
+
+            server.awaitClosed(kept);
+        }
+    }
+
+    @Test
     void aOneSecondServerStallShowsInThePercentilesNotJustInOneSample() {
         AtomicInteger n = new AtomicInteger();
         // One worker thread: while one request sleeps, everything else waits, like a stop-the-world pause.
