@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fixed pool of platform threads for CPU-heavy work (hashing, image decoding, PDF rendering), so that such work
  * never occupies the carrier threads that run the server's virtual threads.
  *
- * <p>Order: while tasks wait, each task name gets an equal share of worker time ({@link FairTaskQueue}), so a
- * cheap task does not wait behind a queue of expensive ones; within a name, first come, first served.
+ * <p>Order: waiting task names take turns ({@link FairTaskQueue}), so a cheap task does not wait behind a queue of
+ * expensive ones; within a name, first come, first served.
  *
  * <p>Admission control: a task must START within its deadline ({@link CpuPoolSettings#queueWait}). When the bounded
  * queue is full it is refused at once; a queued task whose deadline passes is given up (by the caller at its deadline,
@@ -51,7 +51,6 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         public void finished(String task, long runNanos) {
             active.decrementAndGet();
             metrics.runTime(task, runNanos);
-            queue.ran(task, runNanos);
         }
 
         @Override

@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FairTaskQueueTest {
-    private static final long MS = 1_000_000;
-
     private static CpuJob<Void> job(String task) {
         return new CpuJob<>(task, () -> null, Duration.ofSeconds(10).toNanos(), null, Runnable::run);
+    }
+
+    private static String name(Runnable task) {
+        return ((CpuJob<?>) task).task();
     }
 
     private static List<String> takeAll(FairTaskQueue queue) {
@@ -27,54 +29,92 @@ class FairTaskQueueTest {
     }
 
     @Test
-    void aCheapTaskQueuedBehindExpensiveOnesIsTakenNextNotLast() {
+    void aTaskQueuedBehindManyOfAnotherNameWaitsForOneOfThemNotAll() {
         var queue = new FairTaskQueue(16);
-        queue.ran("login", 30 * MS);
-        queue.ran("invoice", MS / 2);
         for (int i = 0; i < 5; i++) {
             queue.offer(job("login"));
         }
         queue.offer(job("invoice"));
 
-        assertThat(takeAll(queue)).containsExactly("invoice", "login", "login", "login", "login", "login");
+        assertThat(takeAll(queue)).containsExactly("login", "invoice", "login", "login", "login", "login");
     }
 
     @Test
-    void backloggedNamesShareWorkerTimeNotTaskCounts() {
+    void waitingNamesTakeTurnsOneTaskEach() {
         var queue = new FairTaskQueue(64);
-        queue.ran("login", 30 * MS);
-        queue.ran("invoice", 10 * MS);
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 3; i++) {
+            queue.offer(job("thumbnail"));
+        }
+        for (int i = 0; i < 3; i++) {
             queue.offer(job("login"));
             queue.offer(job("invoice"));
         }
 
-        List<String> first = takeAll(queue).subList(0, 12);
-
-        // equal time: three 10 ms invoices for each 30 ms login
-        assertThat(first.stream().filter("invoice"::equals).count()).isEqualTo(9);
-        assertThat(first.stream().filter("login"::equals).count()).isEqualTo(3);
+        assertThat(takeAll(queue)).containsExactly("thumbnail", "login", "invoice", "thumbnail", "login", "invoice",
+                "thumbnail", "login", "invoice");
     }
 
     @Test
-    void aNameThatWasIdleStartsAtTheClockAndEarnsNoBurst() {
+    void aNameThatWasIdleGetsTheNextTurn() {
+        var queue = new FairTaskQueue(16);
+        for (int i = 0; i < 5; i++) {
+            queue.offer(job("login"));
+        }
+        queue.poll(); // a worker runs the first one
+
+        queue.offer(job("invoice"));
+
+        assertThat(takeAll(queue)).containsExactly("invoice", "login", "login", "login", "login");
+    }
+
+    @Test
+    void aNameThatWasIdleForLongEarnsNoBurst() {
         var queue = new FairTaskQueue(64);
-        queue.ran("thumbnail", 10 * MS);
-        queue.ran("login", 10 * MS);
         for (int i = 0; i < 20; i++) {
             queue.offer(job("thumbnail"));
         }
         for (int i = 0; i < 10; i++) {
-            queue.poll(); // thumbnails alone move the clock on
+            queue.poll(); // thumbnails alone for a while
         }
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 5; i++) {
             queue.offer(job("login"));
         }
 
-        List<String> next = takeAll(queue).subList(0, 10);
+        // its head start and the turn being served, then one each: not five logins to make up for the time it was idle
+        assertThat(takeAll(queue).subList(0, 8)).containsExactly("login", "login", "thumbnail", "login", "thumbnail",
+                "login", "thumbnail", "login");
+    }
 
-        // about every other one from here on, not ten logins first to make up for the time they were absent
-        assertThat(next.stream().filter("login"::equals).count()).isBetween(5L, 6L);
+    @Test
+    void aBusyNameGetsNoHeadStartFromItsQueueEmptyingBetweenTasks() {
+        var queue = new FairTaskQueue(64);
+        for (int i = 0; i < 6; i++) {
+            queue.offer(job("login"));
+        }
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            queue.offer(job("invoice")); // one invoice at a time, each sent as the previous one is taken
+            order.add(name(queue.poll()));
+            order.add(name(queue.poll()));
+        }
+
+        assertThat(order.stream().filter("invoice"::equals).count()).isEqualTo(6);
+        assertThat(order.subList(0, 6)).containsExactly("login", "invoice", "login", "invoice", "login", "invoice");
+    }
+
+    @Test
+    void aRemovedTaskThatWasItsNamesLastGivesUpItsTurn() {
+        var queue = new FairTaskQueue(8);
+        CpuJob<Void> only = job("pdf");
+        queue.offer(job("hash"));
+        queue.offer(only);
+        queue.offer(job("hash"));
+
+        assertThat(queue.remove(only)).isTrue();
+
+        assertThat(takeAll(queue)).containsExactly("hash", "hash");
+        queue.offer(job("pdf"));
+        assertThat(takeAll(queue)).containsExactly("pdf");
     }
 
     @Test
