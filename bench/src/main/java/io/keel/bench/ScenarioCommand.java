@@ -199,7 +199,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
                 + "CPU (default ${DEFAULT-VALUE}).")
         double quietMaxOtherPercent = 10;
         @Option(names = "--settle", converter = BenchMain.DurationConverter.class, description = "Storm time before "
-                + "the measured with-storm window (default 10s, quick 2s); soak: the time plotted but not fitted "
+                + "the measured with-storm window (default 30s, quick 2s); soak: the time plotted but not fitted "
                 + "(default a sixth of the soak, at most 5m).")
         Duration settle = Duration.ZERO;
         @Option(names = "--rounds", description = "Alternating repetitions: naive (protected/naive), export-scale "

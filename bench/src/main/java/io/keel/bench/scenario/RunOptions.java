@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param commandLine  the invocation, secrets masked, for the report
  * @param rules        when a phase counts as invalid (overloaded generator)
  * @param quiet        how long to wait for a quiet machine before each measured phase
- * @param settle       storm time before the measured with-storm window (zero = default: 10 s, quick 2 s)
+ * @param settle       storm time before the measured with-storm window (zero = default: 30 s, quick 2 s)
  * @param generatorCpus CPU list the generator is pinned to ({@code taskset}), empty = not pinned; also wrk's
  * @param rounds       repetitions of alternating runs (naive: protected/naive; comparisons: Keel/reference), 1..20
  */
@@ -77,9 +77,12 @@ public record RunOptions(boolean quick, double rate, Duration duration, int conn
         return Duration.ofSeconds(quick ? 2 : 20);
     }
 
-    /** Storm time before its measured window, so the storm's ramp-up is not measured. */
+    /**
+     * Storm time before its measured window, so the storm's ramp-up is not measured: 30 s, because a fresh process
+     * still compiles the heavy routes' code for that long (docs/benchmarks.md, session 15).
+     */
     public Duration settleDuration() {
-        return settle.isZero() ? Duration.ofSeconds(quick ? 2 : 10) : settle;
+        return settle.isZero() ? Duration.ofSeconds(quick ? 2 : 30) : settle;
     }
 
     /** Length of each closed-loop peak measurement: 3 s quick, else 10 s, never longer than --duration. */
