@@ -186,6 +186,8 @@ class LaunchedStoreSmokeTest {
         String notes = json.path("notes").toString();
         if (!notes.contains("route missing")) {
             assertThat(notes).doesNotContain("differs", "failed");
+            assertThat(json.path("figures").path("warm-up-mb").asDouble()).as("the whole 8 MiB as the warm-up")
+                    .isEqualTo(8.388608);
             assertThat(json.path("figures").path("upload-mb-per-sec").asDouble()).isPositive();
             assertThat(json.path("figures").path("download-mb-per-sec").asDouble()).isPositive();
         }

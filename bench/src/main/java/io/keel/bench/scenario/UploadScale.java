@@ -28,6 +28,8 @@ public final class UploadScale {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long the answer to an upload may take once the body is sent (the store fsyncs it first): as before. */
     private static final Duration ANSWER_WAIT = Duration.ofHours(1);
+    /** Size of the unmeasured warm-up transfer (or the whole size, when smaller). */
+    static final long WARM_UP_BYTES = 128L << 20;
 
     private UploadScale() {
     }
@@ -59,6 +61,7 @@ public final class UploadScale {
             ctx.note("POST /api/uploads answered 404: route missing, nothing measured");
             return finish(ctx, size, Double.NaN, Double.NaN, disk, idleRss);
         }
+        warmUp(ctx, user, Math.min(size, WARM_UP_BYTES));
         long start = System.nanoTime();
         Answer r;
         try {
@@ -83,6 +86,32 @@ public final class UploadScale {
         }
         ctx.endPhase();
         return finish(ctx, size, upMbps, downMbps, disk, idleRss);
+    }
+
+    /**
+     * One upload and its download, unmeasured, before the measured pair: in a fresh process the first megabytes of
+     * each run interpreted and the compilers take a core's share while the transfer runs, which a service up for hours
+     * no longer pays (prod-mix warms every route for the same reason). Both services get it.
+     */
+    private static void warmUp(ScenarioContext ctx, StoreClient.User user, long bytes) {
+        ctx.log().println("warm-up (not measured): an upload and a download of " + bytes / 1_000_000 + " MB");
+        try {
+            Answer warm = upload(ctx, user, bytes, GeneratedBytes.sha256(bytes));
+            if (warm.status() != 201 && warm.status() != 200) {
+                ctx.note("the warm-up upload failed: answered " + warm.status() + ": " + abbreviate(warm.body()));
+                return;
+            }
+            BulkHttp.Result down = BulkHttp.get(ctx.store().url("/api/uploads/" + id(warm.body())),
+                    "Bearer " + user.token(), ctx.limits().requestTimeout(), (b, n) -> { });
+            if (down.status() != 200 || down.bytes() != bytes) {
+                ctx.note("the warm-up download failed: answered " + down.status() + " with " + down.bytes()
+                        + " bytes");
+                return;
+            }
+            ctx.figure("warm-up-mb", bytes / 1e6);
+        } catch (IOException e) {
+            ctx.note("the warm-up transfer failed: " + e);
+        }
     }
 
     private static Outcome finish(ScenarioContext ctx, long size, double upMbps, double downMbps,
