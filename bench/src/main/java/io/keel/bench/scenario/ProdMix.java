@@ -1,6 +1,7 @@
 package io.keel.bench.scenario;
 
 import io.keel.bench.load.ClassResult;
+import io.keel.bench.load.ClosedLoopRunner;
 import io.keel.bench.load.OpenLoopRunner;
 import io.keel.bench.load.PeakResult;
 import io.keel.bench.load.PhaseResult;
@@ -54,7 +55,8 @@ public final class ProdMix {
         Duration d = opts.phaseDuration();
         PhaseResult alone;
         PhaseResult mix;
-        try (OpenLoopRunner open = OpenLoopRunner.create(ctx.limits())) {
+        try (OpenLoopRunner open = OpenLoopRunner.create(ctx.limits());
+             ClosedLoopRunner closed = ClosedLoopRunner.create(ctx.limits())) {
             Duration warmup = opts.warmupDuration();
             ctx.monitor().phase(prefix + "warmup");
             ctx.log().println(prefix + "warm-up (not measured) at " + rate + "/s for " + warmup.toSeconds() + " s");
@@ -74,7 +76,7 @@ public final class ProdMix {
 
             ctx.beginPhase(prefix + "light-with-storm");
             ctx.log().println(prefix + "light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
-            mix = ctx.check(Storm.run(ctx, prefix, light, open, rate, opts.settleDuration(), d));
+            mix = ctx.check(Storm.run(ctx, prefix, light, open, closed, rate, opts.settleDuration(), d));
             ctx.endPhase();
         }
 

@@ -43,8 +43,9 @@ final class Storm {
                 .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build();
     }
 
-    static PhaseResult run(ScenarioContext ctx, String prefix, LightLoad light, OpenLoopRunner open, double rate,
-                           Duration settle, Duration d) {
+    /** Runs the storm with {@code closed} and the light load with {@code open}; the caller closes both. */
+    static PhaseResult run(ScenarioContext ctx, String prefix, LightLoad light, OpenLoopRunner open,
+                           ClosedLoopRunner closed, double rate, Duration settle, Duration d) {
         int cores = Runtime.getRuntime().availableProcessors();
         byte[] jpeg = TestImages.jpeg(2000, 2000, 1);
         StoreClient store = ctx.store();
@@ -59,88 +60,86 @@ final class Storm {
         // classes join the measured phase at the end.
         LatencyRecorder streamsRec = LatencyRecorder.start(prefix + "storm-streams", ctx.limits());
         long end = System.nanoTime() + total.toNanos();
-        try (ClosedLoopRunner closed = ClosedLoopRunner.create(ctx.limits())) {
-            var thumbs = closed.start(THUMBNAIL, () -> thumbnail(store, token, jpeg), cores, total, current::get);
-            var invoices = closed.start(INVOICE, () -> store.get(
-                    paths.get((int) (next.getAndIncrement() % paths.size())) + "/invoice.pdf", token), cores, total,
-                    current::get);
-            var logins = closed.start(LOGIN, () -> store.loginRequest(light.user().email(), light.user().password()),
-                    cores, total, current::get);
-            List<Thread> streams = new ArrayList<>();
-            LongAdder exportBytes = new LongAdder();
-            LongAdder exportRows = new LongAdder();
-            if (ctx.options().adminToken().isPresent()) {
-                for (int i = 0; i < 2; i++) {
-                    streams.add(Thread.ofVirtual().start(
-                            new SlowExportReader(ctx, () -> streamsRec, end, exportBytes, exportRows)));
-                }
-            } else {
-                ctx.note("no --admin-token (or KEEL_ADMIN_TOKEN): CSV export readers skipped");
-            }
-            LongAdder uploaded = new LongAdder();
-            // Paced over the whole storm, so both uploads are in flight during the entire measured window; a few
-            // seconds of grace let them finish instead of being cut.
-            double uploadRate = UPLOAD_BYTES / (total.toMillis() / 1000.0);
-            long uploadDeadline = end + Duration.ofSeconds(5).toNanos();
+        var thumbs = closed.start(THUMBNAIL, () -> thumbnail(store, token, jpeg), cores, total, current::get);
+        var invoices = closed.start(INVOICE, () -> store.get(
+                paths.get((int) (next.getAndIncrement() % paths.size())) + "/invoice.pdf", token), cores, total,
+                current::get);
+        var logins = closed.start(LOGIN, () -> store.loginRequest(light.user().email(), light.user().password()),
+                cores, total, current::get);
+        List<Thread> streams = new ArrayList<>();
+        LongAdder exportBytes = new LongAdder();
+        LongAdder exportRows = new LongAdder();
+        if (ctx.options().adminToken().isPresent()) {
             for (int i = 0; i < 2; i++) {
                 streams.add(Thread.ofVirtual().start(
-                        new SlowUploader(ctx, () -> streamsRec, token, UPLOAD_BYTES, uploadRate, uploadDeadline,
-                                uploaded)));
+                        new SlowExportReader(ctx, () -> streamsRec, end, exportBytes, exportRows)));
             }
-            SseCrowd sse = new SseCrowd(ctx, () -> streamsRec, ctx.options().adminToken().orElse(token));
-            sse.start(50, 5);
-            List<LoadSpec> lightLoad = new ArrayList<>(light.specs(rate, total));
-            lightLoad.add(new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(light.user(),
-                    products.get((int) (next.getAndIncrement() % products.size())))));
-            LatencyRecorder lightSettleRec = LatencyRecorder.start(prefix + "storm-settle-light", ctx.limits());
-            LiveRun lightRun = new LiveRun(lightSettleRec);
-            AtomicReference<RuntimeException> lightFailure = new AtomicReference<>();
-            Thread lightThread = Thread.ofPlatform().name("bench-storm-light").start(() -> {
-                try {
-                    open.run(lightLoad, lightRun);
-                } catch (RuntimeException e) {
-                    lightFailure.set(e);
-                }
-            });
-            ctx.log().println(prefix + "storm settling for " + settle.toSeconds() + " s, the light load with it (not "
-                    + "measured)");
-            sleep(settle);
-            LatencyRecorder settleRec = current.get();
-            try (LatencyRecorder rec = LatencyRecorder.start(prefix + "light-with-storm", ctx.limits())) {
-                List.of(THUMBNAIL, INVOICE, LOGIN).forEach(rec::declare);
-                lightLoad.forEach(spec -> rec.declare(spec.requestClass()));
-                current.set(rec);
-                lightRun.switchTo(rec);
-                settleRec.close();
-                PhaseResult lightSettled = lightSettleRec.finish("open-loop");
-                ctx.figure(prefix + "light-requests-in-storm-settle",
-                        (double) lightSettled.classes().stream().mapToLong(ClassResult::completed).sum());
-                long uploadedBefore = uploaded.sum();
-                long exportBefore = exportBytes.sum();
-                join(List.of(lightThread), d.toMillis() + ctx.limits().requestTimeout().toMillis() + 10_000);
-                if (lightFailure.get() != null) {
-                    throw lightFailure.get();
-                }
-                double secs = d.toMillis() / 1000.0;
-                ctx.figure(prefix + "upload-mb-per-sec-in-window", (uploaded.sum() - uploadedBefore) / 1e6 / secs);
-                ctx.figure(prefix + "export-mb-per-sec-in-window", (exportBytes.sum() - exportBefore) / 1e6 / secs);
-                thumbs.await();
-                invoices.await();
-                logins.await();
-                sse.stop();
-                join(streams, ctx.limits().requestTimeout().toMillis() + 10_000);
-                ctx.figure(prefix + "export-rows-read", (double) exportRows.sum());
-                ctx.figure(prefix + "upload-mb-sent", uploaded.sum() / 1e6);
-                ctx.figure(prefix + "sse-events-received", (double) sse.events.sum());
-                ctx.figure(prefix + "sse-streams-ended-by-server", (double) sse.endedEarly.sum());
-                PhaseResult measured = rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per "
-                        + "heavy class), after " + settle.toSeconds() + " s of storm settling");
-                List<ClassResult> classes = new ArrayList<>(measured.classes());
-                classes.addAll(streamsRec.finish("streams").classes());
-                return new PhaseResult(measured.name(), measured.tool(), measured.seconds(),
-                        measured.maxDispatchLagMs(), measured.p99DispatchLagMs(), measured.stall(), classes,
-                        measured.validity());
+        } else {
+            ctx.note("no --admin-token (or KEEL_ADMIN_TOKEN): CSV export readers skipped");
+        }
+        LongAdder uploaded = new LongAdder();
+        // Paced over the whole storm, so both uploads are in flight during the entire measured window; a few
+        // seconds of grace let them finish instead of being cut.
+        double uploadRate = UPLOAD_BYTES / (total.toMillis() / 1000.0);
+        long uploadDeadline = end + Duration.ofSeconds(5).toNanos();
+        for (int i = 0; i < 2; i++) {
+            streams.add(Thread.ofVirtual().start(
+                    new SlowUploader(ctx, () -> streamsRec, token, UPLOAD_BYTES, uploadRate, uploadDeadline,
+                            uploaded)));
+        }
+        SseCrowd sse = new SseCrowd(ctx, () -> streamsRec, ctx.options().adminToken().orElse(token));
+        sse.start(50, 5);
+        List<LoadSpec> lightLoad = new ArrayList<>(light.specs(rate, total));
+        lightLoad.add(new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(light.user(),
+                products.get((int) (next.getAndIncrement() % products.size())))));
+        LatencyRecorder lightSettleRec = LatencyRecorder.start(prefix + "storm-settle-light", ctx.limits());
+        LiveRun lightRun = new LiveRun(lightSettleRec);
+        AtomicReference<RuntimeException> lightFailure = new AtomicReference<>();
+        Thread lightThread = Thread.ofPlatform().name("bench-storm-light").start(() -> {
+            try {
+                open.run(lightLoad, lightRun);
+            } catch (RuntimeException e) {
+                lightFailure.set(e);
             }
+        });
+        ctx.log().println(prefix + "storm settling for " + settle.toSeconds() + " s, the light load with it (not "
+                + "measured)");
+        sleep(settle);
+        LatencyRecorder settleRec = current.get();
+        try (LatencyRecorder rec = LatencyRecorder.start(prefix + "light-with-storm", ctx.limits())) {
+            List.of(THUMBNAIL, INVOICE, LOGIN).forEach(rec::declare);
+            lightLoad.forEach(spec -> rec.declare(spec.requestClass()));
+            current.set(rec);
+            lightRun.switchTo(rec);
+            settleRec.close();
+            PhaseResult lightSettled = lightSettleRec.finish("open-loop");
+            ctx.figure(prefix + "light-requests-in-storm-settle",
+                    (double) lightSettled.classes().stream().mapToLong(ClassResult::completed).sum());
+            long uploadedBefore = uploaded.sum();
+            long exportBefore = exportBytes.sum();
+            join(List.of(lightThread), d.toMillis() + ctx.limits().requestTimeout().toMillis() + 10_000);
+            if (lightFailure.get() != null) {
+                throw lightFailure.get();
+            }
+            double secs = d.toMillis() / 1000.0;
+            ctx.figure(prefix + "upload-mb-per-sec-in-window", (uploaded.sum() - uploadedBefore) / 1e6 / secs);
+            ctx.figure(prefix + "export-mb-per-sec-in-window", (exportBytes.sum() - exportBefore) / 1e6 / secs);
+            thumbs.await();
+            invoices.await();
+            logins.await();
+            sse.stop();
+            join(streams, ctx.limits().requestTimeout().toMillis() + 10_000);
+            ctx.figure(prefix + "export-rows-read", (double) exportRows.sum());
+            ctx.figure(prefix + "upload-mb-sent", uploaded.sum() / 1e6);
+            ctx.figure(prefix + "sse-events-received", (double) sse.events.sum());
+            ctx.figure(prefix + "sse-streams-ended-by-server", (double) sse.endedEarly.sum());
+            PhaseResult measured = rec.finish("open-loop light + closed-loop heavy (" + cores + " connections per "
+                    + "heavy class), after " + settle.toSeconds() + " s of storm settling");
+            List<ClassResult> classes = new ArrayList<>(measured.classes());
+            classes.addAll(streamsRec.finish("streams").classes());
+            return new PhaseResult(measured.name(), measured.tool(), measured.seconds(),
+                    measured.maxDispatchLagMs(), measured.p99DispatchLagMs(), measured.stall(), classes,
+                    measured.validity());
         }
     }
 

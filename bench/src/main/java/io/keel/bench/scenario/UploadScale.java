@@ -29,7 +29,7 @@ public final class UploadScale {
     /** How long the answer to an upload may take once the body is sent (the store fsyncs it first): as before. */
     private static final Duration ANSWER_WAIT = Duration.ofHours(1);
     /** Size of the unmeasured warm-up transfer (or the whole size, when smaller). */
-    static final long WARM_UP_BYTES = 128L << 20;
+    private static final long WARM_UP_BYTES = 128L << 20;
 
     private UploadScale() {
     }
