@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it starts, by an in-process store on the same database.
  */
 abstract class ExportSmallHeapContract {
-    static final String HEAP = "-Xmx32m";
     static final long HEAP_BYTES = 32L << 20;
+    static final String HEAP = "-Xmx" + (HEAP_BYTES >> 20) + "m";
     /** About 40 MB of NDJSON. */
     static final int ORDERS = 300_000;
 
