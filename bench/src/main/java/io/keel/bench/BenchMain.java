@@ -16,6 +16,7 @@ import io.keel.bench.scenario.RunOptions;
 import io.keel.bench.scenario.ScaleOut;
 import io.keel.bench.scenario.ScenarioContext;
 import io.keel.bench.scenario.Soak;
+import io.keel.bench.scenario.StormPart;
 import io.keel.bench.scenario.UploadScale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -132,6 +134,11 @@ public final class BenchMain {
                 + "off, in this invocation (same as the naive command).")
         boolean compareNaive;
 
+        @Option(names = "--storm-parts", split = ",", description = "Run only these parts of the storm, to find "
+                + "which one costs the light requests their tail: thumbnail, invoice, login, export, upload, sse, "
+                + "orders (default: all, the prod-mix of scenarios.md).")
+        List<String> stormParts = List.of();
+
         @Override
         String name() {
             return compareNaive ? "naive" : "prod-mix";
@@ -149,11 +156,15 @@ public final class BenchMain {
 
         @Override
         Outcome run(ServiceSource services, RunOptions options) {
+            Set<StormPart> parts = stormParts.isEmpty() ? StormPart.ALL : StormPart.parse(stormParts);
             if (compareNaive) {
+                if (!parts.equals(StormPart.ALL)) {
+                    throw new BenchException("--storm-parts applies to prod-mix, not to the naive comparison");
+                }
                 return NaiveComparison.run(services, options, log);
             }
             try (ServiceUnderTest service = services.start("store", true)) {
-                return ProdMix.run(new ScenarioContext(service, options, log), "prod-mix");
+                return ProdMix.run(new ScenarioContext(service, options, log), "prod-mix", parts);
             }
         }
     }

@@ -74,6 +74,34 @@ class BenchMainTest {
     }
 
     @Test
+    void stormPartsRunOnlyTheNamedPartsAndTheReportSaysTheStormWasPartial(@TempDir Path dir) throws Exception {
+        try (FakeStore store = new FakeStore()) {
+            int code = BenchMain.execute(new String[] {"prod-mix", "--url", store.url().toString(), "--quick",
+                "--rate", "40", "--duration", "500ms", "--out", dir.toString(), "--max-dispatch-lag-p99", "5000",
+                "--max-dispatch-lag", "10000", "--storm-parts", "Thumbnail,sse"}, out);
+
+            assertThat(code).as(output()).isZero();
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+            assertThat(json.path("notes").toString()).contains("partial storm (--storm-parts thumbnail,sse)")
+                    .doesNotContain("CSV export readers skipped");
+            String mix = json.path("phases").get(1).toString();
+            assertThat(mix).contains("\"light-order\"", "\"thumbnail\"", "\"sse-subscribe\"")
+                    .doesNotContain("\"invoice-pdf\"", "\"login\"", "\"upload\"", "\"order-create\"");
+        }
+    }
+
+    @Test
+    void unknownOrEmptyStormPartsAreUsageErrors(@TempDir Path dir) {
+        assertThat(BenchMain.execute(new String[] {"prod-mix", "--url", "http://127.0.0.1:1", "--out",
+            dir.toString(), "--storm-parts", "thumbnail,pdf"}, out)).isEqualTo(2);
+        assertThat(output()).contains("--storm-parts: unknown part 'pdf'; known: thumbnail,invoice,login,export,"
+                + "upload,sse,orders");
+        assertThat(BenchMain.execute(new String[] {"naive", "--url", "http://127.0.0.1:1", "--out",
+            dir.toString(), "--storm-parts", "login"}, out)).isEqualTo(2);
+        assertThat(output()).contains("--storm-parts applies to prod-mix");
+    }
+
+    @Test
     void anOverloadedGeneratorMarksThePhaseInvalidShowsItsFiguresAsNaAndExitsNonZero(@TempDir Path dir)
             throws Exception {
         try (FakeStore store = new FakeStore()) {

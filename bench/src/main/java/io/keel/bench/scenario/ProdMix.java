@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Scenario 2 (and 3, "naive", against a service without protections): the light load alone at a fixed rate, then
@@ -29,7 +30,19 @@ public final class ProdMix {
 
     /** Light load alone, then with the storm; writes the report of {@code scenario}. */
     public static Outcome run(ScenarioContext ctx, String scenario) {
-        MixResult r = measure(ctx, "", ctx.options().rate());
+        return run(ctx, scenario, StormPart.ALL);
+    }
+
+    /**
+     * Light load alone, then with the storm's {@code parts} only (a partial storm is noted in the report: its figures
+     * are not the prod-mix's); writes the report of {@code scenario}.
+     */
+    public static Outcome run(ScenarioContext ctx, String scenario, Set<StormPart> parts) {
+        if (!parts.equals(StormPart.ALL)) {
+            ctx.note("partial storm (--storm-parts " + StormPart.describe(parts) + "): these figures measure what "
+                    + "those parts cost the light requests, not the prod-mix of scenarios.md");
+        }
+        MixResult r = measure(ctx, "", ctx.options().rate(), parts);
         return ctx.finish(scenario, r.headlines(), r.peaks(), r.phases());
     }
 
@@ -38,6 +51,11 @@ public final class ProdMix {
      * {@code rate} 0 means: measure the peak first and use half of it.
      */
     public static MixResult measure(ScenarioContext ctx, String prefix, double requestedRate) {
+        return measure(ctx, prefix, requestedRate, StormPart.ALL);
+    }
+
+    private static MixResult measure(ScenarioContext ctx, String prefix, double requestedRate,
+                                     Set<StormPart> parts) {
         ctx.monitor().start();
         LightLoad light = Setup.light(ctx);
         var opts = ctx.options();
@@ -76,7 +94,7 @@ public final class ProdMix {
 
             ctx.beginPhase(prefix + "light-with-storm");
             ctx.log().println(prefix + "light at " + rate + "/s with the storm for " + d.toSeconds() + " s");
-            mix = ctx.check(Storm.run(ctx, prefix, light, open, closed, rate, opts.settleDuration(), d));
+            mix = ctx.check(Storm.run(ctx, prefix, light, open, closed, rate, opts.settleDuration(), d, parts));
             ctx.endPhase();
         }
 
@@ -118,6 +136,9 @@ public final class ProdMix {
         ctx.metric(Metric.lower(prefix + "light p99.9 with storm", "ms", m.latency().p999Ms()).validIf(mix.valid()));
         ctx.metric(Metric.lower(prefix + "light errors with storm", "requests", (double) lightErrors).validIf(mix.valid()));
         for (RequestClass c : List.of(Storm.THUMBNAIL, Storm.INVOICE, Storm.LOGIN)) {
+            if (mix.find(c.name()).isEmpty()) {
+                continue; // a partial storm without this class
+            }
             ClassResult r = mix.get(c.name());
             ctx.metric(Metric.higher(prefix + c.name() + " completed per second with storm", "ok/s",
                     r.throughputPerSec()).validIf(mix.valid()));

@@ -9,11 +9,15 @@ import io.keel.bench.load.OpenLoopRunner;
 import io.keel.bench.load.PhaseResult;
 import io.keel.bench.load.RateSchedule;
 import io.keel.bench.load.RequestClass;
+import io.keel.bench.load.RequestFactory;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,9 +47,12 @@ final class Storm {
                 .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build();
     }
 
-    /** Runs the storm with {@code closed} and the light load with {@code open}; the caller closes both. */
+    /**
+     * Runs the storm's {@code parts} with {@code closed} and the light load with {@code open}; the caller closes
+     * both.
+     */
     static PhaseResult run(ScenarioContext ctx, String prefix, LightLoad light, OpenLoopRunner open,
-                           ClosedLoopRunner closed, double rate, Duration settle, Duration d) {
+                           ClosedLoopRunner closed, double rate, Duration settle, Duration d, Set<StormPart> parts) {
         int cores = Runtime.getRuntime().availableProcessors();
         byte[] jpeg = TestImages.jpeg(2000, 2000, 1);
         StoreClient store = ctx.store();
@@ -60,21 +67,28 @@ final class Storm {
         // classes join the measured phase at the end.
         LatencyRecorder streamsRec = LatencyRecorder.start(prefix + "storm-streams", ctx.limits());
         long end = System.nanoTime() + total.toNanos();
-        var thumbs = closed.start(THUMBNAIL, () -> thumbnail(store, token, jpeg), cores, total, current::get);
-        var invoices = closed.start(INVOICE, () -> store.get(
-                paths.get((int) (next.getAndIncrement() % paths.size())) + "/invoice.pdf", token), cores, total,
-                current::get);
-        var logins = closed.start(LOGIN, () -> store.loginRequest(light.user().email(), light.user().password()),
-                cores, total, current::get);
+        Map<RequestClass, RequestFactory> heavyFactories = new LinkedHashMap<>();
+        if (parts.contains(StormPart.THUMBNAIL)) {
+            heavyFactories.put(THUMBNAIL, () -> thumbnail(store, token, jpeg));
+        }
+        if (parts.contains(StormPart.INVOICE)) {
+            heavyFactories.put(INVOICE, () -> store.get(
+                    paths.get((int) (next.getAndIncrement() % paths.size())) + "/invoice.pdf", token));
+        }
+        if (parts.contains(StormPart.LOGIN)) {
+            heavyFactories.put(LOGIN, () -> store.loginRequest(light.user().email(), light.user().password()));
+        }
+        List<ClosedLoopRunner.Running> heavy = new ArrayList<>();
+        heavyFactories.forEach((c, factory) -> heavy.add(closed.start(c, factory, cores, total, current::get)));
         List<Thread> streams = new ArrayList<>();
         LongAdder exportBytes = new LongAdder();
         LongAdder exportRows = new LongAdder();
-        if (ctx.options().adminToken().isPresent()) {
+        if (parts.contains(StormPart.EXPORT) && ctx.options().adminToken().isPresent()) {
             for (int i = 0; i < 2; i++) {
                 streams.add(Thread.ofVirtual().start(
                         new SlowExportReader(ctx, () -> streamsRec, end, exportBytes, exportRows)));
             }
-        } else {
+        } else if (parts.contains(StormPart.EXPORT)) {
             ctx.note("no --admin-token (or KEEL_ADMIN_TOKEN): CSV export readers skipped");
         }
         LongAdder uploaded = new LongAdder();
@@ -82,16 +96,20 @@ final class Storm {
         // seconds of grace let them finish instead of being cut.
         double uploadRate = UPLOAD_BYTES / (total.toMillis() / 1000.0);
         long uploadDeadline = end + Duration.ofSeconds(5).toNanos();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; parts.contains(StormPart.UPLOAD) && i < 2; i++) {
             streams.add(Thread.ofVirtual().start(
                     new SlowUploader(ctx, () -> streamsRec, token, UPLOAD_BYTES, uploadRate, uploadDeadline,
                             uploaded)));
         }
         SseCrowd sse = new SseCrowd(ctx, () -> streamsRec, ctx.options().adminToken().orElse(token));
-        sse.start(50, 5);
+        if (parts.contains(StormPart.SSE)) {
+            sse.start(50, 5);
+        }
         List<LoadSpec> lightLoad = new ArrayList<>(light.specs(rate, total));
-        lightLoad.add(new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(light.user(),
-                products.get((int) (next.getAndIncrement() % products.size())))));
+        if (parts.contains(StormPart.ORDERS)) {
+            lightLoad.add(new LoadSpec(ORDER_CREATE, RateSchedule.of(5, total), () -> store.orderRequest(
+                    light.user(), products.get((int) (next.getAndIncrement() % products.size())))));
+        }
         LatencyRecorder lightSettleRec = LatencyRecorder.start(prefix + "storm-settle-light", ctx.limits());
         LiveRun lightRun = new LiveRun(lightSettleRec);
         AtomicReference<RuntimeException> lightFailure = new AtomicReference<>();
@@ -107,7 +125,7 @@ final class Storm {
         sleep(settle);
         LatencyRecorder settleRec = current.get();
         try (LatencyRecorder rec = LatencyRecorder.start(prefix + "light-with-storm", ctx.limits())) {
-            List.of(THUMBNAIL, INVOICE, LOGIN).forEach(rec::declare);
+            heavyFactories.keySet().forEach(rec::declare);
             lightLoad.forEach(spec -> rec.declare(spec.requestClass()));
             current.set(rec);
             lightRun.switchTo(rec);
@@ -124,9 +142,7 @@ final class Storm {
             double secs = d.toMillis() / 1000.0;
             ctx.figure(prefix + "upload-mb-per-sec-in-window", (uploaded.sum() - uploadedBefore) / 1e6 / secs);
             ctx.figure(prefix + "export-mb-per-sec-in-window", (exportBytes.sum() - exportBefore) / 1e6 / secs);
-            thumbs.await();
-            invoices.await();
-            logins.await();
+            heavy.forEach(ClosedLoopRunner.Running::await);
             sse.stop();
             join(streams, ctx.limits().requestTimeout().toMillis() + 10_000);
             ctx.figure(prefix + "export-rows-read", (double) exportRows.sum());
