@@ -91,7 +91,7 @@ class BenchMainTest {
     }
 
     @Test
-    void unknownOrEmptyStormPartsAreUsageErrors(@TempDir Path dir) {
+    void anUnknownStormPartAndStormPartsWithTheNaiveComparisonAreUsageErrors(@TempDir Path dir) {
         assertThat(BenchMain.execute(new String[] {"prod-mix", "--url", "http://127.0.0.1:1", "--out",
             dir.toString(), "--storm-parts", "thumbnail,pdf"}, out)).isEqualTo(2);
         assertThat(output()).contains("--storm-parts: unknown part 'pdf'; known: thumbnail,invoice,login,export,"

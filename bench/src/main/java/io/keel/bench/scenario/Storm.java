@@ -98,10 +98,12 @@ final class Storm {
         // seconds of grace let them finish instead of being cut.
         double uploadRate = UPLOAD_BYTES / (total.toMillis() / 1000.0);
         long uploadDeadline = end + Duration.ofSeconds(5).toNanos();
-        for (int i = 0; parts.contains(StormPart.UPLOAD) && i < 2; i++) {
-            streams.add(Thread.ofVirtual().start(
-                    new SlowUploader(ctx, () -> streamsRec, token, UPLOAD_BYTES, uploadRate, uploadDeadline,
-                            uploaded)));
+        if (parts.contains(StormPart.UPLOAD)) {
+            for (int i = 0; i < 2; i++) {
+                streams.add(Thread.ofVirtual().start(
+                        new SlowUploader(ctx, () -> streamsRec, token, UPLOAD_BYTES, uploadRate, uploadDeadline,
+                                uploaded)));
+            }
         }
         SseCrowd sse = new SseCrowd(ctx, () -> streamsRec, ctx.options().adminToken().orElse(token));
         if (parts.contains(StormPart.SSE)) {
