@@ -51,7 +51,13 @@ class LaunchedStoreSmokeTest {
         JsonNode light = json.path("phases").get(0).path("classes").get(0);
         assertThat(light.path("name").asText()).isEqualTo("light-order");
         assertThat(light.path("ok").asLong()).isPositive();
-        assertThat(light.path("statuses").path("200").asLong()).isEqualTo(light.path("completed").asLong());
+        // Every answer is a 200; on a loaded CI machine some requests may get none in time (a timeout, or never sent
+        // because the client's in-flight bound was reached), which the run's validity limits judge, not this test.
+        assertThat(light.path("statuses").properties()).as("answers by status").singleElement()
+                .satisfies(e -> assertThat(e.getKey()).isEqualTo("200"));
+        assertThat(light.path("statuses").path("200").asLong()).isEqualTo(light.path("ok").asLong());
+        assertThat(light.path("errors").properties()).as("requests without an answer, by kind")
+                .allSatisfy(e -> assertThat(e.getKey()).isIn("timeout", "client-overflow"));
         assertThat(json.path("headlines").get(0).path("ratio").asDouble()).isPositive();
         assertThat(json.path("resources").get(1).path("rssBytes").asDouble()).as("RSS from /proc of the child")
                 .isGreaterThan(50e6);
