@@ -43,13 +43,15 @@ public record DbSettings(String url, String user, String password, int poolSize,
     public static final int MAX_POOL_SIZE = 200;
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * 4 MiB rather than H2's default (16 MiB at a 512 MiB heap). H2 keeps its pages decoded (a Java object per
+     * 1 MiB rather than H2's default (16 MiB at a 512 MiB heap). H2 keeps its pages decoded (a Java object per
      * column value), and the storm's exports of 1,000,000 orders replace the whole cache within seconds, so at every
      * young collection the cache was young and copied: 10 MiB of survivors per pause, 13-20 ms pauses, every 2.7 s.
-     * At 4 MiB: 5-6 MiB and 5-17 ms. The light route, a random order among a million, misses either cache alike
-     * (its pages come from the file through the OS page cache); the B-tree's inner pages fit in either.
+     * At 4 MiB: 5-6 MiB and 5-17 ms; at 1 MiB, 2.4 MiB at age 1 and 5-9 ms against 3-4 MiB and 12-19 ms at 4 MiB
+     * (four prod-mix storms each, docs/benchmarks.md, session 18). The light route reads the user's own orders, which
+     * stay cached at any size, and a random order among a million misses every size alike (its pages come from the
+     * file through the OS page cache); the B-tree's inner pages, read by every lookup, stay resident.
      */
-    public static final long DEFAULT_H2_CACHE_BYTES = 4L << 20;
+    public static final long DEFAULT_H2_CACHE_BYTES = 1L << 20;
     public static final long MAX_H2_CACHE_BYTES = 1L << 40;
     /** Hikari's own minimum; below it Hikari would silently use 250 ms, so we refuse instead. */
     private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);

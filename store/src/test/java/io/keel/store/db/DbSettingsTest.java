@@ -20,7 +20,7 @@ class DbSettingsTest {
         DbSettings settings = DbSettings.defaults(DATA);
 
         assertThat(settings.jdbcUrl()).isEqualTo("jdbc:h2:file:/srv/keel-data/db/keel" + DbSettings.H2_FILE_OPTIONS
-                + ";CACHE_SIZE=4096");
+                + ";CACHE_SIZE=1024");
         assertThat(settings.jdbcUser()).isEqualTo("sa");
         assertThat(settings.dialect()).isEqualTo(Dialect.H2);
         assertThat(settings.poolSize()).isEqualTo(DbSettings.DEFAULT_POOL_SIZE);
