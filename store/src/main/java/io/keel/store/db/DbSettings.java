@@ -46,10 +46,11 @@ public record DbSettings(String url, String user, String password, int poolSize,
      * 1 MiB rather than H2's default (16 MiB at a 512 MiB heap). H2 keeps its pages decoded (a Java object per
      * column value), and the storm's exports of 1,000,000 orders replace the whole cache within seconds, so at every
      * young collection the cache was young and copied: 10 MiB of survivors per pause, 13-20 ms pauses, every 2.7 s.
-     * At 4 MiB: 5-6 MiB and 5-17 ms; at 1 MiB, 2.4 MiB at age 1 and 5-9 ms against 3-4 MiB and 12-19 ms at 4 MiB
+     * At 4 MiB: 5-6 MiB and 5-17 ms; at 1 MiB, 2.4 MB at age 1 and 5-9 ms against 3-4 MB and 12-19 ms at 4 MiB
      * (four prod-mix storms each, docs/benchmarks.md, session 18). The light route reads the user's own orders, which
      * stay cached at any size, and a random order among a million misses every size alike (its pages come from the
-     * file through the OS page cache); the B-tree's inner pages, read by every lookup, stay resident.
+     * file through the OS page cache): its peak on 1,000,000 orders and the export's rows per second were the same at
+     * 1 and 4 MiB.
      */
     public static final long DEFAULT_H2_CACHE_BYTES = 1L << 20;
     public static final long MAX_H2_CACHE_BYTES = 1L << 40;
