@@ -106,7 +106,7 @@ public final class Keel implements AutoCloseable {
         this.metrics = RuntimeMetrics.create();
         this.cpuPool = CpuPool.create(new CpuPoolSettings(config.cpuThreads(), config.cpuQueue(),
                 config.cpuMaxQueueWait(), config.cpuTaskTimeouts(), Map.of(),
-                config.cpuTaskTimeout(), config.cpuNice()), metrics.registry());
+                config.cpuTaskTimeout(), config.cpuNice(), config.cpuFairQuantum()), metrics.registry());
         this.http = new HttpLayer(metrics.registry(), json, problemMapper, config.maxHeaderSize());
         this.memory = new MemoryGuard(config.heapLimitPercent() / 100.0, config.rssLimit(), metrics.registry());
         this.admission = new Admission(ConcurrencyLimiter.create(config.limit(), metrics.registry()), memory,

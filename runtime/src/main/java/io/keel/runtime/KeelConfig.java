@@ -35,6 +35,8 @@ import static io.keel.runtime.KeelSettingTable.*;
  * @param cpuTaskTimeouts  per task type budgets, e.g. {@code thumbnail=10s,invoice=10s}
  *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
  * @param cpuNice          Linux nice value of the CPU pool threads ({@code KEEL_CPU_NICE}, 19; 0 = unchanged)
+ * @param cpuFairQuantum   run time a task type's turn in the CPU pool's queue is worth; cheaper types run several
+ *                         tasks per turn ({@code KEEL_CPU_FAIR_QUANTUM}, 5ms)
  * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (200), {@code KEEL_LIMIT_MIN} (100),
  *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
  *                         hold)
@@ -80,6 +82,7 @@ public record KeelConfig(
         Duration cpuTaskTimeout,
         Map<String, Duration> cpuTaskTimeouts,
         int cpuNice,
+        Duration cpuFairQuantum,
         LimitSettings limit,
         int maxStreams,
         int holdMaxRequests,
@@ -129,6 +132,7 @@ public record KeelConfig(
                 s.duration(CPU_TASK_TIMEOUT),
                 s.durations(CPU_TASK_TIMEOUTS),
                 s.integer(CPU_NICE),
+                s.duration(CPU_FAIR_QUANTUM),
                 limit,
                 s.integer(MAX_STREAMS),
                 s.integer(HOLD_MAX_REQUESTS),

@@ -51,6 +51,10 @@ public final class KeelSettingTable {
     public static final Setting CPU_NICE = Setting.count("cpu-nice", CpuPoolSettings.DEFAULT_NICE, 0,
             CpuPoolSettings.MAX_NICE, "Linux nice value of the CPU pool threads, so heavy work yields the cores to "
                     + "requests; 0 = unchanged");
+    public static final Setting CPU_FAIR_QUANTUM = Setting.duration("cpu-fair-quantum",
+            CpuPoolSettings.DEFAULT_FAIR_QUANTUM, Duration.ofMillis(1), Duration.ofSeconds(10),
+            "run time a task type's turn in the CPU pool's queue is worth: types whose tasks run shorter get several "
+                    + "tasks per turn, longer ones one each");
     // The floor is where Gradient2 settles while heavy work raises latency, so it must hold a burst of light
     // requests (1,000 req/s through a 50 ms GC pause is 50 in flight) plus the heavy share.
     public static final Setting LIMIT_MIN = Setting.count("limit-min", LIMIT.minLimit(), 2,
@@ -126,7 +130,7 @@ public final class KeelSettingTable {
     /** Every runtime setting, in the order the README lists them. */
     public static final List<Setting> ALL = List.of(PORT, HOST, DATA_DIR, ADMIN_TOKEN, MAX_BODY_SIZE, MAX_STREAM_SIZE,
             MAX_HEADER_SIZE, MAX_REQUEST_LINE, SHUTDOWN_GRACE, DRAIN_DELAY, CPU_THREADS, CPU_QUEUE, CPU_MAX_QUEUE_WAIT,
-            CPU_TASK_TIMEOUT, CPU_TASK_TIMEOUTS, CPU_NICE, LIMIT_INITIAL, LIMIT_MIN, LIMIT_MAX, LIMIT_HEAVY_PERCENT, MAX_STREAMS,
+            CPU_TASK_TIMEOUT, CPU_TASK_TIMEOUTS, CPU_NICE, CPU_FAIR_QUANTUM, LIMIT_INITIAL, LIMIT_MIN, LIMIT_MAX, LIMIT_HEAVY_PERCENT, MAX_STREAMS,
             HOLD_MAX_REQUESTS, HEAP_LIMIT_PERCENT, RSS_LIMIT, REUSE_PORT, MANAGEMENT_PORT, MANAGEMENT_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT,
             MAX_CONNECTIONS, TRUSTED_PROXIES, CONNECTION_DRAIN, STOP_REQUEST_WAIT, MAX_HEAP, MAX_METASPACE, CODE_CACHE,
             MAX_DIRECT_MEMORY, THREAD_STACK_RESERVE, NATIVE_OVERHEAD_PERCENT, HEAP_DUMPS_KEPT, LEAK_WINDOW, LEAK_SLOPE,

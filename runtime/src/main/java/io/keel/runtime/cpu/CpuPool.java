@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fixed pool of platform threads for CPU-heavy work (hashing, image decoding, PDF rendering), so that such work
  * never occupies the carrier threads that run the server's virtual threads.
  *
- * <p>Order: waiting task names take turns ({@link FairTaskQueue}), so a cheap task does not wait behind a queue of
- * expensive ones; within a name, first come, first served.
+ * <p>Order: waiting task names take turns worth {@link CpuPoolSettings#fairQuantum} of run time each
+ * ({@link FairTaskQueue}), so a cheap task does not wait behind a queue of expensive ones; within a name, first come,
+ * first served.
  *
  * <p>Admission control: a task must START within its deadline ({@link CpuPoolSettings#queueWait}). When the bounded
  * queue is full it is refused at once; a queued task whose deadline passes is given up (by the caller at its deadline,
@@ -50,6 +51,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         @Override
         public void finished(String task, long runNanos) {
             active.decrementAndGet();
+            queue.ran(task, runNanos);
             metrics.runTime(task, runNanos);
         }
 
@@ -66,7 +68,7 @@ public final class CpuPool implements CpuWork, AutoCloseable {
         this.settings = settings;
         this.niceness = new WorkerNice(settings.nice(), ThreadNice.available());
         this.relay = relay();
-        this.queue = new FairTaskQueue(settings.queueCapacity());
+        this.queue = new FairTaskQueue(settings.queueCapacity(), settings.fairQuantum());
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
                 queue, workerFactory(niceness), new ThreadPoolExecutor.AbortPolicy());
         this.metrics = new CpuPoolMetrics(registry, settings.threads(), settings.queueCapacity(),

@@ -20,9 +20,13 @@ import java.util.Map;
  *                           default 30 s
  * @param nice               Linux nice value of the worker threads ({@code cpu-nice}), 0..{@value #MAX_NICE}; default
  *                           {@value #DEFAULT_NICE}; 0 leaves them at the JVM's choice (see {@link ThreadNice})
+ * @param fairQuantum        run time a task name's turn is worth in the wait queue ({@code cpu-fair-quantum}); names
+ *                           whose tasks run shorter get several tasks per turn (see {@link FairTaskQueue}); default
+ *                           {@link #DEFAULT_FAIR_QUANTUM}
  */
 public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts,
-                              Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout, int nice) {
+                              Map<String, Duration> taskQueueWaits, Duration defaultTaskTimeout, int nice,
+                              Duration fairQuantum) {
 
     /** Largest pool: the same bound as the {@code cpu-threads} setting. */
     public static final int MAX_THREADS = 1024;
@@ -30,6 +34,11 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     /** Heavy work yields to request threads as far as Linux allows without privileges. */
     public static final int DEFAULT_NICE = 19;
     public static final int MAX_NICE = 19;
+    /**
+     * A thumbnail (about 6 ms of CPU) or a password hash (about 30) takes a turn of its own; an invoice (0.5 ms) runs
+     * about ten per turn. Measured in the prod-mix storm: see docs/benchmarks.md, "Session 19".
+     */
+    public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(5);
 
     public CpuPoolSettings {
         check(threads >= 1 && threads <= MAX_THREADS, "cpu-threads", threads, "1.." + MAX_THREADS);
@@ -37,13 +46,15 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
         checkPositive("cpu.max-queue-wait", maxQueueWait);
         checkPositive("cpu.default-task-timeout", defaultTaskTimeout);
         check(nice >= 0 && nice <= MAX_NICE, "cpu-nice", nice, "0.." + MAX_NICE);
+        checkPositive("cpu-fair-quantum", fairQuantum);
         taskTimeouts = checkedCopy("cpu.task-timeouts", taskTimeouts);
         taskQueueWaits = checkedCopy("cpu.task-queue-waits", taskQueueWaits);
     }
 
     /** Settings with no per-task overrides beyond {@code taskTimeouts}, 30 s default run budget, default nice. */
     public CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts) {
-        this(threads, queueCapacity, maxQueueWait, taskTimeouts, Map.of(), Duration.ofSeconds(30), DEFAULT_NICE);
+        this(threads, queueCapacity, maxQueueWait, taskTimeouts, Map.of(), Duration.ofSeconds(30), DEFAULT_NICE,
+                DEFAULT_FAIR_QUANTUM);
     }
 
     /**
@@ -59,30 +70,36 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
 
     public CpuPoolSettings withThreads(int value) {
         return new CpuPoolSettings(value, queueCapacity, maxQueueWait, taskTimeouts, taskQueueWaits,
-                defaultTaskTimeout, nice);
+                defaultTaskTimeout, nice, fairQuantum);
     }
 
     public CpuPoolSettings withQueueCapacity(int value) {
         return new CpuPoolSettings(threads, value, maxQueueWait, taskTimeouts, taskQueueWaits,
-                defaultTaskTimeout, nice);
+                defaultTaskTimeout, nice, fairQuantum);
     }
 
     /** Nice value of the worker threads: 0 = as the JVM starts them, up to {@value #MAX_NICE} = yield the most. */
     public CpuPoolSettings withNice(int value) {
         return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, taskQueueWaits,
-                defaultTaskTimeout, value);
+                defaultTaskTimeout, value, fairQuantum);
+    }
+
+    /** Run time a task name's turn in the wait queue is worth. */
+    public CpuPoolSettings withFairQuantum(Duration value) {
+        return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts, taskQueueWaits,
+                defaultTaskTimeout, nice, value);
     }
 
     /** Run-time budget for the named task; the caller stops waiting and the task is interrupted after it. */
     public CpuPoolSettings withTaskTimeout(String task, Duration timeout) {
         return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, plus(taskTimeouts, task, timeout),
-                taskQueueWaits, defaultTaskTimeout, nice);
+                taskQueueWaits, defaultTaskTimeout, nice, fairQuantum);
     }
 
     /** Start deadline for the named task; a task that cannot start within it is refused. */
     public CpuPoolSettings withTaskQueueWait(String task, Duration deadline) {
         return new CpuPoolSettings(threads, queueCapacity, maxQueueWait, taskTimeouts,
-                plus(taskQueueWaits, task, deadline), defaultTaskTimeout, nice);
+                plus(taskQueueWaits, task, deadline), defaultTaskTimeout, nice, fairQuantum);
     }
 
     /** The run-time budget of {@code task}. */

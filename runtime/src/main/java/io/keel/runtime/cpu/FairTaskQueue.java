@@ -1,5 +1,6 @@
 package io.keel.runtime.cpu;
 
+import java.time.Duration;
 import java.util.AbstractQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,17 +17,19 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The pool's wait queue: the task names take turns, one task per turn, first come, first served within a name; a name
- * that has been idle gets the next turn. So a task waits behind at most one task of each other name, and a name with
- * one task at a time (a cheap route under load: an invoice) waits for a free worker only. First come, first served
- * made a 0.5 ms invoice wait behind every 30 ms password hash queued before it.
+ * The pool's wait queue: the task names take turns, first come, first served within a name, and a name that has been
+ * idle gets the next turn. A turn is worth one {@code quantum} of run time: a task is charged its name's recent mean
+ * run time, at most one quantum. So names whose tasks run a quantum or longer (a thumbnail, a password hash) take turns
+ * one task each, and a name whose tasks are cheaper (a 0.5 ms invoice) runs several in a turn: its tasks wait for a
+ * free worker, not behind a thumbnail and a hash each, while its share of the workers stays bounded by one quantum per
+ * turn. First come, first served made a 0.5 ms invoice wait behind every 30 ms hash queued before it.
  *
- * <p>This is start-time fair queueing (Goyal, Vin and Cheng, SIGCOMM 1996) with every task counted as one unit: each
- * task gets a start tag, the later of the queue's clock less one and the tag after its name's previous task; a worker
- * takes the smallest tag (of equal ones, the earliest queued) and moves the clock to it. The "less one" is the idle
- * name's head start; a busy name cannot use it, since its own previous tag is later. Counting in run time instead
- * (equal shares of worker time) was measured worse in the storm: the slowest name, password hashing, fell to a
- * quarter of the others' rate.
+ * <p>This is start-time fair queueing (Goyal, Vin and Cheng, SIGCOMM 1996) with each task's length estimated from its
+ * name's history: each task gets a start tag, the later of the queue's clock less one quantum and the tag after its
+ * name's previous task; a worker takes the smallest tag (of equal ones, the earliest queued) and moves the clock to
+ * it. The quantum of head start is the idle name's; a busy name cannot use it, since its own previous tag is later.
+ * Uncapped charges (equal shares of worker time) were measured worse in the storm: the slowest name, password hashing,
+ * fell to a quarter of the others' rate. A name not measured yet is charged a full quantum.
  *
  * <p>Thread-safe (one lock). Bounded by {@code capacity} tasks in all. Elements that are not {@link CpuJob}s share
  * one name.
@@ -38,13 +41,19 @@ final class FairTaskQueue extends AbstractQueue<Runnable> implements BlockingQue
                 .thenComparingLong(Entry::arrival);
     }
 
-    /** One task name's waiting tasks and the tag after its last queued one. */
+    /** One task name's waiting tasks, the tag after its last queued one and its tasks' mean run time. */
     private static final class Flow {
         final ArrayDeque<Entry> waiting = new ArrayDeque<>();
         long nextTag = Long.MIN_VALUE;
+        /** Exponentially weighted mean run time in nanoseconds; negative until the first task of the name ran. */
+        long meanRunNanos = -1;
     }
 
+    /** Weight of the newest run in the mean: 1/8, so a change of the work shows within a few dozen tasks. */
+    private static final int MEAN_SHIFT = 3;
+
     private final int capacity;
+    private final long quantumNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     /** Each name's flow; a name stays once seen (names come from code, so they are few). */
@@ -53,11 +62,19 @@ final class FairTaskQueue extends AbstractQueue<Runnable> implements BlockingQue
     private long arrivals;
     private int count;
 
-    FairTaskQueue(int capacity) {
+    /**
+     * @param capacity tasks waiting at most
+     * @param quantum  run time one turn is worth; tasks at least this long take one turn each
+     */
+    FairTaskQueue(int capacity, Duration quantum) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
+        if (!quantum.isPositive()) {
+            throw new IllegalArgumentException("quantum must be positive, got " + quantum);
+        }
         this.capacity = capacity;
+        this.quantumNanos = quantum.toNanos();
     }
 
     private static String name(Object task) {
@@ -73,12 +90,25 @@ final class FairTaskQueue extends AbstractQueue<Runnable> implements BlockingQue
                 return false;
             }
             Flow flow = flows.computeIfAbsent(name(task), t -> new Flow());
-            long start = Math.max(clock - 1, flow.nextTag);
-            flow.nextTag = start + 1;
+            long start = Math.max(clock - quantumNanos, flow.nextTag);
+            flow.nextTag = start + (flow.meanRunNanos < 0 ? quantumNanos : Math.min(quantumNanos, flow.meanRunNanos));
             flow.waiting.addLast(new Entry(task, start, arrivals++));
             count++;
             notEmpty.signal();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records that a task of {@code name} ran for {@code runNanos}; later tasks of the name are charged the mean. */
+    void ran(String name, long runNanos) {
+        lock.lock();
+        try {
+            Flow flow = flows.computeIfAbsent(name, t -> new Flow());
+            long run = Math.max(0, runNanos);
+            flow.meanRunNanos = flow.meanRunNanos < 0 ? run
+                    : flow.meanRunNanos + ((run - flow.meanRunNanos) >> MEAN_SHIFT);
         } finally {
             lock.unlock();
         }

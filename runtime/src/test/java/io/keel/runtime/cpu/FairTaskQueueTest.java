@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FairTaskQueueTest {
+    private static final Duration QUANTUM = Duration.ofMillis(5);
+
     private static CpuJob<Void> job(String task) {
         return new CpuJob<>(task, () -> null, Duration.ofSeconds(10).toNanos(), null, Runnable::run);
     }
@@ -30,7 +33,7 @@ class FairTaskQueueTest {
 
     @Test
     void aTaskQueuedBehindManyOfAnotherNameWaitsForOneOfThemNotAll() {
-        var queue = new FairTaskQueue(16);
+        var queue = new FairTaskQueue(16, QUANTUM);
         for (int i = 0; i < 5; i++) {
             queue.offer(job("login"));
         }
@@ -41,7 +44,7 @@ class FairTaskQueueTest {
 
     @Test
     void waitingNamesTakeTurnsOneTaskEach() {
-        var queue = new FairTaskQueue(64);
+        var queue = new FairTaskQueue(64, QUANTUM);
         for (int i = 0; i < 3; i++) {
             queue.offer(job("thumbnail"));
         }
@@ -56,7 +59,7 @@ class FairTaskQueueTest {
 
     @Test
     void aNameThatWasIdleGetsTheNextTurn() {
-        var queue = new FairTaskQueue(16);
+        var queue = new FairTaskQueue(16, QUANTUM);
         for (int i = 0; i < 5; i++) {
             queue.offer(job("login"));
         }
@@ -69,7 +72,7 @@ class FairTaskQueueTest {
 
     @Test
     void aNameThatWasIdleForLongEarnsNoBurst() {
-        var queue = new FairTaskQueue(64);
+        var queue = new FairTaskQueue(64, QUANTUM);
         for (int i = 0; i < 20; i++) {
             queue.offer(job("thumbnail"));
         }
@@ -87,7 +90,7 @@ class FairTaskQueueTest {
 
     @Test
     void aBusyNameGetsNoHeadStartFromItsQueueEmptyingBetweenTasks() {
-        var queue = new FairTaskQueue(64);
+        var queue = new FairTaskQueue(64, QUANTUM);
         for (int i = 0; i < 6; i++) {
             queue.offer(job("login"));
         }
@@ -103,8 +106,74 @@ class FairTaskQueueTest {
     }
 
     @Test
+    void aNameWhoseTasksRunShorterThanTheQuantumRunsSeveralPerTurn() {
+        var queue = new FairTaskQueue(64, QUANTUM);
+        queue.ran("login", Duration.ofMillis(30).toNanos());
+        queue.ran("invoice", Duration.ofMillis(1).toNanos()); // a fifth of the quantum: five per turn
+        for (int i = 0; i < 3; i++) {
+            queue.offer(job("login"));
+        }
+        for (int i = 0; i < 10; i++) {
+            queue.offer(job("invoice"));
+        }
+
+        assertThat(takeAll(queue)).containsExactly("login", "invoice", "invoice", "invoice", "invoice", "invoice",
+                "login", "invoice", "invoice", "invoice", "invoice", "invoice", "login");
+    }
+
+    @Test
+    void namesWhoseTasksRunAQuantumOrLongerTakeOneTurnEachWhateverTheirLength() {
+        var queue = new FairTaskQueue(64, QUANTUM);
+        queue.ran("login", Duration.ofMillis(30).toNanos());
+        queue.ran("thumbnail", Duration.ofMillis(6).toNanos());
+        for (int i = 0; i < 3; i++) {
+            queue.offer(job("login"));
+            queue.offer(job("thumbnail"));
+        }
+
+        assertThat(takeAll(queue)).containsExactly("login", "thumbnail", "login", "thumbnail", "login", "thumbnail");
+    }
+
+    @Test
+    void theChargeFollowsTheNamesRecentRunTimes() {
+        var queue = new FairTaskQueue(64, QUANTUM);
+        queue.ran("login", Duration.ofMillis(30).toNanos());
+        queue.ran("invoice", Duration.ofMillis(1).toNanos());
+        for (int i = 0; i < 40; i++) {
+            queue.ran("invoice", Duration.ofMillis(50).toNanos()); // the work became expensive
+        }
+        for (int i = 0; i < 2; i++) {
+            queue.offer(job("login"));
+            queue.offer(job("invoice"));
+        }
+
+        assertThat(takeAll(queue)).containsExactly("login", "invoice", "login", "invoice");
+    }
+
+    @Test
+    void aNameNotMeasuredYetTakesAFullTurnPerTask() {
+        var queue = new FairTaskQueue(64, QUANTUM);
+        queue.ran("invoice", Duration.ofMillis(1).toNanos());
+        for (int i = 0; i < 2; i++) {
+            queue.offer(job("new-report"));
+        }
+        for (int i = 0; i < 10; i++) {
+            queue.offer(job("invoice"));
+        }
+
+        assertThat(takeAll(queue).subList(0, 7)).containsExactly("new-report", "invoice", "invoice", "invoice",
+                "invoice", "invoice", "new-report");
+    }
+
+    @Test
+    void aQuantumMustBePositive() {
+        assertThatThrownBy(() -> new FairTaskQueue(4, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quantum");
+    }
+
+    @Test
     void aRemovedTaskThatWasItsNamesLastGivesUpItsTurn() {
-        var queue = new FairTaskQueue(8);
+        var queue = new FairTaskQueue(8, QUANTUM);
         CpuJob<Void> only = job("pdf");
         queue.offer(job("hash"));
         queue.offer(only);
@@ -119,7 +188,7 @@ class FairTaskQueueTest {
 
     @Test
     void withinANameTheOrderIsFirstComeFirstServed() {
-        var queue = new FairTaskQueue(8);
+        var queue = new FairTaskQueue(8, QUANTUM);
         List<CpuJob<Void>> jobs = List.of(job("pdf"), job("pdf"), job("pdf"));
         jobs.forEach(queue::offer);
 
@@ -128,7 +197,7 @@ class FairTaskQueueTest {
 
     @Test
     void refusesOverItsCapacityAndARemovedTaskFreesItsPlace() {
-        var queue = new FairTaskQueue(2);
+        var queue = new FairTaskQueue(2, QUANTUM);
         CpuJob<Void> first = job("a");
         assertThat(queue.offer(first)).isTrue();
         assertThat(queue.offer(job("b"))).isTrue();
@@ -143,7 +212,7 @@ class FairTaskQueueTest {
 
     @Test
     void drainToAndTheIteratorSeeEveryWaitingTaskAndTheIteratorRemoves() {
-        var queue = new FairTaskQueue(8);
+        var queue = new FairTaskQueue(8, QUANTUM);
         queue.offer(job("a"));
         queue.offer(job("b"));
         queue.offer(job("a"));
@@ -160,7 +229,7 @@ class FairTaskQueueTest {
 
     @Test
     void aTimedPollWaitsForATaskAndGivesUpWhenNoneComes() throws Exception {
-        var queue = new FairTaskQueue(4);
+        var queue = new FairTaskQueue(4, QUANTUM);
         assertThat(queue.poll(20, TimeUnit.MILLISECONDS)).isNull();
         CpuJob<Void> later = job("a");
         Thread.ofVirtual().start(() -> {
