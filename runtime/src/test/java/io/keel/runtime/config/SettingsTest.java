@@ -113,6 +113,17 @@ class SettingsTest {
     }
 
     @Test
+    void theCpuPoolsFairQuantumIsReadAsADurationWithinItsRange() {
+        assertThat(KeelConfig.defaults().cpuFairQuantum()).isEqualTo(CpuPoolSettings.DEFAULT_FAIR_QUANTUM);
+        assertThat(KeelConfig.from(Settings.of(Map.of("cpu-fair-quantum", "12ms"))).cpuFairQuantum())
+                .isEqualTo(Duration.ofMillis(12));
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("cpu-fair-quantum", "0ms"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cpu-fair-quantum='0ms'");
+        assertThatThrownBy(() -> KeelConfig.from(Settings.of(Map.of("cpu-fair-quantum", "fast"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cpu-fair-quantum='fast'");
+    }
+
+    @Test
     void limitDefaultsAreTheLimiterDefaults() {
         KeelConfig config = KeelConfig.defaults();
         assertThat(config.limit()).isEqualTo(LimitSettings.defaults());

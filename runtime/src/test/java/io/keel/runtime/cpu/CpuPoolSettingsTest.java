@@ -41,6 +41,8 @@ class CpuPoolSettingsTest {
                 .hasMessage("cpu.task-timeouts.pdf was PT-1S, allowed: a positive duration");
         assertThatThrownBy(() -> CpuPoolSettings.defaults().withNice(20)).hasMessage("cpu-nice was 20, allowed: 0..19");
         assertThatThrownBy(() -> CpuPoolSettings.defaults().withNice(-1)).hasMessage("cpu-nice was -1, allowed: 0..19");
+        assertThatThrownBy(() -> CpuPoolSettings.defaults().withFairQuantum(Duration.ZERO))
+                .hasMessage("cpu-fair-quantum was PT0S, allowed: a positive duration");
         assertThatThrownBy(() -> CpuPoolSettings.defaults().withTaskQueueWait(" ", Duration.ofSeconds(1)))
                 .hasMessageStartingWith("cpu.task-queue-waits was  ,");
     }

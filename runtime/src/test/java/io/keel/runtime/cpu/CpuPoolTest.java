@@ -143,6 +143,40 @@ class CpuPoolTest {
     }
 
     @Test
+    void aNameWhoseTasksRanShorterThanTheQuantumRunsSeveralPerTurn() throws Exception {
+        pool = CpuPool.create(CpuPoolSettings.defaults().withThreads(1).withQueueCapacity(16)
+                .withFairQuantum(Duration.ofMillis(40)), registry);
+        pool.run("hash", () -> {
+            Thread.sleep(50); // a quantum or longer: one task per turn
+            return true;
+        });
+        pool.run("pdf", () -> true); // far shorter than the quantum
+        blockWorker(pool, "block");
+        await().until(() -> gauge("keel.cpu.pool.active") == 1);
+        var order = new ConcurrentLinkedQueue<String>();
+        var calls = new ArrayList<Call<Boolean>>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(call(pool, "hash", () -> order.add("hash")));
+            double queued = i + 1;
+            await().until(() -> gauge("keel.cpu.pool.queued") == queued);
+        }
+        for (int i = 0; i < 4; i++) {
+            calls.add(call(pool, "pdf", () -> order.add("pdf")));
+            double queued = i + 4;
+            await().until(() -> gauge("keel.cpu.pool.queued") == queued);
+        }
+
+        release.countDown();
+        for (var call : calls) {
+            assertThat(call.result().get(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // The pdfs' first turn comes after the second hash, since their one measured task was charged a full turn
+        // before it was measured. Charged a full turn each, the pdfs would then alternate with the hashes.
+        assertThat(order).containsExactly("hash", "hash", "pdf", "pdf", "pdf", "pdf", "hash");
+    }
+
+    @Test
     void refusesAtOnceWithLiveStateWhenTheQueueIsFull() {
         var pool = pool(1, 1);
         blockWorker(pool, "block");
