@@ -35,10 +35,11 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     public static final int DEFAULT_NICE = 19;
     public static final int MAX_NICE = 19;
     /**
-     * A thumbnail (about 6 ms of CPU) or a password hash (about 30) takes a turn of its own; an invoice (0.5 ms) runs
-     * about ten per turn. Measured in the prod-mix storm: see docs/benchmarks.md, "Session 19".
+     * Under the prod-mix storm a thumbnail holds a worker about 10 ms, a password hash about 50 and an invoice about 1:
+     * at 20 ms thumbnails run about two per hash (at 5 ms, one each) and invoices up to twenty per turn. Measured in
+     * docs/benchmarks.md, "Session 19".
      */
-    public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(5);
+    public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(20);
 
     public CpuPoolSettings {
         check(threads >= 1 && threads <= MAX_THREADS, "cpu-threads", threads, "1.." + MAX_THREADS);
