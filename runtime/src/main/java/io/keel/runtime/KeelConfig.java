@@ -36,7 +36,7 @@ import static io.keel.runtime.KeelSettingTable.*;
  *                         ({@code KEEL_CPU_TASK_TIMEOUTS}, none)
  * @param cpuNice          Linux nice value of the CPU pool threads ({@code KEEL_CPU_NICE}, 19; 0 = unchanged)
  * @param cpuFairQuantum   run time a task type's turn in the CPU pool's queue is worth; cheaper types run several
- *                         tasks per turn ({@code KEEL_CPU_FAIR_QUANTUM}, 20ms)
+ *                         tasks per turn ({@code KEEL_CPU_FAIR_QUANTUM}, 5ms)
  * @param limit            adaptive concurrency limit: {@code KEEL_LIMIT_INITIAL} (200), {@code KEEL_LIMIT_MIN} (100),
  *                         {@code KEEL_LIMIT_MAX} (2000), {@code KEEL_LIMIT_HEAVY_PERCENT} (50: share heavy routes may
  *                         hold)

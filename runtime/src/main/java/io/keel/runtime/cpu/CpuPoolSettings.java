@@ -35,11 +35,12 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     public static final int DEFAULT_NICE = 19;
     public static final int MAX_NICE = 19;
     /**
-     * Under the prod-mix storm a thumbnail holds a worker about 10 ms, a password hash about 50 and an invoice about 1:
-     * at 20 ms thumbnails run about two per hash (at 5 ms, one each) and invoices up to twenty per turn. Measured in
+     * Under the prod-mix storm a thumbnail holds a worker about 10 ms, a password hash about 50 and an invoice about 1.
+     * At 5 ms thumbnails and hashes take one turn each and invoices about five per turn; at 20 ms thumbnails ran about
+     * two per hash, but invoices took a fifth of the workers and hashes fell below the reference's rate. Measured in
      * docs/benchmarks.md, "Session 19".
      */
-    public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(20);
+    public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(5);
 
     public CpuPoolSettings {
         check(threads >= 1 && threads <= MAX_THREADS, "cpu-threads", threads, "1.." + MAX_THREADS);

@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The pool's wait queue: the task names take turns, first come, first served within a name, and a name that has been
  * idle gets the next turn. A turn is worth one {@code quantum} of run time: a task is charged its name's recent mean
- * run time, at most one quantum. So names whose tasks run a quantum or longer (a password hash) take turns one task
- * each, and a name whose tasks are cheaper runs a quantum's worth in a turn (two thumbnails, twenty 1 ms invoices): an
- * invoice waits for a free worker, not behind a thumbnail and a hash, while its name's share of the workers stays
+ * run time, at most one quantum. So names whose tasks run a quantum or longer take turns one task each, and a name
+ * whose tasks are cheaper runs a quantum's worth in a turn (at the default 5 ms: one thumbnail, one password hash, five
+ * 1 ms invoices): an invoice waits for a free worker, not behind a thumbnail and a hash, while its name's share of the workers stays
  * bounded by one quantum per turn. First come, first served made a 0.5 ms invoice wait behind every 30 ms hash queued
  * before it.
  *
