@@ -37,7 +37,7 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     /**
      * Under the prod-mix storm a thumbnail holds a worker about 10 ms, a password hash about 50 and an invoice about 1.
      * At 5 ms thumbnails and hashes take one turn each and invoices about five per turn; at 20 ms thumbnails ran about
-     * two per hash, but invoices took a fifth of the workers and hashes fell below the reference's rate. Measured in
+     * two per hash, but invoices took a sixth of the workers and hashes fell below the reference's rate. Measured in
      * docs/benchmarks.md, "Session 19".
      */
     public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(5);
