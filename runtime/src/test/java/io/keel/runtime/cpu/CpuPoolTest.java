@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +67,33 @@ class CpuPoolTest {
         return registry.get(name).gauge().value();
     }
 
+    /**
+     * Tasks queued one at a time behind the blocked worker of {@link #pool}, so their arrival order is known; each
+     * records its name when it runs.
+     */
+    private final class Arrivals {
+        private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        private final List<Call<Boolean>> calls = new ArrayList<>();
+
+        Arrivals queue(String task, int count) {
+            for (int i = 0; i < count; i++) {
+                calls.add(call(pool, task, () -> order.add(task)));
+                double queued = calls.size();
+                await().until(() -> gauge("keel.cpu.pool.queued") == queued);
+            }
+            return this;
+        }
+
+        /** Frees the worker and returns the names in the order the queued tasks ran. */
+        List<String> releaseAndRunOrder() throws Exception {
+            release.countDown();
+            for (var call : calls) {
+                assertThat(call.result().get(5, TimeUnit.SECONDS)).isTrue();
+            }
+            return List.copyOf(order);
+        }
+    }
+
     private static Throwable failure(Call<?> call) {
         return catchThrowable(() -> call.result().get(5, TimeUnit.SECONDS)) instanceof ExecutionException e
                 ? e.getCause() : new AssertionError("call did not fail");
@@ -121,25 +149,12 @@ class CpuPoolTest {
 
     @Test
     void aTaskQueuedBehindSeveralOfAnotherNameWaitsForOneOfThemNotAll() throws Exception {
-        var pool = pool(1, 8);
+        pool(1, 8);
         blockWorker(pool, "hash");
         await().until(() -> gauge("keel.cpu.pool.active") == 1);
-        var order = new ConcurrentLinkedQueue<String>();
-        var calls = new ArrayList<Call<Boolean>>();
-        for (int i = 0; i < 3; i++) {
-            calls.add(call(pool, "hash", () -> order.add("hash")));
-            double queued = i + 1;
-            await().until(() -> gauge("keel.cpu.pool.queued") == queued);
-        }
-        calls.add(call(pool, "pdf", () -> order.add("pdf")));
-        await().until(() -> gauge("keel.cpu.pool.queued") == 4);
+        var queued = new Arrivals().queue("hash", 3).queue("pdf", 1);
 
-        release.countDown();
-        for (var call : calls) {
-            assertThat(call.result().get(5, TimeUnit.SECONDS)).isTrue();
-        }
-
-        assertThat(order).containsExactly("hash", "pdf", "hash", "hash");
+        assertThat(queued.releaseAndRunOrder()).containsExactly("hash", "pdf", "hash", "hash");
     }
 
     @Test
@@ -153,27 +168,11 @@ class CpuPoolTest {
         pool.run("pdf", () -> true); // far shorter than the quantum
         blockWorker(pool, "block");
         await().until(() -> gauge("keel.cpu.pool.active") == 1);
-        var order = new ConcurrentLinkedQueue<String>();
-        var calls = new ArrayList<Call<Boolean>>();
-        for (int i = 0; i < 3; i++) {
-            calls.add(call(pool, "hash", () -> order.add("hash")));
-            double queued = i + 1;
-            await().until(() -> gauge("keel.cpu.pool.queued") == queued);
-        }
-        for (int i = 0; i < 4; i++) {
-            calls.add(call(pool, "pdf", () -> order.add("pdf")));
-            double queued = i + 4;
-            await().until(() -> gauge("keel.cpu.pool.queued") == queued);
-        }
-
-        release.countDown();
-        for (var call : calls) {
-            assertThat(call.result().get(5, TimeUnit.SECONDS)).isTrue();
-        }
+        var queued = new Arrivals().queue("hash", 3).queue("pdf", 4);
 
         // The pdfs' first turn comes after the second hash, since their one measured task was charged a full turn
         // before it was measured. Charged a full turn each, the pdfs would then alternate with the hashes.
-        assertThat(order).containsExactly("hash", "hash", "pdf", "pdf", "pdf", "pdf", "hash");
+        assertThat(queued.releaseAndRunOrder()).containsExactly("hash", "hash", "pdf", "pdf", "pdf", "pdf", "hash");
     }
 
     @Test
