@@ -36,8 +36,8 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
     public static final int MAX_NICE = 19;
     /**
      * Under the prod-mix storm a thumbnail holds a worker about 10 ms, a password hash about 50 and an invoice about 1.
-     * At 5 ms thumbnails and hashes take one turn each and invoices about five per turn; at 20 ms thumbnails ran about
-     * two per hash, but invoices took a sixth of the workers and hashes fell below the reference's rate. Measured in
+     * At 5 ms thumbnails and hashes take one turn each; at 20 ms thumbnails ran about two per hash, and the hashes fell
+     * to 19-22 a second against 25-29 at 5 ms: the slower of the two kinds came out slower. Measured in
      * docs/benchmarks.md, "Session 19".
      */
     public static final Duration DEFAULT_FAIR_QUANTUM = Duration.ofMillis(5);
@@ -53,7 +53,10 @@ public record CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueW
         taskQueueWaits = checkedCopy("cpu.task-queue-waits", taskQueueWaits);
     }
 
-    /** Settings with no per-task overrides beyond {@code taskTimeouts}, 30 s default run budget, default nice. */
+    /**
+     * Settings with no per-task overrides beyond {@code taskTimeouts}, 30 s default run budget, default nice and
+     * {@link #DEFAULT_FAIR_QUANTUM}.
+     */
     public CpuPoolSettings(int threads, int queueCapacity, Duration maxQueueWait, Map<String, Duration> taskTimeouts) {
         this(threads, queueCapacity, maxQueueWait, taskTimeouts, Map.of(), Duration.ofSeconds(30), DEFAULT_NICE,
                 DEFAULT_FAIR_QUANTUM);

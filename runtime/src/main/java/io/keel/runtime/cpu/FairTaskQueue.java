@@ -20,17 +20,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * The pool's wait queue: the task names take turns, first come, first served within a name, and a name that has been
  * idle gets the next turn. A turn is worth one {@code quantum} of run time: a task is charged its name's recent mean
  * run time, at most one quantum. So names whose tasks run a quantum or longer take turns one task each, and a name
- * whose tasks are cheaper runs a quantum's worth in a turn (at the default 5 ms: one thumbnail, one password hash, five
- * 1 ms invoices): an invoice waits for a free worker, not behind a thumbnail and a hash, while its name's share of the workers stays
- * bounded by one quantum per turn. First come, first served made a 0.5 ms invoice wait behind every 30 ms hash queued
- * before it.
+ * whose tasks are cheaper runs a quantum's worth in a turn (at the pool's default quantum: one thumbnail, one password
+ * hash, several invoices): an invoice waits for a free worker, not behind a thumbnail and a hash, while its name's
+ * share of the workers stays bounded by one quantum per turn. First come, first served made an invoice wait behind
+ * every hash queued before it.
  *
  * <p>This is start-time fair queueing (Goyal, Vin and Cheng, SIGCOMM 1996) with each task's length estimated from its
  * name's history: each task gets a start tag, the later of the queue's clock less one quantum and the tag after its
  * name's previous task; a worker takes the smallest tag (of equal ones, the earliest queued) and moves the clock to
  * it. The quantum of head start is the idle name's; a busy name cannot use it, since its own previous tag is later.
  * Uncapped charges (equal shares of worker time) were measured worse in the storm: the slowest name, password hashing,
- * fell to a quarter of the others' rate. A name not measured yet is charged a full quantum.
+ * fell to a quarter of the others' rate. A name not measured yet is charged a full quantum. Tags count nanoseconds
+ * from the last time the queue was empty, so they cannot overflow while the queue keeps emptying now and then.
  *
  * <p>Thread-safe (one lock). Bounded by {@code capacity} tasks in all. Elements that are not {@link CpuJob}s share
  * one name.
@@ -166,8 +167,21 @@ final class FairTaskQueue extends AbstractQueue<Runnable> implements BlockingQue
         }
         Entry entry = Objects.requireNonNull(next).waiting.pollFirst();
         clock = Math.max(clock, entry.startTag());
-        count--;
+        if (--count == 0) {
+            rebase();
+        }
         return entry.task();
+    }
+
+    /**
+     * Lock held, queue empty: moves the clock back to zero and every name's next tag with it, keeping the order the
+     * next tasks will get (a tag more than a quantum behind the clock counts as the clock less one quantum anyway).
+     */
+    private void rebase() {
+        for (Flow flow : flows.values()) {
+            flow.nextTag = Math.max(flow.nextTag, clock - quantumNanos) - clock;
+        }
+        clock = 0;
     }
 
     @Override

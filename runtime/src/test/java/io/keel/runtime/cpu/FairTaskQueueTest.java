@@ -151,6 +151,46 @@ class FairTaskQueueTest {
     }
 
     @Test
+    void theNewestRunWeighsAnEighthInTheMean() {
+        var queue = new FairTaskQueue(64, QUANTUM);
+        queue.ran("invoice", Duration.ofMillis(1).toNanos());
+        queue.ran("invoice", Duration.ofMillis(9).toNanos()); // mean 1 + (9 - 1) / 8 = 2 ms: 2.5 per turn
+        for (int i = 0; i < 2; i++) {
+            queue.offer(job("login"));
+        }
+        for (int i = 0; i < 5; i++) {
+            queue.offer(job("invoice"));
+        }
+
+        // at a quarter (3 ms) it would be two invoices per turn, at the newest run alone (9 ms) one
+        assertThat(takeAll(queue)).containsExactly("login", "invoice", "invoice", "invoice", "login", "invoice",
+                "invoice");
+    }
+
+    @Test
+    void theQueueEmptyingBetweenRoundsChangesNoOrder() {
+        var queue = new FairTaskQueue(64, QUANTUM);
+        queue.ran("login", Duration.ofMillis(30).toNanos());
+        queue.ran("invoice", Duration.ofMillis(1).toNanos());
+        List<List<String>> rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 2; i++) {
+                queue.offer(job("login"));
+            }
+            for (int i = 0; i < 5; i++) {
+                queue.offer(job("invoice"));
+            }
+            rounds.add(takeAll(queue)); // empty again: the tags start from zero
+        }
+
+        // the logins took two quanta in the first round and the invoices one, so from then on the invoices go first
+        assertThat(rounds.get(0)).containsExactly("login", "invoice", "invoice", "invoice", "invoice", "invoice",
+                "login");
+        assertThat(rounds.subList(1, 3)).allSatisfy(order -> assertThat(order).containsExactly("invoice", "invoice",
+                "invoice", "invoice", "invoice", "login", "login"));
+    }
+
+    @Test
     void aNameNotMeasuredYetTakesAFullTurnPerTask() {
         var queue = new FairTaskQueue(64, QUANTUM);
         queue.ran("invoice", Duration.ofMillis(1).toNanos());
