@@ -18,6 +18,12 @@ class FairTaskQueueTest {
         return new CpuJob<>(task, () -> null, Duration.ofSeconds(10).toNanos(), null, Runnable::run);
     }
 
+    private static void offer(FairTaskQueue queue, String task, int count) {
+        for (int i = 0; i < count; i++) {
+            queue.offer(job(task));
+        }
+    }
+
     private static String name(Runnable task) {
         return ((CpuJob<?>) task).task();
     }
@@ -34,9 +40,7 @@ class FairTaskQueueTest {
     @Test
     void aTaskQueuedBehindManyOfAnotherNameWaitsForOneOfThemNotAll() {
         var queue = new FairTaskQueue(16, QUANTUM);
-        for (int i = 0; i < 5; i++) {
-            queue.offer(job("login"));
-        }
+        offer(queue, "login", 5);
         queue.offer(job("invoice"));
 
         assertThat(takeAll(queue)).containsExactly("login", "invoice", "login", "login", "login", "login");
@@ -45,9 +49,7 @@ class FairTaskQueueTest {
     @Test
     void waitingNamesTakeTurnsOneTaskEach() {
         var queue = new FairTaskQueue(64, QUANTUM);
-        for (int i = 0; i < 3; i++) {
-            queue.offer(job("thumbnail"));
-        }
+        offer(queue, "thumbnail", 3);
         for (int i = 0; i < 3; i++) {
             queue.offer(job("login"));
             queue.offer(job("invoice"));
@@ -60,9 +62,7 @@ class FairTaskQueueTest {
     @Test
     void aNameThatWasIdleGetsTheNextTurn() {
         var queue = new FairTaskQueue(16, QUANTUM);
-        for (int i = 0; i < 5; i++) {
-            queue.offer(job("login"));
-        }
+        offer(queue, "login", 5);
         queue.poll(); // a worker runs the first one
 
         queue.offer(job("invoice"));
@@ -73,15 +73,11 @@ class FairTaskQueueTest {
     @Test
     void aNameThatWasIdleForLongEarnsNoBurst() {
         var queue = new FairTaskQueue(64, QUANTUM);
-        for (int i = 0; i < 20; i++) {
-            queue.offer(job("thumbnail"));
-        }
+        offer(queue, "thumbnail", 20);
         for (int i = 0; i < 10; i++) {
             queue.poll(); // thumbnails alone for a while
         }
-        for (int i = 0; i < 5; i++) {
-            queue.offer(job("login"));
-        }
+        offer(queue, "login", 5);
 
         // its head start and the turn being served, then one each: not five logins to make up for the time it was idle
         assertThat(takeAll(queue).subList(0, 8)).containsExactly("login", "login", "thumbnail", "login", "thumbnail",
@@ -91,9 +87,7 @@ class FairTaskQueueTest {
     @Test
     void aBusyNameGetsNoHeadStartFromItsQueueEmptyingBetweenTasks() {
         var queue = new FairTaskQueue(64, QUANTUM);
-        for (int i = 0; i < 6; i++) {
-            queue.offer(job("login"));
-        }
+        offer(queue, "login", 6);
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             queue.offer(job("invoice")); // one invoice at a time, each sent as the previous one is taken
@@ -110,12 +104,8 @@ class FairTaskQueueTest {
         var queue = new FairTaskQueue(64, QUANTUM);
         queue.ran("login", Duration.ofMillis(30).toNanos());
         queue.ran("invoice", Duration.ofMillis(1).toNanos()); // a fifth of the quantum: five per turn
-        for (int i = 0; i < 3; i++) {
-            queue.offer(job("login"));
-        }
-        for (int i = 0; i < 10; i++) {
-            queue.offer(job("invoice"));
-        }
+        offer(queue, "login", 3);
+        offer(queue, "invoice", 10);
 
         assertThat(takeAll(queue)).containsExactly("login", "invoice", "invoice", "invoice", "invoice", "invoice",
                 "login", "invoice", "invoice", "invoice", "invoice", "invoice", "login");
@@ -155,12 +145,8 @@ class FairTaskQueueTest {
         var queue = new FairTaskQueue(64, QUANTUM);
         queue.ran("invoice", Duration.ofMillis(1).toNanos());
         queue.ran("invoice", Duration.ofMillis(9).toNanos()); // mean 1 + (9 - 1) / 8 = 2 ms: 2.5 per turn
-        for (int i = 0; i < 2; i++) {
-            queue.offer(job("login"));
-        }
-        for (int i = 0; i < 5; i++) {
-            queue.offer(job("invoice"));
-        }
+        offer(queue, "login", 2);
+        offer(queue, "invoice", 5);
 
         // at a quarter (3 ms) it would be two invoices per turn, at the newest run alone (9 ms) one
         assertThat(takeAll(queue)).containsExactly("login", "invoice", "invoice", "invoice", "login", "invoice",
@@ -174,12 +160,8 @@ class FairTaskQueueTest {
         queue.ran("invoice", Duration.ofMillis(1).toNanos());
         List<List<String>> rounds = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
-            for (int i = 0; i < 2; i++) {
-                queue.offer(job("login"));
-            }
-            for (int i = 0; i < 5; i++) {
-                queue.offer(job("invoice"));
-            }
+            offer(queue, "login", 2);
+            offer(queue, "invoice", 5);
             rounds.add(takeAll(queue)); // empty again: the tags start from zero
         }
 
@@ -194,12 +176,8 @@ class FairTaskQueueTest {
     void aNameNotMeasuredYetTakesAFullTurnPerTask() {
         var queue = new FairTaskQueue(64, QUANTUM);
         queue.ran("invoice", Duration.ofMillis(1).toNanos());
-        for (int i = 0; i < 2; i++) {
-            queue.offer(job("new-report"));
-        }
-        for (int i = 0; i < 10; i++) {
-            queue.offer(job("invoice"));
-        }
+        offer(queue, "new-report", 2);
+        offer(queue, "invoice", 10);
 
         assertThat(takeAll(queue).subList(0, 7)).containsExactly("new-report", "invoice", "invoice", "invoice",
                 "invoice", "invoice", "new-report");
