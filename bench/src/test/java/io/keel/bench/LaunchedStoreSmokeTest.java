@@ -46,7 +46,7 @@ class LaunchedStoreSmokeTest {
         JsonNode json = run(dir, "dev-light", "--quick");
 
         assertThat((System.nanoTime() - start) / 1e9).as("quick profile under 2 minutes").isLessThan(120);
-        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xms512m -Xmx512m -XX:MaxTenuringThreshold=2 -XX:TrimNativeHeapInterval=30000 -XX:MaxMetaspaceSize=201326592 -XX:MetaspaceSize=201326592 -XX:-ClassUnloadingWithConcurrentMark -Djdk.virtualThreadScheduler.parallelism=" + 2 * Runtime.getRuntime().availableProcessors() + " -XX:ReservedCodeCacheSize=100663296 -XX:MaxDirectMemorySize=67108864 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1");
+        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xms512m -Xmx512m -XX:MaxTenuringThreshold=2 -XX:TrimNativeHeapInterval=30000 -XX:MaxMetaspaceSize=201326592 -XX:MetaspaceSize=201326592 -XX:-ClassUnloadingWithConcurrentMark -Djdk.virtualThreadScheduler.parallelism=" + 2 * Runtime.getRuntime().availableProcessors() + " --add-modules=jdk.incubator.vector -XX:ReservedCodeCacheSize=100663296 -XX:MaxDirectMemorySize=67108864 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1");
         assertThat(json.path("peaks").get(1).path("requestsPerSec").asDouble()).isPositive();
         JsonNode light = json.path("phases").get(0).path("classes").get(0);
         assertThat(light.path("name").asText()).isEqualTo("light-order");
@@ -185,7 +185,7 @@ class LaunchedStoreSmokeTest {
     void uploadScaleRoundTripsTheBytesOrReportsTheRouteMissing(@TempDir Path dir) throws IOException {
         JsonNode json = run(dir, "upload-scale", "--size", "8m");
 
-        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xms256m -Xmx256m -XX:MaxTenuringThreshold=2 -XX:TrimNativeHeapInterval=30000 -XX:MaxMetaspaceSize=201326592 -XX:MetaspaceSize=201326592 -XX:-ClassUnloadingWithConcurrentMark -Djdk.virtualThreadScheduler.parallelism=" + 2 * Runtime.getRuntime().availableProcessors() + " -XX:ReservedCodeCacheSize=100663296 -XX:MaxDirectMemorySize=67108864 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1");
+        assertThat(json.path("machine").path("serviceJvmFlags").asText()).isEqualTo("-Xms256m -Xmx256m -XX:MaxTenuringThreshold=2 -XX:TrimNativeHeapInterval=30000 -XX:MaxMetaspaceSize=201326592 -XX:MetaspaceSize=201326592 -XX:-ClassUnloadingWithConcurrentMark -Djdk.virtualThreadScheduler.parallelism=" + 2 * Runtime.getRuntime().availableProcessors() + " --add-modules=jdk.incubator.vector -XX:ReservedCodeCacheSize=100663296 -XX:MaxDirectMemorySize=67108864 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1");
         assertThat(json.path("figures").path("disk-write-fsync-mb-per-sec").asDouble()).isPositive();
         assertThat(json.path("figures").path("disk-read-mb-per-sec").asDouble()).isPositive();
         assertThat(json.path("headlines").get(0).path("reference").asText()).contains("fsynced");

@@ -41,7 +41,8 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
     /**
      * The memory and collector flags {@code ./keel start} gives a worker with a heap of {@code heap}
      * ({@code io.keel.runtime.memory.HeapSizing}: the whole heap committed at start, promotion after two young
-     * collections, classes unloaded only at the metaspace ceiling, two carrier threads per core, the default ceilings
+     * collections, classes unloaded only at the metaspace ceiling, two carrier threads per core, the Vector API module
+     * for the Argon2 kernel, the default ceilings
      * of metaspace, code cache and direct buffers; G1 and real thread priorities from the launcher), so a benchmark
      * measures the service as it ships. Written out here because this tool's JVM runs without the store's classes;
      * {@code LaunchSpecTest} checks them against {@code HeapSizing}.
@@ -50,7 +51,7 @@ public record LaunchSpec(Path java, String classpath, String mainClass, List<Str
         return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000", "-XX:MaxMetaspaceSize=201326592",
                 "-XX:MetaspaceSize=201326592", "-XX:-ClassUnloadingWithConcurrentMark",
                 "-Djdk.virtualThreadScheduler.parallelism=" + 2 * Runtime.getRuntime().availableProcessors(),
-                "-XX:ReservedCodeCacheSize=100663296", "-XX:MaxDirectMemorySize=67108864", "-XX:+UseG1GC",
+                "--add-modules=jdk.incubator.vector", "-XX:ReservedCodeCacheSize=100663296", "-XX:MaxDirectMemorySize=67108864", "-XX:+UseG1GC",
                 "-XX:ThreadPriorityPolicy=1");
     }
 

@@ -39,7 +39,7 @@ class LaunchSpecTest {
     void startCommandBindsLoopbackOnAFreePortWithTextLogsAndTheChosenProtections() {
         assertThat(spec.startCommand()).containsExactly("/jdk/bin/java", "-Xms512m", "-Xmx512m", "-XX:MaxTenuringThreshold=2", "-XX:TrimNativeHeapInterval=30000", "-XX:MaxMetaspaceSize=201326592",
                 "-XX:MetaspaceSize=201326592", "-XX:-ClassUnloadingWithConcurrentMark", CARRIERS,
-                "-XX:ReservedCodeCacheSize=100663296", "-XX:MaxDirectMemorySize=67108864", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1",
+                "--add-modules=jdk.incubator.vector", "-XX:ReservedCodeCacheSize=100663296", "-XX:MaxDirectMemorySize=67108864", "-XX:+UseG1GC", "-XX:ThreadPriorityPolicy=1",
                 "-Dkeel.log.format=text", "-cp", "/s.jar:/lib/*", "io.keel.store.StoreMain", "start",
                 "--host=127.0.0.1", "--port=0", "--data-dir=/out/data", "--cpu-threads=2");
         List<String> naive = spec.withProtections(false).startCommand();
@@ -48,7 +48,7 @@ class LaunchSpecTest {
         assertThat(naive.get(naive.indexOf("-cp") + 1)).startsWith("/s.jar:/lib/*:");
         assertThat(spec.withProtections(false).seedCommand(10, 10)).contains(LaunchSpec.STORE_MAIN);
         assertThat(LaunchSpec.NAIVE_MAIN).isEqualTo(NaiveStoreMain.class.getName());
-        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xms512m -Xmx512m -XX:MaxTenuringThreshold=2 -XX:TrimNativeHeapInterval=30000 -XX:MaxMetaspaceSize=201326592 -XX:MetaspaceSize=201326592 -XX:-ClassUnloadingWithConcurrentMark " + CARRIERS + " -XX:ReservedCodeCacheSize=100663296 -XX:MaxDirectMemorySize=67108864 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1 (naive "
+        assertThat(spec.withProtections(false).jvmFlagsText()).isEqualTo("-Xms512m -Xmx512m -XX:MaxTenuringThreshold=2 -XX:TrimNativeHeapInterval=30000 -XX:MaxMetaspaceSize=201326592 -XX:MetaspaceSize=201326592 -XX:-ClassUnloadingWithConcurrentMark " + CARRIERS + " --add-modules=jdk.incubator.vector -XX:ReservedCodeCacheSize=100663296 -XX:MaxDirectMemorySize=67108864 -XX:+UseG1GC -XX:ThreadPriorityPolicy=1 (naive "
                 + "store build)");
     }
 

@@ -70,6 +70,12 @@ public final class HeapSizing {
      * session 11). {@code KEEL_JAVA_OPTS} can set another count; they come last and win.
      */
     public static final int CARRIERS_PER_CORE = 2;
+    /**
+     * Resolves the JDK's incubating Vector API, on which the store's Argon2 kernel runs at about half the CPU of
+     * libargon2's portable build (docs/benchmarks.md, session 20). Without it the store uses libargon2 and logs why.
+     * The JVM prints one warning line at start for an incubating module.
+     */
+    public static final String VECTOR_MODULE_FLAG = "--add-modules=jdk.incubator.vector";
     /** glibc's environment variable for how many malloc arenas a process may have; its default is 8 per core. */
     public static final String MALLOC_ARENA_MAX_VARIABLE = "MALLOC_ARENA_MAX";
     /**
@@ -157,6 +163,7 @@ public final class HeapSizing {
                 "-XX:MetaspaceSize=" + settings.maxMetaspace(),
                 "-XX:-ClassUnloadingWithConcurrentMark",
                 carriersFlag(Runtime.getRuntime().availableProcessors()),
+                VECTOR_MODULE_FLAG,
                 "-XX:ReservedCodeCacheSize=" + settings.codeCache(),
                 "-XX:MaxDirectMemorySize=" + settings.maxDirectMemory(),
                 "-XX:+HeapDumpOnOutOfMemoryError",

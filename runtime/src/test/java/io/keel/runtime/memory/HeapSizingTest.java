@@ -36,7 +36,7 @@ class HeapSizingTest {
                 "-XX:MaxMetaspaceSize=" + 192 * MIB, "-XX:MetaspaceSize=" + 192 * MIB,
                 "-XX:-ClassUnloadingWithConcurrentMark",
                 HeapSizing.carriersFlag(Runtime.getRuntime().availableProcessors()),
-                "-XX:ReservedCodeCacheSize=" + 96 * MIB,
+                "--add-modules=jdk.incubator.vector", "-XX:ReservedCodeCacheSize=" + 96 * MIB,
                 "-XX:MaxDirectMemorySize=" + 64 * MIB, "-XX:+HeapDumpOnOutOfMemoryError",
                 "-XX:HeapDumpPath=/var/keel/dumps", "-XX:+ExitOnOutOfMemoryError");
         assertThat(plan.arithmetic()).isEqualTo("cgroup limit 2048 MiB (/sys/fs/cgroup/memory.max) / 1 worker(s) = "

@@ -4,7 +4,10 @@ import io.keel.store.NativePath;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
-/** Argon2id in pure Java (Bouncy Castle): the fallback where libargon2 cannot load. Stateless and thread-safe. */
+/**
+ * Argon2id in pure Java (Bouncy Castle): the fallback where no fast path can run, and the vector engine's for shapes
+ * it does not take. Stateless and thread-safe.
+ */
 final class JavaArgon2 implements Argon2Engine {
     private final NativePath path;
 
@@ -14,6 +17,10 @@ final class JavaArgon2 implements Argon2Engine {
 
     @Override
     public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
+        return derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+    }
+
+    static byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
@@ -22,7 +29,7 @@ final class JavaArgon2 implements Argon2Engine {
                 .withParallelism(parallelism)
                 .withSalt(salt)
                 .build());
-        byte[] out = new byte[HASH_BYTES];
+        byte[] out = new byte[length];
         generator.generateBytes(password, out);
         return out;
     }

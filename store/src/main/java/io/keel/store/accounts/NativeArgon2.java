@@ -6,7 +6,8 @@ import io.keel.store.NativePath;
 
 /**
  * Argon2id in libargon2, the reference C implementation that argon2-jvm bundles for common platforms (loaded through
- * JNA), as the Node.js peer's {@code argon2} package uses it. It takes its 19 MiB per hash from {@code malloc}, which
+ * JNA), as the Node.js peer's {@code argon2} package uses it: the path where {@link VectorArgon2} cannot run. The
+ * bundled build is the portable one, without SIMD code. It takes its 19 MiB per hash from {@code malloc}, which
  * keeps the freed block for the next hash on the same thread, so a worker touches that memory once, not once per
  * login. libsodium, the native path before it, maps and unmaps fresh memory for every hash: 4,864 page faults per
  * login, which on session 12's machine (13-16 µs a fault) cost more than its SIMD code saved (one thread,

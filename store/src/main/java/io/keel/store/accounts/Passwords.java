@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), always on
  * the CPU pool under the task type {@code password-hash}: a login is tens of milliseconds of pure CPU and must not
  * hold a request carrier thread. Verification reads the cost parameters from the stored string, so raising the cost
- * later keeps old hashes valid. The Argon2 itself is native libargon2 where it loads, else Bouncy Castle; both
- * write and read the same strings ({@link #path()} says which one runs). Thread-safe.
+ * later keeps old hashes valid. The Argon2 itself is a Vector API kernel, else native libargon2, else Bouncy Castle
+ * ({@link Argon2Engines}); all write and read the same strings ({@link #path()} says which one runs). Thread-safe.
  */
 public final class Passwords {
     public static final String TASK = "password-hash";
@@ -24,7 +24,7 @@ public final class Passwords {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final CpuWork pool;
-    /** The engine: loading libargon2 costs 0.1-0.2 s of CPU (JNA included), so it happens on first use. */
+    /** The engine: choosing and warming it costs CPU (libargon2 0.1-0.2 s with JNA), so it happens on first use. */
     private final Lazy<Argon2Engine> argon2;
     private final int memoryKib;
     private final int iterations;
@@ -33,7 +33,7 @@ public final class Passwords {
     private final String decoy;
 
     public Passwords(CpuWork pool, int memoryKib, int iterations) {
-        this(pool, memoryKib, iterations, Argon2Engine::preferred);
+        this(pool, memoryKib, iterations, Argon2Engines::preferred);
     }
 
     /** Tests choose the engine, to cover the fallback on a machine where the native library loads. */

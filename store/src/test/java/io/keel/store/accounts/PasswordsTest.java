@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,45 +23,52 @@ class PasswordsTest {
     private static final String WRITTEN_BY_NODE = "$argon2id$v=19$m=19456,p=1,t=2$McPfnC1+vFVFEip0DObxDA"
             + "$CLRuBQSecRNMJ5d60qS5pxwoVMlSAfMFLpL2YarKLQQ";
 
-    private final Passwords nativePath = new Passwords(null, 19456, 2, Argon2Engine::preferred);
-    private final Passwords javaPath = new Passwords(null, 19456, 2, () -> Argon2Engine.preferred(() -> {
+    private final Passwords vectorPath = new Passwords(null, 19456, 2, VectorArgon2::create);
+    private final Passwords nativePath = new Passwords(null, 19456, 2, () -> Argon2Engines.preferred(() -> {
+        throw new UnsupportedOperationException("no vectors in this test");
+    }, NativeArgon2::new));
+    private final Passwords javaPath = new Passwords(null, 19456, 2, () -> Argon2Engines.preferred(() -> {
+        throw new UnsupportedOperationException("no vectors in this test");
+    }, () -> {
         throw new UnsatisfiedLinkError("no libargon2 in this test");
     }));
 
     @Test
     void theNativeLibraryLoadsOnThisPlatform() {
-        assertThat(nativePath.path().nativeActive()).isTrue();
+        assertThat(nativePath.path().accelerated()).isTrue();
         assertThat(nativePath.path().path()).isEqualTo("native");
         assertThat(nativePath.path().detail()).startsWith("libargon2 ");
     }
 
     @Test
     void aLibraryThatCannotLoadFallsBackToPureJavaAndSaysWhy() {
-        assertThat(javaPath.path().nativeActive()).isFalse();
+        assertThat(javaPath.path().accelerated()).isFalse();
         assertThat(javaPath.path().path()).isEqualTo("java");
         assertThat(javaPath.path().detail()).contains("no libargon2 in this test");
     }
 
     @Test
-    void aHashFromTheNativePathVerifiesOnTheJavaPathAndTheOtherWayRound() {
-        String nativeHash = nativePath.hashInline(PASSWORD);
-        String javaHash = javaPath.hashInline(PASSWORD);
-
-        assertThat(nativeHash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
-        assertThat(javaHash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
-        assertThat(javaPath.verifyInline(PASSWORD, nativeHash)).isTrue();
-        assertThat(nativePath.verifyInline(PASSWORD, javaHash)).isTrue();
-        assertThat(javaPath.verifyInline("wrong", nativeHash)).isFalse();
-        assertThat(nativePath.verifyInline("wrong", javaHash)).isFalse();
+    void aHashFromAnyPathVerifiesOnTheOthers() {
+        Passwords[] paths = {vectorPath, nativePath, javaPath};
+        for (Passwords writer : paths) {
+            String hash = writer.hashInline(PASSWORD);
+            assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+            for (Passwords reader : paths) {
+                assertThat(reader.verifyInline(PASSWORD, hash)).as("%s reads %s", reader.path(), writer.path())
+                        .isTrue();
+                assertThat(reader.verifyInline("wrong", hash)).isFalse();
+            }
+        }
     }
 
     @Test
-    void bothPathsComputeTheSameBytesForTheSameSalt() {
+    void everyPathComputesTheSameBytesForTheSameSaltWithTwoLanesToo() {
         byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
         byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
 
-        assertThat(Argon2Engine.preferred().derive(password, salt, 64, 3, 2))
-                .isEqualTo(new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 64, 3, 2));
+        byte[] expected = new JavaArgon2(NativePath.loaded("argon2", "test")).derive(password, salt, 64, 3, 2);
+        assertThat(Argon2Engines.preferred().derive(password, salt, 64, 3, 2)).isEqualTo(expected);
+        assertThat(new NativeArgon2().derive(password, salt, 64, 3, 2)).isEqualTo(expected);
     }
 
     @Test
@@ -88,23 +93,18 @@ class PasswordsTest {
         for (int i = 0; i < 3; i++) {
             libargon2.derive(password, salt, 19456, 2, 1); // malloc maps the first block, then keeps the freed one
         }
-        long before = minorFaultsOfThisThread();
+        long before = Argon2EnginesTest.minorFaultsOfThisThread();
         for (int i = 0; i < 3; i++) {
             libargon2.derive(password, salt, 19456, 2, 1);
         }
         // 19 MiB is 4,864 pages: a library that maps fresh memory per hash (libsodium did) faults in all of them
-        assertThat(minorFaultsOfThisThread() - before).as("page faults in three hashes").isLessThan(4864);
-    }
-
-    /** Field 10 of {@code /proc/thread-self/stat}, after the command name in parentheses. */
-    private static long minorFaultsOfThisThread() throws IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+        assertThat(Argon2EnginesTest.minorFaultsOfThisThread() - before).as("page faults in three hashes")
+                .isLessThan(4864);
     }
 
     @Test
     void hashesStoredBeforeAndHashesWrittenByTheNodeReferenceVerifyOnBothPaths() {
-        for (Passwords passwords : new Passwords[] {nativePath, javaPath}) {
+        for (Passwords passwords : new Passwords[] {vectorPath, nativePath, javaPath}) {
             assertThat(passwords.verifyInline(PASSWORD, STORED_BEFORE)).isTrue();
             assertThat(passwords.verifyInline(PASSWORD, WRITTEN_BY_NODE)).isTrue();
             assertThat(passwords.verifyInline(PASSWORD + "!", STORED_BEFORE)).isFalse();

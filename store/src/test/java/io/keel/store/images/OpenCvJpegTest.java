@@ -18,7 +18,7 @@ class OpenCvJpegTest {
     void theNativeLibraryLoadsOnThisPlatformAndSaysSo() {
         Thumbnailer thumbnailer = Thumbnailer.create(ImageLimits.defaults());
 
-        assertThat(thumbnailer.path().nativeActive()).isTrue();
+        assertThat(thumbnailer.path().accelerated()).isTrue();
         assertThat(thumbnailer.path().feature()).isEqualTo("jpeg");
         assertThat(thumbnailer.path().detail()).contains("libjpeg-turbo");
     }
@@ -56,7 +56,7 @@ class OpenCvJpegTest {
         thumbnailer.create(TestImages.encode(picture, "jpeg"), "image/jpeg", spec);
 
         assertThat(loads).hasValue(1);
-        assertThat(thumbnailer.path().nativeActive()).isTrue();
+        assertThat(thumbnailer.path().accelerated()).isTrue();
         assertThat(loads).hasValue(1);
     }
 

@@ -77,7 +77,7 @@ class ThumbnailQualityTest {
         BufferedImage full = TestImages.decode(TestImages.imageIoOnly(false)
                 .create(jpeg, "image/jpeg", spec).bytes());
 
-        assertThat(reduced.path().nativeActive()).isTrue();
+        assertThat(reduced.path().accelerated()).isTrue();
         assertThat(fast.getWidth()).isEqualTo(full.getWidth());
         assertThat(fast.getHeight()).isEqualTo(full.getHeight());
         assertThat(TestImages.meanGreyDifference(fast, full)).isLessThan(3.0);
