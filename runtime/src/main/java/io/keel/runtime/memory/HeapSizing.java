@@ -71,9 +71,9 @@ public final class HeapSizing {
      */
     public static final int CARRIERS_PER_CORE = 2;
     /**
-     * Resolves the JDK's incubating Vector API, on which the store's Argon2 kernel runs at about half the CPU of
-     * libargon2's portable build (docs/benchmarks.md, session 20). Without it the store uses libargon2 and logs why.
-     * The JVM prints one warning line at start for an incubating module.
+     * Resolves the JDK's incubating Vector API for the service's CPU kernels (the store's Argon2 runs on it, about half
+     * the CPU of the C library). Code using it must check that the module is resolved and fall back without it. The
+     * JVM prints one warning line at start for an incubating module.
      */
     public static final String VECTOR_MODULE_FLAG = "--add-modules=jdk.incubator.vector";
     /** glibc's environment variable for how many malloc arenas a process may have; its default is 8 per core. */

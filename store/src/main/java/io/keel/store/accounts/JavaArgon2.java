@@ -17,10 +17,11 @@ final class JavaArgon2 implements Argon2Engine {
 
     @Override
     public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
-        return derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        return compute(password, salt, memoryKib, iterations, parallelism);
     }
 
-    static byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    /** The hash; {@link IllegalArgumentException} for a shape Argon2 does not define (no pass, no lane). */
+    static byte[] compute(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
@@ -29,7 +30,7 @@ final class JavaArgon2 implements Argon2Engine {
                 .withParallelism(parallelism)
                 .withSalt(salt)
                 .build());
-        byte[] out = new byte[length];
+        byte[] out = new byte[HASH_BYTES];
         generator.generateBytes(password, out);
         return out;
     }

@@ -24,7 +24,10 @@ public final class Passwords {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final CpuWork pool;
-    /** The engine: choosing and warming it costs CPU (libargon2 0.1-0.2 s with JNA), so it happens on first use. */
+    /**
+     * The engine: choosing and warming it costs CPU (the vector kernel's warm-up 0.5-1 s, libargon2 0.1-0.2 s), so it
+     * happens on first use.
+     */
     private final Lazy<Argon2Engine> argon2;
     private final int memoryKib;
     private final int iterations;

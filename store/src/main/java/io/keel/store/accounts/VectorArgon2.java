@@ -5,20 +5,15 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * Argon2id (version 0x13, one lane) with its block function on 512-bit vectors of the JDK's Vector API: about half
- * the CPU of the reference C build argon2-jvm bundles (docs/benchmarks.md, session 20). H0, H' and the final tag use
- * Bouncy Castle's Blake2b; they are a few hundred bytes of a 19 MiB hash.
+ * the CPU of the reference C build argon2-jvm bundles (docs/benchmarks.md, session 20). H0, H' and the final tag are
+ * {@link Argon2Digests}'.
  *
  * <p>The 16 words a BlaMka round mixes are kept as four vectors of eight lanes, two rounds' worth at a time: a block's
  * 128 words are stored in tiles of 2x2 register pairs, so that two rows (the row step) or two columns (the column
@@ -26,20 +21,22 @@ import java.util.concurrent.BlockingQueue;
  * permutation per vector. The layout is internal: blocks are converted from and to the standard order only where
  * their bytes enter (the first two blocks) and leave (the last block).
  *
- * <p>Each hash needs {@code memoryKib} KiB of block memory. It is taken off the heap, from a free list that keeps up
- * to one buffer per core (the CPU pool runs at most that many hashes at once by default), so a worker touches its
- * 19 MiB once, not once per login, and the heap limit does not have to make room for it. Thread-safe.
+ * <p>Each hash needs {@code memoryKib} KiB of block memory, on the heap as Bouncy Castle's fallback takes it, so the
+ * heap limit and its metrics account for it. A free list keeps the memory of up to one hash per core (the CPU pool
+ * runs that many at once by default): a worker allocates and touches its 19 MiB once, not once per login. Hashes
+ * beyond that, with a larger pool, allocate their own. Shapes the kernel does not take (more than one lane, no pass)
+ * go to Bouncy Castle. Thread-safe.
  */
 final class VectorArgon2 implements Argon2Engine {
     private static final VectorSpecies<Long> S = LongVector.SPECIES_512;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int WORDS = 128;
     private static final int BLOCK_BYTES = WORDS * Long.BYTES;
     private static final int SYNC_POINTS = 4;
     private static final int ADDRESSES_PER_BLOCK = 128;
-    private static final int VERSION = 0x13;
     private static final int TYPE_ID = 2;
     private static final long LOW = 0xFFFFFFFFL;
+    /** The most block memory one {@code long[]} holds. */
+    private static final int MAX_KIB = Integer.MAX_VALUE / WORDS;
     /** Ten hashes of 512 KiB, 10,240 blocks: the first real hash after them took 35 ms, after none 335 ms. */
     private static final int WARM_HASHES = 10;
     private static final int WARM_KIB = 512;
@@ -61,15 +58,15 @@ final class VectorArgon2 implements Argon2Engine {
         }
     }
 
-    private final BlockingQueue<MemorySegment> free =
-            new ArrayBlockingQueue<>(Runtime.getRuntime().availableProcessors());
+    /** Block memory of hashes that finished, for the next ones (as many as the CPU pool runs at once by default). */
+    private final BlockingQueue<long[]> free = new ArrayBlockingQueue<>(Runtime.getRuntime().availableProcessors());
 
     private VectorArgon2() {
     }
 
     /**
      * The engine, or {@link UnsupportedOperationException} where the CPU has no 512-bit vectors and the Vector API
-     * would emulate them lane by lane. Callers check first that the module is resolved ({@link Argon2Engine}): this
+     * would emulate them lane by lane. Callers check first that the module is resolved ({@link Argon2Engines}): this
      * class cannot even initialise without it.
      */
     static Argon2Engine create() {
@@ -78,9 +75,14 @@ final class VectorArgon2 implements Argon2Engine {
             throw new UnsupportedOperationException("this CPU's vectors are " + bits + " bits, the kernel needs "
                     + S.vectorBitSize());
         }
-        VectorArgon2 engine = new VectorArgon2();
+        VectorArgon2 engine = unchecked();
         engine.warm();
         return engine;
+    }
+
+    /** The kernel without the CPU check and the warm-up: tests run it on any CPU (below 512 bits, lane by lane). */
+    static VectorArgon2 unchecked() {
+        return new VectorArgon2();
     }
 
     /**
@@ -92,6 +94,7 @@ final class VectorArgon2 implements Argon2Engine {
         for (int i = 0; i < WARM_HASHES; i++) {
             derive(salt, salt, WARM_KIB, 2, 1); // two passes: the second XORs into old blocks
         }
+        free.clear(); // too small for a real hash
     }
 
     @Override
@@ -101,46 +104,35 @@ final class VectorArgon2 implements Argon2Engine {
 
     @Override
     public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism) {
-        if (parallelism != 1) { // Keel writes one lane; a hash from elsewhere with more still verifies
-            return JavaArgon2.derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        if (parallelism != 1 || iterations < 1 || memoryKib > MAX_KIB) { // Keel writes one lane and stays in range;
+            // a hash from elsewhere still verifies, and Bouncy Castle rejects a shape no engine can compute
+            return JavaArgon2.compute(password, salt, memoryKib, iterations, parallelism);
         }
         int blocks = Math.max(memoryKib, 2 * SYNC_POINTS);
         blocks -= blocks % SYNC_POINTS;
-        MemorySegment memory = take((long) blocks * BLOCK_BYTES);
+        long[] memory = take(blocks * WORDS);
         try {
             return derive(memory, password, salt, memoryKib, iterations, blocks);
         } finally {
-            free.offer(memory); // dropped when the list is full; the automatic arena frees it
+            free.offer(memory); // dropped for the garbage collector when the list is full
         }
     }
 
-    private MemorySegment take(long bytes) {
-        MemorySegment segment = free.poll();
-        if (segment != null && segment.byteSize() >= bytes) {
-            return segment;
-        }
-        return Arena.ofAuto().allocate(bytes, 64);
+    /** Memory of at least {@code words}; every word a hash reads it has written first (pass 0 fills it in order). */
+    private long[] take(int words) {
+        long[] memory = free.poll();
+        return memory != null && memory.length >= words ? memory : new long[words];
     }
 
-    private static byte[] derive(MemorySegment memory, byte[] password, byte[] salt, int memoryKib, int iterations,
+    private static byte[] derive(long[] memory, byte[] password, byte[] salt, int memoryKib, int iterations,
                                  int blocks) {
         int segment = blocks / SYNC_POINTS;
-        byte[] h0 = new byte[72];
-        Blake2bDigest digest = new Blake2bDigest(512);
-        for (int value : new int[] {1, HASH_BYTES, memoryKib, iterations, VERSION, TYPE_ID, password.length}) {
-            update32(digest, value);
-        }
-        digest.update(password, 0, password.length);
-        update32(digest, salt.length);
-        digest.update(salt, 0, salt.length);
-        update32(digest, 0); // no secret
-        update32(digest, 0); // no associated data
-        digest.doFinal(h0, 0);
+        byte[] h0 = Argon2Digests.h0(password, salt, memoryKib, iterations);
         byte[] block = new byte[BLOCK_BYTES];
         for (int i = 0; i < 2; i++) {
-            le32(h0, 64, i); // the block's index in the lane; h0[68..71] = lane 0
-            hPrime(h0, block, BLOCK_BYTES);
-            write(block, memory, (long) i * BLOCK_BYTES);
+            Argon2Digests.le32(h0, 64, i); // the block's index in the lane; h0[68..71] = lane 0
+            Argon2Digests.hPrime(h0, block, BLOCK_BYTES);
+            write(block, memory, i * WORDS);
         }
         long[] r = new long[WORDS];
         long[] q = new long[WORDS];
@@ -170,22 +162,21 @@ final class VectorArgon2 implements Argon2Engine {
                         }
                         random = address[TILE[i % ADDRESSES_PER_BLOCK]];
                     } else {
-                        random = memory.get(ValueLayout.JAVA_LONG, (long) previous * BLOCK_BYTES); // word 0 stays
+                        random = memory[previous * WORDS]; // word 0 stays word 0 in the tiled layout
                     }
                     long area = pass == 0 ? (long) slice * segment + i - 1 : blocks - segment + i - 1;
                     long x = random & LOW;
                     x = (x * x) >>> 32;
                     long relative = area - 1 - ((area * x) >>> 32);
                     long start = pass == 0 || slice == SYNC_POINTS - 1 ? 0 : (long) (slice + 1) * segment;
-                    long reference = (start + relative) % blocks;
-                    compress(memory, (long) previous * BLOCK_BYTES, reference * BLOCK_BYTES,
-                            (long) current * BLOCK_BYTES, pass > 0, r, q);
+                    int reference = (int) ((start + relative) % blocks);
+                    compress(memory, previous * WORDS, reference * WORDS, current * WORDS, pass > 0, r, q);
                 }
             }
         }
-        read(memory, (long) (blocks - 1) * BLOCK_BYTES, block);
+        read(memory, (blocks - 1) * WORDS, block);
         byte[] tag = new byte[HASH_BYTES];
-        hPrime(block, tag, HASH_BYTES);
+        Argon2Digests.hPrime(block, tag, HASH_BYTES);
         return tag;
     }
 
@@ -194,23 +185,21 @@ final class VectorArgon2 implements Argon2Engine {
      * {@code r} in {@code q}, then {@code q ^ r} written (XORed into what was there, from the second pass on, as
      * version 0x13 does). A method of its own, called once per block, so the JIT compiles it early and whole.
      */
-    private static void compress(MemorySegment memory, long x, long y, long next, boolean xorInto, long[] r,
-                                 long[] q) {
+    private static void compress(long[] memory, int x, int y, int next, boolean xorInto, long[] r, long[] q) {
         for (int w = 0; w < WORDS; w += S.length()) {
-            long at = (long) w * Long.BYTES;
-            LongVector v = LongVector.fromMemorySegment(S, memory, x + at, ORDER)
-                    .lanewise(VectorOperators.XOR, LongVector.fromMemorySegment(S, memory, y + at, ORDER));
+            LongVector v = LongVector.fromArray(S, memory, x + w)
+                    .lanewise(VectorOperators.XOR, LongVector.fromArray(S, memory, y + w));
             v.intoArray(r, w);
             v.intoArray(q, w);
         }
         permute(q);
         for (int w = 0; w < WORDS; w += S.length()) {
-            long at = next + (long) w * Long.BYTES;
+            int at = next + w;
             LongVector v = LongVector.fromArray(S, q, w).lanewise(VectorOperators.XOR, LongVector.fromArray(S, r, w));
             if (xorInto) {
-                v = v.lanewise(VectorOperators.XOR, LongVector.fromMemorySegment(S, memory, at, ORDER));
+                v = v.lanewise(VectorOperators.XOR, LongVector.fromArray(S, memory, at));
             }
-            v.intoMemorySegment(memory, at, ORDER);
+            v.intoArray(memory, at);
         }
     }
 
@@ -331,68 +320,25 @@ final class VectorArgon2 implements Argon2Engine {
         return VectorShuffle.fromArray(S, lanes, 0);
     }
 
-    /** Argon2's variable-length hash H' on Blake2b. */
-    private static void hPrime(byte[] in, byte[] out, int length) {
-        byte[] prefix = new byte[4];
-        le32(prefix, 0, length);
-        if (length <= 64) {
-            Blake2bDigest digest = new Blake2bDigest(length * 8);
-            digest.update(prefix, 0, 4);
-            digest.update(in, 0, in.length);
-            digest.doFinal(out, 0);
-            return;
-        }
-        byte[] v = new byte[64];
-        Blake2bDigest digest = new Blake2bDigest(512);
-        digest.update(prefix, 0, 4);
-        digest.update(in, 0, in.length);
-        digest.doFinal(v, 0);
-        System.arraycopy(v, 0, out, 0, 32);
-        int at = 32;
-        while (length - at > 64) {
-            digest.update(v, 0, 64); // doFinal reset the digest
-            digest.doFinal(v, 0);
-            System.arraycopy(v, 0, out, at, 32);
-            at += 32;
-        }
-        Blake2bDigest last = new Blake2bDigest((length - at) * 8);
-        last.update(v, 0, 64);
-        byte[] tail = new byte[length - at];
-        last.doFinal(tail, 0);
-        System.arraycopy(tail, 0, out, at, tail.length);
-    }
-
     /** A block's 1,024 little-endian bytes into the tiled layout at {@code offset}. */
-    private static void write(byte[] bytes, MemorySegment memory, long offset) {
+    private static void write(byte[] bytes, long[] memory, int offset) {
         for (int w = 0; w < WORDS; w++) {
             long value = 0;
             for (int b = 7; b >= 0; b--) {
                 value = (value << 8) | (bytes[w * 8 + b] & 0xFF);
             }
-            memory.set(ValueLayout.JAVA_LONG, offset + (long) TILE[w] * Long.BYTES, value);
+            memory[offset + TILE[w]] = value;
         }
     }
 
     /** The tiled block at {@code offset} as 1,024 little-endian bytes. */
-    private static void read(MemorySegment memory, long offset, byte[] bytes) {
+    private static void read(long[] memory, int offset, byte[] bytes) {
         for (int w = 0; w < WORDS; w++) {
-            long value = memory.get(ValueLayout.JAVA_LONG, offset + (long) TILE[w] * Long.BYTES);
+            long value = memory[offset + TILE[w]];
             for (int b = 0; b < 8; b++) {
                 bytes[w * 8 + b] = (byte) (value >>> (8 * b));
             }
         }
     }
 
-    private static void update32(Blake2bDigest digest, int value) {
-        byte[] bytes = new byte[4];
-        le32(bytes, 0, value);
-        digest.update(bytes, 0, 4);
-    }
-
-    private static void le32(byte[] bytes, int at, int value) {
-        bytes[at] = (byte) value;
-        bytes[at + 1] = (byte) (value >>> 8);
-        bytes[at + 2] = (byte) (value >>> 16);
-        bytes[at + 3] = (byte) (value >>> 24);
-    }
 }
