@@ -2,13 +2,19 @@ package io.keel.store.accounts;
 
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Argon2's Blake2b parts (RFC 9106, 3.2 and 3.3) for {@link VectorArgon2}: the seed H0 of a one-lane Argon2id hash and
  * the variable-length hash H'. A few hundred bytes of a hash; Bouncy Castle's Blake2b computes them.
  */
 final class Argon2Digests {
+    /** Argon2id's type in H0 and in the Argon2i address blocks. */
+    static final int TYPE_ID = 2;
     private static final int VERSION = 0x13;
-    private static final int TYPE_ID = 2;
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Argon2Digests() {
     }
@@ -68,9 +74,6 @@ final class Argon2Digests {
     }
 
     static void le32(byte[] bytes, int at, int value) {
-        bytes[at] = (byte) value;
-        bytes[at + 1] = (byte) (value >>> 8);
-        bytes[at + 2] = (byte) (value >>> 16);
-        bytes[at + 3] = (byte) (value >>> 24);
+        LE_INT.set(bytes, at, value);
     }
 }

@@ -6,14 +6,17 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * Argon2id (version 0x13, one lane) with its block function on 512-bit vectors of the JDK's Vector API: about half
- * the CPU of the reference C build argon2-jvm bundles (docs/benchmarks.md, session 20). H0, H' and the final tag are
- * {@link Argon2Digests}'.
+ * the CPU of the reference C build argon2-jvm bundles (docs/benchmarks.md, session 20). H0 and H' (which also makes
+ * the final tag) are in {@link Argon2Digests}.
  *
  * <p>The 16 words a BlaMka round mixes are kept as four vectors of eight lanes, two rounds' worth at a time: a block's
  * 128 words are stored in tiles of 2x2 register pairs, so that two rows (the row step) or two columns (the column
@@ -24,8 +27,8 @@ import java.util.concurrent.BlockingQueue;
  * <p>Each hash needs {@code memoryKib} KiB of block memory, on the heap as Bouncy Castle's fallback takes it, so the
  * heap limit and its metrics account for it. A free list keeps the memory of up to one hash per core (the CPU pool
  * runs that many at once by default): a worker allocates and touches its 19 MiB once, not once per login. Hashes
- * beyond that, with a larger pool, allocate their own. Shapes the kernel does not take (more than one lane, no pass)
- * go to Bouncy Castle. Thread-safe.
+ * beyond that, with a larger pool, allocate their own. Shapes the kernel does not take (more than one lane, no pass,
+ * more memory than one array holds) go to Bouncy Castle. Thread-safe.
  */
 final class VectorArgon2 implements Argon2Engine {
     private static final VectorSpecies<Long> S = LongVector.SPECIES_512;
@@ -33,8 +36,9 @@ final class VectorArgon2 implements Argon2Engine {
     private static final int BLOCK_BYTES = WORDS * Long.BYTES;
     private static final int SYNC_POINTS = 4;
     private static final int ADDRESSES_PER_BLOCK = 128;
-    private static final int TYPE_ID = 2;
     private static final long LOW = 0xFFFFFFFFL;
+    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
     /** The most block memory one {@code long[]} holds. */
     private static final int MAX_KIB = Integer.MAX_VALUE / WORDS;
     /** Ten hashes of 512 KiB, 10,240 blocks: the first real hash after them took 35 ms, after none 335 ms. */
@@ -143,7 +147,7 @@ final class VectorArgon2 implements Argon2Engine {
                 boolean independent = pass == 0 && slice < SYNC_POINTS / 2; // Argon2id: Argon2i for half a pass
                 if (independent) {
                     Arrays.fill(input, 0);
-                    long[] header = {pass, 0, slice, blocks, iterations, TYPE_ID};
+                    long[] header = {pass, 0, slice, blocks, iterations, Argon2Digests.TYPE_ID};
                     for (int w = 0; w < header.length; w++) {
                         input[TILE[w]] = header[w];
                     }
@@ -323,21 +327,14 @@ final class VectorArgon2 implements Argon2Engine {
     /** A block's 1,024 little-endian bytes into the tiled layout at {@code offset}. */
     private static void write(byte[] bytes, long[] memory, int offset) {
         for (int w = 0; w < WORDS; w++) {
-            long value = 0;
-            for (int b = 7; b >= 0; b--) {
-                value = (value << 8) | (bytes[w * 8 + b] & 0xFF);
-            }
-            memory[offset + TILE[w]] = value;
+            memory[offset + TILE[w]] = (long) LE_LONG.get(bytes, w * Long.BYTES);
         }
     }
 
     /** The tiled block at {@code offset} as 1,024 little-endian bytes. */
     private static void read(long[] memory, int offset, byte[] bytes) {
         for (int w = 0; w < WORDS; w++) {
-            long value = memory[offset + TILE[w]];
-            for (int b = 0; b < 8; b++) {
-                bytes[w * 8 + b] = (byte) (value >>> (8 * b));
-            }
+            LE_LONG.set(bytes, w * Long.BYTES, memory[offset + TILE[w]]);
         }
     }
 
